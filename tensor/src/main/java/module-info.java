@@ -1,0 +1,3 @@
+module vecopt.tensor {
+    exports vecopt.tensor;
+}

@@ -1,0 +1,229 @@
+package vecopt.tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Contiguous float32 storage with a shape: {@code size} floats starting at {@code offset} in
+ * {@code array}, laid out row-major.
+ *
+ * <p>A tensor either owns its array (the factories) or is a zero-copy view over an array someone
+ * else owns ({@link #view}); writes through a view are writes to that array. Optimizer kernels work
+ * on {@link #array()} from {@link #offset()} for {@link #size()} elements.
+ */
+public final class FloatTensor {
+
+    private final float[] array;
+    private final int offset;
+    private final int[] shape;
+    private final int size;
+
+    private FloatTensor(float[] array, int offset, int[] shape, int size) {
+        this.array = array;
+        this.offset = offset;
+        this.shape = shape;
+        this.size = size;
+    }
+
+    /** A new tensor of zeros. */
+    public static FloatTensor zeros(int... shape) {
+        int[] s = checkedShape(shape);
+        return new FloatTensor(new float[sizeOf(s)], 0, s, sizeOf(s));
+    }
+
+    /** A new tensor with every element equal to {@code value}. */
+    public static FloatTensor filled(float value, int... shape) {
+        FloatTensor t = zeros(shape);
+        Arrays.fill(t.array, value);
+        return t;
+    }
+
+    /** A new tensor of standard normal samples; the same seed gives the same values. */
+    public static FloatTensor randomNormal(long seed, int... shape) {
+        FloatTensor t = zeros(shape);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < t.size; i++) {
+            t.array[i] = (float) random.nextGaussian();
+        }
+        return t;
+    }
+
+    /** A new tensor of samples uniform in [lo, hi); the same seed gives the same values. */
+    public static FloatTensor randomUniform(long seed, float lo, float hi, int... shape) {
+        if (!(lo < hi) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
+            throw new IllegalArgumentException("need finite lo < hi, got lo=" + lo + ", hi=" + hi);
+        }
+        FloatTensor t = zeros(shape);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < t.size; i++) {
+            t.array[i] = (float) random.nextDouble(lo, hi);
+        }
+        return t;
+    }
+
+    /** A one-dimensional view of the whole array, without copying. */
+    public static FloatTensor of(float[] array) {
+        if (array == null) {
+            throw new IllegalArgumentException("array must not be null");
+        }
+        return new FloatTensor(array, 0, new int[] {array.length}, array.length);
+    }
+
+    /** A one-dimensional view of {@code array[offset, offset + length)}, without copying. */
+    public static FloatTensor view(float[] array, int offset, int length) {
+        if (array == null) {
+            throw new IllegalArgumentException("array must not be null");
+        }
+        if (offset < 0 || offset > array.length) {
+            throw new IllegalArgumentException(
+                    "offset must be in [0, " + array.length + "] (the array length), got " + offset);
+        }
+        if (length < 0 || length > array.length - offset) {
+            throw new IllegalArgumentException("length must be in [0, " + (array.length - offset)
+                    + "] (array length " + array.length + " minus offset " + offset + "), got " + length);
+        }
+        return new FloatTensor(array, offset, new int[] {length}, length);
+    }
+
+    /** A view of the same elements with another shape of the same size. */
+    public FloatTensor reshape(int... newShape) {
+        int[] s = checkedShape(newShape);
+        if (sizeOf(s) != size) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(s) + " has " + sizeOf(s)
+                    + " elements, but the tensor has " + size);
+        }
+        return new FloatTensor(array, offset, s, size);
+    }
+
+    /** The backing array, shared, not copied. Elements live at {@code [offset(), offset() + size())}. */
+    public float[] array() {
+        return array;
+    }
+
+    /** Index in {@link #array()} of the first element. */
+    public int offset() {
+        return offset;
+    }
+
+    /** Number of elements: the product of the shape. */
+    public int size() {
+        return size;
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Extent of dimension {@code dim}. */
+    public int dim(int dim) {
+        if (dim < 0 || dim >= shape.length) {
+            throw new IndexOutOfBoundsException("dim must be in [0, " + shape.length + "), got " + dim);
+        }
+        return shape[dim];
+    }
+
+    /** The element at a row-major index. */
+    public float get(int... index) {
+        return array[offset + flatIndex(index)];
+    }
+
+    /** Sets the element at a row-major index. */
+    public void set(float value, int... index) {
+        array[offset + flatIndex(index)] = value;
+    }
+
+    /** The {@code i}-th element in storage order. */
+    public float getFlat(int i) {
+        return array[offset + checkFlat(i)];
+    }
+
+    /** Sets the {@code i}-th element in storage order. */
+    public void setFlat(int i, float value) {
+        array[offset + checkFlat(i)] = value;
+    }
+
+    /** Fills every element with {@code value}. */
+    public void fill(float value) {
+        Arrays.fill(array, offset, offset + size, value);
+    }
+
+    /** A new tensor with its own array, the same shape and the same values. */
+    public FloatTensor copy() {
+        return new FloatTensor(toArray(), 0, shape.clone(), size);
+    }
+
+    /** Copies {@code source}'s elements into this tensor; sizes must match, shapes need not. */
+    public void copyFrom(FloatTensor source) {
+        if (source.size != size) {
+            throw new IllegalArgumentException(
+                    "source size must be " + size + " (this tensor's), got " + source.size);
+        }
+        System.arraycopy(source.array, source.offset, array, offset, size);
+    }
+
+    /** The elements in a new array. */
+    public float[] toArray() {
+        return Arrays.copyOfRange(array, offset, offset + size);
+    }
+
+    @Override
+    public String toString() {
+        return "FloatTensor" + Arrays.toString(shape) + (offset == 0 && size == array.length ? "" : " view@" + offset);
+    }
+
+    private int flatIndex(int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(
+                    "index must have " + shape.length + " coordinates, got " + Arrays.toString(index));
+        }
+        int flat = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("index[" + d + "] must be in [0, " + shape[d] + "), got "
+                        + index[d] + " in " + Arrays.toString(index));
+            }
+            flat = flat * shape[d] + index[d];
+        }
+        return flat;
+    }
+
+    private int checkFlat(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("flat index must be in [0, " + size + "), got " + i);
+        }
+        return i;
+    }
+
+    private static int[] checkedShape(int[] shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape must not be null");
+        }
+        long elements = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0) {
+                throw new IllegalArgumentException(
+                        "shape[" + d + "] must be >= 0, got " + shape[d] + " in " + Arrays.toString(shape));
+            }
+            elements *= shape[d];
+            if (elements > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape)
+                        + " has more elements than a Java array holds");
+            }
+        }
+        return shape.clone();
+    }
+
+    private static int sizeOf(int[] checkedShape) {
+        int n = 1;
+        for (int extent : checkedShape) {
+            n *= extent;
+        }
+        return n;
+    }
+}
