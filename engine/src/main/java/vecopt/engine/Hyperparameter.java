@@ -1,0 +1,105 @@
+package vecopt.engine;
+
+/**
+ * The definition of one hyperparameter: its PyTorch name, its default and the values it accepts.
+ * Flags (PyTorch booleans such as {@code nesterov}) are stored as 0 or 1.
+ */
+public final class Hyperparameter {
+
+    private final String name;
+    private final double defaultValue;
+    private final boolean flag;
+    private final double min;
+    private final boolean minInclusive;
+    private final double max;
+    private final boolean maxInclusive;
+
+    private Hyperparameter(String name, double defaultValue, boolean flag,
+                           double min, boolean minInclusive, double max, boolean maxInclusive) {
+        this.name = name;
+        this.defaultValue = defaultValue;
+        this.flag = flag;
+        this.min = min;
+        this.minInclusive = minInclusive;
+        this.max = max;
+        this.maxInclusive = maxInclusive;
+    }
+
+    /** A finite value {@code >= min}. */
+    public static Hyperparameter atLeast(String name, double defaultValue, double min) {
+        return new Hyperparameter(name, defaultValue, false, min, true, Double.MAX_VALUE, true);
+    }
+
+    /** A finite value {@code > min}. */
+    public static Hyperparameter above(String name, double defaultValue, double min) {
+        return new Hyperparameter(name, defaultValue, false, min, false, Double.MAX_VALUE, true);
+    }
+
+    /** A value in {@code [min, max)}. */
+    public static Hyperparameter inHalfOpen(String name, double defaultValue, double min, double max) {
+        return new Hyperparameter(name, defaultValue, false, min, true, max, false);
+    }
+
+    /** A value in {@code [min, max]}. */
+    public static Hyperparameter inClosed(String name, double defaultValue, double min, double max) {
+        return new Hyperparameter(name, defaultValue, false, min, true, max, true);
+    }
+
+    /** A boolean option. */
+    public static Hyperparameter flag(String name, boolean defaultValue) {
+        return new Hyperparameter(name, defaultValue ? 1 : 0, true, 0, true, 1, true);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public double defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean isFlag() {
+        return flag;
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} naming this hyperparameter and the value unless the
+     * value is accepted. NaN and infinities are never accepted.
+     */
+    void check(double value) {
+        if (flag) {
+            if (!(value == 0 || value == 1)) {
+                throw new IllegalArgumentException(name + " is a flag (true or false), got " + value);
+            }
+            return;
+        }
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite, got " + format(value));
+        }
+        boolean lowOk = minInclusive ? value >= min : value > min;
+        boolean highOk = maxInclusive ? value <= max : value < max;
+        if (!(lowOk && highOk)) {
+            throw new IllegalArgumentException(name + " must be " + requirement() + ", got " + format(value));
+        }
+    }
+
+    private String requirement() {
+        if (max == Double.MAX_VALUE) {
+            return (minInclusive ? ">= " : "> ") + format(min);
+        }
+        return "in " + (minInclusive ? "[" : "(") + format(min) + ", " + format(max) + (maxInclusive ? "]" : ")");
+    }
+
+    /** Prints 0.1 as 0.1 and 2 as 2, the way PyTorch's messages do. */
+    static String format(double value) {
+        if (Double.isFinite(value) && value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,129 @@
+package vecopt.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Runs one kernel on the scalar and the Panama implementation from identical inputs and demands
+ * identical bits in every array, guards included. Each array sits at its own offset inside a larger
+ * array whose other elements are guard values that no kernel may touch.
+ */
+final class KernelParity {
+
+    /** Awkward sizes around vector widths and unroll points, plus two random large ones. */
+    static Stream<Integer> sizes() {
+        SplittableRandom random = new SplittableRandom(20261123);
+        return Stream.concat(
+                Stream.of(0, 1, 7, 15, 16, 17, 31, 33, 63, 65, 255, 256, 257, 1021, 4099),
+                IntStream.range(0, 2).mapToObj(i -> 4100 + random.nextInt(1 << 20)));
+    }
+
+    /** What an array holds before the first step. */
+    enum Content {
+        /** Parameters: N(0, 1). */
+        PARAM,
+        /** Gradients, drawn anew each step, magnitudes from 1e-6 to 1e3 with random signs, some zeros. */
+        GRAD,
+        /** Signed state such as a momentum buffer. */
+        SIGNED,
+        /** Non-negative state such as a second moment. */
+        NON_NEGATIVE
+    }
+
+    /** One kernel call on all arrays, each with its own offset. */
+    interface Call {
+        void run(OptimizerKernels kernels, float[][] arrays, int[] offsets, int n, int step);
+    }
+
+    private static final float GUARD = -7.77e7f;
+
+    private KernelParity() {
+    }
+
+    static OptimizerKernels panamaOrSkip() {
+        OptimizerKernels k = OptimizerKernelsProvider.get();
+        assumeTrue(k.name().equals("panama"), "Panama kernels are not enabled in this run");
+        return k;
+    }
+
+    /** Runs {@code steps} steps on both implementations and compares every array bit for bit. */
+    static void assertBitIdentical(String rule, int n, int steps, Call call, Content... contents) {
+        OptimizerKernels panama = panamaOrSkip();
+        SplittableRandom random = new SplittableRandom(31L * n + rule.hashCode());
+        int count = contents.length;
+        int[] offsets = new int[count];
+        float[][] scalarArrays = new float[count][];
+        for (int a = 0; a < count; a++) {
+            offsets[a] = random.nextInt(40);
+            float[] array = new float[offsets[a] + n + 1 + random.nextInt(40)];
+            Arrays.fill(array, GUARD);
+            for (int i = 0; i < n; i++) {
+                array[offsets[a] + i] = initial(contents[a], random);
+            }
+            scalarArrays[a] = array;
+        }
+        float[][] panamaArrays = deepCopy(scalarArrays);
+        for (int step = 1; step <= steps; step++) {
+            for (int a = 0; a < count; a++) {
+                if (contents[a] == Content.GRAD) {
+                    for (int i = 0; i < n; i++) {
+                        float g = gradient(random);
+                        scalarArrays[a][offsets[a] + i] = g;
+                        panamaArrays[a][offsets[a] + i] = g;
+                    }
+                }
+            }
+            call.run(ScalarOptimizerKernels.INSTANCE, scalarArrays, offsets, n, step);
+            call.run(panama, panamaArrays, offsets, n, step);
+            for (int a = 0; a < count; a++) {
+                assertSameBits(rule, n, step, a, offsets[a], scalarArrays[a], panamaArrays[a]);
+            }
+        }
+    }
+
+    static float gradient(SplittableRandom random) {
+        if (random.nextInt(10) == 0) {
+            return 0f;
+        }
+        double magnitude = Math.pow(10, random.nextDouble(-6, 3));
+        return (float) (random.nextBoolean() ? magnitude : -magnitude);
+    }
+
+    private static float initial(Content content, SplittableRandom random) {
+        return switch (content) {
+            case PARAM, SIGNED -> (float) random.nextGaussian();
+            case GRAD -> gradient(random);
+            case NON_NEGATIVE -> (float) Math.abs(random.nextGaussian());
+        };
+    }
+
+    private static void assertSameBits(String rule, int n, int step, int a, int offset, float[] want, float[] got) {
+        for (int i = 0; i < want.length; i++) {
+            boolean inRange = i >= offset && i < offset + n;
+            if (!inRange && Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(GUARD)) {
+                throw new AssertionError(rule + " n=" + n + " step " + step + ": array " + a
+                        + " guard at " + i + " was overwritten with " + got[i]);
+            }
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                assertEquals(want[i], got[i], rule + " n=" + n + " step " + step + ": array " + a
+                        + " element " + (i - offset) + " differs (scalar " + want[i] + ", panama " + got[i] + ")");
+                throw new AssertionError(rule + ": bits differ at " + (i - offset));
+            }
+        }
+    }
+
+    private static float[][] deepCopy(float[][] arrays) {
+        List<float[]> copy = new ArrayList<>();
+        for (float[] a : arrays) {
+            copy.add(a.clone());
+        }
+        return copy.toArray(new float[0][]);
+    }
+}

@@ -1,0 +1,58 @@
+package vecopt.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Only {@code vecopt.engine.kernels} may touch {@code jdk.incubator.vector}, in every module. */
+class VectorApiConfinementTest {
+
+    private static final Path PROJECT = Path.of("").toAbsolutePath().getParent();
+    private static final Path KERNELS = Path.of("engine", "src", "main", "java", "vecopt", "engine", "kernels");
+
+    @Test
+    void noClassOutsideTheKernelsPackageUsesTheVectorApi() throws IOException {
+        List<Path> sources = javaSources();
+        assertTrue(sources.size() > 10, "expected the project's sources under " + PROJECT + ", found " + sources);
+        List<String> offenders = sources.stream()
+                .filter(f -> !PROJECT.relativize(f).startsWith(KERNELS))
+                .filter(f -> !f.getFileName().toString().equals("module-info.java"))
+                .filter(f -> read(f).contains("jdk.incubator.vector"))
+                .map(f -> PROJECT.relativize(f).toString())
+                .toList();
+        assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    void theScanWouldCatchAnImportInTheKernelsPackage() throws IOException {
+        long panama = javaSources().stream()
+                .filter(f -> PROJECT.relativize(f).startsWith(KERNELS))
+                .filter(f -> read(f).contains("import jdk.incubator.vector."))
+                .count();
+        assertTrue(panama >= 1, "the Panama kernels import the Vector API, so the scan must see them");
+    }
+
+    private static List<Path> javaSources() throws IOException {
+        try (Stream<Path> files = Files.walk(PROJECT)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> f.toString().contains("/src/main/java/"))
+                    .filter(f -> !f.toString().contains("/target/"))
+                    .toList();
+        }
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
