@@ -37,4 +37,16 @@ public interface OptimizerKernels {
      * </pre>
      */
     void sgdMomentum(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c);
+
+    // ---- Adagrad, RMSprop, Adadelta ----
+
+
+
+
+
+
+
+
+
+    // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
 }

@@ -90,4 +90,16 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         }
         TAIL.sgdMomentum(p, pOff + i, g, gOff + i, b, bOff + i, n - i, c);
     }
+
+    // ---- Adagrad, RMSprop, Adadelta ----
+
+
+
+
+
+
+
+
+
+    // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
 }

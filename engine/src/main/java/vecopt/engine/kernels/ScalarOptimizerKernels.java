@@ -47,4 +47,16 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             p[pOff + i] = Math.fma(c.negLr(), u, pi);
         }
     }
+
+    // ---- Adagrad, RMSprop, Adadelta ----
+
+
+
+
+
+
+
+
+
+    // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
 }
