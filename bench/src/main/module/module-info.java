@@ -1,0 +1,13 @@
+/** vecopt's command-line tool: speed benchmarks, PyTorch parity replay and the convergence suite. */
+module vecopt.bench {
+    requires vecopt.engine;
+    requires jmh.core;
+    requires ejml.core;
+    requires ejml.fdense;
+    requires org.knowm.xchart;
+    requires java.desktop;
+    requires com.fasterxml.jackson.databind;
+
+    exports vecopt.bench;
+    exports vecopt.bench.speed;
+}
