@@ -10,4 +10,5 @@ module vecopt.bench {
 
     exports vecopt.bench;
     exports vecopt.bench.speed;
+    exports vecopt.bench.parity;
 }

@@ -3,11 +3,12 @@ package vecopt.bench;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import vecopt.bench.parity.ParityCommand;
 
 /**
  * {@code java -jar vecopt-bench.jar <command> [args]}: the entry point of vecopt's tools.
  * <ul>
- *   <li>{@code suite [--quick|--full] [--include REGEX] [--out DIR]}: the speed benchmarks</li>
+ *   <li>{@code suite [--quick|--full] [--include REGEX]}: the speed benchmarks</li>
  *   <li>{@code parity FILE...}: replays PyTorch trajectories through the engine</li>
  * </ul>
  */
@@ -29,6 +30,7 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         return switch (args[0]) {
             case "suite" -> SuiteCommand.run(rest, out, err);
+            case "parity" -> ParityCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -43,6 +45,7 @@ public final class Main {
 
     private static void usage(PrintStream s) {
         s.println("usage: java -jar vecopt-bench.jar <command> [args]");
-        s.println("  suite [--quick|--full] [--include REGEX] [--out DIR]   speed benchmarks (JMH)");
+        s.println("  suite [--quick|--full] [--include REGEX]   speed benchmarks (JMH)");
+        s.println("  parity FILE...                              replay PyTorch trajectories (JSON, optionally gzipped)");
     }
 }

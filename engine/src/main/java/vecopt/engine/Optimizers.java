@@ -1,0 +1,60 @@
+package vecopt.engine;
+
+import java.util.List;
+import java.util.Map;
+import vecopt.engine.kernels.OptimizerKernels;
+
+/**
+ * Builds optimizers from PyTorch's description of them: the {@code torch.optim} class name and the
+ * constructor kwargs, as training code ported from PyTorch (or a recorded trajectory) has them.
+ */
+public final class Optimizers {
+
+    /** Kwargs that choose PyTorch's implementation strategy, not the update: accepted and ignored. */
+    private static final List<String> IMPLEMENTATION_KWARGS = List.of("foreach", "fused", "capturable", "differentiable");
+
+    private Optimizers() {
+    }
+
+    /**
+     * The optimizer {@code torch.optim.<className>(params, **kwargs)} describes.
+     *
+     * @throws UnsupportedOperationException if vecopt has no such optimizer or option
+     * @throws IllegalArgumentException if a value is out of range or of the wrong type
+     */
+    public static Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,
+                                      OptimizerKernels kernels) {
+        return switch (className) {
+            case "SGD" -> new Sgd(parameters, hyperparameters(className, Sgd.defaults(), kwargs), kernels);
+            default -> throw new UnsupportedOperationException("vecopt has no optimizer " + className);
+        };
+    }
+
+    /** {@code defaults} with every kwarg applied; {@code betas} sets {@code beta1} and {@code beta2}. */
+    static Hyperparameters hyperparameters(String className, Hyperparameters defaults, Map<String, ?> kwargs) {
+        Hyperparameters h = defaults;
+        for (Map.Entry<String, ?> e : kwargs.entrySet()) {
+            String name = e.getKey();
+            Object value = e.getValue();
+            if (IMPLEMENTATION_KWARGS.contains(name)) {
+                continue;
+            }
+            if (name.equals("betas") && defaults.has("beta1")) {
+                if (!(value instanceof List<?> betas) || betas.size() != 2
+                        || !(betas.get(0) instanceof Number b1) || !(betas.get(1) instanceof Number b2)) {
+                    throw new IllegalArgumentException("betas must be a pair of numbers, got " + value);
+                }
+                h = h.with("beta1", b1.doubleValue()).with("beta2", b2.doubleValue());
+            } else if (!defaults.has(name)) {
+                throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
+            } else if (value instanceof Boolean flag) {
+                h = h.with(name, flag);
+            } else if (value instanceof Number number) {
+                h = h.with(name, number.doubleValue());
+            } else {
+                throw new IllegalArgumentException(name + " must be a number or a boolean, got " + value);
+            }
+        }
+        return h;
+    }
+}
