@@ -23,6 +23,7 @@ public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     private final Map<String, ParameterState> states = new HashMap<>();
     private final Map<String, Parameter> byName = new HashMap<>();
+    private ChunkedExecutor executor = ChunkedExecutor.callingThread();
 
     /**
      * @param parameters the first group's parameters
@@ -80,6 +81,22 @@ public abstract class Optimizer {
     /** The kernels this optimizer runs. */
     public OptimizerKernels kernels() {
         return kernels;
+    }
+
+    /**
+     * Splits the kernel call of each large parameter across {@code executor}'s threads. The results
+     * are bit-identical to a single-threaded step. Default: the calling thread only.
+     */
+    public void setExecutor(ChunkedExecutor executor) {
+        if (executor == null) {
+            throw new IllegalArgumentException("executor must not be null");
+        }
+        this.executor = executor;
+    }
+
+    /** Where kernel calls run; rules pass each kernel call through {@link ChunkedExecutor#run}. */
+    public ChunkedExecutor executor() {
+        return executor;
     }
 
     /** The state of the parameter called {@code name}, or null before its first step. */

@@ -50,9 +50,11 @@ public final class Sgd extends Optimizer {
         float weightDecay = (float) h.get(WEIGHT_DECAY);
         float[] pa = p.value().array();
         float[] ga = p.grad().array();
+        int pOff = p.value().offset();
+        int gOff = p.grad().offset();
         if (momentum == 0) {
             SgdCoefficients c = new SgdCoefficients(negLr, gradSign, weightDecay, 0f, 1f, 1f, 0f);
-            kernels().sgd(pa, p.value().offset(), ga, p.grad().offset(), p.size(), c);
+            executor().run(p.size(), (from, n) -> kernels().sgd(pa, pOff + from, ga, gOff + from, n, c));
             return;
         }
         boolean first = state.buffer("momentum_buffer") == null;
@@ -62,7 +64,8 @@ public final class Sgd extends Optimizer {
                 first ? 1f : (float) (1 - h.get(DAMPENING)),
                 nesterov ? (float) momentum : 1f,
                 nesterov ? 1f : 0f);
-        kernels().sgdMomentum(pa, p.value().offset(), ga, p.grad().offset(), b, 0, p.size(), c);
+        executor().run(p.size(),
+                (from, n) -> kernels().sgdMomentum(pa, pOff + from, ga, gOff + from, b, from, n, c));
     }
 
     private static void checkCombination(Hyperparameters h) {

@@ -1,0 +1,116 @@
+package vecopt.engine;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs an element-wise kernel over {@code [0, n)} on several threads by splitting the range into
+ * contiguous chunks, one per thread, each starting at a multiple of 64 elements (whole cache lines
+ * and whole vectors). Element-wise rules give the same bits whatever the split, so a parallel step
+ * equals the single-threaded one. Ranges shorter than {@code minParallelLength} run on the calling
+ * thread: below that, handing work to other threads costs more than it saves.
+ */
+public final class ChunkedExecutor implements AutoCloseable {
+
+    /**
+     * Shortest range split across threads by default. From the crossover of the 1-thread and
+     * 2-thread Adam step measured by {@code AdamThreadsBenchmark}; see the README.
+     */
+    public static final int DEFAULT_MIN_PARALLEL_LENGTH = 1 << 16;
+
+    private static final int ALIGNMENT = 64;
+    private static final ChunkedExecutor CALLING_THREAD = new ChunkedExecutor(1, Integer.MAX_VALUE, null);
+
+    /** A kernel call over {@code [from, from + length)}. */
+    @FunctionalInterface
+    public interface RangeTask {
+        void run(int from, int length);
+    }
+
+    private final int threads;
+    private final int minParallelLength;
+    private final ExecutorService pool;
+
+    private ChunkedExecutor(int threads, int minParallelLength, ExecutorService pool) {
+        this.threads = threads;
+        this.minParallelLength = minParallelLength;
+        this.pool = pool;
+    }
+
+    /** Runs everything on the calling thread. */
+    public static ChunkedExecutor callingThread() {
+        return CALLING_THREAD;
+    }
+
+    /** One chunk per available core, with the default threshold. */
+    public static ChunkedExecutor allCores() {
+        return withThreads(Runtime.getRuntime().availableProcessors(), DEFAULT_MIN_PARALLEL_LENGTH);
+    }
+
+    /**
+     * Splits ranges of at least {@code minParallelLength} elements into {@code threads} chunks; the
+     * calling thread runs one of them, {@code threads - 1} daemon threads the others.
+     */
+    public static ChunkedExecutor withThreads(int threads, int minParallelLength) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (minParallelLength < 1) {
+            throw new IllegalArgumentException("minParallelLength must be >= 1, got " + minParallelLength);
+        }
+        if (threads == 1) {
+            return CALLING_THREAD;
+        }
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "vecopt-step-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return new ChunkedExecutor(threads, minParallelLength, Executors.newFixedThreadPool(threads - 1, factory));
+    }
+
+    /** Number of threads a long range is split across. */
+    public int threads() {
+        return threads;
+    }
+
+    /** Shortest range that is split. */
+    public int minParallelLength() {
+        return minParallelLength;
+    }
+
+    /** Runs {@code task} over {@code [0, n)}, split when {@code n} is long enough; returns when all is done. */
+    public void run(int n, RangeTask task) {
+        if (threads == 1 || n < minParallelLength) {
+            task.run(0, n);
+            return;
+        }
+        int chunk = (n / threads + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        CompletableFuture<?>[] others = new CompletableFuture<?>[threads - 1];
+        int started = 0;
+        for (int t = 1; t < threads; t++) {
+            int from = t * chunk;
+            if (from >= n) {
+                break;
+            }
+            int length = Math.min(chunk, n - from);
+            others[started++] = CompletableFuture.runAsync(() -> task.run(from, length), pool);
+        }
+        task.run(0, Math.min(chunk, n));
+        for (int i = 0; i < started; i++) {
+            others[i].join();
+        }
+    }
+
+    /** Stops the pool's threads; ranges then run on the calling thread only if unsplit. */
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+}
