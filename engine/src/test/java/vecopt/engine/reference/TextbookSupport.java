@@ -31,7 +31,7 @@ final class TextbookSupport {
         return params.length;
     }
 
-    /** A copy of {@code buffer}, or an empty array before the first step ({@code buffer == null}). */
+    /** A copy of {@code buffer}, or an empty array before the first step (buffer still null). */
     static double[] copy(double[] buffer) {
         return buffer == null ? new double[0] : Arrays.copyOf(buffer, buffer.length);
     }
@@ -42,7 +42,8 @@ final class TextbookSupport {
     }
 
     /** The exception for a state name this optimizer does not have. */
-    static IllegalArgumentException unknownState(String optimizer, String name, List<String> known) {
+    static IllegalArgumentException unknownState(
+            String optimizer, String name, List<String> known) {
         return new IllegalArgumentException(
                 optimizer + " has no state '" + name + "' (it has " + known + ")");
     }

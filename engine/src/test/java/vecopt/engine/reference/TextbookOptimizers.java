@@ -1,0 +1,236 @@
+package vecopt.engine.reference;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a {@link TextbookOptimizer} from a {@code torch.optim} class name and its constructor
+ * keyword arguments, with PyTorch's names and defaults (torch 2.x):
+ *
+ * <pre>
+ * SGD      lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False
+ * Adagrad  lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+ *          maximize=False
+ * RMSprop  lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+ *          maximize=False, eps_inside_sqrt=False (not PyTorch: denominator √(v + ε))
+ * Adadelta lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, maximize=False
+ * Adam     lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, maximize=False,
+ *          decoupled_weight_decay=False
+ * AdamW    lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False
+ * Adamax   lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, maximize=False
+ * NAdam    lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+ *          decoupled_weight_decay=False, maximize=False
+ * RAdam    lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+ *          maximize=False
+ * </pre>
+ *
+ * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
+ * {@code Number}s (a {@code double[]} of length 2 is accepted too). PyTorch's implementation
+ * switches that do not change the arithmetic ({@code foreach}, {@code capturable},
+ * {@code differentiable}, {@code fused}, wherever the torch class accepts them) are accepted and
+ * ignored; they may be {@code null} (Python's {@code None}) or a {@code Boolean}. Any other key,
+ * a value of the wrong type, or a value PyTorch rejects, throws {@link IllegalArgumentException}.
+ */
+public final class TextbookOptimizers {
+
+    private TextbookOptimizers() {}
+
+    /** The torch class names {@link #create} understands. */
+    public static final List<String> NAMES =
+            List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam",
+                    "RAdam");
+
+    /**
+     * @param torchClassName one of {@link #NAMES}, spelled as in {@code torch.optim}
+     * @param hyper constructor keyword arguments by their PyTorch names; {@code null} means none
+     */
+    public static TextbookOptimizer create(String torchClassName, Map<String, Object> hyper) {
+        Kwargs k = new Kwargs(torchClassName, hyper == null ? Map.of() : hyper);
+        switch (torchClassName) {
+            case "SGD" -> {
+                double lr = k.number("lr", 1e-3);
+                double momentum = k.number("momentum", 0);
+                double dampening = k.number("dampening", 0);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean nesterov = k.bool("nesterov", false);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "differentiable", "fused");
+                k.rejectUnknown();
+                return new TextbookSgd(lr, momentum, dampening, weightDecay, nesterov, maximize);
+            }
+            case "Adagrad" -> {
+                double lr = k.number("lr", 1e-2);
+                double lrDecay = k.number("lr_decay", 0);
+                double weightDecay = k.number("weight_decay", 0);
+                double initial = k.number("initial_accumulator_value", 0);
+                double eps = k.number("eps", 1e-10);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "differentiable", "fused");
+                k.rejectUnknown();
+                return new TextbookAdagrad(lr, lrDecay, weightDecay, initial, eps, maximize);
+            }
+            case "RMSprop" -> {
+                double lr = k.number("lr", 1e-2);
+                double alpha = k.number("alpha", 0.99);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                double momentum = k.number("momentum", 0);
+                boolean centered = k.bool("centered", false);
+                boolean maximize = k.bool("maximize", false);
+                boolean epsInsideSqrt = k.bool("eps_inside_sqrt", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookRmsprop(
+                        lr, alpha, eps, weightDecay, momentum, centered, maximize, epsInsideSqrt);
+            }
+            case "Adadelta" -> {
+                double lr = k.number("lr", 1.0);
+                double rho = k.number("rho", 0.9);
+                double eps = k.number("eps", 1e-6);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookAdadelta(lr, rho, eps, weightDecay, maximize);
+            }
+            case "Adam", "AdamW" -> {
+                boolean adamW = torchClassName.equals("AdamW");
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", adamW ? 1e-2 : 0);
+                boolean amsgrad = k.bool("amsgrad", false);
+                boolean maximize = k.bool("maximize", false);
+                // torch.optim.Adam takes decoupled_weight_decay; AdamW is Adam with it forced on.
+                boolean decoupled = adamW || k.bool("decoupled_weight_decay", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable", "fused");
+                k.rejectUnknown();
+                return new TextbookAdam(
+                        lr, betas[0], betas[1], eps, weightDecay, amsgrad, maximize, decoupled);
+            }
+            case "Adamax" -> {
+                double lr = k.number("lr", 2e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookAdamax(lr, betas[0], betas[1], eps, weightDecay, maximize);
+            }
+            case "NAdam" -> {
+                double lr = k.number("lr", 2e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                double momentumDecay = k.number("momentum_decay", 4e-3);
+                boolean decoupled = k.bool("decoupled_weight_decay", false);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookNadam(
+                        lr, betas[0], betas[1], eps, weightDecay, momentumDecay, decoupled,
+                        maximize);
+            }
+            case "RAdam" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean decoupled = k.bool("decoupled_weight_decay", false);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookRadam(
+                        lr, betas[0], betas[1], eps, weightDecay, decoupled, maximize);
+            }
+            case null, default ->
+                    throw new IllegalArgumentException(
+                            "Unknown optimizer '" + torchClassName + "' (known: " + NAMES + ")");
+        }
+    }
+
+    /** Reads keyword arguments by name, remembering which ones were asked for. */
+    private static final class Kwargs {
+        private final String optimizer;
+        private final Map<String, Object> values;
+        private final Set<String> known = new HashSet<>();
+
+        Kwargs(String optimizer, Map<String, Object> values) {
+            this.optimizer = optimizer;
+            this.values = values;
+        }
+
+        double number(String key, double defaultValue) {
+            known.add(key);
+            if (!values.containsKey(key)) {
+                return defaultValue;
+            }
+            Object value = values.get(key);
+            if (!(value instanceof Number number)) {
+                throw wrongType(key, value, "a number");
+            }
+            return number.doubleValue();
+        }
+
+        boolean bool(String key, boolean defaultValue) {
+            known.add(key);
+            if (!values.containsKey(key)) {
+                return defaultValue;
+            }
+            Object value = values.get(key);
+            if (!(value instanceof Boolean bool)) {
+                throw wrongType(key, value, "a boolean");
+            }
+            return bool;
+        }
+
+        double[] betas(double defaultBeta1, double defaultBeta2) {
+            known.add("betas");
+            if (!values.containsKey("betas")) {
+                return new double[] {defaultBeta1, defaultBeta2};
+            }
+            Object value = values.get("betas");
+            if (value instanceof double[] array && array.length == 2) {
+                return array.clone();
+            }
+            if (value instanceof List<?> list
+                    && list.size() == 2
+                    && list.get(0) instanceof Number beta1
+                    && list.get(1) instanceof Number beta2) {
+                return new double[] {beta1.doubleValue(), beta2.doubleValue()};
+            }
+            throw wrongType("betas", value, "a list of two numbers");
+        }
+
+        /** Accepts implementation switches that do not change the arithmetic, and ignores them. */
+        void ignoreSwitches(String... keys) {
+            for (String key : keys) {
+                known.add(key);
+                Object value = values.get(key);
+                if (value != null && !(value instanceof Boolean)) {
+                    throw wrongType(key, value, "a boolean or null");
+                }
+            }
+        }
+
+        void rejectUnknown() {
+            for (String key : values.keySet()) {
+                if (!known.contains(key)) {
+                    throw new IllegalArgumentException(
+                            "Unknown keyword argument '" + key + "' for torch.optim." + optimizer
+                                    + " (known: " + known.stream().sorted().toList() + ")");
+                }
+            }
+        }
+
+        private IllegalArgumentException wrongType(String key, Object value, String expected) {
+            return new IllegalArgumentException(
+                    "Keyword argument '" + key + "' of torch.optim." + optimizer + " must be "
+                            + expected + ", got " + value
+                            + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")"));
+        }
+    }
+}
