@@ -40,6 +40,51 @@ public interface OptimizerKernels {
 
     // ---- Adagrad, RMSprop, Adadelta ----
 
+    /**
+     * Adagrad with the running sum of squared gradients {@code s} ({@code sum}).
+     * <pre>
+     * d = fma(weightDecay, p, gradSign * g)
+     * s = fma(d, d, s)
+     * p = fma(negLr, d / (sqrt(s) + eps), p)
+     * </pre>
+     */
+    void adagrad(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c);
+
+    /**
+     * RMSprop with the running mean of squared gradients {@code v} ({@code square_avg}). Two variants
+     * are chosen by passing their buffer or {@code null} (its offset is then ignored): centered, with
+     * the running mean of gradients {@code a} ({@code grad_avg}), and momentum, with the buffer
+     * {@code b} ({@code momentum_buffer}). Where eps goes is a coefficient: PyTorch adds it outside
+     * the root ({@code epsInsideSqrt = 0}), TensorFlow and optax inside ({@code epsOutsideSqrt = 0}).
+     * <pre>
+     * d   = fma(weightDecay, p, gradSign * g)
+     * e   = oneMinusAlpha * d
+     * v   = fma(alpha, v, e * d)
+     * a   = fma(alpha, a, e)                                  (centered)
+     * w   = fma(-a, a, v) if centered, else v
+     * u   = d / (sqrt(w + epsInsideSqrt) + epsOutsideSqrt)
+     * b   = fma(momentum, b, u); u = b                        (momentum)
+     * p   = fma(negLr, u, p)
+     * </pre>
+     */
+    void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
+                 float[] b, int bOff, int n, RmspropCoefficients c);
+
+    /**
+     * Adadelta with the running means of squared gradients {@code v} ({@code square_avg}) and of
+     * squared updates {@code x} ({@code acc_delta}). One root of the quotient replaces PyTorch's
+     * quotient of two roots.
+     * <pre>
+     * d = fma(weightDecay, p, gradSign * g)
+     * v = fma(rho, v, (oneMinusRho * d) * d)
+     * u = sqrt((x + eps) / (v + eps)) * d
+     * x = fma(rho, x, (oneMinusRho * u) * u)
+     * p = fma(negLr, u, p)
+     * </pre>
+     */
+    void adadelta(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
+                  int n, AdadeltaCoefficients c);
+
 
 
 

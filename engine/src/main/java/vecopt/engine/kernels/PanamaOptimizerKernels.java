@@ -93,6 +93,107 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     // ---- Adagrad, RMSprop, Adadelta ----
 
+    @Override
+    public void adagrad(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c) {
+        KernelRanges.check("p", p, pOff, n);
+        KernelRanges.check("g", g, gOff, n);
+        KernelRanges.check("sum", s, sOff, n);
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector sv = FloatVector.fromArray(SPECIES, s, sOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            sv = d.fma(d, sv);
+            sv.intoArray(s, sOff + i);
+            negLr.fma(d.div(sv.sqrt().add(eps)), pv).intoArray(p, pOff + i);
+        }
+        TAIL.adagrad(p, pOff + i, g, gOff + i, s, sOff + i, n - i, c);
+    }
+
+    @Override
+    public void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
+                        float[] b, int bOff, int n, RmspropCoefficients c) {
+        KernelRanges.check("p", p, pOff, n);
+        KernelRanges.check("g", g, gOff, n);
+        KernelRanges.check("square_avg", v, vOff, n);
+        boolean centered = a != null;
+        boolean momentum = b != null;
+        if (centered) {
+            KernelRanges.check("grad_avg", a, aOff, n);
+        }
+        if (momentum) {
+            KernelRanges.check("momentum_buffer", b, bOff, n);
+        }
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector alpha = FloatVector.broadcast(SPECIES, c.alpha());
+        FloatVector oneMinusAlpha = FloatVector.broadcast(SPECIES, c.oneMinusAlpha());
+        FloatVector epsInsideSqrt = FloatVector.broadcast(SPECIES, c.epsInsideSqrt());
+        FloatVector epsOutsideSqrt = FloatVector.broadcast(SPECIES, c.epsOutsideSqrt());
+        FloatVector momentumDecay = FloatVector.broadcast(SPECIES, c.momentum());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector e = oneMinusAlpha.mul(d);
+            vv = alpha.fma(vv, e.mul(d));
+            vv.intoArray(v, vOff + i);
+            FloatVector w = vv;
+            if (centered) {
+                FloatVector av = alpha.fma(FloatVector.fromArray(SPECIES, a, aOff + i), e);
+                av.intoArray(a, aOff + i);
+                w = av.neg().fma(av, vv);
+            }
+            FloatVector u = d.div(w.add(epsInsideSqrt).sqrt().add(epsOutsideSqrt));
+            if (momentum) {
+                u = momentumDecay.fma(FloatVector.fromArray(SPECIES, b, bOff + i), u);
+                u.intoArray(b, bOff + i);
+            }
+            negLr.fma(u, pv).intoArray(p, pOff + i);
+        }
+        TAIL.rmsprop(p, pOff + i, g, gOff + i, v, vOff + i, a, aOff + i, b, bOff + i, n - i, c);
+    }
+
+    @Override
+    public void adadelta(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
+                         int n, AdadeltaCoefficients c) {
+        KernelRanges.check("p", p, pOff, n);
+        KernelRanges.check("g", g, gOff, n);
+        KernelRanges.check("square_avg", v, vOff, n);
+        KernelRanges.check("acc_delta", x, xOff, n);
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector rho = FloatVector.broadcast(SPECIES, c.rho());
+        FloatVector oneMinusRho = FloatVector.broadcast(SPECIES, c.oneMinusRho());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            vv = rho.fma(vv, oneMinusRho.mul(d).mul(d));
+            FloatVector u = xv.add(eps).div(vv.add(eps)).sqrt().mul(d);
+            vv.intoArray(v, vOff + i);
+            rho.fma(xv, oneMinusRho.mul(u).mul(u)).intoArray(x, xOff + i);
+            negLr.fma(u, pv).intoArray(p, pOff + i);
+        }
+        TAIL.adadelta(p, pOff + i, g, gOff + i, v, vOff + i, x, xOff + i, n - i, c);
+    }
+
 
 
 

@@ -1,0 +1,68 @@
+package vecopt.engine;
+
+import java.util.List;
+import vecopt.engine.kernels.OptimizerKernels;
+import vecopt.engine.kernels.OptimizerKernelsProvider;
+import vecopt.engine.kernels.RmspropCoefficients;
+
+/**
+ * RMSprop with optional centering, momentum, coupled weight decay and maximization, as
+ * {@code torch.optim.RMSprop}:
+ * <pre>
+ * d          = g + weight_decay * p                          (g negated first when maximize)
+ * square_avg = alpha * square_avg + (1 - alpha) * d * d
+ * grad_avg   = alpha * grad_avg + (1 - alpha) * d            (centered)
+ * w          = square_avg - grad_avg^2 if centered, else square_avg
+ * avg        = sqrt(w) + eps, or sqrt(w + eps) with eps_inside_sqrt
+ * buf        = momentum * buf + d / avg;  p = p - lr * buf  (momentum > 0)
+ * p          = p - lr * d / avg                              (otherwise)
+ * </pre>
+ * State: {@code square_avg}; {@code momentum_buffer} when momentum is positive; {@code grad_avg}
+ * when centered; all starting at 0.
+ *
+ * <p>{@code eps_inside_sqrt} is not a PyTorch option: it selects the form of Hinton's lecture
+ * notes, several textbooks, TensorFlow's {@code RMSprop} and optax's {@code scale_by_rms}, which
+ * put eps under the root. It defaults to false, PyTorch's form.
+ */
+public final class RMSprop extends Optimizer {
+
+    public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    public static final Hyperparameter ALPHA = Hyperparameter.atLeast("alpha", 0.99, 0);
+    public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-8, 0);
+    public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    public static final Hyperparameter MOMENTUM = Hyperparameter.atLeast("momentum", 0, 0);
+    public static final Hyperparameter CENTERED = Hyperparameter.flag("centered", false);
+    public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
+    public static final Hyperparameter EPS_INSIDE_SQRT = Hyperparameter.flag("eps_inside_sqrt", false);
+
+    private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
+            List.of(LR, ALPHA, EPS, WEIGHT_DECAY, MOMENTUM, CENTERED, MAXIMIZE, EPS_INSIDE_SQRT), h -> { });
+
+    /** PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8 outside the root, not centered, no momentum. */
+    public static Hyperparameters defaults() {
+        return DEFAULTS;
+    }
+
+    public RMSprop(List<Parameter> parameters, Hyperparameters hyperparameters) {
+        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
+    }
+
+    public RMSprop(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
+        super(parameters, hyperparameters, kernels);
+    }
+
+    @Override
+    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
+        double alpha = h.get(ALPHA);
+        float eps = (float) h.get(EPS);
+        boolean epsInside = h.flag(EPS_INSIDE_SQRT);
+        float[] squareAvg = buffer(state, "square_avg", p, 0f);
+        float[] momentumBuffer = h.get(MOMENTUM) > 0 ? buffer(state, "momentum_buffer", p, 0f) : null;
+        float[] gradAvg = h.flag(CENTERED) ? buffer(state, "grad_avg", p, 0f) : null;
+        RmspropCoefficients c = new RmspropCoefficients((float) -h.get(LR), h.flag(MAXIMIZE) ? -1f : 1f,
+                (float) h.get(WEIGHT_DECAY), (float) alpha, (float) (1 - alpha),
+                epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get(MOMENTUM));
+        kernels().rmsprop(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(),
+                squareAvg, 0, gradAvg, 0, momentumBuffer, 0, p.size(), c);
+    }
+}

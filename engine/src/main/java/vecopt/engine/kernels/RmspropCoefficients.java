@@ -1,0 +1,25 @@
+package vecopt.engine.kernels;
+
+/**
+ * Per-step scalars of {@link OptimizerKernels#rmsprop}. Exactly one of the two eps terms is
+ * non-zero (or both are 0), which places eps inside or outside the root.
+ *
+ * @param negLr          {@code -lr}
+ * @param gradSign       {@code -1} to maximize, else {@code 1}
+ * @param weightDecay    coupled L2 coefficient
+ * @param alpha          decay of the running means
+ * @param oneMinusAlpha  {@code 1 - alpha}
+ * @param epsInsideSqrt  eps when it goes under the root, else 0
+ * @param epsOutsideSqrt eps when it is added to the root (PyTorch), else 0
+ * @param momentum       decay of the momentum buffer; unused without one
+ */
+public record RmspropCoefficients(
+        float negLr,
+        float gradSign,
+        float weightDecay,
+        float alpha,
+        float oneMinusAlpha,
+        float epsInsideSqrt,
+        float epsOutsideSqrt,
+        float momentum) {
+}
