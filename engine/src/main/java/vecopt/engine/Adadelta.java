@@ -48,7 +48,11 @@ public final class Adadelta extends Optimizer {
         float[] accDelta = buffer(state, "acc_delta", p, 0f);
         AdadeltaCoefficients c = new AdadeltaCoefficients((float) -h.get(LR), h.flag(MAXIMIZE) ? -1f : 1f,
                 (float) h.get(WEIGHT_DECAY), (float) rho, (float) (1 - rho), (float) h.get(EPS));
-        kernels().adadelta(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(),
-                squareAvg, 0, accDelta, 0, p.size(), c);
+        float[] pa = p.value().array();
+        float[] ga = p.grad().array();
+        int pOff = p.value().offset();
+        int gOff = p.grad().offset();
+        executor().run(p.size(), (from, n) -> kernels().adadelta(pa, pOff + from, ga, gOff + from,
+                squareAvg, from, accDelta, from, n, c));
     }
 }

@@ -49,7 +49,10 @@ public final class Adagrad extends Optimizer {
         float[] sum = buffer(state, "sum", p, (float) h.get(INITIAL_ACCUMULATOR_VALUE));
         AdagradCoefficients c = new AdagradCoefficients((float) -clr, h.flag(MAXIMIZE) ? -1f : 1f,
                 (float) h.get(WEIGHT_DECAY), (float) h.get(EPS));
-        kernels().adagrad(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(),
-                sum, 0, p.size(), c);
+        float[] pa = p.value().array();
+        float[] ga = p.grad().array();
+        int pOff = p.value().offset();
+        int gOff = p.grad().offset();
+        executor().run(p.size(), (from, n) -> kernels().adagrad(pa, pOff + from, ga, gOff + from, sum, from, n, c));
     }
 }

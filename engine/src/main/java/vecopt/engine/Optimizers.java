@@ -26,6 +26,9 @@ public final class Optimizers {
                                       OptimizerKernels kernels) {
         return switch (className) {
             case "SGD" -> new Sgd(parameters, hyperparameters(className, Sgd.defaults(), kwargs), kernels);
+            case "Adagrad" -> new Adagrad(parameters, hyperparameters(className, Adagrad.defaults(), kwargs), kernels);
+            case "RMSprop" -> new RMSprop(parameters, hyperparameters(className, RMSprop.defaults(), kwargs), kernels);
+            case "Adadelta" -> new Adadelta(parameters, hyperparameters(className, Adadelta.defaults(), kwargs), kernels);
             default -> throw new UnsupportedOperationException("vecopt has no optimizer " + className);
         };
     }

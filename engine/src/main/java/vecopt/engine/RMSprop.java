@@ -62,7 +62,11 @@ public final class RMSprop extends Optimizer {
         RmspropCoefficients c = new RmspropCoefficients((float) -h.get(LR), h.flag(MAXIMIZE) ? -1f : 1f,
                 (float) h.get(WEIGHT_DECAY), (float) alpha, (float) (1 - alpha),
                 epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get(MOMENTUM));
-        kernels().rmsprop(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(),
-                squareAvg, 0, gradAvg, 0, momentumBuffer, 0, p.size(), c);
+        float[] pa = p.value().array();
+        float[] ga = p.grad().array();
+        int pOff = p.value().offset();
+        int gOff = p.grad().offset();
+        executor().run(p.size(), (from, n) -> kernels().rmsprop(pa, pOff + from, ga, gOff + from,
+                squareAvg, from, gradAvg, from, momentumBuffer, from, n, c));
     }
 }
