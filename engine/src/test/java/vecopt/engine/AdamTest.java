@@ -12,7 +12,10 @@ import static vecopt.engine.AdamFamilyTests.randomGradient;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AdamTest {
 
@@ -155,5 +158,22 @@ class AdamTest {
         for (int i = 0; i < w.size(); i++) {
             assertEquals(before[i] * 0.95f, w.value().getFlat(i));
         }
+    }
+
+    static Stream<Map<String, Object>> textbookCases() {
+        return Stream.of(
+                Map.of("lr", 1e-3),
+                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
+                Map.of("lr", 1e-2, "betas", List.of(0.8, 0.9), "eps", 1e-6, "amsgrad", true),
+                Map.of("lr", 1e-2, "weight_decay", 0.1, "decoupled_weight_decay", true),
+                Map.of("lr", 1e-3, "weight_decay", 0.05, "amsgrad", true, "maximize", true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
+        AdamFamilyTests.assertTracksTextbook("Adam", kwargs, Adam.defaults(), Adam::new, 257, 25,
+                kwargs.containsKey("amsgrad")
+                        ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"));
     }
 }

@@ -12,8 +12,10 @@ import static vecopt.engine.AdamFamilyTests.randomGradient;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AdamWTest {
@@ -105,5 +107,20 @@ class AdamWTest {
         for (int i = 0; i < w.size(); i++) {
             assertEquals(before[i] * (float) (1 - 0.1 * 1e-2), w.value().getFlat(i));
         }
+    }
+
+    static Stream<Map<String, Object>> textbookCases() {
+        return Stream.of(
+                Map.of("lr", 1e-3),
+                Map.of("lr", 1e-2, "weight_decay", 0.1, "amsgrad", true),
+                Map.of("lr", 1e-2, "betas", List.of(0.5, 0.9), "maximize", true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
+        AdamFamilyTests.assertTracksTextbook("AdamW", kwargs, AdamW.defaults(), AdamW::new, 257, 25,
+                kwargs.containsKey("amsgrad")
+                        ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"));
     }
 }

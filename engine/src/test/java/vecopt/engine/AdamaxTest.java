@@ -10,7 +10,10 @@ import static vecopt.engine.AdamFamilyTests.randomGradient;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AdamaxTest {
 
@@ -90,5 +93,19 @@ class AdamaxTest {
         float[] u = adamax.state("w").buffer("exp_inf");
         assertEquals(4f, u[0]);
         assertEquals(3f, u[1]);
+    }
+
+    static Stream<Map<String, Object>> textbookCases() {
+        return Stream.of(
+                Map.of("lr", 2e-3),
+                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
+                Map.of("lr", 1e-2, "betas", List.of(0.5, 0.9), "eps", 1e-4));
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
+        AdamFamilyTests.assertTracksTextbook("Adamax", kwargs, Adamax.defaults(), Adamax::new, 257, 25,
+                List.of("exp_avg", "exp_inf"));
     }
 }

@@ -10,7 +10,10 @@ import static vecopt.engine.AdamFamilyTests.randomGradient;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class NAdamTest {
 
@@ -118,5 +121,20 @@ class NAdamTest {
         for (int i = 0; i < w.size(); i++) {
             assertEquals(before[i] * 0.95f, w.value().getFlat(i));
         }
+    }
+
+    static Stream<Map<String, Object>> textbookCases() {
+        return Stream.of(
+                Map.of("lr", 2e-3),
+                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
+                Map.of("lr", 1e-2, "weight_decay", 0.1, "decoupled_weight_decay", true),
+                Map.of("lr", 1e-2, "betas", List.of(0.8, 0.9), "momentum_decay", 0.1, "eps", 1e-6));
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
+        AdamFamilyTests.assertTracksTextbook("NAdam", kwargs, NAdam.defaults(), NAdam::new, 257, 25,
+                List.of("exp_avg", "exp_avg_sq"));
     }
 }
