@@ -3,7 +3,9 @@ package vecopt.engine.kernels;
 /**
  * Per-step scalars of {@link OptimizerKernels#radam}. RAdam adapts the step only once the length of
  * the approximated simple moving average, {@code rho_t}, exceeds 5; before that the denominator is
- * made exactly 1 by the coefficients ({@code rootScale = 0}, {@code denomOffset = 1}).
+ * made exactly 1 by the coefficients ({@code rootScale = 0}, {@code denomOffset = 1}), so one kernel
+ * serves both kinds of step. (An overflowed, infinite {@code v} then gives {@code 0 * inf = NaN} where
+ * PyTorch's un-adapted step would not read {@code v}.)
  *
  * @param gradSign      {@code -1} to maximize, else {@code 1}
  * @param weightDecay   coupled L2 coefficient; 0 when the decay is decoupled
