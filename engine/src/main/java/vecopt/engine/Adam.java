@@ -47,12 +47,12 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        update(kernels(), p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
+        update(this, p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
                 h.get(WEIGHT_DECAY), h.flag(DECOUPLED_WEIGHT_DECAY), h.flag(AMSGRAD), h.flag(MAXIMIZE));
     }
 
     /** One Adam or AdamW step of {@code p}: coefficients in double, then one fused kernel call. */
-    static void update(OptimizerKernels kernels, Parameter p, ParameterState state, long step,
+    static void update(Optimizer optimizer, Parameter p, ParameterState state, long step,
                        double lr, double beta1, double beta2, double eps, double weightDecay,
                        boolean decoupled, boolean amsgrad, boolean maximize) {
         double bias1 = 1 - Math.pow(beta1, step);
@@ -74,11 +74,14 @@ public final class Adam extends Optimizer {
         float[] ga = p.grad().array();
         int pOff = p.value().offset();
         int gOff = p.grad().offset();
+        OptimizerKernels kernels = optimizer.kernels();
         if (amsgrad) {
             float[] vMax = buffer(state, "max_exp_avg_sq", p, 0f);
-            kernels.adamAmsgrad(pa, pOff, ga, gOff, m, 0, v, 0, vMax, 0, p.size(), c);
+            optimizer.executor().run(p.size(), (from, n) -> kernels.adamAmsgrad(pa, pOff + from, ga, gOff + from,
+                    m, from, v, from, vMax, from, n, c));
         } else {
-            kernels.adam(pa, pOff, ga, gOff, m, 0, v, 0, p.size(), c);
+            optimizer.executor().run(p.size(), (from, n) -> kernels.adam(pa, pOff + from, ga, gOff + from,
+                    m, from, v, from, n, c));
         }
     }
 }

@@ -45,7 +45,7 @@ public final class AdamW extends Optimizer {
 
     @Override
     protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        Adam.update(kernels(), p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
+        Adam.update(this, p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
                 h.get(WEIGHT_DECAY), true, h.flag(AMSGRAD), h.flag(MAXIMIZE));
     }
 }

@@ -54,7 +54,11 @@ public final class Adamax extends Optimizer {
                 (float) (-lr / (1 - Math.pow(beta1, step))));
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] u = buffer(state, "exp_inf", p, 0f);
-        kernels().adamax(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(),
-                m, 0, u, 0, p.size(), c);
+        float[] pa = p.value().array();
+        float[] ga = p.grad().array();
+        int pOff = p.value().offset();
+        int gOff = p.grad().offset();
+        executor().run(p.size(), (from, n) -> kernels().adamax(pa, pOff + from, ga, gOff + from,
+                m, from, u, from, n, c));
     }
 }

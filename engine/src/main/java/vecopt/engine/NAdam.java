@@ -72,8 +72,12 @@ public final class NAdam extends Optimizer {
                 (float) (-lr * muNext / (1 - muProduct * muNext)));
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] v = buffer(state, "exp_avg_sq", p, 0f);
-        kernels().nadam(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(),
-                m, 0, v, 0, p.size(), c);
+        float[] pa = p.value().array();
+        float[] ga = p.grad().array();
+        int pOff = p.value().offset();
+        int gOff = p.grad().offset();
+        executor().run(p.size(), (from, n) -> kernels().nadam(pa, pOff + from, ga, gOff + from,
+                m, from, v, from, n, c));
         state.setScalar("mu_product", muProduct);
     }
 

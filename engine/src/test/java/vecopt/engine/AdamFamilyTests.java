@@ -1,15 +1,13 @@
 package vecopt.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import vecopt.engine.reference.TextbookOptimizer;
-import vecopt.engine.reference.TextbookOptimizers;
 import vecopt.tensor.FloatTensor;
 
 /** Shared checks and fixtures of the Adam-family optimizer tests. */
@@ -59,69 +57,34 @@ final class AdamFamilyTests {
         }
     }
 
-    /** {@code defaults} with PyTorch's keyword arguments applied; {@code betas} is a list of two numbers. */
-    static Hyperparameters withKwargs(Hyperparameters defaults, Map<String, Object> kwargs) {
-        Hyperparameters h = defaults;
-        for (Map.Entry<String, Object> e : kwargs.entrySet()) {
-            if (e.getKey().equals("betas")) {
-                List<?> betas = (List<?>) e.getValue();
-                h = h.with("beta1", ((Number) betas.get(0)).doubleValue())
-                        .with("beta2", ((Number) betas.get(1)).doubleValue());
-            } else if (e.getValue() instanceof Boolean flag) {
-                h = h.with(e.getKey(), flag);
-            } else {
-                h = h.with(e.getKey(), ((Number) e.getValue()).doubleValue());
-            }
-        }
-        return h;
-    }
-
     /**
-     * Runs {@code steps} steps of the optimizer (on the kernels {@code OptimizerKernelsProvider} picks)
-     * and of the float64 textbook rule from the same float32 start and gradients (magnitudes 1e-6 to
-     * 1e3), and checks the parameters and every named state buffer after each step within float32
-     * accuracy: {@code |got - want| <= 1e-4 |want| + 1e-6 max|want|}, the floor scaled to the array.
+     * A step split across 4 threads (chunks of at least 64 elements) gives the same bits in the
+     * parameter and every state buffer as a step on the calling thread.
      */
-    static void assertTracksTextbook(String torchName, Map<String, Object> kwargs, Hyperparameters defaults,
-                                     BiFunction<List<Parameter>, Hyperparameters, Optimizer> factory,
-                                     int n, int steps, List<String> stateNames) {
-        Parameter p = parameter("w", n, torchName.hashCode());
-        Optimizer optimizer = factory.apply(List.of(p), withKwargs(defaults, kwargs));
-        TextbookOptimizer textbook = TextbookOptimizers.create(torchName, kwargs);
-        double[] want = toDoubles(p.value().toArray());
-        SplittableRandom random = new SplittableRandom(n * 31L + steps);
-        for (int step = 1; step <= steps; step++) {
-            randomGradient(p, random);
-            textbook.step(want, toDoubles(p.grad().toArray()));
-            optimizer.step();
-            String where = torchName + " " + kwargs + " step " + step;
-            assertClose(want, p.value().toArray(), where + " params");
-            for (String name : stateNames) {
-                assertClose(textbook.state(name), optimizer.state("w").buffer(name), where + " " + name);
+    static void assertParallelStepIsBitIdentical(BiFunction<List<Parameter>, Hyperparameters, Optimizer> create,
+                                                 Hyperparameters h) {
+        int n = 4099;
+        Parameter single = parameter("w", n, 12);
+        Parameter parallel = parameter("w", n, 12);
+        Optimizer one = create.apply(List.of(single), h);
+        Optimizer many = create.apply(List.of(parallel), h);
+        SplittableRandom random = new SplittableRandom(13);
+        try (ChunkedExecutor executor = ChunkedExecutor.withThreads(4, 256)) {
+            many.setExecutor(executor);
+            for (int step = 0; step < 7; step++) {
+                randomGradient(single, random);
+                parallel.grad().copyFrom(single.grad());
+                one.step();
+                many.step();
             }
         }
-    }
-
-    private static void assertClose(double[] want, float[] got, String where) {
-        assertEquals(want.length, got.length, where + " length");
-        double scale = 0;
-        for (double w : want) {
-            scale = Math.max(scale, Math.abs(w));
+        assertArrayEquals(single.value().toArray(), parallel.value().toArray());
+        ParameterState want = one.state("w");
+        ParameterState got = many.state("w");
+        assertEquals(want.buffers().keySet(), got.buffers().keySet());
+        for (String name : want.buffers().keySet()) {
+            assertArrayEquals(want.buffer(name), got.buffer(name), name);
         }
-        for (int i = 0; i < want.length; i++) {
-            double tolerance = 1e-4 * Math.abs(want[i]) + 1e-6 * scale;
-            if (!(Math.abs(got[i] - want[i]) <= tolerance)) {
-                throw new AssertionError(where + " element " + i + ": want " + want[i] + ", got " + got[i]
-                        + " (tolerance " + tolerance + ")");
-            }
-        }
-    }
-
-    private static double[] toDoubles(float[] values) {
-        double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = values[i];
-        }
-        return d;
+        assertEquals(want.scalars(), got.scalars());
     }
 }

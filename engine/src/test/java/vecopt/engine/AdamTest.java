@@ -160,20 +160,28 @@ class AdamTest {
         }
     }
 
-    static Stream<Map<String, Object>> textbookCases() {
+    static Stream<Hyperparameters> textbookCases() {
+        Hyperparameters d = Adam.defaults();
         return Stream.of(
-                Map.of("lr", 1e-3),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
-                Map.of("lr", 1e-2, "betas", List.of(0.8, 0.9), "eps", 1e-6, "amsgrad", true),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "decoupled_weight_decay", true),
-                Map.of("lr", 1e-3, "weight_decay", 0.05, "amsgrad", true, "maximize", true));
+                d,
+                d.with(Adam.LR, 1e-2).with(Adam.WEIGHT_DECAY, 0.1).with(Adam.MAXIMIZE, true),
+                d.with(Adam.LR, 1e-2).with(Adam.BETA1, 0.8).with(Adam.BETA2, 0.9).with(Adam.EPS, 1e-6)
+                        .with(Adam.AMSGRAD, true),
+                d.with(Adam.LR, 1e-2).with(Adam.WEIGHT_DECAY, 0.1).with(Adam.DECOUPLED_WEIGHT_DECAY, true),
+                d.with(Adam.WEIGHT_DECAY, 0.05).with(Adam.AMSGRAD, true).with(Adam.MAXIMIZE, true));
     }
 
     @ParameterizedTest
     @MethodSource("textbookCases")
-    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
-        AdamFamilyTests.assertTracksTextbook("Adam", kwargs, Adam.defaults(), Adam::new, 257, 25,
-                kwargs.containsKey("amsgrad")
-                        ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"));
+    void tracksTheFloat64Textbook(Hyperparameters h) {
+        TrajectoryAgainstTextbook.assertFollowsTextbook("Adam", h, Adam::new, 257, 25, 21,
+                h.flag(Adam.AMSGRAD)
+                        ? new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"} : new String[] {"exp_avg", "exp_avg_sq"});
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
+        AdamFamilyTests.assertParallelStepIsBitIdentical(Adam::new, h);
     }
 }

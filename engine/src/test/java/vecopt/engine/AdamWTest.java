@@ -109,18 +109,25 @@ class AdamWTest {
         }
     }
 
-    static Stream<Map<String, Object>> textbookCases() {
+    static Stream<Hyperparameters> textbookCases() {
+        Hyperparameters d = AdamW.defaults();
         return Stream.of(
-                Map.of("lr", 1e-3),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "amsgrad", true),
-                Map.of("lr", 1e-2, "betas", List.of(0.5, 0.9), "maximize", true));
+                d,
+                d.with(AdamW.LR, 1e-2).with(AdamW.WEIGHT_DECAY, 0.1).with(AdamW.AMSGRAD, true),
+                d.with(AdamW.LR, 1e-2).with(AdamW.BETA1, 0.5).with(AdamW.BETA2, 0.9).with(AdamW.MAXIMIZE, true));
     }
 
     @ParameterizedTest
     @MethodSource("textbookCases")
-    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
-        AdamFamilyTests.assertTracksTextbook("AdamW", kwargs, AdamW.defaults(), AdamW::new, 257, 25,
-                kwargs.containsKey("amsgrad")
-                        ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"));
+    void tracksTheFloat64Textbook(Hyperparameters h) {
+        TrajectoryAgainstTextbook.assertFollowsTextbook("AdamW", h, AdamW::new, 257, 25, 21,
+                h.flag(AdamW.AMSGRAD)
+                        ? new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"} : new String[] {"exp_avg", "exp_avg_sq"});
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
+        AdamFamilyTests.assertParallelStepIsBitIdentical(AdamW::new, h);
     }
 }

@@ -95,17 +95,24 @@ class AdamaxTest {
         assertEquals(3f, u[1]);
     }
 
-    static Stream<Map<String, Object>> textbookCases() {
+    static Stream<Hyperparameters> textbookCases() {
+        Hyperparameters d = Adamax.defaults();
         return Stream.of(
-                Map.of("lr", 2e-3),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
-                Map.of("lr", 1e-2, "betas", List.of(0.5, 0.9), "eps", 1e-4));
+                d,
+                d.with(Adamax.LR, 1e-2).with(Adamax.WEIGHT_DECAY, 0.1).with(Adamax.MAXIMIZE, true),
+                d.with(Adamax.LR, 1e-2).with(Adamax.BETA1, 0.5).with(Adamax.BETA2, 0.9).with(Adamax.EPS, 1e-4));
     }
 
     @ParameterizedTest
     @MethodSource("textbookCases")
-    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
-        AdamFamilyTests.assertTracksTextbook("Adamax", kwargs, Adamax.defaults(), Adamax::new, 257, 25,
-                List.of("exp_avg", "exp_inf"));
+    void tracksTheFloat64Textbook(Hyperparameters h) {
+        TrajectoryAgainstTextbook.assertFollowsTextbook("Adamax", h, Adamax::new, 257, 25, 21,
+                "exp_avg", "exp_inf");
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
+        AdamFamilyTests.assertParallelStepIsBitIdentical(Adamax::new, h);
     }
 }

@@ -123,18 +123,26 @@ class NAdamTest {
         }
     }
 
-    static Stream<Map<String, Object>> textbookCases() {
+    static Stream<Hyperparameters> textbookCases() {
+        Hyperparameters d = NAdam.defaults();
         return Stream.of(
-                Map.of("lr", 2e-3),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "decoupled_weight_decay", true),
-                Map.of("lr", 1e-2, "betas", List.of(0.8, 0.9), "momentum_decay", 0.1, "eps", 1e-6));
+                d,
+                d.with(NAdam.LR, 1e-2).with(NAdam.WEIGHT_DECAY, 0.1).with(NAdam.MAXIMIZE, true),
+                d.with(NAdam.LR, 1e-2).with(NAdam.WEIGHT_DECAY, 0.1).with(NAdam.DECOUPLED_WEIGHT_DECAY, true),
+                d.with(NAdam.LR, 1e-2).with(NAdam.BETA1, 0.8).with(NAdam.BETA2, 0.9).with(NAdam.MOMENTUM_DECAY, 0.1)
+                        .with(NAdam.EPS, 1e-6));
     }
 
     @ParameterizedTest
     @MethodSource("textbookCases")
-    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
-        AdamFamilyTests.assertTracksTextbook("NAdam", kwargs, NAdam.defaults(), NAdam::new, 257, 25,
-                List.of("exp_avg", "exp_avg_sq"));
+    void tracksTheFloat64Textbook(Hyperparameters h) {
+        TrajectoryAgainstTextbook.assertFollowsTextbook("NAdam", h, NAdam::new, 257, 25, 21,
+                "exp_avg", "exp_avg_sq");
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
+        AdamFamilyTests.assertParallelStepIsBitIdentical(NAdam::new, h);
     }
 }

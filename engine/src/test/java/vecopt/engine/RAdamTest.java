@@ -120,18 +120,25 @@ class RAdamTest {
         }
     }
 
-    static Stream<Map<String, Object>> textbookCases() {
+    static Stream<Hyperparameters> textbookCases() {
+        Hyperparameters d = RAdam.defaults();
         return Stream.of(
-                Map.of("lr", 1e-3),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "maximize", true),
-                Map.of("lr", 1e-2, "weight_decay", 0.1, "decoupled_weight_decay", true),
-                Map.of("lr", 1e-2, "betas", List.of(0.8, 0.9), "eps", 1e-6));
+                d,
+                d.with(RAdam.LR, 1e-2).with(RAdam.WEIGHT_DECAY, 0.1).with(RAdam.MAXIMIZE, true),
+                d.with(RAdam.LR, 1e-2).with(RAdam.WEIGHT_DECAY, 0.1).with(RAdam.DECOUPLED_WEIGHT_DECAY, true),
+                d.with(RAdam.LR, 1e-2).with(RAdam.BETA1, 0.8).with(RAdam.BETA2, 0.9).with(RAdam.EPS, 1e-6));
     }
 
     @ParameterizedTest
     @MethodSource("textbookCases")
-    void tracksTheFloat64Textbook(Map<String, Object> kwargs) {
-        AdamFamilyTests.assertTracksTextbook("RAdam", kwargs, RAdam.defaults(), RAdam::new, 257, 25,
-                List.of("exp_avg", "exp_avg_sq"));
+    void tracksTheFloat64Textbook(Hyperparameters h) {
+        TrajectoryAgainstTextbook.assertFollowsTextbook("RAdam", h, RAdam::new, 257, 25, 21,
+                "exp_avg", "exp_avg_sq");
+    }
+
+    @ParameterizedTest
+    @MethodSource("textbookCases")
+    void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
+        AdamFamilyTests.assertParallelStepIsBitIdentical(RAdam::new, h);
     }
 }
