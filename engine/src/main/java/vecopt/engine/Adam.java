@@ -42,7 +42,7 @@ public final class Adam extends Optimizer {
     }
 
     public Adam(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("Adam", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class AdamW extends Optimizer {
     }
 
     public AdamW(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("AdamW", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

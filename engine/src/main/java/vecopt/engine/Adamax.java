@@ -37,7 +37,7 @@ public final class Adamax extends Optimizer {
     }
 
     public Adamax(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("Adamax", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

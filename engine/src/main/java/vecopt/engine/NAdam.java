@@ -44,7 +44,7 @@ public final class NAdam extends Optimizer {
     }
 
     public NAdam(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("NAdam", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

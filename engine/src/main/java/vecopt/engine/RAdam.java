@@ -47,7 +47,7 @@ public final class RAdam extends Optimizer {
     }
 
     public RAdam(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("RAdam", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override
