@@ -4,9 +4,16 @@ package vecopt.engine.kernels;
  * Per-step scalars of {@link OptimizerKernels#adagrad}.
  *
  * @param negLr       {@code -lr / (1 + (step - 1) * lr_decay)}
- * @param gradSign    {@code -1} to maximize, else {@code 1}
+ * @param gradScale   gradient multiplier: {@code -1} to maximize, else {@code 1}, times the norm-clipping
+ *                    coefficient
  * @param weightDecay coupled L2 coefficient
  * @param eps         added to the root of the sum
+ * @param gradClip    gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
-public record AdagradCoefficients(float negLr, float gradSign, float weightDecay, float eps) {
+public record AdagradCoefficients(float negLr, float gradScale, float weightDecay, float eps, float gradClip) {
+
+    /** Without value clipping. */
+    public AdagradCoefficients(float negLr, float gradScale, float weightDecay, float eps) {
+        this(negLr, gradScale, weightDecay, eps, Float.POSITIVE_INFINITY);
+    }
 }

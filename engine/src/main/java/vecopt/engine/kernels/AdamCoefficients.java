@@ -4,7 +4,8 @@ package vecopt.engine.kernels;
  * Per-step scalars of {@link OptimizerKernels#adam} and {@link OptimizerKernels#adamAmsgrad}, for
  * Adam and AdamW alike.
  *
- * @param gradSign      {@code -1} to maximize, else {@code 1}
+ * @param gradScale     gradient multiplier: {@code -1} to maximize, else {@code 1}, times the norm-clipping
+ *                      coefficient
  * @param weightDecay   coupled L2 coefficient (Adam); 0 when the decay is decoupled
  * @param paramScale    {@code 1 - lr * weight_decay} for decoupled decay (AdamW), else 1
  * @param beta1         decay of the first moment
@@ -14,9 +15,10 @@ package vecopt.engine.kernels;
  * @param invSqrtBias2  {@code 1 / sqrt(1 - beta2^step)}
  * @param eps           added to the bias-corrected root of the second moment
  * @param negStepSize   {@code -lr / (1 - beta1^step)}
+ * @param gradClip      gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
 public record AdamCoefficients(
-        float gradSign,
+        float gradScale,
         float weightDecay,
         float paramScale,
         float beta1,
@@ -25,5 +27,13 @@ public record AdamCoefficients(
         float oneMinusBeta2,
         float invSqrtBias2,
         float eps,
-        float negStepSize) {
+        float negStepSize,
+        float gradClip) {
+
+    /** Without value clipping. */
+    public AdamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
+                            float beta2, float oneMinusBeta2, float invSqrtBias2, float eps, float negStepSize) {
+        this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invSqrtBias2, eps,
+                negStepSize, Float.POSITIVE_INFINITY);
+    }
 }

@@ -3,20 +3,29 @@ package vecopt.engine.kernels;
 /**
  * Per-step scalars of {@link OptimizerKernels#adamax}.
  *
- * @param gradSign      {@code -1} to maximize, else {@code 1}
+ * @param gradScale     gradient multiplier: {@code -1} to maximize, else {@code 1}, times the norm-clipping
+ *                      coefficient
  * @param weightDecay   coupled L2 coefficient
  * @param beta1         decay of the first moment
  * @param oneMinusBeta1 {@code 1 - beta1}
  * @param beta2         decay of the infinity norm
  * @param eps           added to {@code |d|} before the maximum
  * @param negStepSize   {@code -lr / (1 - beta1^step)}
+ * @param gradClip      gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
 public record AdamaxCoefficients(
-        float gradSign,
+        float gradScale,
         float weightDecay,
         float beta1,
         float oneMinusBeta1,
         float beta2,
         float eps,
-        float negStepSize) {
+        float negStepSize,
+        float gradClip) {
+
+    /** Without value clipping. */
+    public AdamaxCoefficients(float gradScale, float weightDecay, float beta1, float oneMinusBeta1, float beta2,
+                              float eps, float negStepSize) {
+        this(gradScale, weightDecay, beta1, oneMinusBeta1, beta2, eps, negStepSize, Float.POSITIVE_INFINITY);
+    }
 }

@@ -16,4 +16,11 @@ final class KernelRanges {
                     + ") is outside its array of length " + array.length);
         }
     }
+
+    /** Throws unless the element indices {@code [index, index + n)} are non-negative and fit in a long. */
+    static void checkIndex(long index, int n) {
+        if (index < 0 || index > Long.MAX_VALUE - n) {
+            throw new IllegalArgumentException("index must be >= 0 (and index + n fit in a long), got " + index);
+        }
+    }
 }

@@ -4,7 +4,8 @@ package vecopt.engine.kernels;
  * Per-step scalars of {@link OptimizerKernels#nadam}. With {@code mu_t = beta1 * (1 - 0.5 *
  * 0.96^(t * momentum_decay))} and {@code mu_product_t = mu_1 * ... * mu_t}:
  *
- * @param gradSign      {@code -1} to maximize, else {@code 1}
+ * @param gradScale     gradient multiplier: {@code -1} to maximize, else {@code 1}, times the norm-clipping
+ *                      coefficient
  * @param weightDecay   coupled L2 coefficient; 0 when the decay is decoupled
  * @param paramScale    {@code 1 - lr * weight_decay} for decoupled decay, else 1
  * @param beta1         decay of the first moment
@@ -15,9 +16,10 @@ package vecopt.engine.kernels;
  * @param eps           added to the root of the bias-corrected second moment
  * @param gradStep      {@code -lr * (1 - mu_t) / (1 - mu_product_t)}
  * @param momentumStep  {@code -lr * mu_{t+1} / (1 - mu_product_t * mu_{t+1})}
+ * @param gradClip      gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
 public record NadamCoefficients(
-        float gradSign,
+        float gradScale,
         float weightDecay,
         float paramScale,
         float beta1,
@@ -27,5 +29,14 @@ public record NadamCoefficients(
         float invBias2,
         float eps,
         float gradStep,
-        float momentumStep) {
+        float momentumStep,
+        float gradClip) {
+
+    /** Without value clipping. */
+    public NadamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
+                             float beta2, float oneMinusBeta2, float invBias2, float eps, float gradStep,
+                             float momentumStep) {
+        this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBias2, eps, gradStep,
+                momentumStep, Float.POSITIVE_INFINITY);
+    }
 }

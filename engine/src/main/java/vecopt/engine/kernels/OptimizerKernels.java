@@ -6,11 +6,27 @@ package vecopt.engine.kernels;
  * may live in different arrays at different offsets). All arithmetic is float32; per-step scalars
  * arrive precomputed in the coefficients record.
  *
+ * <p>Every rule reads its gradient as {@code gradScale * clamp(g)}: {@code clamp(g)} is {@code g}
+ * clamped to {@code [-gradClip, gradClip]} ({@code g > gradClip ? gradClip : g < -gradClip ? -gradClip
+ * : g}, so NaN stays NaN; an infinite {@code gradClip} leaves {@code g} as it is), which is clipping by
+ * value; {@code gradScale} is the sign ({@code -1} to maximize) times the norm-clipping coefficient, so
+ * clipping by the global norm costs no pass of its own beyond {@link #sumOfSquares}.
+ *
  * <p>Implementations give bit-identical results: {@link ScalarOptimizerKernels} is the reference and
- * {@code PanamaOptimizerKernels} does the same operations, in the same order, on vectors.
- * Get the implementation for this JVM from {@link OptimizerKernelsProvider#get()}.
+ * {@code PanamaOptimizerKernels} does the same operations, in the same order, on vectors. That holds
+ * for the reduction {@link #sumOfSquares} and the noise of {@link #addGradientNoise} too, at every
+ * vector width. Get the implementation for this JVM from {@link OptimizerKernelsProvider#get()}.
  */
 public interface OptimizerKernels {
+
+    /**
+     * Elements per block of {@link #sumOfSquares}. A range split at multiples of it, whose block sums
+     * are added in block order, gives the bits of one call over the whole range.
+     */
+    int SUM_OF_SQUARES_BLOCK = 4096;
+
+    /** Float accumulators per block of {@link #sumOfSquares}, the same at every vector width. */
+    int SUM_OF_SQUARES_LANES = 32;
 
     /** {@code "scalar"} or {@code "panama"}. */
     String name();
@@ -21,7 +37,7 @@ public interface OptimizerKernels {
     /**
      * SGD without a momentum buffer.
      * <pre>
-     * d = fma(weightDecay, p, gradSign * g)
+     * d = fma(weightDecay, p, gradScale * clamp(g))
      * p = fma(-lr, d, p)
      * </pre>
      */
@@ -30,7 +46,7 @@ public interface OptimizerKernels {
     /**
      * SGD with a momentum buffer {@code b}; Nesterov and dampening are coefficients.
      * <pre>
-     * d = fma(weightDecay, p, gradSign * g)
+     * d = fma(weightDecay, p, gradScale * clamp(g))
      * b = fma(momentum, b, bufferGradScale * d)
      * u = fma(lookahead, b, nesterovGradScale * d)
      * p = fma(-lr, u, p)
@@ -43,7 +59,7 @@ public interface OptimizerKernels {
     /**
      * Adagrad with the running sum of squared gradients {@code s} ({@code sum}).
      * <pre>
-     * d = fma(weightDecay, p, gradSign * g)
+     * d = fma(weightDecay, p, gradScale * clamp(g))
      * s = fma(d, d, s)
      * p = fma(negLr, d / (sqrt(s) + eps), p)
      * </pre>
@@ -57,7 +73,7 @@ public interface OptimizerKernels {
      * {@code b} ({@code momentum_buffer}). Where eps goes is a coefficient: PyTorch adds it outside
      * the root ({@code epsInsideSqrt = 0}), TensorFlow and optax inside ({@code epsOutsideSqrt = 0}).
      * <pre>
-     * d   = fma(weightDecay, p, gradSign * g)
+     * d   = fma(weightDecay, p, gradScale * clamp(g))
      * e   = oneMinusAlpha * d
      * v   = fma(alpha, v, e * d)
      * a   = fma(alpha, a, e)                                  (centered)
@@ -75,7 +91,7 @@ public interface OptimizerKernels {
      * squared updates {@code x} ({@code acc_delta}). One root of the quotient replaces PyTorch's
      * quotient of two roots.
      * <pre>
-     * d = fma(weightDecay, p, gradSign * g)
+     * d = fma(weightDecay, p, gradScale * clamp(g))
      * v = fma(rho, v, (oneMinusRho * d) * d)
      * u = sqrt((x + eps) / (v + eps)) * d
      * x = fma(rho, x, (oneMinusRho * u) * u)
@@ -99,7 +115,7 @@ public interface OptimizerKernels {
      * Adam and AdamW with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
      * ({@code exp_avg_sq}); coupled or decoupled weight decay and maximization are coefficients.
      * <pre>
-     * d     = fma(weightDecay, p, gradSign * g)
+     * d     = fma(weightDecay, p, gradScale * clamp(g))
      * m     = fma(beta1, m, oneMinusBeta1 * d)
      * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
      * denom = fma(sqrt(v), invSqrtBias2, eps)
@@ -113,7 +129,7 @@ public interface OptimizerKernels {
      * AMSGrad: {@link #adam} normalized by the running maximum {@code vMax} ({@code max_exp_avg_sq})
      * of the second moment.
      * <pre>
-     * d     = fma(weightDecay, p, gradSign * g)
+     * d     = fma(weightDecay, p, gradScale * clamp(g))
      * m     = fma(beta1, m, oneMinusBeta1 * d)
      * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
      * vMax  = max(vMax, v)
@@ -128,7 +144,7 @@ public interface OptimizerKernels {
      * Adamax with first moment {@code m} ({@code exp_avg}) and infinity norm {@code u}
      * ({@code exp_inf}).
      * <pre>
-     * d = fma(weightDecay, p, gradSign * g)
+     * d = fma(weightDecay, p, gradScale * clamp(g))
      * m = fma(beta1, m, oneMinusBeta1 * d)
      * u = max(beta2 * u, abs(d) + eps)
      * p = fma(negStepSize, m / u, p)
@@ -141,7 +157,7 @@ public interface OptimizerKernels {
      * NAdam with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
      * ({@code exp_avg_sq}); the momentum schedule lives in {@code gradStep} and {@code momentumStep}.
      * <pre>
-     * d     = fma(weightDecay, p, gradSign * g)
+     * d     = fma(weightDecay, p, gradScale * clamp(g))
      * m     = fma(beta1, m, oneMinusBeta1 * d)
      * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
      * denom = sqrt(v * invBias2) + eps
@@ -156,7 +172,7 @@ public interface OptimizerKernels {
      * ({@code exp_avg_sq}); on un-adapted steps {@code rootScale = 0} and {@code denomOffset = 1} make
      * {@code denom} exactly 1.
      * <pre>
-     * d     = fma(weightDecay, p, gradSign * g)
+     * d     = fma(weightDecay, p, gradScale * clamp(g))
      * m     = fma(beta1, m, oneMinusBeta1 * d)
      * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
      * denom = fma(rootScale, sqrt(v), denomOffset)
@@ -165,4 +181,40 @@ public interface OptimizerKernels {
      */
     void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                int n, RadamCoefficients c);
+
+    // ---- Passes over a gradient alone: its norm, its noise ----
+
+    /**
+     * The sum of the squares of {@code g[off, off + n)}, for the global gradient norm, in an order
+     * fixed by the index alone, so every implementation and vector width returns the same bits:
+     * <pre>
+     * for each block of SUM_OF_SQUARES_BLOCK elements from off (the last one may be shorter):
+     *     a[j] = fma(x, x, a[j]) in float, for the block's elements x = g[j], g[j + 32], g[j + 64], ...
+     *                                     in order, for each j in 0..31 (a[j] starting at 0)
+     *     s    = a[0] + a[1] + ... + a[31], added in this order in double
+     *     if s is infinite: s = x0^2 + x1^2 + ..., each square exact in double, added in order in double
+     * return s of block 0 + s of block 1 + ..., added in this order in double (0 for n = 0)
+     * </pre>
+     * The second sum of a block keeps a float overflow (an element above about 1.8e19) from making
+     * the result infinite, so the result is NaN or infinite exactly when an element is NaN or infinite:
+     * the same pass detects non-finite gradients.
+     */
+    double sumOfSquares(float[] g, int off, int n);
+
+    /**
+     * Adds Gaussian noise of standard deviation {@code c.std()} to {@code g[off, off + n)}, whose first
+     * element has the element index {@code index} in its tensor. The noise of an element depends only
+     * on {@code c.key()} and its element index (a counter-based generator), so any split of a tensor
+     * into calls, and every implementation and vector width, gives the same bits:
+     * <pre>
+     * for the element with index e:
+     *     h = mix64(key + (e >>> 1) * 0x9E3779B97F4A7C15)   (SplitMix64's output function)
+     *     u = the low 32 bits of h for even e, the high 32 bits for odd e
+     *     z = CounterGaussian.gaussian(u)                    (a standard normal value from u, in float)
+     *     g = fma(std, z, g)
+     * </pre>
+     *
+     * @param index element index of {@code g[off]}, at least 0
+     */
+    void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c);
 }

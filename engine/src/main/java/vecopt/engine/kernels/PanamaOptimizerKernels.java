@@ -1,6 +1,10 @@
 package vecopt.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,6 +22,10 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED
             .withShape(VectorShape.forBitSize(bitSize(OptimizerKernelsProvider.REQUESTED_BIT_SIZE)));
     private static final int LANES = SPECIES.length();
+    /** Longs of the same width, for the noise generator's 64-bit arithmetic: one per pair of floats. */
+    private static final VectorSpecies<Long> LONG_SPECIES = SPECIES.withLanes(long.class);
+    /** Float vectors per 32 accumulators of {@link #sumOfSquares}: 8, 4 or 2 at 128, 256 or 512 bits. */
+    private static final int SUM_VECTORS = SUM_OF_SQUARES_LANES / LANES;
     private static final ScalarOptimizerKernels TAIL = ScalarOptimizerKernels.INSTANCE;
 
     static final PanamaOptimizerKernels INSTANCE = new PanamaOptimizerKernels();
@@ -51,14 +59,16 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("p", p, pOff, n);
         KernelRanges.check("g", g, gOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             negLr.fma(d, pv).intoArray(p, pOff + i);
         }
         TAIL.sgd(p, pOff + i, g, gOff + i, n - i, c);
@@ -70,7 +80,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("g", g, gOff, n);
         KernelRanges.check("momentum_buffer", b, bOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector momentum = FloatVector.broadcast(SPECIES, c.momentum());
         FloatVector bufferGradScale = FloatVector.broadcast(SPECIES, c.bufferGradScale());
@@ -82,7 +94,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             bv = momentum.fma(bv, bufferGradScale.mul(d));
             FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
             bv.intoArray(b, bOff + i);
@@ -99,7 +111,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("g", g, gOff, n);
         KernelRanges.check("sum", s, sOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         int bound = SPECIES.loopBound(n);
@@ -108,7 +122,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector sv = FloatVector.fromArray(SPECIES, s, sOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             sv = d.fma(d, sv);
             sv.intoArray(s, sOff + i);
             negLr.fma(d.div(sv.sqrt().add(eps)), pv).intoArray(p, pOff + i);
@@ -131,7 +145,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             KernelRanges.check("momentum_buffer", b, bOff, n);
         }
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector alpha = FloatVector.broadcast(SPECIES, c.alpha());
         FloatVector oneMinusAlpha = FloatVector.broadcast(SPECIES, c.oneMinusAlpha());
@@ -144,7 +160,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             FloatVector e = oneMinusAlpha.mul(d);
             vv = alpha.fma(vv, e.mul(d));
             vv.intoArray(v, vOff + i);
@@ -172,7 +188,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("square_avg", v, vOff, n);
         KernelRanges.check("acc_delta", x, xOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector rho = FloatVector.broadcast(SPECIES, c.rho());
         FloatVector oneMinusRho = FloatVector.broadcast(SPECIES, c.oneMinusRho());
@@ -184,7 +202,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
             FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             vv = rho.fma(vv, oneMinusRho.mul(d).mul(d));
             FloatVector u = xv.add(eps).div(vv.add(eps)).sqrt().mul(d);
             vv.intoArray(v, vOff + i);
@@ -228,7 +246,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     private static int adamBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                                 float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
         boolean amsgrad = vMax != null;
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
@@ -243,7 +263,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
             mv.intoArray(m, mOff + i);
@@ -262,7 +282,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     public void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
                        int n, AdamaxCoefficients c) {
         ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_inf", u, uOff, n);
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
         FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
@@ -274,7 +296,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector uv = beta2.mul(FloatVector.fromArray(SPECIES, u, uOff + i)).max(d.abs().add(eps));
             mv.intoArray(m, mOff + i);
@@ -288,7 +310,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, NadamCoefficients c) {
         ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
@@ -304,7 +328,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
             mv.intoArray(m, mOff + i);
@@ -320,7 +344,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, RadamCoefficients c) {
         ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
-        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
@@ -335,7 +361,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
             mv.intoArray(m, mOff + i);
@@ -344,5 +370,173 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             negStepSize.fma(mv.div(denom), paramScale.mul(pv)).intoArray(p, pOff + i);
         }
         TAIL.radam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+    }
+
+    /** {@code g} clamped to {@code [negClip, clip]} as {@link ScalarOptimizerKernels#clamp} does; NaN stays NaN. */
+    private static FloatVector clamp(FloatVector g, FloatVector clip, FloatVector negClip) {
+        return g.blend(clip, g.compare(VectorOperators.GT, clip)).blend(negClip, g.compare(VectorOperators.LT, negClip));
+    }
+
+    // ---- Passes over a gradient alone ----
+
+    /**
+     * The 32 accumulators are {@link #SUM_VECTORS} vectors side by side (lane {@code j} of vector
+     * {@code k} is accumulator {@code k * LANES + j}), so each accumulator sees the elements the scalar
+     * kernel gives it, in the same order, at every width. Unused vectors are folded away by C2, the
+     * count being a constant.
+     */
+    @Override
+    public double sumOfSquares(float[] g, int off, int n) {
+        KernelRanges.check("g", g, off, n);
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            int base = off + b;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            int bound = length - length % SUM_OF_SQUARES_LANES;
+            for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
+                int at = base + i;
+                FloatVector x0 = FloatVector.fromArray(SPECIES, g, at);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, g, at + LANES);
+                a0 = x0.fma(x0, a0);
+                a1 = x1.fma(x1, a1);
+                if (SUM_VECTORS > 2) {
+                    FloatVector x2 = FloatVector.fromArray(SPECIES, g, at + 2 * LANES);
+                    FloatVector x3 = FloatVector.fromArray(SPECIES, g, at + 3 * LANES);
+                    a2 = x2.fma(x2, a2);
+                    a3 = x3.fma(x3, a3);
+                }
+                if (SUM_VECTORS > 4) {
+                    FloatVector x4 = FloatVector.fromArray(SPECIES, g, at + 4 * LANES);
+                    FloatVector x5 = FloatVector.fromArray(SPECIES, g, at + 5 * LANES);
+                    FloatVector x6 = FloatVector.fromArray(SPECIES, g, at + 6 * LANES);
+                    FloatVector x7 = FloatVector.fromArray(SPECIES, g, at + 7 * LANES);
+                    a4 = x4.fma(x4, a4);
+                    a5 = x5.fma(x5, a5);
+                    a6 = x6.fma(x6, a6);
+                    a7 = x7.fma(x7, a7);
+                }
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, LANES);
+            if (SUM_VECTORS > 2) {
+                a2.intoArray(lanes, 2 * LANES);
+                a3.intoArray(lanes, 3 * LANES);
+            }
+            if (SUM_VECTORS > 4) {
+                a4.intoArray(lanes, 4 * LANES);
+                a5.intoArray(lanes, 5 * LANES);
+                a6.intoArray(lanes, 6 * LANES);
+                a7.intoArray(lanes, 7 * LANES);
+            }
+            ScalarOptimizerKernels.accumulateSquares(g, base, bound, length, lanes);
+            sum += ScalarOptimizerKernels.blockSum(g, base, length, lanes);
+        }
+        return sum;
+    }
+
+    /**
+     * One 64-bit counter per pair of elements: a {@link LongVector} of {@code LANES / 2} counters is
+     * mixed and reinterpreted as {@code LANES} ints, low word first (the Vector API reinterprets lanes
+     * in little-endian order), which gives element {@code 2k} the low and {@code 2k + 1} the high word
+     * of pair {@code k}'s hash, as {@link CounterGaussian#bits} does. An odd first index is handled by
+     * the scalar kernel so that vectors start on a pair.
+     */
+    @Override
+    public void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c) {
+        KernelRanges.check("g", g, off, n);
+        KernelRanges.checkIndex(index, n);
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) {
+            TAIL.addGradientNoise(g, off, 1, index, c);
+            i = 1;
+        }
+        FloatVector std = FloatVector.broadcast(SPECIES, c.std());
+        LongVector counter = LongVector.broadcast(LONG_SPECIES, c.key() + ((index + i) >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.zero(LONG_SPECIES).addIndex(1).mul(CounterGaussian.GAMMA));
+        LongVector advance = LongVector.broadcast(LONG_SPECIES, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + SPECIES.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            IntVector u = mix64(counter).reinterpretAsInts();
+            FloatVector z = gaussian(u);
+            std.fma(z, FloatVector.fromArray(SPECIES, g, off + i)).intoArray(g, off + i);
+            counter = counter.add(advance);
+        }
+        TAIL.addGradientNoise(g, off + i, n - i, index + i, c);
+    }
+
+    /** {@link CounterGaussian#mix64} on every lane. */
+    private static LongVector mix64(LongVector z) {
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+        return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+    }
+
+    /** {@link CounterGaussian#gaussian} on every lane: both of AS 241's regions, then a blend. */
+    private static FloatVector gaussian(IntVector u) {
+        IntVector odd = u.lanewise(VectorOperators.LSHR, 9).lanewise(VectorOperators.LSHL, 1)
+                .lanewise(VectorOperators.OR, 1);
+        FloatVector p = ((FloatVector) odd.convert(VectorOperators.I2F, 0)).mul(0x1p-25f);
+        FloatVector q = p.sub(0.5f);
+        // central region
+        FloatVector r = FloatVector.broadcast(SPECIES, CounterGaussian.CONST1).sub(q.mul(q));
+        FloatVector num = horner(r, CounterGaussian.A3, CounterGaussian.A2, CounterGaussian.A1, CounterGaussian.A0);
+        FloatVector den = horner(r, CounterGaussian.B3, CounterGaussian.B2, CounterGaussian.B1, 1f);
+        FloatVector central = q.neg().mul(num).div(den);
+        // tail
+        FloatVector t = log(p).neg().sqrt().sub(CounterGaussian.CONST2);
+        FloatVector tailNum = horner(t, CounterGaussian.C3, CounterGaussian.C2, CounterGaussian.C1, CounterGaussian.C0);
+        FloatVector tailDen = horner(t, CounterGaussian.D2, CounterGaussian.D1, 1f);
+        FloatVector tail = tailNum.div(tailDen);
+        FloatVector magnitude = tail.blend(central, q.compare(VectorOperators.GE, -CounterGaussian.SPLIT));
+        return magnitude.reinterpretAsInts().lanewise(VectorOperators.OR, u.lanewise(VectorOperators.LSHL, 31))
+                .reinterpretAsFloats();
+    }
+
+    /** {@code fma(fma(fma(c0, x, c1), x, c2), x, c3)}, the scalar Horner chains' order. */
+    private static FloatVector horner(FloatVector x, float c0, float c1, float c2, float c3) {
+        FloatVector y = FloatVector.broadcast(SPECIES, c0).fma(x, FloatVector.broadcast(SPECIES, c1));
+        y = y.fma(x, FloatVector.broadcast(SPECIES, c2));
+        return y.fma(x, FloatVector.broadcast(SPECIES, c3));
+    }
+
+    /** {@code fma(fma(c0, x, c1), x, c2)}. */
+    private static FloatVector horner(FloatVector x, float c0, float c1, float c2) {
+        FloatVector y = FloatVector.broadcast(SPECIES, c0).fma(x, FloatVector.broadcast(SPECIES, c1));
+        return y.fma(x, FloatVector.broadcast(SPECIES, c2));
+    }
+
+    /** {@link CounterGaussian#log} on every lane. */
+    private static FloatVector log(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126);
+        FloatVector m = bits.lanewise(VectorOperators.AND, 0x007FFFFF).lanewise(VectorOperators.OR, 0x3F000000)
+                .reinterpretAsFloats();
+        VectorMask<Float> small = m.compare(VectorOperators.LT, CounterGaussian.SQRT_HALF);
+        FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), small);
+        e = e.blend(e.sub(1), small.cast(e.species()));
+        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        FloatVector z = f.mul(f);
+        FloatVector y = FloatVector.broadcast(SPECIES, CounterGaussian.L1).fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L2));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L3));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L4));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L5));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L6));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L7));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L8));
+        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L9));
+        y = y.mul(f).mul(z);
+        y = ef.fma(FloatVector.broadcast(SPECIES, CounterGaussian.LN2_LO), y);
+        y = z.fma(FloatVector.broadcast(SPECIES, -0.5f), y);
+        FloatVector r = f.add(y);
+        return ef.fma(FloatVector.broadcast(SPECIES, CounterGaussian.LN2_HI), r);
     }
 }

@@ -7,7 +7,8 @@ package vecopt.engine.kernels;
  * serves both kinds of step. (An overflowed, infinite {@code v} then gives {@code 0 * inf = NaN} where
  * PyTorch's un-adapted step would not read {@code v}.)
  *
- * @param gradSign      {@code -1} to maximize, else {@code 1}
+ * @param gradScale     gradient multiplier: {@code -1} to maximize, else {@code 1}, times the norm-clipping
+ *                      coefficient
  * @param weightDecay   coupled L2 coefficient; 0 when the decay is decoupled
  * @param paramScale    {@code 1 - lr * weight_decay} for decoupled decay, else 1
  * @param beta1         decay of the first moment
@@ -18,9 +19,10 @@ package vecopt.engine.kernels;
  * @param denomOffset   {@code eps} on adapted steps, 1 on un-adapted ones
  * @param negStepSize   adapted: {@code -lr * r_t * sqrt(1 - beta2^step) / (1 - beta1^step)} with the
  *                      rectification {@code r_t}; un-adapted: {@code -lr / (1 - beta1^step)}
+ * @param gradClip      gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
 public record RadamCoefficients(
-        float gradSign,
+        float gradScale,
         float weightDecay,
         float paramScale,
         float beta1,
@@ -29,5 +31,13 @@ public record RadamCoefficients(
         float oneMinusBeta2,
         float rootScale,
         float denomOffset,
-        float negStepSize) {
+        float negStepSize,
+        float gradClip) {
+
+    /** Without value clipping. */
+    public RadamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
+                             float beta2, float oneMinusBeta2, float rootScale, float denomOffset, float negStepSize) {
+        this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rootScale, denomOffset,
+                negStepSize, Float.POSITIVE_INFINITY);
+    }
 }

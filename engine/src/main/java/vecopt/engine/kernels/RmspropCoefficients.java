@@ -5,21 +5,31 @@ package vecopt.engine.kernels;
  * non-zero (or both are 0), which places eps inside or outside the root.
  *
  * @param negLr          {@code -lr}
- * @param gradSign       {@code -1} to maximize, else {@code 1}
+ * @param gradScale      gradient multiplier: {@code -1} to maximize, else {@code 1}, times the norm-clipping
+ *                       coefficient
  * @param weightDecay    coupled L2 coefficient
  * @param alpha          decay of the running means
  * @param oneMinusAlpha  {@code 1 - alpha}
  * @param epsInsideSqrt  eps when it goes under the root, else 0
  * @param epsOutsideSqrt eps when it is added to the root (PyTorch), else 0
  * @param momentum       decay of the momentum buffer; unused without one
+ * @param gradClip       gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
 public record RmspropCoefficients(
         float negLr,
-        float gradSign,
+        float gradScale,
         float weightDecay,
         float alpha,
         float oneMinusAlpha,
         float epsInsideSqrt,
         float epsOutsideSqrt,
-        float momentum) {
+        float momentum,
+        float gradClip) {
+
+    /** Without value clipping. */
+    public RmspropCoefficients(float negLr, float gradScale, float weightDecay, float alpha, float oneMinusAlpha,
+                               float epsInsideSqrt, float epsOutsideSqrt, float momentum) {
+        this(negLr, gradScale, weightDecay, alpha, oneMinusAlpha, epsInsideSqrt, epsOutsideSqrt, momentum,
+                Float.POSITIVE_INFINITY);
+    }
 }

@@ -28,7 +28,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("g", g, gOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             p[pOff + i] = Math.fma(c.negLr(), d, pi);
         }
     }
@@ -40,7 +40,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("momentum_buffer", b, bOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float bi = Math.fma(c.momentum(), b[bOff + i], c.bufferGradScale() * d);
             float u = Math.fma(c.lookahead(), bi, c.nesterovGradScale() * d);
             b[bOff + i] = bi;
@@ -57,7 +57,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("sum", s, sOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float si = Math.fma(d, d, s[sOff + i]);
             s[sOff + i] = si;
             p[pOff + i] = Math.fma(c.negLr(), d / ((float) Math.sqrt(si) + c.eps()), pi);
@@ -80,7 +80,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float e = c.oneMinusAlpha() * d;
             float vi = Math.fma(c.alpha(), v[vOff + i], e * d);
             v[vOff + i] = vi;
@@ -108,7 +108,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         KernelRanges.check("acc_delta", x, xOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float vi = Math.fma(c.rho(), v[vOff + i], (c.oneMinusRho() * d) * d);
             float u = (float) Math.sqrt((x[xOff + i] + c.eps()) / (vi + c.eps())) * d;
             v[vOff + i] = vi;
@@ -148,7 +148,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         boolean amsgrad = vMax != null;
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
             float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
             m[mOff + i] = mi;
@@ -168,7 +168,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         checkMoments(p, pOff, g, gOff, m, mOff, "exp_inf", u, uOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
             float ui = Math.max(c.beta2() * u[uOff + i], Math.abs(d) + c.eps());
             m[mOff + i] = mi;
@@ -183,7 +183,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
             float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
             m[mOff + i] = mi;
@@ -200,7 +200,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
-            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
             float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
             m[mOff + i] = mi;
@@ -208,6 +208,73 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             float denom = Math.fma(c.rootScale(), (float) Math.sqrt(vi), c.denomOffset());
             p[pOff + i] = Math.fma(c.negStepSize(), mi / denom, c.paramScale() * pi);
         }
+    }
+
+    // ---- Passes over a gradient alone ----
+
+    @Override
+    public double sumOfSquares(float[] g, int off, int n) {
+        KernelRanges.check("g", g, off, n);
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            accumulateSquares(g, off + b, 0, length, lanes);
+            sum += blockSum(g, off + b, length, lanes);
+        }
+        return sum;
+    }
+
+    /**
+     * Adds the squares of block elements {@code [from, length)} (block starting at {@code g[blockOff]},
+     * {@code from} a multiple of 32) to their accumulators {@code lanes[i % 32]}.
+     */
+    static void accumulateSquares(float[] g, int blockOff, int from, int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                float x = g[blockOff + i + j];
+                lanes[j] = Math.fma(x, x, lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            float x = g[blockOff + i];
+            lanes[j] = Math.fma(x, x, lanes[j]);
+        }
+    }
+
+    /** A block's sum from its accumulators; summed again in double if a float accumulator overflowed. */
+    static double blockSum(float[] g, int blockOff, int length, float[] lanes) {
+        double s = 0;
+        for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+            s += lanes[j];
+        }
+        if (s == Double.POSITIVE_INFINITY) {
+            s = 0;
+            for (int i = 0; i < length; i++) {
+                double x = g[blockOff + i];
+                s += x * x;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c) {
+        KernelRanges.check("g", g, off, n);
+        KernelRanges.checkIndex(index, n);
+        long key = c.key();
+        float std = c.std();
+        for (int i = 0; i < n; i++) {
+            float z = CounterGaussian.gaussian(CounterGaussian.bits(key, index + i));
+            g[off + i] = Math.fma(std, z, g[off + i]);
+        }
+    }
+
+    /** {@code g} clamped to {@code [-clip, clip]}; NaN stays NaN. */
+    static float clamp(float g, float clip) {
+        return g > clip ? clip : (g < -clip ? -clip : g);
     }
 
     /** The range checks shared by the Adam family: parameter, gradient, {@code exp_avg} and one more state. */
