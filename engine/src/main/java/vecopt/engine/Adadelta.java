@@ -46,8 +46,8 @@ public final class Adadelta extends Optimizer {
         double rho = h.get(RHO);
         float[] squareAvg = buffer(state, "square_avg", p, 0f);
         float[] accDelta = buffer(state, "acc_delta", p, 0f);
-        AdadeltaCoefficients c = new AdadeltaCoefficients((float) -h.get(LR), h.flag(MAXIMIZE) ? -1f : 1f,
-                (float) h.get(WEIGHT_DECAY), (float) rho, (float) (1 - rho), (float) h.get(EPS));
+        AdadeltaCoefficients c = new AdadeltaCoefficients((float) -h.get(LR), gradScale(h.flag(MAXIMIZE)),
+                (float) h.get(WEIGHT_DECAY), (float) rho, (float) (1 - rho), (float) h.get(EPS), gradClip());
         float[] pa = p.value().array();
         float[] ga = p.grad().array();
         int pOff = p.value().offset();

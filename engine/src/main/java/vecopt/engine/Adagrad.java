@@ -47,8 +47,8 @@ public final class Adagrad extends Optimizer {
     protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
         double clr = h.get(LR) / (1 + (step - 1) * h.get(LR_DECAY));
         float[] sum = buffer(state, "sum", p, (float) h.get(INITIAL_ACCUMULATOR_VALUE));
-        AdagradCoefficients c = new AdagradCoefficients((float) -clr, h.flag(MAXIMIZE) ? -1f : 1f,
-                (float) h.get(WEIGHT_DECAY), (float) h.get(EPS));
+        AdagradCoefficients c = new AdagradCoefficients((float) -clr, gradScale(h.flag(MAXIMIZE)),
+                (float) h.get(WEIGHT_DECAY), (float) h.get(EPS), gradClip());
         float[] pa = p.value().array();
         float[] ga = p.grad().array();
         int pOff = p.value().offset();

@@ -58,7 +58,7 @@ public final class Adam extends Optimizer {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
         AdamCoefficients c = new AdamCoefficients(
-                maximize ? -1f : 1f,
+                optimizer.gradScale(maximize),
                 decoupled ? 0f : (float) weightDecay,
                 decoupled ? (float) (1 - lr * weightDecay) : 1f,
                 (float) beta1,
@@ -67,7 +67,8 @@ public final class Adam extends Optimizer {
                 (float) (1 - beta2),
                 (float) (1 / Math.sqrt(bias2)),
                 (float) eps,
-                (float) (-lr / bias1));
+                (float) (-lr / bias1),
+                optimizer.gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] v = buffer(state, "exp_avg_sq", p, 0f);
         float[] pa = p.value().array();

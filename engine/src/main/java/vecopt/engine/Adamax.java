@@ -45,13 +45,14 @@ public final class Adamax extends Optimizer {
         double lr = h.get(LR);
         double beta1 = h.get(BETA1);
         AdamaxCoefficients c = new AdamaxCoefficients(
-                h.flag(MAXIMIZE) ? -1f : 1f,
+                gradScale(h.flag(MAXIMIZE)),
                 (float) h.get(WEIGHT_DECAY),
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) h.get(BETA2),
                 (float) h.get(EPS),
-                (float) (-lr / (1 - Math.pow(beta1, step))));
+                (float) (-lr / (1 - Math.pow(beta1, step))),
+                gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] u = buffer(state, "exp_inf", p, 0f);
         float[] pa = p.value().array();

@@ -85,19 +85,32 @@ public final class ChunkedExecutor implements AutoCloseable {
 
     /** Runs {@code task} over {@code [0, n)}, split when {@code n} is long enough; returns when all is done. */
     public void run(int n, RangeTask task) {
+        run(n, ALIGNMENT, task);
+    }
+
+    /**
+     * As {@link #run(int, RangeTask)}, with every chunk starting at a multiple of {@code alignment}: a
+     * reduction whose partial results are kept per aligned block then gives the same blocks, so the
+     * same result, on any number of threads.
+     */
+    public void run(int n, int alignment, RangeTask task) {
+        if (alignment < 1) {
+            throw new IllegalArgumentException("alignment must be >= 1, got " + alignment);
+        }
         if (threads == 1 || n < minParallelLength) {
             task.run(0, n);
             return;
         }
         int perThread = n / threads + (n % threads == 0 ? 0 : 1); // rounded up, or the last elements are lost
-        int chunk = (perThread + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        int chunk = (int) Math.min(Integer.MAX_VALUE, ((long) perThread + alignment - 1) / alignment * alignment);
         CompletableFuture<?>[] others = new CompletableFuture<?>[threads - 1];
         int started = 0;
         for (int t = 1; t < threads; t++) {
-            int from = t * chunk;
-            if (from >= n) {
+            long start = (long) t * chunk;
+            if (start >= n) {
                 break;
             }
+            int from = (int) start;
             int length = Math.min(chunk, n - from);
             others[started++] = CompletableFuture.runAsync(() -> task.run(from, length), pool);
         }

@@ -59,7 +59,7 @@ public final class NAdam extends Optimizer {
         double muNext = momentumCache(beta1, momentumDecay, step + 1);
         double muProduct = state.scalarOr("mu_product", 1) * mu;
         NadamCoefficients c = new NadamCoefficients(
-                h.flag(MAXIMIZE) ? -1f : 1f,
+                gradScale(h.flag(MAXIMIZE)),
                 decoupled ? 0f : (float) weightDecay,
                 decoupled ? (float) (1 - lr * weightDecay) : 1f,
                 (float) beta1,
@@ -69,7 +69,8 @@ public final class NAdam extends Optimizer {
                 (float) (1 / (1 - Math.pow(beta2, step))),
                 (float) h.get(EPS),
                 (float) (-lr * (1 - mu) / (1 - muProduct)),
-                (float) (-lr * muNext / (1 - muProduct * muNext)));
+                (float) (-lr * muNext / (1 - muProduct * muNext)),
+                gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] v = buffer(state, "exp_avg_sq", p, 0f);
         float[] pa = p.value().array();

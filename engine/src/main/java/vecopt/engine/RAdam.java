@@ -68,7 +68,7 @@ public final class RAdam extends Optimizer {
             negStepSize *= rect * Math.sqrt(bias2);
         }
         RadamCoefficients c = new RadamCoefficients(
-                h.flag(MAXIMIZE) ? -1f : 1f,
+                gradScale(h.flag(MAXIMIZE)),
                 decoupled ? 0f : (float) weightDecay,
                 decoupled ? (float) (1 - lr * weightDecay) : 1f,
                 (float) beta1,
@@ -77,7 +77,8 @@ public final class RAdam extends Optimizer {
                 (float) (1 - beta2),
                 adapted ? 1f : 0f,
                 adapted ? (float) h.get(EPS) : 1f,
-                (float) negStepSize);
+                (float) negStepSize,
+                gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] v = buffer(state, "exp_avg_sq", p, 0f);
         float[] pa = p.value().array();

@@ -59,9 +59,9 @@ public final class RMSprop extends Optimizer {
         float[] squareAvg = buffer(state, "square_avg", p, 0f);
         float[] momentumBuffer = h.get(MOMENTUM) > 0 ? buffer(state, "momentum_buffer", p, 0f) : null;
         float[] gradAvg = h.flag(CENTERED) ? buffer(state, "grad_avg", p, 0f) : null;
-        RmspropCoefficients c = new RmspropCoefficients((float) -h.get(LR), h.flag(MAXIMIZE) ? -1f : 1f,
+        RmspropCoefficients c = new RmspropCoefficients((float) -h.get(LR), gradScale(h.flag(MAXIMIZE)),
                 (float) h.get(WEIGHT_DECAY), (float) alpha, (float) (1 - alpha),
-                epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get(MOMENTUM));
+                epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get(MOMENTUM), gradClip());
         float[] pa = p.value().array();
         float[] ga = p.grad().array();
         int pOff = p.value().offset();

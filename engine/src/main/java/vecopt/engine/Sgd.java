@@ -45,7 +45,8 @@ public final class Sgd extends Optimizer {
     protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
         double momentum = h.get(MOMENTUM);
         boolean nesterov = h.flag(NESTEROV);
-        float gradSign = h.flag(MAXIMIZE) ? -1f : 1f;
+        float gradScale = gradScale(h.flag(MAXIMIZE));
+        float gradClip = gradClip();
         float negLr = (float) -h.get(LR);
         float weightDecay = (float) h.get(WEIGHT_DECAY);
         float[] pa = p.value().array();
@@ -53,17 +54,18 @@ public final class Sgd extends Optimizer {
         int pOff = p.value().offset();
         int gOff = p.grad().offset();
         if (momentum == 0) {
-            SgdCoefficients c = new SgdCoefficients(negLr, gradSign, weightDecay, 0f, 1f, 1f, 0f);
+            SgdCoefficients c = new SgdCoefficients(negLr, gradScale, weightDecay, 0f, 1f, 1f, 0f, gradClip);
             executor().run(p.size(), (from, n) -> kernels().sgd(pa, pOff + from, ga, gOff + from, n, c));
             return;
         }
         boolean first = state.buffer("momentum_buffer") == null;
         float[] b = buffer(state, "momentum_buffer", p, 0f);
-        SgdCoefficients c = new SgdCoefficients(negLr, gradSign, weightDecay,
+        SgdCoefficients c = new SgdCoefficients(negLr, gradScale, weightDecay,
                 first ? 0f : (float) momentum,
                 first ? 1f : (float) (1 - h.get(DAMPENING)),
                 nesterov ? (float) momentum : 1f,
-                nesterov ? 1f : 0f);
+                nesterov ? 1f : 0f,
+                gradClip);
         executor().run(p.size(),
                 (from, n) -> kernels().sgdMomentum(pa, pOff + from, ga, gOff + from, b, from, n, c));
     }

@@ -3,7 +3,6 @@ package vecopt.engine.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -24,6 +23,8 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     private static final int LANES = SPECIES.length();
     /** Longs of the same width, for the noise generator's 64-bit arithmetic: one per pair of floats. */
     private static final VectorSpecies<Long> LONG_SPECIES = SPECIES.withLanes(long.class);
+    /** Ints of the same width: the noise generator's 32 random bits per float. */
+    private static final VectorSpecies<Integer> INT_SPECIES = SPECIES.withLanes(int.class);
     /** Float vectors per 32 accumulators of {@link #sumOfSquares}: 8, 4 or 2 at 128, 256 or 512 bits. */
     private static final int SUM_VECTORS = SUM_OF_SQUARES_LANES / LANES;
     private static final ScalarOptimizerKernels TAIL = ScalarOptimizerKernels.INSTANCE;
@@ -449,6 +450,11 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      * in little-endian order), which gives element {@code 2k} the low and {@code 2k + 1} the high word
      * of pair {@code k}'s hash, as {@link CounterGaussian#bits} does. An odd first index is handled by
      * the scalar kernel so that vectors start on a pair.
+     *
+     * <p>The work is three small loops over chunks of {@link #NOISE_CHUNK} elements that stay in L1
+     * (random bits; probabilities and their logarithms; the Gaussian and its addition): as one loop
+     * body it is too big for C2 to inline whole, and a vector that crosses a call that is not
+     * inlined is boxed, which made the kernel slower than the scalar one.
      */
     @Override
     public void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c) {
@@ -459,18 +465,69 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             TAIL.addGradientNoise(g, off, 1, index, c);
             i = 1;
         }
-        FloatVector std = FloatVector.broadcast(SPECIES, c.std());
-        LongVector counter = LongVector.broadcast(LONG_SPECIES, c.key() + ((index + i) >>> 1) * CounterGaussian.GAMMA)
-                .add(LongVector.zero(LONG_SPECIES).addIndex(1).mul(CounterGaussian.GAMMA));
-        LongVector advance = LongVector.broadcast(LONG_SPECIES, (long) (LANES / 2) * CounterGaussian.GAMMA);
         int bound = i + SPECIES.loopBound(n - i);
-        for (; i < bound; i += LANES) {
-            IntVector u = mix64(counter).reinterpretAsInts();
-            FloatVector z = gaussian(u);
-            std.fma(z, FloatVector.fromArray(SPECIES, g, off + i)).intoArray(g, off + i);
+        if (bound > i) {
+            int chunk = Math.min(NOISE_CHUNK, bound - i);
+            int[] bits = new int[chunk];
+            float[] probabilities = new float[chunk];
+            float[] logs = new float[chunk];
+            for (int from = i; from < bound; from += NOISE_CHUNK) {
+                int length = Math.min(NOISE_CHUNK, bound - from); // a multiple of LANES
+                randomBits(c.key(), index + from, bits, length);
+                probabilitiesAndLogs(bits, probabilities, logs, length);
+                addGaussians(g, off + from, c.std(), bits, probabilities, logs, length);
+            }
+        }
+        TAIL.addGradientNoise(g, off + bound, n - bound, index + bound, c);
+    }
+
+    /** Elements per chunk of {@link #addGradientNoise}; a multiple of every {@code LANES}. */
+    private static final int NOISE_CHUNK = 512;
+
+    /** {@code j * GAMMA} for each long lane {@code j}: the counters of one vector's pairs, less the first. */
+    private static final long[] LANE_GAMMAS = laneGammas();
+
+    private static long[] laneGammas() {
+        long[] a = new long[LONG_SPECIES.length()];
+        for (int j = 0; j < a.length; j++) {
+            a[j] = j * CounterGaussian.GAMMA;
+        }
+        return a;
+    }
+
+    /** The random bits of elements {@code [first, first + length)}, {@code first} even. */
+    private static void randomBits(long key, long first, int[] bits, int length) {
+        LongVector counter = LongVector.broadcast(LONG_SPECIES, key + (first >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.fromArray(LONG_SPECIES, LANE_GAMMAS, 0));
+        LongVector advance = LongVector.broadcast(LONG_SPECIES, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        for (int j = 0; j < length; j += LANES) {
+            mix64(counter).reinterpretAsInts().intoArray(bits, j);
             counter = counter.add(advance);
         }
-        TAIL.addGradientNoise(g, off + i, n - i, index + i, c);
+    }
+
+    /** The probability {@code p} of {@link CounterGaussian#gaussian} and {@code log(p)}, for each element. */
+    private static void probabilitiesAndLogs(int[] bits, float[] probabilities, float[] logs, int length) {
+        for (int j = 0; j < length; j += LANES) {
+            IntVector odd = IntVector.fromArray(INT_SPECIES, bits, j).lanewise(VectorOperators.LSHR, 9)
+                    .lanewise(VectorOperators.LSHL, 1).lanewise(VectorOperators.OR, 1);
+            FloatVector p = ((FloatVector) odd.convert(VectorOperators.I2F, 0)).mul(0x1p-25f);
+            p.intoArray(probabilities, j);
+            log(p).intoArray(logs, j);
+        }
+    }
+
+    /** {@code g = fma(std, z, g)} with {@code z} from each element's bits, probability and its logarithm. */
+    private static void addGaussians(float[] g, int gOff, float std, int[] bits, float[] probabilities, float[] logs,
+                                     int length) {
+        FloatVector stdv = FloatVector.broadcast(SPECIES, std);
+        for (int j = 0; j < length; j += LANES) {
+            IntVector u = IntVector.fromArray(INT_SPECIES, bits, j);
+            FloatVector p = FloatVector.fromArray(SPECIES, probabilities, j);
+            FloatVector lp = FloatVector.fromArray(SPECIES, logs, j);
+            FloatVector z = gaussian(u, p, lp);
+            stdv.fma(z, FloatVector.fromArray(SPECIES, g, gOff + j)).intoArray(g, gOff + j);
+        }
     }
 
     /** {@link CounterGaussian#mix64} on every lane. */
@@ -480,23 +537,23 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
     }
 
-    /** {@link CounterGaussian#gaussian} on every lane: both of AS 241's regions, then a blend. */
-    private static FloatVector gaussian(IntVector u) {
-        IntVector odd = u.lanewise(VectorOperators.LSHR, 9).lanewise(VectorOperators.LSHL, 1)
-                .lanewise(VectorOperators.OR, 1);
-        FloatVector p = ((FloatVector) odd.convert(VectorOperators.I2F, 0)).mul(0x1p-25f);
+    /**
+     * {@link CounterGaussian#gaussian} on every lane, given {@code p} and {@code log(p)}: both regions'
+     * numerators and denominators, blended before the one division each lane needs.
+     */
+    private static FloatVector gaussian(IntVector u, FloatVector p, FloatVector logP) {
         FloatVector q = p.sub(0.5f);
         // central region
         FloatVector r = FloatVector.broadcast(SPECIES, CounterGaussian.CONST1).sub(q.mul(q));
-        FloatVector num = horner(r, CounterGaussian.A3, CounterGaussian.A2, CounterGaussian.A1, CounterGaussian.A0);
+        FloatVector num = q.neg().mul(horner(r, CounterGaussian.A3, CounterGaussian.A2, CounterGaussian.A1,
+                CounterGaussian.A0));
         FloatVector den = horner(r, CounterGaussian.B3, CounterGaussian.B2, CounterGaussian.B1, 1f);
-        FloatVector central = q.neg().mul(num).div(den);
         // tail
-        FloatVector t = log(p).neg().sqrt().sub(CounterGaussian.CONST2);
+        FloatVector t = logP.neg().sqrt().sub(CounterGaussian.CONST2);
         FloatVector tailNum = horner(t, CounterGaussian.C3, CounterGaussian.C2, CounterGaussian.C1, CounterGaussian.C0);
         FloatVector tailDen = horner(t, CounterGaussian.D2, CounterGaussian.D1, 1f);
-        FloatVector tail = tailNum.div(tailDen);
-        FloatVector magnitude = tail.blend(central, q.compare(VectorOperators.GE, -CounterGaussian.SPLIT));
+        var central = q.compare(VectorOperators.GE, -CounterGaussian.SPLIT);
+        FloatVector magnitude = tailNum.blend(num, central).div(tailDen.blend(den, central));
         return magnitude.reinterpretAsInts().lanewise(VectorOperators.OR, u.lanewise(VectorOperators.LSHL, 31))
                 .reinterpretAsFloats();
     }
@@ -514,21 +571,26 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         return y.fma(x, FloatVector.broadcast(SPECIES, c2));
     }
 
-    /** {@link CounterGaussian#log} on every lane. */
+    /**
+     * {@link CounterGaussian#log} on every lane. Kept in small methods: one too big for C2 to inline
+     * would box its vectors at the call, which cost 20x.
+     */
     private static FloatVector log(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126);
-        FloatVector m = bits.lanewise(VectorOperators.AND, 0x007FFFFF).lanewise(VectorOperators.OR, 0x3F000000)
-                .reinterpretAsFloats();
-        VectorMask<Float> small = m.compare(VectorOperators.LT, CounterGaussian.SQRT_HALF);
-        FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), small);
-        e = e.blend(e.sub(1), small.cast(e.species()));
-        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        IntVector mantissa = bits.lanewise(VectorOperators.AND, 0x007FFFFF).lanewise(VectorOperators.OR, 0x3F000000);
+        // m < sqrt(1/2) compared as the bits of positive floats; then m + m by one more in the exponent
+        IntVector small = IntVector.zero(INT_SPECIES)
+                .blend(1, mantissa.compare(VectorOperators.LT, Float.floatToRawIntBits(CounterGaussian.SQRT_HALF)));
+        FloatVector f = mantissa.add(small.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126).sub(small);
+        return logOfMantissa(f, (FloatVector) e.convert(VectorOperators.I2F, 0));
+    }
+
+    /** The polynomial part of {@link CounterGaussian#log} and its sum with {@code e * ln 2}. */
+    private static FloatVector logOfMantissa(FloatVector f, FloatVector ef) {
         FloatVector z = f.mul(f);
-        FloatVector y = FloatVector.broadcast(SPECIES, CounterGaussian.L1).fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L2));
-        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L3));
-        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L4));
-        y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L5));
+        FloatVector y = horner(f, CounterGaussian.L1, CounterGaussian.L2, CounterGaussian.L3, CounterGaussian.L4,
+                CounterGaussian.L5);
         y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L6));
         y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L7));
         y = y.fma(f, FloatVector.broadcast(SPECIES, CounterGaussian.L8));
@@ -536,7 +598,11 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         y = y.mul(f).mul(z);
         y = ef.fma(FloatVector.broadcast(SPECIES, CounterGaussian.LN2_LO), y);
         y = z.fma(FloatVector.broadcast(SPECIES, -0.5f), y);
-        FloatVector r = f.add(y);
-        return ef.fma(FloatVector.broadcast(SPECIES, CounterGaussian.LN2_HI), r);
+        return ef.fma(FloatVector.broadcast(SPECIES, CounterGaussian.LN2_HI), f.add(y));
+    }
+
+    /** {@code fma(fma(fma(fma(c0, x, c1), x, c2), x, c3), x, c4)}. */
+    private static FloatVector horner(FloatVector x, float c0, float c1, float c2, float c3, float c4) {
+        return horner(x, c0, c1, c2, c3).fma(x, FloatVector.broadcast(SPECIES, c4));
     }
 }

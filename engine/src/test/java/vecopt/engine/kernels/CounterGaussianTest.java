@@ -65,53 +65,11 @@ class CounterGaussianTest {
         }
     }
 
-    /** {@code Phi^-1(p)} by Newton's method on {@link #normalCdf}, to double precision. */
-    static double inverseNormalCdf(double p) {
-        double x = 0;
-        for (int k = 0; k < 200; k++) {
-            double step = (normalCdf(x) - p) / (Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
-            x -= Math.max(-1, Math.min(1, step));
-            if (Math.abs(step) < 1e-15 * Math.max(1, Math.abs(x))) {
-                break;
-            }
-        }
-        return x;
+    private static double normalCdf(double x) {
+        return NormalDistribution.cdf(x);
     }
 
-    /** The standard normal distribution function, to about 1e-14 relative, from erfc. */
-    static double normalCdf(double x) {
-        return 0.5 * erfc(-x / Math.sqrt(2));
-    }
-
-    /** erfc by its Taylor series near 0 and by Lentz's continued fraction beyond 2. */
-    static double erfc(double x) {
-        if (x < 0) {
-            return 2 - erfc(-x);
-        }
-        if (x < 2) {
-            double sum = 0;
-            double term = x;
-            for (int n = 0; n < 100; n++) {
-                sum += term / (2 * n + 1);
-                term *= -x * x / (n + 1);
-            }
-            return 1 - 2 / Math.sqrt(Math.PI) * sum;
-        }
-        // erfc(x) = exp(-x^2) / sqrt(pi) * 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + 2 / (x + ...)))))
-        double f = x;
-        double c = x;
-        double d = 0;
-        for (int k = 1; k < 300; k++) {
-            double a = k / 2.0;
-            d = x + a * d;
-            d = 1 / d;
-            c = x + a / c;
-            double delta = c * d;
-            f *= delta;
-            if (Math.abs(delta - 1) < 1e-16) {
-                break;
-            }
-        }
-        return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+    private static double inverseNormalCdf(double p) {
+        return NormalDistribution.inverseCdf(p);
     }
 }

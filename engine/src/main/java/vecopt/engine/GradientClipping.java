@@ -1,0 +1,81 @@
+package vecopt.engine;
+
+/**
+ * How an optimizer clips gradients before its update: not at all, by the global norm, or by value,
+ * as {@code torch.nn.utils.clip_grad_norm_} and {@code clip_grad_value_} do when called before
+ * {@code optimizer.step()}. Clipping is fused into the update: the kernels read every gradient as
+ * {@code scale * clamp(g)}, so the gradient arrays are never written.
+ *
+ * <pre>
+ * optimizer.setGradientClipping(GradientClipping.byNorm(1.0));
+ * optimizer.setGradientClipping(GradientClipping.byValue(0.5));
+ * </pre>
+ */
+public sealed interface GradientClipping {
+
+    /** No clipping, the default. */
+    static GradientClipping none() {
+        return new None();
+    }
+
+    /**
+     * Clipping by the 2-norm of all gradients of all groups together, as
+     * {@code clip_grad_norm_(params, max_norm, norm_type=2)}: every gradient is multiplied by
+     * {@code max_norm / (total_norm + 1e-6)} when that is below 1.
+     *
+     * @throws IllegalArgumentException unless {@code maxNorm} is finite and positive
+     */
+    static GradientClipping byNorm(double maxNorm) {
+        return new ByNorm(maxNorm);
+    }
+
+    /**
+     * Clipping of every gradient element to {@code [-clipValue, clipValue]}, as
+     * {@code clip_grad_value_(params, clip_value)}. NaN stays NaN.
+     *
+     * @throws IllegalArgumentException unless {@code clipValue} is finite and positive
+     */
+    static GradientClipping byValue(double clipValue) {
+        return new ByValue(clipValue);
+    }
+
+    /** No clipping. */
+    record None() implements GradientClipping {
+    }
+
+    /** Clipping by the global norm; see {@link GradientClipping#byNorm}. */
+    record ByNorm(double maxNorm) implements GradientClipping {
+
+        /** PyTorch's {@code clip_grad_norm_} adds this to the norm before dividing. */
+        public static final double EPS = 1e-6;
+
+        public ByNorm {
+            checkPositive("max_norm", maxNorm);
+        }
+
+        /**
+         * The factor the gradients are multiplied by, {@code min(max_norm / (totalNorm + 1e-6), 1)}:
+         * 1 when the norm is small enough, NaN when it is NaN (as in PyTorch).
+         */
+        public double coefficient(double totalNorm) {
+            return Math.min(maxNorm / (totalNorm + EPS), 1.0);
+        }
+    }
+
+    /** Clipping by value; see {@link GradientClipping#byValue}. */
+    record ByValue(double clipValue) implements GradientClipping {
+
+        public ByValue {
+            checkPositive("clip_value", clipValue);
+        }
+    }
+
+    private static void checkPositive(String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite, got " + Hyperparameter.format(value));
+        }
+        if (!(value > 0)) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + Hyperparameter.format(value));
+        }
+    }
+}
