@@ -65,6 +65,26 @@ class ChunkedExecutorTest {
     }
 
     @Test
+    void alignedChunksStartAtMultiplesOfTheAlignment() {
+        try (ChunkedExecutor executor = ChunkedExecutor.withThreads(3, 10)) {
+            for (int n : new int[] {10, 4095, 4097, 12_289, 100_003}) {
+                List<int[]> chunks = Collections.synchronizedList(new ArrayList<>());
+                executor.run(n, 4096, (from, length) -> chunks.add(new int[] {from, length}));
+                chunks.sort((a, b) -> Integer.compare(a[0], b[0]));
+                int next = 0;
+                for (int[] c : chunks) {
+                    assertEquals(next, c[0], "chunks must be contiguous for n=" + n);
+                    assertEquals(0, c[0] % 4096, "chunk start " + c[0] + " for n=" + n);
+                    next += c[1];
+                }
+                assertEquals(n, next);
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> executor.run(5, 0, (from, length) -> { }));
+            assertEquals("alignment must be >= 1, got 0", e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsZeroThreads() {
         var e = assertThrows(IllegalArgumentException.class, () -> ChunkedExecutor.withThreads(0, 10));
         assertEquals("threads must be >= 1, got 0", e.getMessage());

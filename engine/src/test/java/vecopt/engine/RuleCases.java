@@ -27,20 +27,32 @@ final class RuleCases {
     /** Torch class name and kwargs of each case. */
     static Stream<Arguments> all() {
         return Stream.of(
-                Arguments.of("SGD", Map.of("lr", 0.1)),
-                Arguments.of("SGD", Map.of("lr", 0.05, "momentum", 0.9, "nesterov", true, "weight_decay", 1e-3)),
-                Arguments.of("SGD", Map.of("lr", 0.05, "momentum", 0.9, "dampening", 0.1, "maximize", true)),
-                Arguments.of("Adagrad", Map.of("lr", 0.1, "lr_decay", 0.01, "weight_decay", 0.01,
+                Arguments.of("SGD", kwargs("lr", 0.1)),
+                Arguments.of("SGD", kwargs("lr", 0.05, "momentum", 0.9, "nesterov", true, "weight_decay", 1e-3)),
+                Arguments.of("SGD", kwargs("lr", 0.05, "momentum", 0.9, "dampening", 0.1, "maximize", true)),
+                Arguments.of("Adagrad", kwargs("lr", 0.1, "lr_decay", 0.01, "weight_decay", 0.01,
                         "initial_accumulator_value", 0.1)),
-                Arguments.of("RMSprop", Map.of("lr", 0.01, "centered", true, "momentum", 0.9, "weight_decay", 0.01)),
-                Arguments.of("RMSprop", Map.of("lr", 0.01, "maximize", true)),
-                Arguments.of("Adadelta", Map.of("lr", 1.0, "weight_decay", 0.01)),
-                Arguments.of("Adam", Map.of("lr", 0.01)),
-                Arguments.of("Adam", Map.of("lr", 0.01, "amsgrad", true, "weight_decay", 0.01, "maximize", true)),
-                Arguments.of("AdamW", Map.of("lr", 0.01, "amsgrad", true)),
-                Arguments.of("Adamax", Map.of("lr", 0.01, "weight_decay", 0.01)),
-                Arguments.of("NAdam", Map.of("lr", 0.01, "decoupled_weight_decay", true, "weight_decay", 0.01)),
-                Arguments.of("RAdam", Map.of("lr", 0.01, "maximize", true)));
+                Arguments.of("RMSprop", kwargs("lr", 0.01, "centered", true, "momentum", 0.9, "weight_decay", 0.01)),
+                Arguments.of("RMSprop", kwargs("lr", 0.01, "maximize", true)),
+                Arguments.of("Adadelta", kwargs("lr", 1.0, "weight_decay", 0.01)),
+                Arguments.of("Adam", kwargs("lr", 0.01)),
+                Arguments.of("Adam", kwargs("lr", 0.01, "amsgrad", true, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("AdamW", kwargs("lr", 0.01, "amsgrad", true)),
+                Arguments.of("Adamax", kwargs("lr", 0.01, "weight_decay", 0.01)),
+                Arguments.of("NAdam", kwargs("lr", 0.01, "decoupled_weight_decay", true, "weight_decay", 0.01)),
+                Arguments.of("RAdam", kwargs("lr", 0.01, "maximize", true)));
+    }
+
+    /**
+     * Kwargs in the order given. ({@link Optimizers#fromTorch} validates them one at a time, so
+     * {@code momentum} must come before {@code nesterov}; {@code Map.of} has no fixed order.)
+     */
+    static Map<String, Object> kwargs(Object... namesAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return m;
     }
 
     /** Two parameters (in two groups) of the given sizes and seed, with zero gradients. */

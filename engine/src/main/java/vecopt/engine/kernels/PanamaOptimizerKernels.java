@@ -63,13 +63,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             negLr.fma(d, pv).intoArray(p, pOff + i);
         }
         TAIL.sgd(p, pOff + i, g, gOff + i, n - i, c);
@@ -84,6 +85,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector momentum = FloatVector.broadcast(SPECIES, c.momentum());
         FloatVector bufferGradScale = FloatVector.broadcast(SPECIES, c.bufferGradScale());
@@ -95,7 +97,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             bv = momentum.fma(bv, bufferGradScale.mul(d));
             FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
             bv.intoArray(b, bOff + i);
@@ -115,6 +117,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         int bound = SPECIES.loopBound(n);
@@ -123,7 +126,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector sv = FloatVector.fromArray(SPECIES, s, sOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             sv = d.fma(d, sv);
             sv.intoArray(s, sOff + i);
             negLr.fma(d.div(sv.sqrt().add(eps)), pv).intoArray(p, pOff + i);
@@ -149,6 +152,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector alpha = FloatVector.broadcast(SPECIES, c.alpha());
         FloatVector oneMinusAlpha = FloatVector.broadcast(SPECIES, c.oneMinusAlpha());
@@ -161,7 +165,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector e = oneMinusAlpha.mul(d);
             vv = alpha.fma(vv, e.mul(d));
             vv.intoArray(v, vOff + i);
@@ -192,6 +196,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector rho = FloatVector.broadcast(SPECIES, c.rho());
         FloatVector oneMinusRho = FloatVector.broadcast(SPECIES, c.oneMinusRho());
@@ -203,7 +208,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
             FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             vv = rho.fma(vv, oneMinusRho.mul(d).mul(d));
             FloatVector u = xv.add(eps).div(vv.add(eps)).sqrt().mul(d);
             vv.intoArray(v, vOff + i);
@@ -250,6 +255,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
@@ -264,7 +270,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
             mv.intoArray(m, mOff + i);
@@ -286,6 +292,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
         FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
@@ -297,7 +304,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector uv = beta2.mul(FloatVector.fromArray(SPECIES, u, uOff + i)).max(d.abs().add(eps));
             mv.intoArray(m, mOff + i);
@@ -314,6 +321,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
@@ -329,7 +337,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
             mv.intoArray(m, mOff + i);
@@ -348,6 +356,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
@@ -362,7 +371,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clamp(gv, gradClip, negGradClip)));
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
             FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
             mv.intoArray(m, mOff + i);
@@ -373,7 +382,11 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         TAIL.radam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }
 
-    /** {@code g} clamped to {@code [negClip, clip]} as {@link ScalarOptimizerKernels#clamp} does; NaN stays NaN. */
+    /**
+     * {@code g} clamped to {@code [negClip, clip]} as {@link ScalarOptimizerKernels#clamp} does; NaN stays NaN.
+     * The kernels skip it when the bound is infinite (where it changes nothing), a loop-invariant test
+     * that C2 unswitches, so the unclipped loop has no extra instruction.
+     */
     private static FloatVector clamp(FloatVector g, FloatVector clip, FloatVector negClip) {
         return g.blend(clip, g.compare(VectorOperators.GT, clip)).blend(negClip, g.compare(VectorOperators.LT, negClip));
     }
