@@ -186,7 +186,7 @@ class GradientNoiseTest {
     }
 
     @Test
-    void aParameterHasTheSameNoiseAloneOrAmongOthersAndAsAFlatView() {
+    void aParameterHasTheSameNoiseAloneAmongOthersAndInAView() {
         GradientNoise noise = GradientNoise.of(2, 3);
         float[] alone = noise(noise, "b", 1000, 0);
         Parameter a = Parameter.of("a", FloatTensor.zeros(77));
