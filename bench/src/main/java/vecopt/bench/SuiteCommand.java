@@ -47,15 +47,17 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * costs nothing and gives a line per benchmark. Which methods run at which thread counts, and the
  * bandwidth reference once per traffic rather than per rule, is {@link SuitePlan}'s job.
  *
- * <p>Budget of the quick mode, which must finish in under 10 minutes on 2 cores with the build: a fork
- * costs about 1.1 s to start, its iterations 1.2 s (2 × 300 ms warm-up, enough for C2 to compile a
- * Panama kernel, which takes about 0.5 s, and 3 × 200 ms measurement), so about 2.3 s a run. Per rule
+ * <p>Budget of the quick mode, which must finish in under 10 minutes on 2 cores with the build. A run
+ * costs about 1.9 s: 0.6-0.7 s to start the fork and 1.2 s of iterations (2 × 300 ms warm-up, enough
+ * for C2 to compile a Panama kernel, which takes about 0.5 s, then 3 × 200 ms measurement). Per rule
  * and size: {@code panama} on 1 and all threads, {@code scalar}, {@code scalarNoSuperWord} and
- * {@code ejmlUnfused} on 1 thread, so 15 runs per rule at 3 sizes; {@code bandwidth} on 1 and all
- * threads is 6 runs per traffic (4 distinct traffics among the rules) and the divider bound 6 more. With
- * all eleven rules: 11 × 15 + 4 × 6 + 6 = 195 runs, about 7.5 minutes. The full mode runs 5 sizes,
- * 5 s of warm-up and 5 s of measurement and the scalar baselines on all thread counts too: about
- * 12 s a run, some 90 minutes for all rules.
+ * {@code ejmlUnfused} on 1 thread: 15 runs per rule at 3 sizes. {@code bandwidth} on 1 and all
+ * threads is 6 runs per distinct traffic (4 among the rules: r2w1, r3w2, r4w3, r5w4), the divider
+ * bound 6 more. With all eleven rules of {@code RuleTraffic}: 11 × 15 + 4 × 6 + 6 = 195 runs, about
+ * 6.3 minutes (measured: the 48 runs of the two SGD rules and the divider bound take 1 min 31 s).
+ * The full mode runs 5 sizes, 5 × 1 s warm-up and 5 × 1 s measurement, and the scalar baselines on
+ * all thread counts too: about 11 s a run plus filling 64Mi-element arrays, some 90 minutes for all
+ * rules. {@code --dry-run} prints the plan and its estimate.
  */
 final class SuiteCommand {
 

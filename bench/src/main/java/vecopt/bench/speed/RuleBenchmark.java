@@ -33,6 +33,12 @@ import vecopt.engine.kernels.ReferenceKernels;
  * <p>With {@code threads > 1} the call goes through a {@link ChunkedExecutor} that splits every size,
  * so comparing thread counts finds the size where splitting starts to pay. EJML's operations are
  * single-threaded, so {@code ejmlUnfused} runs with one thread only.
+ *
+ * <p>Adding a rule: give it a {@link RuleTraffic} entry if it has none, then a class like
+ * {@link SgdBenchmark} ({@code @Measures(RuleTraffic.ADAM) public class AdamBenchmark extends
+ * RuleBenchmark}, the Adam family with {@link EjmlUnfusedAdam} as its {@link #ejmlStep}). The suite
+ * finds it in JMH's benchmark list, and {@code RuleBenchmarksTest} checks that its EJML composition
+ * computes the fused update, that its arrays match its traffic and that threads change no bit.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

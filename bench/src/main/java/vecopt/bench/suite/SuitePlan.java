@@ -110,8 +110,12 @@ public final class SuitePlan {
         return i < 0 ? IMPLEMENTATIONS.size() : i;
     }
 
-    /** Expected wall time of {@code runs}, forks included. */
+    /**
+     * Expected wall time of {@code runs} on two cores: forks and iterations, plus about 100 ns per
+     * element for filling the arrays and the first, still interpreted, step.
+     */
     public static Duration estimate(List<PlannedRun> runs, SuiteMode mode) {
-        return mode.perRun().multipliedBy(runs.size());
+        long setUpNanos = runs.stream().mapToLong(r -> 100L * r.size()).sum();
+        return mode.perRun().multipliedBy(runs.size()).plusNanos(setUpNanos);
     }
 }
