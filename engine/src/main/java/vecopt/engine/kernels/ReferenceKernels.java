@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels that are not optimizers but bounds on them, for the speed benchmarks. The streaming
  * kernels {@code read<R>Write<W>} move exactly the memory traffic of a rule: they read {@code r} and
  * {@code W} arrays and write those {@code W} back in place, with one FMA per written element, so
- * their time is what a rule with that traffic cannot beat out of cache.
+ * their time is what a rule with that traffic cannot beat out of cache. Like the rule kernels, each
+ * iteration loads all its vectors before it stores any.
  * {@link #sqrtDivide} does only Adam's square root and division per element: the bound in cache.
  *
  * <p>Every array is used over the same range {@code [from, from + n)}. The vectors are those of the
@@ -54,8 +55,10 @@ public final class ReferenceKernels {
         int i = from;
         for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, a, i)).intoArray(a, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, b, i)).intoArray(b, i);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            cv.fma(rv, av).intoArray(a, i);
+            cv.fma(rv, bv).intoArray(b, i);
         }
         for (; i < end; i++) {
             float ri = r[i];
@@ -75,9 +78,12 @@ public final class ReferenceKernels {
         int i = from;
         for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, a, i)).intoArray(a, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, b, i)).intoArray(b, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, d, i)).intoArray(d, i);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            FloatVector dv = FloatVector.fromArray(SPECIES, d, i);
+            cv.fma(rv, av).intoArray(a, i);
+            cv.fma(rv, bv).intoArray(b, i);
+            cv.fma(rv, dv).intoArray(d, i);
         }
         for (; i < end; i++) {
             float ri = r[i];
@@ -99,10 +105,14 @@ public final class ReferenceKernels {
         int i = from;
         for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, a, i)).intoArray(a, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, b, i)).intoArray(b, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, d, i)).intoArray(d, i);
-            cv.fma(rv, FloatVector.fromArray(SPECIES, e, i)).intoArray(e, i);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            FloatVector dv = FloatVector.fromArray(SPECIES, d, i);
+            FloatVector ev = FloatVector.fromArray(SPECIES, e, i);
+            cv.fma(rv, av).intoArray(a, i);
+            cv.fma(rv, bv).intoArray(b, i);
+            cv.fma(rv, dv).intoArray(d, i);
+            cv.fma(rv, ev).intoArray(e, i);
         }
         for (; i < end; i++) {
             float ri = r[i];
