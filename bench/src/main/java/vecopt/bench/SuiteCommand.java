@@ -88,7 +88,8 @@ final class SuiteCommand {
             err.println("suite: no speed benchmark matches --include " + settings.include());
             return 2;
         }
-        out.println("vecopt speed suite (" + mode.label() + "): " + runs.size() + " benchmarks, about "
+        out.println("vecopt speed suite (" + mode.label() + "): " + runs.size()
+                + (runs.size() == 1 ? " benchmark" : " benchmarks") + ", about "
                 + SuiteReport.format(SuitePlan.estimate(runs, mode)) + "; " + mode.describe());
         if (settings.dryRun()) {
             for (int i = 0; i < runs.size(); i++) {
