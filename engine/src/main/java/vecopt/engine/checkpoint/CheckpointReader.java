@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -53,10 +54,10 @@ final class CheckpointReader {
     }
 
     private final Optimizer optimizer;
-    private final FileChannel in;
+    private final SeekableByteChannel in;
     private final long fileSize;
 
-    private CheckpointReader(Optimizer optimizer, FileChannel in, long fileSize) {
+    private CheckpointReader(Optimizer optimizer, SeekableByteChannel in, long fileSize) {
         this.optimizer = optimizer;
         this.in = in;
         this.fileSize = fileSize;
@@ -64,8 +65,13 @@ final class CheckpointReader {
 
     static void load(Optimizer optimizer, Path file) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            new CheckpointReader(optimizer, in, in.size()).load();
+            load(optimizer, in);
         }
+    }
+
+    /** Loads from {@code in}, which holds exactly the checkpoint (tests read from memory through this). */
+    static void load(Optimizer optimizer, SeekableByteChannel in) throws IOException {
+        new CheckpointReader(optimizer, in, in.size()).load();
     }
 
     private void load() throws IOException {
@@ -252,9 +258,10 @@ final class CheckpointReader {
             if (!isValidStateName(buffer)) {
                 throw new CheckpointException(where + ": invalid buffer name " + quoted(buffer));
             }
-            if (buffers.put(buffer, null) != null) {
+            if (buffers.containsKey(buffer)) {
                 throw new CheckpointException(where + ": buffer " + buffer + " is listed twice");
             }
+            buffers.put(buffer, null);
         }
         Map<String, Double> scalars = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : object(map.get("scalars"), where + " scalars").entrySet()) {
@@ -326,7 +333,7 @@ final class CheckpointReader {
                 if (dim < 0) {
                     throw new CheckpointException(where + " has a negative dimension " + dim);
                 }
-                elements = dim == 0 ? 0 : elements > Integer.MAX_VALUE / dim ? Integer.MAX_VALUE + 1L : elements * dim;
+                elements = dim == 0 || elements == 0 ? 0 : elements > Long.MAX_VALUE / dim ? Long.MAX_VALUE : elements * dim;
             }
             List<Object> offsets = list(info.get("data_offsets"), where + " data_offsets");
             if (offsets.size() != 2) {
@@ -419,7 +426,8 @@ final class CheckpointReader {
 
     private void readFully(ByteBuffer b, long position) throws IOException {
         while (b.hasRemaining()) {
-            int n = in.read(b, position);
+            in.position(position);
+            int n = in.read(b);
             if (n < 0) {
                 throw new CheckpointException("the file ended at byte " + position + " while reading it");
             }

@@ -1,5 +1,6 @@
 package vecopt.engine.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Optimizers;
@@ -107,20 +109,19 @@ final class Fixtures {
 
         /** Same hyperparameters, steps, scalar bits, buffer names and bits; {@code sameArrays}: the very same arrays. */
         void assertSame(Snapshot other, boolean sameArrays, String context) {
-            assertEquals(hyperparameters, other.hyperparameters, context + ": hyperparameters");
-            assertEquals(steps, other.steps, context + ": steps");
-            assertEquals(scalars, other.scalars, context + ": scalars");
-            assertEquals(buffers.keySet(), other.buffers.keySet(), context + ": parameters with state");
+            assertEquals(hyperparameters, other.hyperparameters, () -> context + ": hyperparameters");
+            assertEquals(steps, other.steps, () -> context + ": steps");
+            assertEquals(scalars, other.scalars, () -> context + ": scalars");
+            assertEquals(buffers.keySet(), other.buffers.keySet(), () -> context + ": parameters with state");
             for (String p : buffers.keySet()) {
                 Map<String, int[]> mine = buffers.get(p);
                 Map<String, int[]> theirs = other.buffers.get(p);
-                assertEquals(List.copyOf(mine.keySet()), List.copyOf(theirs.keySet()), context + ": buffers of " + p);
+                assertEquals(List.copyOf(mine.keySet()), List.copyOf(theirs.keySet()), () -> context + ": buffers of " + p);
                 for (String b : mine.keySet()) {
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(mine.get(b), theirs.get(b),
-                            context + ": " + p + "/" + b);
+                    assertArrayEquals(mine.get(b), theirs.get(b), () -> context + ": " + p + "/" + b);
                     if (sameArrays) {
-                        org.junit.jupiter.api.Assertions.assertSame(identities.get(p).get(b),
-                                other.identities.get(p).get(b), context + ": array of " + p + "/" + b);
+                        Assertions.assertSame(identities.get(p).get(b), other.identities.get(p).get(b),
+                                () -> context + ": array of " + p + "/" + b);
                     }
                 }
             }
@@ -138,8 +139,8 @@ final class Fixtures {
     static void assertParametersBitIdentical(List<Parameter> expected, List<Parameter> actual, String context) {
         assertEquals(expected.size(), actual.size());
         for (int k = 0; k < expected.size(); k++) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(bits(expected.get(k).value().toArray()),
-                    bits(actual.get(k).value().toArray()), context + ": parameter " + expected.get(k).name());
+            assertArrayEquals(bits(expected.get(k).value().toArray()), bits(actual.get(k).value().toArray()),
+                    context + ": parameter " + expected.get(k).name());
         }
     }
 
