@@ -163,7 +163,7 @@ final class Json {
                 return s;
             }
             if (c < 0x20) {
-                throw error("control character " + describe(pos) + " in a string");
+                throw error(String.format("control character U+%04X in a string", (int) c));
             }
             if (c == '\\') {
                 if (sb == null) {
