@@ -88,6 +88,11 @@ final class CheckpointReader {
             throw new CheckpointException("the header length is " + headerLength + " bytes but only "
                     + (fileSize - 8) + " bytes follow it");
         }
+        long needed = headerBound();
+        if (headerLength > needed) {
+            throw new CheckpointException("the header has " + headerLength + " bytes; the header of this optimizer's "
+                    + "state needs fewer than " + needed);
+        }
         String headerText = utf8(read(8, (int) headerLength));
         if (headerText.isEmpty() || headerText.charAt(0) != '{') {
             throw new CheckpointException("the header does not start with '{'");
@@ -110,6 +115,22 @@ final class CheckpointReader {
             }
         }
         hooks.replaceState(optimizer, hyperparameters, states);
+    }
+
+    /**
+     * A generous upper bound of the header this optimizer's state needs: its JSON text and the objects
+     * parsed from it take memory in proportion to its length, so a header far longer than any state of
+     * this optimizer could need is refused before it is read.
+     */
+    private long headerBound() {
+        long bound = 64 << 10;
+        for (ParamGroup g : optimizer.paramGroups()) {
+            bound += 4 << 10;
+            for (Parameter p : g.parameters()) {
+                bound += (4 << 10) + 64L * p.name().length();
+            }
+        }
+        return bound;
     }
 
     /** {@code __metadata__}: only strings, the keys of this version, format and optimizer matching. */

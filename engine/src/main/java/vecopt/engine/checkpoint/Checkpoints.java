@@ -62,7 +62,8 @@ public final class Checkpoints {
 
     /**
      * Replaces {@code optimizer}'s state with the one saved in {@code file}. The file is checked
-     * completely (header size, JSON structure, dtypes, offsets, trailing bytes, checksums) and so is its
+     * completely (header size: at most {@value #MAX_HEADER_BYTES} bytes and no longer than this
+     * optimizer's state could need; JSON structure, dtypes, offsets, trailing bytes, checksums) and so is its
      * fit to the optimizer (same {@code torch.optim} class, the same groups with the same parameter
      * names and sizes in the same order, each buffer as long as its parameter, only state the rule
      * keeps, valid hyperparameters). The new state is staged aside and swapped in only when all of it
