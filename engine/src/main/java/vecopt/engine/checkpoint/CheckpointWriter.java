@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
@@ -182,10 +184,21 @@ final class CheckpointWriter {
     private static void writeAtomically(Path file, byte[] header, List<Tensor> tensors) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean moved = false;
+        Path temp;
+        FileChannel created;
+        while (true) {
+            // like Files.createTempFile, but with the permissions any new file gets (umask), not 0600
+            String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            temp = dir.resolve("." + target.getFileName() + "." + random + ".tmp");
+            try {
+                created = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (FileAlreadyExistsException e) {
+                // taken by another save: draw another name
+            }
+        }
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel out = created) {
                 ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
                 writeFully(out, length);
                 writeFully(out, ByteBuffer.wrap(header));
@@ -199,11 +212,13 @@ final class CheckpointWriter {
                 out.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-        } finally {
-            if (!moved) {
+        } catch (Throwable t) {
+            try {
                 Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                t.addSuppressed(e);
             }
+            throw t;
         }
         forceDirectory(dir);
     }

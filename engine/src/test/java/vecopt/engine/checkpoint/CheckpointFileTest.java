@@ -129,6 +129,18 @@ class CheckpointFileTest {
     }
 
     @Test
+    void theFileGetsThePermissionsOfAnyNewFile() throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Path file = dir.resolve("state.safetensors");
+        Checkpoints.save(tinySgd(), file);
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+                "not the 0600 of Files.createTempFile");
+    }
+
+    @Test
     void aFailedMoveDeletesTheTemporaryFile() throws IOException {
         Path target = Files.createDirectory(dir.resolve("occupied.safetensors"));
         Files.writeString(target.resolve("inside"), "a non-empty directory cannot be replaced");
