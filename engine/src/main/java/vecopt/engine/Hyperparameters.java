@@ -101,9 +101,10 @@ public final class Hyperparameters {
 
     /**
      * A copy with every value of {@code changes} (by PyTorch name) set: each value is checked, then the
-     * combination once, so the order of the changes does not matter (loading a checkpoint).
+     * combination once, so the order of the changes does not matter: {@code momentum} and
+     * {@code nesterov} can be set together. Flags are 0 or 1.
      */
-    Hyperparameters withValues(Map<String, Double> changes) {
+    public Hyperparameters withValues(Map<String, Double> changes) {
         double[] copy = values.clone();
         for (Map.Entry<String, Double> e : changes.entrySet()) {
             int i = indexOf(e.getKey());
