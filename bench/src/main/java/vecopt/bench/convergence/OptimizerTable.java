@@ -1,0 +1,63 @@
+package vecopt.bench.convergence;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import vecopt.bench.convergence.OptimizerSetup.LearningRates;
+
+/**
+ * Every optimizer the suite compares, with the learning rate it uses on each problem: the one table
+ * to read or edit. Other hyperparameters are PyTorch's defaults unless a row names them.
+ *
+ * <p>How the rates were chosen: for the SGD family, about a third of the largest stable rate
+ * 2 / lambda_max near the start (the ravine's lambda_max is 25, Rosenbrock's about 1,000 near its
+ * valley); for the adaptive methods, whose step is about {@code lr} in parameter units, a rate of the
+ * order of the distance to cover divided by a few hundred steps. The digits columns are for
+ * mini-batches of 32. One rate per problem, not tuned per start point.
+ */
+public final class OptimizerTable {
+
+    private OptimizerTable() {
+    }
+
+    /** The rows, in the order of charts and tables. */
+    public static List<OptimizerSetup> all() {
+        return ROWS;
+    }
+
+    /** The row labelled {@code label}. */
+    public static OptimizerSetup get(String label) {
+        return ROWS.stream().filter(r -> r.label().equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no optimizer labelled " + label));
+    }
+
+    private static final List<OptimizerSetup> ROWS = List.of(
+            //                                                                 saddle ravine rosenbrock beale two-minima softmax mlp
+            row("SGD", "SGD", kwargs(),                                         0.01, 0.03,  1e-3,      0.01, 0.02,      0.5,    0.1),
+            row("SGD+momentum", "SGD", kwargs("momentum", 0.9),                 0.01, 0.01,  2e-4,      1e-3, 0.01,      0.1,    0.05),
+            row("SGD+Nesterov", "SGD", kwargs("momentum", 0.9, "nesterov", true), 0.01, 0.01, 2e-4,     1e-3, 0.01,      0.1,    0.05),
+            row("Adagrad", "Adagrad", kwargs(),                                 0.01, 0.5,   0.1,       0.1,  0.2,       0.1,    0.05),
+            row("RMSprop", "RMSprop", kwargs(),                                 0.01, 0.01,  1e-3,      0.01, 0.01,      1e-3,   1e-3),
+            row("Adadelta", "Adadelta", kwargs(),                               1.0,  1.0,   1.0,       1.0,  1.0,       1.0,    1.0),
+            row("Adam", "Adam", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("AdamW", "AdamW", kwargs("weight_decay", 0.01),                 0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("Adamax", "Adamax", kwargs(),                                   0.01, 0.05,  0.01,      0.01, 0.05,      0.02,   2e-3),
+            row("NAdam", "NAdam", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   2e-3),
+            row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3));
+
+    /** Name, value, name, value, ... in the order given (fromTorch validates after each one). */
+    private static Map<String, Object> kwargs(Object... nameValue) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            m.put((String) nameValue[i], nameValue[i + 1]);
+        }
+        return m;
+    }
+
+    private static OptimizerSetup row(String label, String torchName, Map<String, Object> kwargs,
+                                      double saddle, double ravine, double rosenbrock, double beale,
+                                      double twoMinima, double softmax, double mlp) {
+        return new OptimizerSetup(label, torchName, kwargs,
+                new LearningRates(saddle, ravine, rosenbrock, beale, twoMinima, softmax, mlp));
+    }
+}
