@@ -9,4 +9,5 @@ module vecopt.engine {
 
     exports vecopt.engine;
     exports vecopt.engine.kernels;
+    exports vecopt.engine.schedule;
 }

@@ -38,7 +38,7 @@ public final class Adadelta extends Optimizer {
     }
 
     public Adadelta(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("Adadelta", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

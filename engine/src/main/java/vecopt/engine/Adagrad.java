@@ -40,7 +40,7 @@ public final class Adagrad extends Optimizer {
     }
 
     public Adagrad(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("Adagrad", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

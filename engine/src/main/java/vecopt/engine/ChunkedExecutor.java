@@ -89,7 +89,8 @@ public final class ChunkedExecutor implements AutoCloseable {
             task.run(0, n);
             return;
         }
-        int chunk = (n / threads + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        int perThread = n / threads + (n % threads == 0 ? 0 : 1); // rounded up, or the last elements are lost
+        int chunk = (perThread + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         CompletableFuture<?>[] others = new CompletableFuture<?>[threads - 1];
         int started = 0;
         for (int t = 1; t < threads; t++) {

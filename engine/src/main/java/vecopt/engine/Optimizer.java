@@ -18,6 +18,7 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  */
 public abstract class Optimizer {
 
+    private final String torchName;
     private final Hyperparameters defaults;
     private final OptimizerKernels kernels;
     private final List<ParamGroup> groups = new ArrayList<>();
@@ -26,17 +27,30 @@ public abstract class Optimizer {
     private ChunkedExecutor executor = ChunkedExecutor.callingThread();
 
     /**
+     * @param torchName the {@code torch.optim} class this rule follows, e.g. {@code "Adam"}
+     * @param ruleDefaults the rule's default hyperparameters, which define its kind
      * @param parameters the first group's parameters
      * @param hyperparameters the defaults for every group, and the first group's values
      * @param kernels the kernels to run; {@link OptimizerKernelsProvider#get()} picks the best
      */
-    protected Optimizer(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
+    protected Optimizer(String torchName, Hyperparameters ruleDefaults, List<Parameter> parameters,
+                        Hyperparameters hyperparameters, OptimizerKernels kernels) {
         if (hyperparameters == null || kernels == null) {
             throw new IllegalArgumentException("hyperparameters and kernels must not be null");
         }
+        if (!hyperparameters.definitions().equals(ruleDefaults.definitions())) {
+            throw new IllegalArgumentException("hyperparameters must be " + torchName + "'s "
+                    + ruleDefaults.definitions() + ", got " + hyperparameters.definitions());
+        }
+        this.torchName = torchName;
         this.defaults = hyperparameters;
         this.kernels = kernels;
         addParamGroup(parameters, hyperparameters);
+    }
+
+    /** The {@code torch.optim} class name of this rule, e.g. {@code "Adam"}. */
+    public String torchName() {
+        return torchName;
     }
 
     /** Adds a group that uses this optimizer's default hyperparameters. */

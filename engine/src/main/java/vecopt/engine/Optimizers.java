@@ -29,6 +29,11 @@ public final class Optimizers {
             case "Adagrad" -> new Adagrad(parameters, hyperparameters(className, Adagrad.defaults(), kwargs), kernels);
             case "RMSprop" -> new RMSprop(parameters, hyperparameters(className, RMSprop.defaults(), kwargs), kernels);
             case "Adadelta" -> new Adadelta(parameters, hyperparameters(className, Adadelta.defaults(), kwargs), kernels);
+            case "Adam" -> new Adam(parameters, hyperparameters(className, Adam.defaults(), kwargs), kernels);
+            case "AdamW" -> new AdamW(parameters, hyperparameters(className, AdamW.defaults(), kwargs), kernels);
+            case "Adamax" -> new Adamax(parameters, hyperparameters(className, Adamax.defaults(), kwargs), kernels);
+            case "NAdam" -> new NAdam(parameters, hyperparameters(className, NAdam.defaults(), kwargs), kernels);
+            case "RAdam" -> new RAdam(parameters, hyperparameters(className, RAdam.defaults(), kwargs), kernels);
             default -> throw new UnsupportedOperationException("vecopt has no optimizer " + className);
         };
     }

@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One parameter's optimizer state: its step count and its buffers (momentum, moments, ...), keyed
- * by PyTorch's state names. Created on the parameter's first step.
+ * One parameter's optimizer state: its step count, its buffers (momentum, moments, ...) and its
+ * scalars (NAdam's {@code mu_product}, ...), keyed by PyTorch's state names. Created on the
+ * parameter's first step.
  */
 public final class ParameterState {
 
     private final Map<String, float[]> buffers = new LinkedHashMap<>();
+    private final Map<String, Double> scalars = new LinkedHashMap<>();
     private long step;
 
     ParameterState() {
@@ -46,5 +48,33 @@ public final class ParameterState {
             buffers.put(name, b);
         }
         return b;
+    }
+
+    /**
+     * The scalar called {@code name}.
+     *
+     * @throws IllegalArgumentException if this rule keeps no such scalar (or has not yet stepped)
+     */
+    public double scalar(String name) {
+        Double value = scalars.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no scalar state called " + name + "; there are " + scalars.keySet());
+        }
+        return value;
+    }
+
+    /** Every scalar by name, read-only. */
+    public Map<String, Double> scalars() {
+        return Collections.unmodifiableMap(scalars);
+    }
+
+    /** The scalar called {@code name}, or {@code initial} if missing. */
+    double scalarOr(String name, double initial) {
+        return scalars.getOrDefault(name, initial);
+    }
+
+    /** Creates or replaces the scalar called {@code name}. */
+    void setScalar(String name, double value) {
+        scalars.put(name, value);
     }
 }

@@ -48,7 +48,7 @@ public final class RMSprop extends Optimizer {
     }
 
     public RMSprop(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("RMSprop", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

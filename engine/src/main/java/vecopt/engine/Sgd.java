@@ -38,7 +38,7 @@ public final class Sgd extends Optimizer {
     }
 
     public Sgd(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super(parameters, hyperparameters, kernels);
+        super("SGD", defaults(), parameters, hyperparameters, kernels);
     }
 
     @Override

@@ -16,7 +16,7 @@ class ChunkedExecutorTest {
     @Test
     void chunksCoverTheRangeOnceAlignedTo64() {
         try (ChunkedExecutor executor = ChunkedExecutor.withThreads(3, 10)) {
-            for (int n : new int[] {10, 63, 64, 65, 1000, 100_003}) {
+            for (int n : new int[] {10, 63, 64, 65, 193, 1000, 100_003}) {
                 List<int[]> chunks = Collections.synchronizedList(new ArrayList<>());
                 executor.run(n, (from, length) -> chunks.add(new int[] {from, length}));
                 chunks.sort((a, b) -> Integer.compare(a[0], b[0]));

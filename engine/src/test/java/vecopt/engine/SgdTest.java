@@ -70,6 +70,12 @@ class SgdTest {
     }
 
     @Test
+    void rejectsAnotherRulesHyperparameters() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(param("w", 1f)), Adam.defaults()));
+        assertEquals(true, e.getMessage().startsWith("hyperparameters must be SGD's [lr, momentum"), e.getMessage());
+    }
+
+    @Test
     void rejectsDuplicateParameterNames() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new Sgd(List.of(param("w", 1f), param("w", 2f)), Sgd.defaults()));

@@ -30,12 +30,16 @@ final class TrajectoryAgainstTextbook {
     private TrajectoryAgainstTextbook() {
     }
 
-    /** PyTorch keyword arguments for {@code h}: flags as booleans, numbers as doubles. */
+    /** PyTorch keyword arguments for {@code h}: flags as booleans, numbers as doubles, beta1 and beta2 as betas. */
     static Map<String, Object> torchKwargs(Hyperparameters h) {
         Map<String, Object> kwargs = new LinkedHashMap<>();
         for (Hyperparameter d : h.definitions()) {
             double value = h.get(d);
-            kwargs.put(d.name(), d.isFlag() ? (Object) (value != 0) : (Object) value);
+            switch (d.name()) {
+                case "beta1" -> kwargs.put("betas", List.of(value, h.get("beta2")));
+                case "beta2" -> { }
+                default -> kwargs.put(d.name(), d.isFlag() ? (Object) (value != 0) : (Object) value);
+            }
         }
         return kwargs;
     }

@@ -94,4 +94,75 @@ public interface OptimizerKernels {
 
 
     // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
+
+    /**
+     * Adam and AdamW with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
+     * ({@code exp_avg_sq}); coupled or decoupled weight decay and maximization are coefficients.
+     * <pre>
+     * d     = fma(weightDecay, p, gradSign * g)
+     * m     = fma(beta1, m, oneMinusBeta1 * d)
+     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * denom = fma(sqrt(v), invSqrtBias2, eps)
+     * p     = fma(negStepSize, m / denom, paramScale * p)
+     * </pre>
+     */
+    void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+              int n, AdamCoefficients c);
+
+    /**
+     * AMSGrad: {@link #adam} normalized by the running maximum {@code vMax} ({@code max_exp_avg_sq})
+     * of the second moment.
+     * <pre>
+     * d     = fma(weightDecay, p, gradSign * g)
+     * m     = fma(beta1, m, oneMinusBeta1 * d)
+     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * vMax  = max(vMax, v)
+     * denom = fma(sqrt(vMax), invSqrtBias2, eps)
+     * p     = fma(negStepSize, m / denom, paramScale * p)
+     * </pre>
+     */
+    void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     float[] vMax, int vMaxOff, int n, AdamCoefficients c);
+
+    /**
+     * Adamax with first moment {@code m} ({@code exp_avg}) and infinity norm {@code u}
+     * ({@code exp_inf}).
+     * <pre>
+     * d = fma(weightDecay, p, gradSign * g)
+     * m = fma(beta1, m, oneMinusBeta1 * d)
+     * u = max(beta2 * u, abs(d) + eps)
+     * p = fma(negStepSize, m / u, p)
+     * </pre>
+     */
+    void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
+                int n, AdamaxCoefficients c);
+
+    /**
+     * NAdam with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
+     * ({@code exp_avg_sq}); the momentum schedule lives in {@code gradStep} and {@code momentumStep}.
+     * <pre>
+     * d     = fma(weightDecay, p, gradSign * g)
+     * m     = fma(beta1, m, oneMinusBeta1 * d)
+     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * denom = sqrt(v * invBias2) + eps
+     * p     = fma(paramScale, p, fma(gradStep, d, momentumStep * m) / denom)
+     * </pre>
+     */
+    void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+               int n, NadamCoefficients c);
+
+    /**
+     * RAdam with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
+     * ({@code exp_avg_sq}); on un-adapted steps {@code rootScale = 0} and {@code denomOffset = 1} make
+     * {@code denom} exactly 1.
+     * <pre>
+     * d     = fma(weightDecay, p, gradSign * g)
+     * m     = fma(beta1, m, oneMinusBeta1 * d)
+     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * denom = fma(rootScale, sqrt(v), denomOffset)
+     * p     = fma(negStepSize, m / denom, paramScale * p)
+     * </pre>
+     */
+    void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+               int n, RadamCoefficients c);
 }

@@ -203,4 +203,146 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
 
     // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
+
+    @Override
+    public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     int n, AdamCoefficients c) {
+        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        int i = adamBody(p, pOff, g, gOff, m, mOff, v, vOff, null, 0, n, c);
+        TAIL.adam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+    }
+
+    @Override
+    public void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                            float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
+        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        KernelRanges.check("max_exp_avg_sq", vMax, vMaxOff, n);
+        int i = adamBody(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, n, c);
+        TAIL.adamAmsgrad(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, vMax, vMaxOff + i, n - i, c);
+    }
+
+    /**
+     * The vector body of both Adam kernels, AMSGrad when {@code vMax} is not null (a loop-invariant
+     * test that C2 unswitches); returns where the tail starts.
+     */
+    private static int adamBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
+        boolean amsgrad = vMax != null;
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
+            FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            if (amsgrad) {
+                vv = FloatVector.fromArray(SPECIES, vMax, vMaxOff + i).max(vv);
+                vv.intoArray(vMax, vMaxOff + i);
+            }
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            negStepSize.fma(mv.div(denom), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        return i;
+    }
+
+    @Override
+    public void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
+                       int n, AdamaxCoefficients c) {
+        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_inf", u, uOff, n);
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
+            FloatVector uv = beta2.mul(FloatVector.fromArray(SPECIES, u, uOff + i)).max(d.abs().add(eps));
+            mv.intoArray(m, mOff + i);
+            uv.intoArray(u, uOff + i);
+            negStepSize.fma(mv.div(uv), pv).intoArray(p, pOff + i);
+        }
+        TAIL.adamax(p, pOff + i, g, gOff + i, m, mOff + i, u, uOff + i, n - i, c);
+    }
+
+    @Override
+    public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, NadamCoefficients c) {
+        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invBias2 = FloatVector.broadcast(SPECIES, c.invBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector gradStep = FloatVector.broadcast(SPECIES, c.gradStep());
+        FloatVector momentumStep = FloatVector.broadcast(SPECIES, c.momentumStep());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
+            FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            FloatVector denom = vv.mul(invBias2).sqrt().add(eps);
+            FloatVector step = gradStep.fma(d, momentumStep.mul(mv));
+            paramScale.fma(pv, step.div(denom)).intoArray(p, pOff + i);
+        }
+        TAIL.nadam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+    }
+
+    @Override
+    public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, RadamCoefficients c) {
+        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        FloatVector gradSign = FloatVector.broadcast(SPECIES, c.gradSign());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector rootScale = FloatVector.broadcast(SPECIES, c.rootScale());
+        FloatVector denomOffset = FloatVector.broadcast(SPECIES, c.denomOffset());
+        FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradSign.mul(gv));
+            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
+            FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            FloatVector denom = rootScale.fma(vv.sqrt(), denomOffset);
+            negStepSize.fma(mv.div(denom), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        TAIL.radam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+    }
 }

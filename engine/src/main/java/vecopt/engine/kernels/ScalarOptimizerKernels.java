@@ -126,4 +126,96 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
 
     // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
+
+    @Override
+    public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     int n, AdamCoefficients c) {
+        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        adamLoop(p, pOff, g, gOff, m, mOff, v, vOff, null, 0, n, c);
+    }
+
+    @Override
+    public void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                            float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
+        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        KernelRanges.check("max_exp_avg_sq", vMax, vMaxOff, n);
+        adamLoop(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, n, c);
+    }
+
+    /** Both Adam kernels; AMSGrad when {@code vMax} is not null. */
+    private static void adamLoop(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                 float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
+        boolean amsgrad = vMax != null;
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
+            float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            if (amsgrad) {
+                vi = Math.max(vMax[vMaxOff + i], vi);
+                vMax[vMaxOff + i] = vi;
+            }
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            p[pOff + i] = Math.fma(c.negStepSize(), mi / denom, c.paramScale() * pi);
+        }
+    }
+
+    @Override
+    public void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
+                       int n, AdamaxCoefficients c) {
+        checkMoments(p, pOff, g, gOff, m, mOff, "exp_inf", u, uOff, n);
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
+            float ui = Math.max(c.beta2() * u[uOff + i], Math.abs(d) + c.eps());
+            m[mOff + i] = mi;
+            u[uOff + i] = ui;
+            p[pOff + i] = Math.fma(c.negStepSize(), mi / ui, pi);
+        }
+    }
+
+    @Override
+    public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, NadamCoefficients c) {
+        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
+            float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = (float) Math.sqrt(vi * c.invBias2()) + c.eps();
+            float step = Math.fma(c.gradStep(), d, c.momentumStep() * mi);
+            p[pOff + i] = Math.fma(c.paramScale(), pi, step / denom);
+        }
+    }
+
+    @Override
+    public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, RadamCoefficients c) {
+        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradSign() * g[gOff + i]);
+            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
+            float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = Math.fma(c.rootScale(), (float) Math.sqrt(vi), c.denomOffset());
+            p[pOff + i] = Math.fma(c.negStepSize(), mi / denom, c.paramScale() * pi);
+        }
+    }
+
+    /** The range checks shared by the Adam family: parameter, gradient, {@code exp_avg} and one more state. */
+    static void checkMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff,
+                             String secondName, float[] second, int secondOff, int n) {
+        KernelRanges.check("p", p, pOff, n);
+        KernelRanges.check("g", g, gOff, n);
+        KernelRanges.check("exp_avg", m, mOff, n);
+        KernelRanges.check(secondName, second, secondOff, n);
+    }
 }

@@ -1,0 +1,51 @@
+package vecopt.engine;
+
+import java.util.List;
+import vecopt.engine.kernels.OptimizerKernels;
+import vecopt.engine.kernels.OptimizerKernelsProvider;
+
+/**
+ * AdamW, as {@code torch.optim.AdamW}: {@link Adam} with decoupled weight decay, which shrinks the
+ * parameter by {@code 1 - lr * weight_decay} before the Adam step instead of adding
+ * {@code weight_decay * p} to the gradient:
+ * <pre>
+ * p     = p * (1 - lr * weight_decay)
+ * m     = beta1 * m + (1 - beta1) * g            (g negated first when maximize)
+ * v     = beta2 * v + (1 - beta2) * g^2
+ * vMax  = max(vMax, v)                           (amsgrad; v below stands for vMax)
+ * p     = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * </pre>
+ * State: {@code exp_avg}, {@code exp_avg_sq}, and {@code max_exp_avg_sq} with amsgrad.
+ */
+public final class AdamW extends Optimizer {
+
+    public static final Hyperparameter LR = Adam.LR;
+    public static final Hyperparameter BETA1 = Adam.BETA1;
+    public static final Hyperparameter BETA2 = Adam.BETA2;
+    public static final Hyperparameter EPS = Adam.EPS;
+    public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 1e-2, 0);
+    public static final Hyperparameter AMSGRAD = Adam.AMSGRAD;
+    public static final Hyperparameter MAXIMIZE = Adam.MAXIMIZE;
+
+    private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
+            List.of(LR, BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD, MAXIMIZE), h -> { });
+
+    /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2, no AMSGrad. */
+    public static Hyperparameters defaults() {
+        return DEFAULTS;
+    }
+
+    public AdamW(List<Parameter> parameters, Hyperparameters hyperparameters) {
+        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
+    }
+
+    public AdamW(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
+        super("AdamW", defaults(), parameters, hyperparameters, kernels);
+    }
+
+    @Override
+    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
+        Adam.update(this, p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
+                h.get(WEIGHT_DECAY), true, h.flag(AMSGRAD), h.flag(MAXIMIZE));
+    }
+}

@@ -1,0 +1,19 @@
+package vecopt.engine.schedule;
+
+/**
+ * {@code min + (initial - min) * (1 + cos(pi * t / period)) / 2}: from the initial value down to
+ * {@code min} over {@code period} steps (and, as in PyTorch's {@code CosineAnnealingLR}, back up if
+ * stepped past it).
+ */
+public record CosineAnnealing(long period, double min) implements Schedule {
+
+    public CosineAnnealing {
+        Checks.positive("period", period);
+        Checks.finite("min", min);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        return min + (initial - min) * (1 + Math.cos(Math.PI * t / period)) / 2;
+    }
+}

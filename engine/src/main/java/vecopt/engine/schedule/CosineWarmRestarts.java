@@ -1,0 +1,27 @@
+package vecopt.engine.schedule;
+
+/**
+ * Cosine annealing restarted every cycle (SGDR, Loshchilov and Hutter): the first cycle lasts
+ * {@code firstPeriod} steps and each next one {@code periodMultiplier} times longer. Within a cycle
+ * of length T_i at position T_cur: {@code min + (initial - min) * (1 + cos(pi * T_cur / T_i)) / 2}.
+ * PyTorch's {@code CosineAnnealingWarmRestarts} stepped once per epoch.
+ */
+public record CosineWarmRestarts(long firstPeriod, long periodMultiplier, double min) implements Schedule {
+
+    public CosineWarmRestarts {
+        Checks.positive("firstPeriod", firstPeriod);
+        Checks.positive("periodMultiplier", periodMultiplier);
+        Checks.finite("min", min);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        long period = firstPeriod;
+        long position = t;
+        while (position >= period) {
+            position -= period;
+            period *= periodMultiplier;
+        }
+        return min + (initial - min) * (1 + Math.cos(Math.PI * position / period)) / 2;
+    }
+}

@@ -1,0 +1,14 @@
+package vecopt.engine.schedule;
+
+/** {@code initial * gamma^t}. PyTorch's {@code ExponentialLR}. */
+public record ExponentialDecay(double gamma) implements Schedule {
+
+    public ExponentialDecay {
+        Checks.nonNegative("gamma", gamma);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        return initial * Math.pow(gamma, t);
+    }
+}

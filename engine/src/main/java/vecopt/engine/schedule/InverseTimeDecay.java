@@ -1,0 +1,14 @@
+package vecopt.engine.schedule;
+
+/** {@code initial / (1 + rate * t)}, the 1/t decay of stochastic approximation. */
+public record InverseTimeDecay(double rate) implements Schedule {
+
+    public InverseTimeDecay {
+        Checks.nonNegative("rate", rate);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        return initial / (1 + rate * t);
+    }
+}

@@ -1,0 +1,28 @@
+package vecopt.engine.schedule;
+
+/**
+ * {@code initial * (startFactor + (endFactor - startFactor) * min(t, steps) / steps)}: linear warmup
+ * from a fraction of the initial value (or linear decay to one). PyTorch's {@code LinearLR}.
+ */
+public record LinearFactor(double startFactor, double endFactor, long steps) implements Schedule {
+
+    public LinearFactor {
+        if (!(startFactor > 0 && startFactor <= 1)) {
+            throw new IllegalArgumentException("startFactor must be in (0, 1], got " + startFactor);
+        }
+        if (!(endFactor >= 0 && endFactor <= 1)) {
+            throw new IllegalArgumentException("endFactor must be in [0, 1], got " + endFactor);
+        }
+        Checks.positive("steps", steps);
+    }
+
+    /** Linear warmup from {@code startFactor * initial} to the initial value over {@code steps}. */
+    public static LinearFactor warmup(double startFactor, long steps) {
+        return new LinearFactor(startFactor, 1.0, steps);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        return initial * (startFactor + (endFactor - startFactor) * Math.min(t, steps) / steps);
+    }
+}

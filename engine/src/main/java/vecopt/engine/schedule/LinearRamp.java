@@ -1,0 +1,19 @@
+package vecopt.engine.schedule;
+
+/**
+ * {@code from + (to - from) * min(t, steps) / steps}, independent of the initial value: momentum
+ * annealing such as 0.5 to 0.9 (or to 0.99) over the first epochs.
+ */
+public record LinearRamp(double from, double to, long steps) implements Schedule {
+
+    public LinearRamp {
+        Checks.finite("from", from);
+        Checks.finite("to", to);
+        Checks.positive("steps", steps);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        return from + (to - from) * Math.min(t, steps) / steps;
+    }
+}

@@ -1,0 +1,37 @@
+package vecopt.engine.schedule;
+
+import java.util.Arrays;
+
+/**
+ * {@code initial * gamma^(number of milestones <= t)}. PyTorch's {@code MultiStepLR}; a milestone
+ * listed twice counts twice, as there.
+ */
+public record MultiStepDecay(long[] milestones, double gamma) implements Schedule {
+
+    public MultiStepDecay {
+        milestones = milestones.clone();
+        for (int i = 0; i < milestones.length; i++) {
+            if (milestones[i] < 0 || (i > 0 && milestones[i] < milestones[i - 1])) {
+                throw new IllegalArgumentException("milestones must be non-negative and ascending, got "
+                        + Arrays.toString(milestones));
+            }
+        }
+        Checks.nonNegative("gamma", gamma);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        int passed = 0;
+        for (long m : milestones) {
+            if (m <= t) {
+                passed++;
+            }
+        }
+        return initial * Math.pow(gamma, passed);
+    }
+
+    @Override
+    public long[] milestones() {
+        return milestones.clone();
+    }
+}

@@ -1,0 +1,58 @@
+package vecopt.engine.schedule;
+
+/**
+ * The one-cycle policy (Smith and Topin), as PyTorch's {@code OneCycleLR} with two phases: the
+ * learning rate climbs from {@code maxLr / divFactor} to {@code maxLr} over the first
+ * {@code pctStart} of {@code totalSteps}, then anneals to {@code maxLr / (divFactor * finalDivFactor)};
+ * momentum (or Adam's beta1) moves the opposite way between {@code maxMomentum} and
+ * {@code baseMomentum}. Cosine or linear annealing. Values are absolute, not relative to the group's.
+ * The last defined step is {@code totalSteps}, as in PyTorch, which refuses to step further.
+ */
+public record OneCycle(double maxLr, long totalSteps, double pctStart, boolean cosine, double divFactor,
+                       double finalDivFactor, double baseMomentum, double maxMomentum) {
+
+    public OneCycle {
+        Checks.positive("maxLr", maxLr);
+        Checks.positive("totalSteps", totalSteps);
+        Checks.inOpenUnit("pctStart", pctStart);
+        Checks.positive("divFactor", divFactor);
+        Checks.positive("finalDivFactor", finalDivFactor);
+        Checks.nonNegative("baseMomentum", baseMomentum);
+        Checks.nonNegative("maxMomentum", maxMomentum);
+    }
+
+    /** PyTorch's defaults: 30% warm-up, cosine, div 25, final div 1e4, momentum 0.85 to 0.95. */
+    public static OneCycle of(double maxLr, long totalSteps) {
+        return new OneCycle(maxLr, totalSteps, 0.3, true, 25, 1e4, 0.85, 0.95);
+    }
+
+    /** The learning-rate schedule. */
+    public Schedule learningRate() {
+        double initial = maxLr / divFactor;
+        return (t, ignored) -> twoPhases(t, initial, maxLr, initial / finalDivFactor);
+    }
+
+    /** The momentum schedule, for {@code momentum} or {@code beta1}. */
+    public Schedule momentum() {
+        return (t, ignored) -> twoPhases(t, maxMomentum, baseMomentum, maxMomentum);
+    }
+
+    private double twoPhases(long t, double start, double peak, double end) {
+        if (t > totalSteps) {
+            throw new IllegalStateException("one-cycle schedule stepped " + t + " times, past totalSteps " + totalSteps);
+        }
+        double peakStep = pctStart * totalSteps - 1;
+        double lastStep = totalSteps - 1;
+        if (t <= peakStep) {
+            return anneal(start, peak, t / peakStep);
+        }
+        return anneal(peak, end, (t - peakStep) / (lastStep - peakStep));
+    }
+
+    private double anneal(double from, double to, double fraction) {
+        if (cosine) {
+            return to + (from - to) / 2 * (Math.cos(Math.PI * fraction) + 1);
+        }
+        return (to - from) * fraction + from;
+    }
+}

@@ -1,0 +1,19 @@
+package vecopt.engine.schedule;
+
+/**
+ * {@code initial * (1 - min(t, totalSteps) / totalSteps)^power}, reaching 0 at {@code totalSteps}.
+ * PyTorch's {@code PolynomialLR}.
+ */
+public record PolynomialDecay(long totalSteps, double power) implements Schedule {
+
+    public PolynomialDecay {
+        Checks.positive("totalSteps", totalSteps);
+        Checks.nonNegative("power", power);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        double remaining = 1 - (double) Math.min(t, totalSteps) / totalSteps;
+        return initial * Math.pow(remaining, power);
+    }
+}

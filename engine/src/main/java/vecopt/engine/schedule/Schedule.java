@@ -1,0 +1,18 @@
+package vecopt.engine.schedule;
+
+/**
+ * A hyperparameter's value as a function of the scheduler's step count {@code t} (0 before the first
+ * {@link HyperparameterScheduler#step()}) and the value the group had when the scheduler was
+ * attached. Schedules are pure functions; PyTorch's {@code lr_scheduler} classes are their models.
+ */
+@FunctionalInterface
+public interface Schedule {
+
+    /** The value at step {@code t >= 0} for a group whose value was {@code initial} at attachment. */
+    double valueAt(long t, double initial);
+
+    /** This schedule for {@code t < milestone}, then {@code next} restarted at {@code t - milestone}. */
+    default Schedule then(long milestone, Schedule next) {
+        return new SequentialSchedule(this, milestone, next);
+    }
+}

@@ -1,0 +1,18 @@
+package vecopt.engine.schedule;
+
+/**
+ * {@code initial * gamma^floor(t / stepSize)}: for example halve every 7 epochs. PyTorch's
+ * {@code StepLR}.
+ */
+public record StepDecay(long stepSize, double gamma) implements Schedule {
+
+    public StepDecay {
+        Checks.positive("stepSize", stepSize);
+        Checks.nonNegative("gamma", gamma);
+    }
+
+    @Override
+    public double valueAt(long t, double initial) {
+        return initial * Math.pow(gamma, t / stepSize);
+    }
+}

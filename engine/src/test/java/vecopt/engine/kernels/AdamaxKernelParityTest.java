@@ -1,0 +1,41 @@
+package vecopt.engine.kernels;
+
+import static vecopt.engine.kernels.KernelParity.Content.GRAD;
+import static vecopt.engine.kernels.KernelParity.Content.NON_NEGATIVE;
+import static vecopt.engine.kernels.KernelParity.Content.PARAM;
+import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AdamaxKernelParityTest {
+
+    static Stream<Integer> sizes() {
+        return KernelParity.sizes();
+    }
+
+    /** The coefficients Adamax hands the kernel on {@code step}. */
+    static AdamaxCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
+                                           double weightDecay, boolean maximize) {
+        return new AdamaxCoefficients(maximize ? -1f : 1f, (float) weightDecay,
+                (float) beta1, (float) (1 - beta1), (float) beta2, (float) eps,
+                (float) (-lr / (1 - Math.pow(beta1, step))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamaxIsBitIdentical(int n) {
+        KernelParity.assertBitIdentical("adamax", n, 4, (k, a, off, len, step) -> k.adamax(
+                a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len,
+                coefficients(step, 2e-3, 0.9, 0.999, 1e-8, 0, false)), PARAM, GRAD, SIGNED, NON_NEGATIVE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamaxWithWeightDecayAndMaximizeIsBitIdentical(int n) {
+        KernelParity.assertBitIdentical("adamax l2 maximize", n, 4, (k, a, off, len, step) -> k.adamax(
+                a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len,
+                coefficients(step, 1e-2, 0.8, 0.95, 1e-6, 1e-2, true)), PARAM, GRAD, SIGNED, NON_NEGATIVE);
+    }
+}

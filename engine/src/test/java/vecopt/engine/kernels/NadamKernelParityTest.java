@@ -1,0 +1,67 @@
+package vecopt.engine.kernels;
+
+import static vecopt.engine.kernels.KernelParity.Content.GRAD;
+import static vecopt.engine.kernels.KernelParity.Content.NON_NEGATIVE;
+import static vecopt.engine.kernels.KernelParity.Content.PARAM;
+import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class NadamKernelParityTest {
+
+    static Stream<Integer> sizes() {
+        return KernelParity.sizes();
+    }
+
+    /** The coefficients NAdam hands the kernel on {@code step} (mu_product recomputed from step 1). */
+    static NadamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
+                                          double weightDecay, double momentumDecay, boolean decoupled,
+                                          boolean maximize) {
+        double muProduct = 1;
+        for (int t = 1; t <= step; t++) {
+            muProduct *= mu(beta1, momentumDecay, t);
+        }
+        double mu = mu(beta1, momentumDecay, step);
+        double muNext = mu(beta1, momentumDecay, step + 1);
+        return new NadamCoefficients(maximize ? -1f : 1f,
+                decoupled ? 0f : (float) weightDecay,
+                decoupled ? (float) (1 - lr * weightDecay) : 1f,
+                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
+                (float) (1 / (1 - Math.pow(beta2, step))), (float) eps,
+                (float) (-lr * (1 - mu) / (1 - muProduct)),
+                (float) (-lr * muNext / (1 - muProduct * muNext)));
+    }
+
+    private static double mu(double beta1, double momentumDecay, int t) {
+        return beta1 * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void nadamIsBitIdentical(int n) {
+        KernelParity.assertBitIdentical("nadam", n, 4, (k, a, off, len, step) -> k.nadam(
+                a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len,
+                coefficients(step, 2e-3, 0.9, 0.999, 1e-8, 0, 4e-3, false, false)),
+                PARAM, GRAD, SIGNED, NON_NEGATIVE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void nadamWithWeightDecayAndMaximizeIsBitIdentical(int n) {
+        KernelParity.assertBitIdentical("nadam l2 maximize", n, 4, (k, a, off, len, step) -> k.nadam(
+                a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len,
+                coefficients(step, 1e-2, 0.8, 0.99, 1e-6, 1e-2, 0.1, false, true)),
+                PARAM, GRAD, SIGNED, NON_NEGATIVE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void nadamWithDecoupledWeightDecayIsBitIdentical(int n) {
+        KernelParity.assertBitIdentical("nadamw", n, 4, (k, a, off, len, step) -> k.nadam(
+                a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len,
+                coefficients(step, 2e-3, 0.9, 0.999, 1e-8, 0.1, 4e-3, true, false)),
+                PARAM, GRAD, SIGNED, NON_NEGATIVE);
+    }
+}
