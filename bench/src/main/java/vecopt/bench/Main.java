@@ -31,6 +31,7 @@ public final class Main {
         return switch (args[0]) {
             case "suite" -> SuiteCommand.run(rest, out, err);
             case "parity" -> ParityCommand.run(rest, out, err);
+            case "convergence" -> vecopt.bench.convergence.ConvergenceCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -47,5 +48,6 @@ public final class Main {
         s.println("usage: java -jar vecopt-bench.jar <command> [args]");
         s.println("  suite [--quick|--full] [--include REGEX]   speed benchmarks (JMH)");
         s.println("  parity FILE...                              replay PyTorch trajectories (JSON, optionally gzipped)");
+        s.println("  convergence [--out DIR] [--quick]           optimizers on test functions and the digits: charts + summary.md");
     }
 }

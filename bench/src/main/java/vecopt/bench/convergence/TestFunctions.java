@@ -29,7 +29,8 @@ public final class TestFunctions {
     /**
      * A quadratic ravine f = (u^2 + kappa v^2) / 2 in coordinates (u, v) rotated by {@code angleDegrees}
      * from (x, y): the Hessian's eigenvalues are 1 and {@code kappa}, so kappa is its condition number.
-     * Minimum 0 at the origin.
+     * Minimum 0 at the origin. Started at (-4, -1.5), far along the ravine and a little up its side,
+     * where gradient descent zigzags.
      */
     public static TestFunction ravine(double kappa, double angleDegrees) {
         if (!(kappa >= 1)) {
@@ -53,8 +54,8 @@ public final class TestFunctions {
 
     /**
      * A tilted double well f = (x^2 - 1)^2 + 0.3 x + y^2: a global minimum near (-1.04, 0) and a local
-     * one near (0.96, 0), with a ridge at x = 0.075 between them. Started at (1.6, 1.2), above the
-     * local basin: plain descent stops in the local minimum; momentum may carry over the ridge.
+     * one near (0.96, 0), with a ridge at x = 0.075 between them. Started at (1.9, 1.4), above the
+     * local basin: plain descent stops in the local minimum; momentum can carry over the ridge.
      */
     public static TestFunction twoMinima() {
         return new TwoMinima();
@@ -107,7 +108,7 @@ public final class TestFunctions {
             out[2] = out[1];
             out[3] = s * s + kappa * c * c;
         }
-        @Override public double[] start() { return new double[] {-4, 1}; }
+        @Override public double[] start() { return new double[] {-4, -1.5}; }
         @Override public List<double[]> starts() { return List.of(start(), new double[] {3, 2}, new double[] {0.5, -2.5}); }
         @Override public double[] minimizer() { return new double[] {0, 0}; }
         @Override public boolean convex() { return true; }
@@ -212,7 +213,7 @@ public final class TestFunctions {
             out[2] = 0;
             out[3] = 2;
         }
-        @Override public double[] start() { return new double[] {1.6, 1.2}; }
+        @Override public double[] start() { return new double[] {1.9, 1.4}; }
         @Override public List<double[]> starts() { return List.of(start(), new double[] {0.5, -1}, new double[] {-1.6, 0.8}); }
         @Override public double[] minimizer() { return new double[] {stationary(-1), 0}; }
         /** The local (not global) minimiser near x = 0.96. */
