@@ -9,9 +9,9 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * The second-order references: Newton's method (Hessian, then an EJML Cholesky solve), and steepest
  * descent with the exact step on quadratics. Points, gradients and Hessians are float64.
  *
- * <p>The solve is float32 ({@code FMatrixRMaj}) followed by iterative refinement of the residual in
- * float64, which gives the float64 Newton step for any Hessian with condition number well below
- * 1e7. Why not EJML's float64 {@code DMatrixRMaj}: the artifacts {@code ejml-ddense} and
+ * <p>The solve is float32 ({@code FMatrixRMaj}) followed by iterative refinement with the residual
+ * computed in float64, which gives the float64 Newton step for any Hessian with condition number
+ * well below 1e7. Why not EJML's float64 {@code DMatrixRMaj}: the artifacts {@code ejml-ddense} and
  * {@code ejml-fdense} are automatic modules that share packages ({@code org.ejml.dense.row} and
  * others), so the named module {@code vecopt.bench} cannot read both, and the digits models need the
  * float32 one to share arrays with vecopt's tensors.
@@ -21,8 +21,8 @@ public final class SecondOrder {
     /** Iteration stops once the gradient's norm is below this. */
     public static final double GRADIENT_TOLERANCE = 1e-12;
 
-    /** Refinement passes of each Newton solve after the first float32 solve. */
-    private static final int REFINEMENTS = 3;
+    /** At most this many refinement passes per Newton solve; each gains about 7 - log10(kappa) digits. */
+    private static final int MAX_REFINEMENTS = 30;
 
     private SecondOrder() {
     }
@@ -47,12 +47,15 @@ public final class SecondOrder {
                 // d solves H d = -g: a float32 solve, then refinement with the float64 residual.
                 double d0 = 0;
                 double d1 = 0;
-                for (int pass = 0; pass <= REFINEMENTS; pass++) {
+                for (int pass = 0; pass <= MAX_REFINEMENTS; pass++) {
                     rf.data[0] = (float) (-g[0] - (h[0] * d0 + h[1] * d1));
                     rf.data[1] = (float) (-g[1] - (h[2] * d0 + h[3] * d1));
                     cholesky.solve(rf, delta);
                     d0 += delta.data[0];
                     d1 += delta.data[1];
+                    if (Math.hypot(delta.data[0], delta.data[1]) <= 1e-17 * Math.hypot(d0, d1)) {
+                        break;
+                    }
                 }
                 if (Double.isFinite(d0) && Double.isFinite(d1)) {
                     step[0] = d0;
