@@ -131,10 +131,13 @@ final class Charts {
                 ys[k] = bounded ? Math.max(LOG_FLOOR, t.f()[i] - fStar) : Math.max(-1e3, t.f()[i]);
             }
             XYSeries s = chart.addSeries(t.label(), xs, ys);
-            s.setMarker(SeriesMarkers.NONE);
+            // A run of a few steps (Newton) would be a dot or nothing without markers.
+            s.setMarker(t.steps() <= 20 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            s.setMarkerColor(colorOf(t.label()));
             s.setLineColor(colorOf(t.label()));
             s.setLineStyle(t.label().startsWith("Steepest") ? DASHED : SOLID);
         }
+        chart.getStyler().setMarkerSize(6);
         return chart;
     }
 
@@ -156,7 +159,7 @@ final class Charts {
             chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
             chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
             chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) steps).setYAxisMin(lo).setYAxisMax(hi);
-            chart.getStyler().setXAxisTickMarkSpacingHint(120);
+            chart.getStyler().setXAxisDecimalPattern("#");
             List<Trajectory> ts = runs.get(label);
             for (int k = 0; k < ts.size(); k++) {
                 Trajectory t = ts.get(k);
@@ -285,14 +288,23 @@ final class Charts {
         return idx;
     }
 
-    /** About {@code count} evenly spaced indices from 0 to {@code last}. */
+    /**
+     * 0, 1, then about {@code count} evenly spaced indices up to {@code last}. (Step 1 is kept also
+     * because XChart labels an axis of equally spaced values at data points, not at round numbers.)
+     */
     private static List<Integer> linearIndices(int last, int count) {
         List<Integer> idx = new ArrayList<>();
         int stride = Math.max(1, last / count);
-        for (int i = 0; i < last; i += stride) {
+        idx.add(0);
+        if (last >= 1 && stride > 1) {
+            idx.add(1);
+        }
+        for (int i = stride; i < last; i += stride) {
             idx.add(i);
         }
-        idx.add(last);
+        if (last > 0) {
+            idx.add(last);
+        }
         return idx;
     }
 
