@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -191,8 +190,7 @@ final class Charts {
     }
 
     /** Training loss (log scale) and test accuracy against the epoch, one line per run. */
-    static List<XYChart> training(String title, List<Trainer.Curves> runs, Function<Trainer.Curves, String> labelOf,
-                                  Function<Trainer.Curves, Color> colorOf) {
+    static List<XYChart> training(String title, List<Trainer.Curves> runs, List<String> labels, List<Color> colors) {
         XYChart loss = new XYChartBuilder().width(700).height(520)
                 .title(title + ": training loss").xAxisTitle("epoch").yAxisTitle("mean cross-entropy, training set").build();
         XYChart accuracy = new XYChartBuilder().width(700).height(520)
@@ -204,7 +202,8 @@ final class Charts {
         accuracy.getStyler().setLegendPosition(LegendPosition.InsideSE);
         accuracy.getStyler().setYAxisMax(1.0);
         double lowest = 1;
-        for (Trainer.Curves c : runs) {
+        for (int r = 0; r < runs.size(); r++) {
+            Trainer.Curves c = runs.get(r);
             int n = c.train().size();
             double[] epochs = new double[n];
             double[] l = new double[n];
@@ -215,12 +214,11 @@ final class Charts {
                 a[e] = c.test().get(e).accuracy();
                 lowest = Math.min(lowest, e == 0 ? 1 : a[e]);
             }
-            String label = labelOf.apply(c);
-            XYSeries sl = loss.addSeries(label, epochs, l);
-            XYSeries sa = accuracy.addSeries(label, epochs, a);
+            XYSeries sl = loss.addSeries(labels.get(r), epochs, l);
+            XYSeries sa = accuracy.addSeries(labels.get(r), epochs, a);
             for (XYSeries s : List.of(sl, sa)) {
                 s.setMarker(SeriesMarkers.NONE);
-                s.setLineColor(colorOf.apply(c));
+                s.setLineColor(colors.get(r));
                 s.setLineStyle(SOLID);
             }
         }

@@ -1,5 +1,6 @@
 package vecopt.bench.convergence;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,31 +37,24 @@ public final class ConvergenceReport {
         Charts.saveGrid(Charts.learningRateGrid(s.lrFunction(), new ArrayList<>(r.lrSweep().keySet()), r.lrSweep(),
                 s.lrs(), s.lrSteps()), 4, sweep);
         files.add(sweep);
+        List<String> optimizers = OptimizerTable.all().stream().map(OptimizerSetup::label).toList();
+        List<Color> optimizerColors = optimizers.stream().map(Charts::colorOf).toList();
         Path softmax = dir.resolve("digits-softmax.png");
-        Charts.saveGrid(Charts.training("Softmax regression", r.softmax(), c -> label(r.softmax(), r.mlp(), c),
-                c -> Charts.colorOf(label(r.softmax(), r.mlp(), c))), 2, softmax);
+        Charts.saveGrid(Charts.training("Softmax regression", r.softmax(), optimizers, optimizerColors), 2, softmax);
         files.add(softmax);
         Path mlp = dir.resolve("digits-mlp.png");
-        Charts.saveGrid(Charts.training("MLP 64-" + s.hidden() + "-10", r.mlp(), c -> label(r.softmax(), r.mlp(), c),
-                c -> Charts.colorOf(label(r.softmax(), r.mlp(), c))), 2, mlp);
+        Charts.saveGrid(Charts.training("MLP 64-" + s.hidden() + "-10", r.mlp(), optimizers, optimizerColors), 2, mlp);
         files.add(mlp);
         Path schedules = dir.resolve("digits-mlp-schedules.png");
-        Charts.saveGrid(Charts.training("MLP with Adam", r.schedules(), c -> c.schedule().name(),
-                c -> Charts.paletteColor(r.schedules().indexOf(c))), 2, schedules);
+        List<String> scheduleNames = r.schedules().stream().map(c -> c.schedule().name()).toList();
+        List<Color> scheduleColors = java.util.stream.IntStream.range(0, scheduleNames.size())
+                .mapToObj(Charts::paletteColor).toList();
+        Charts.saveGrid(Charts.training("MLP with Adam", r.schedules(), scheduleNames, scheduleColors), 2, schedules);
         files.add(schedules);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r), StandardCharsets.UTF_8);
         files.add(summary);
         return files;
-    }
-
-    /** The optimizer label of a digits run: runs are in {@link OptimizerTable} order. */
-    private static String label(List<Trainer.Curves> softmax, List<Trainer.Curves> mlp, Trainer.Curves c) {
-        int i = softmax.indexOf(c);
-        if (i < 0) {
-            i = mlp.indexOf(c);
-        }
-        return OptimizerTable.all().get(i).label();
     }
 
     /** The Markdown summary. */
