@@ -33,6 +33,7 @@ public final class Main {
         return switch (args[0]) {
             case "suite" -> SuiteCommand.run(rest, out, err);
             case "parity" -> ParityCommand.run(rest, out, err);
+            case "convergence" -> vecopt.bench.convergence.ConvergenceCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -51,5 +52,7 @@ public final class Main {
         s.println("      speed benchmarks (JMH); writes report.md, jmh-results.json and throughput.png to bench-results/");
         s.println("  parity FILE...");
         s.println("      replay PyTorch trajectories (JSON, optionally gzipped)");
+        s.println("  convergence [--out DIR] [--quick]");
+        s.println("      optimizers on test functions and the digits; writes charts and summary.md to bench-results/convergence");
     }
 }
