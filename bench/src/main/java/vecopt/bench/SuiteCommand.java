@@ -48,13 +48,15 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * bandwidth reference once per traffic rather than per rule, is {@link SuitePlan}'s job.
  *
  * <p>Budget of the quick mode, which must finish in under 10 minutes on 2 cores with the build. A run
- * costs about 1.9 s: 0.6-0.7 s to start the fork and 1.2 s of iterations (2 × 300 ms warm-up, enough
- * for C2 to compile a Panama kernel, which takes about 0.5 s, then 3 × 200 ms measurement). Per rule
+ * costs about 2.2 s: 0.6-0.7 s to start the fork and 1.5 s of iterations (3 × 300 ms warm-up, as a
+ * Panama kernel takes about 0.5 s on an idle machine to reach C2's code and longer on a busy one, then
+ * 3 × 200 ms measurement). Per rule
  * and size: {@code panama} on 1 and all threads, {@code scalar}, {@code scalarNoSuperWord} and
  * {@code ejmlUnfused} on 1 thread: 15 runs per rule at 3 sizes. {@code bandwidth} on 1 and all
  * threads is 6 runs per distinct traffic (4 among the rules: r2w1, r3w2, r4w3, r5w4), the divider
  * bound 6 more. With all eleven rules of {@code RuleTraffic}: 11 × 15 + 4 × 6 + 6 = 195 runs, about
- * 6.3 minutes (measured: the 48 runs of the two SGD rules and the divider bound take 1 min 31 s).
+ * 7.3 minutes (measured with 2 × 300 ms warm-up: the 48 runs of the two SGD rules and the divider
+ * bound took 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
  * The full mode runs 5 sizes, 5 × 1 s warm-up and 5 × 1 s measurement, and the scalar baselines on
  * all thread counts too: about 11 s a run plus filling 64Mi-element arrays, some 90 minutes for all
  * rules. {@code --dry-run} prints the plan and its estimate.
@@ -111,11 +113,15 @@ final class SuiteCommand {
             try {
                 RunResult result = runOne(run, mode, log);
                 raw.add(result);
+                var statistics = result.getPrimaryResult().getStatistics();
                 Measurement m = new Measurement(run.benchmark().simpleClassName(), run.benchmark().method(),
                         run.benchmark().rule(), run.size(), run.threads(),
-                        result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError());
+                        result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError(),
+                        statistics.getMax() / statistics.getMin());
                 measurements.add(m);
-                out.println(String.format(Locale.ROOT, "%s ns/elem", nsPerElement(m)));
+                out.println(String.format(Locale.ROOT, "%s ns/elem", nsPerElement(m))
+                        + (m.unsteady() ? String.format(Locale.ROOT, " † (iterations %s to %s ns/elem)",
+                                nsFormat(statistics.getMin() / run.size()), nsFormat(statistics.getMax() / run.size())) : ""));
             } catch (RunnerException | RuntimeException e) {
                 failed++;
                 out.println("FAILED");
@@ -186,7 +192,11 @@ final class SuiteCommand {
     }
 
     private static String nsPerElement(Measurement m) {
-        return String.format(Locale.ROOT, "%.4f", m.nsPerElement());
+        return nsFormat(m.nsPerElement());
+    }
+
+    private static String nsFormat(double ns) {
+        return String.format(Locale.ROOT, "%.4f", ns);
     }
 
     /** Cores, CPU, JDK and the Panama kernels' width, in words. */
