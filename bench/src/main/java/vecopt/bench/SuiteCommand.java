@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
@@ -66,10 +67,15 @@ final class SuiteCommand {
     /** Every fork's JVM arguments besides those of its {@code @Fork}: not the host's, whatever they are. */
     private static final String[] FORK_JVM_ARGS = {"--sun-misc-unsafe-memory-access=allow"};
 
+    /** How JMH says another instance holds its lock ({@code java.io.tmpdir/jmh.lock}). */
+    private static final String JMH_LOCK_BUSY = "Unable to acquire the JMH lock";
+    private static final Duration LOCK_POLL = Duration.ofSeconds(5);
+    private static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+
     private SuiteCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         System.setProperty("java.awt.headless", "true");
         int cores = Runtime.getRuntime().availableProcessors();
         SuiteSettings settings;
@@ -104,6 +110,7 @@ final class SuiteCommand {
         long start = System.nanoTime();
         List<RunResult> raw = new ArrayList<>();
         List<Measurement> measurements = new ArrayList<>();
+        AtomicLong waited = new AtomicLong();
         int failed = 0;
         for (int i = 0; i < runs.size(); i++) {
             PlannedRun run = runs.get(i);
@@ -111,7 +118,7 @@ final class SuiteCommand {
             out.flush();
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try {
-                RunResult result = runOne(run, mode, log);
+                RunResult result = runWhenJmhIsFree(run, mode, log, out, waited);
                 raw.add(result);
                 var statistics = result.getPrimaryResult().getStatistics();
                 Measurement m = new Measurement(run.benchmark().simpleClassName(), run.benchmark().method(),
@@ -143,6 +150,8 @@ final class SuiteCommand {
         Files.writeString(report, new SuiteReport(measurements).markdown(info));
         ThroughputChart.write(measurements, chart);
         out.println("suite: " + measurements.size() + " benchmarks in " + SuiteReport.format(wall)
+                + (waited.get() > 0 ? " (" + SuiteReport.format(Duration.ofNanos(waited.get()))
+                        + " of it waiting for other JMH runs)" : "")
                 + (failed > 0 ? ", " + failed + " FAILED" : ""));
         out.println("suite: wrote " + report + ", " + json + " and " + chart);
         return failed == 0 ? 0 : 1;
@@ -165,6 +174,35 @@ final class SuiteCommand {
         out.println("suite: wrote " + report + " and " + chart + " from " + measurements.size() + " results in "
                 + settings.fromJson());
         return 0;
+    }
+
+    /**
+     * {@link #runOne}, waiting while another JMH run on this machine holds JMH's lock: two at once
+     * would spoil each other's times, so JMH refuses to start the second.
+     */
+    private static RunResult runWhenJmhIsFree(PlannedRun run, SuiteMode mode, ByteArrayOutputStream log,
+                                              PrintStream out, AtomicLong waited)
+            throws RunnerException, InterruptedException {
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        boolean told = false;
+        while (true) {
+            try {
+                return runOne(run, mode, log);
+            } catch (RunnerException e) {
+                if (!String.valueOf(e.getMessage()).contains(JMH_LOCK_BUSY) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!told) {
+                    out.print("waiting for another JMH run on this machine to finish ... ");
+                    out.flush();
+                    told = true;
+                }
+                log.reset();
+                long before = System.nanoTime();
+                Thread.sleep(LOCK_POLL.toMillis());
+                waited.addAndGet(System.nanoTime() - before);
+            }
+        }
     }
 
     /** One benchmark method at one size and thread count, in one fork; JMH's own output goes to {@code log}. */
