@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
@@ -48,13 +49,15 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * bandwidth reference once per traffic rather than per rule, is {@link SuitePlan}'s job.
  *
  * <p>Budget of the quick mode, which must finish in under 10 minutes on 2 cores with the build. A run
- * costs about 1.9 s: 0.6-0.7 s to start the fork and 1.2 s of iterations (2 × 300 ms warm-up, enough
- * for C2 to compile a Panama kernel, which takes about 0.5 s, then 3 × 200 ms measurement). Per rule
+ * costs about 2.2 s: 0.6-0.7 s to start the fork and 1.5 s of iterations (3 × 300 ms warm-up, as a
+ * Panama kernel takes about 0.5 s on an idle machine to reach C2's code and longer on a busy one, then
+ * 3 × 200 ms measurement). Per rule
  * and size: {@code panama} on 1 and all threads, {@code scalar}, {@code scalarNoSuperWord} and
  * {@code ejmlUnfused} on 1 thread: 15 runs per rule at 3 sizes. {@code bandwidth} on 1 and all
  * threads is 6 runs per distinct traffic (4 among the rules: r2w1, r3w2, r4w3, r5w4), the divider
  * bound 6 more. With all eleven rules of {@code RuleTraffic}: 11 × 15 + 4 × 6 + 6 = 195 runs, about
- * 6.3 minutes (measured: the 48 runs of the two SGD rules and the divider bound take 1 min 31 s).
+ * 7.3 minutes (measured with 2 × 300 ms warm-up: the 48 runs of the two SGD rules and the divider
+ * bound took 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
  * The full mode runs 5 sizes, 5 × 1 s warm-up and 5 × 1 s measurement, and the scalar baselines on
  * all thread counts too: about 11 s a run plus filling 64Mi-element arrays, some 90 minutes for all
  * rules. {@code --dry-run} prints the plan and its estimate.
@@ -64,10 +67,15 @@ final class SuiteCommand {
     /** Every fork's JVM arguments besides those of its {@code @Fork}: not the host's, whatever they are. */
     private static final String[] FORK_JVM_ARGS = {"--sun-misc-unsafe-memory-access=allow"};
 
+    /** How JMH says another instance holds its lock ({@code java.io.tmpdir/jmh.lock}). */
+    private static final String JMH_LOCK_BUSY = "Unable to acquire the JMH lock";
+    private static final Duration LOCK_POLL = Duration.ofSeconds(5);
+    private static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+
     private SuiteCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         System.setProperty("java.awt.headless", "true");
         int cores = Runtime.getRuntime().availableProcessors();
         SuiteSettings settings;
@@ -102,6 +110,7 @@ final class SuiteCommand {
         long start = System.nanoTime();
         List<RunResult> raw = new ArrayList<>();
         List<Measurement> measurements = new ArrayList<>();
+        AtomicLong waited = new AtomicLong();
         int failed = 0;
         for (int i = 0; i < runs.size(); i++) {
             PlannedRun run = runs.get(i);
@@ -109,13 +118,17 @@ final class SuiteCommand {
             out.flush();
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             try {
-                RunResult result = runOne(run, mode, log);
+                RunResult result = runWhenJmhIsFree(run, mode, log, out, waited);
                 raw.add(result);
+                var statistics = result.getPrimaryResult().getStatistics();
                 Measurement m = new Measurement(run.benchmark().simpleClassName(), run.benchmark().method(),
                         run.benchmark().rule(), run.size(), run.threads(),
-                        result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError());
+                        result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError(),
+                        statistics.getMax() / statistics.getMin());
                 measurements.add(m);
-                out.println(String.format(Locale.ROOT, "%s ns/elem", nsPerElement(m)));
+                out.println(String.format(Locale.ROOT, "%s ns/elem", nsPerElement(m))
+                        + (m.unsteady() ? String.format(Locale.ROOT, " † (iterations %s to %s ns/elem)",
+                                nsFormat(statistics.getMin() / run.size()), nsFormat(statistics.getMax() / run.size())) : ""));
             } catch (RunnerException | RuntimeException e) {
                 failed++;
                 out.println("FAILED");
@@ -137,6 +150,8 @@ final class SuiteCommand {
         Files.writeString(report, new SuiteReport(measurements).markdown(info));
         ThroughputChart.write(measurements, chart);
         out.println("suite: " + measurements.size() + " benchmarks in " + SuiteReport.format(wall)
+                + (waited.get() > 0 ? " (" + SuiteReport.format(Duration.ofNanos(waited.get()))
+                        + " of it waiting for other JMH runs)" : "")
                 + (failed > 0 ? ", " + failed + " FAILED" : ""));
         out.println("suite: wrote " + report + ", " + json + " and " + chart);
         return failed == 0 ? 0 : 1;
@@ -159,6 +174,35 @@ final class SuiteCommand {
         out.println("suite: wrote " + report + " and " + chart + " from " + measurements.size() + " results in "
                 + settings.fromJson());
         return 0;
+    }
+
+    /**
+     * {@link #runOne}, waiting while another JMH run on this machine holds JMH's lock: two at once
+     * would spoil each other's times, so JMH refuses to start the second.
+     */
+    private static RunResult runWhenJmhIsFree(PlannedRun run, SuiteMode mode, ByteArrayOutputStream log,
+                                              PrintStream out, AtomicLong waited)
+            throws RunnerException, InterruptedException {
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        boolean told = false;
+        while (true) {
+            try {
+                return runOne(run, mode, log);
+            } catch (RunnerException e) {
+                if (!String.valueOf(e.getMessage()).contains(JMH_LOCK_BUSY) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!told) {
+                    out.print("waiting for another JMH run on this machine to finish ... ");
+                    out.flush();
+                    told = true;
+                }
+                log.reset();
+                long before = System.nanoTime();
+                Thread.sleep(LOCK_POLL.toMillis());
+                waited.addAndGet(System.nanoTime() - before);
+            }
+        }
     }
 
     /** One benchmark method at one size and thread count, in one fork; JMH's own output goes to {@code log}. */
@@ -186,7 +230,11 @@ final class SuiteCommand {
     }
 
     private static String nsPerElement(Measurement m) {
-        return String.format(Locale.ROOT, "%.4f", m.nsPerElement());
+        return nsFormat(m.nsPerElement());
+    }
+
+    private static String nsFormat(double ns) {
+        return String.format(Locale.ROOT, "%.4f", ns);
     }
 
     /** Cores, CPU, JDK and the Panama kernels' width, in words. */

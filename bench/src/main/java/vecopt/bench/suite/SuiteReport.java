@@ -72,7 +72,7 @@ public final class SuiteReport {
                     .append(" | ").append(sizeLabel(m.size()))
                     .append(" | ").append(m.threads())
                     .append(" | ").append(m.implementation())
-                    .append(" | ").append(nsFormat(m.nsPerElement()))
+                    .append(" | ").append(nsCell(m))
                     .append(" | ").append(String.format(Locale.ROOT, "%.2f", m.gelemPerSecond()))
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", m.gbPerSecond()))
                     .append(" | ").append(scalar.map(s -> speedUp(s, m)).orElse(NONE))
@@ -102,7 +102,7 @@ public final class SuiteReport {
             own.stream().map(m -> List.of(m.size(), m.threads())).distinct().forEach(point -> {
                 if (find(rule, BANDWIDTH, point.get(0), point.get(1)).isEmpty()) {
                     bandwidth(rule, point.get(0), point.get(1)).ifPresent(b -> all.add(new Measurement(b.benchmark(),
-                            b.implementation(), rule, b.size(), b.threads(), b.nsPerOp(), b.nsPerOpError())));
+                            b.implementation(), rule, b.size(), b.threads(), b.nsPerOp(), b.nsPerOpError(), b.spread())));
                 }
             });
             all.sort(Comparator.comparingInt(Measurement::size)
@@ -128,7 +128,7 @@ public final class SuiteReport {
         for (Measurement m : refs) {
             t.append("| ").append(m.rule().label()).append(" | ").append(sizeLabel(m.size()))
                     .append(" | ").append(m.threads()).append(" | ").append(m.implementation())
-                    .append(" | ").append(nsFormat(m.nsPerElement()))
+                    .append(" | ").append(nsCell(m))
                     .append(" | ").append(String.format(Locale.ROOT, "%.2f", m.gelemPerSecond()))
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", m.gbPerSecond())).append(" |\n");
         }
@@ -161,9 +161,9 @@ public final class SuiteReport {
                 points.add(new double[] {many.size(), speedUp});
                 table.append("| ").append(many.rule().label()).append(" | ").append(many.implementation())
                         .append(" | ").append(sizeLabel(many.size()))
-                        .append(" | ").append(nsFormat(one.get().nsPerElement()))
+                        .append(" | ").append(nsCell(one.get()))
                         .append(" | ").append(many.threads())
-                        .append(" | ").append(nsFormat(many.nsPerElement()))
+                        .append(" | ").append(nsCell(many))
                         .append(" | ").append(String.format(Locale.ROOT, "%.2f×", speedUp)).append(" |\n");
             }
             if (!points.isEmpty()) {
@@ -211,7 +211,10 @@ public final class SuiteReport {
         l.append("- × true scalar: `scalarNoSuperWord` ns/elem at the same size on 1 thread divided by the row's.\n");
         l.append("- × EJML unfused: `ejmlUnfused` ns/elem at the same size and threads divided by the row's.\n");
         l.append("- of bandwidth bound: `bandwidth` ns/elem at the same size and threads divided by the row's;"
-                + " 1.00 moves the data as fast as a kernel that does nothing else.\n\n");
+                + " 1.00 moves the data as fast as a kernel that does nothing else.\n");
+        l.append(String.format(Locale.ROOT, "- †: the slowest measurement iteration took more than %.1f× the fastest"
+                + " (a busy machine, or code C2 had not finished compiling): rerun before trusting that row.%n%n",
+                Measurement.UNSTEADY_SPREAD));
         l.append("| rule | reads → writes (float32 arrays) | bytes/elem |\n|---|---|---:|\n");
         results.stream().map(Measurement::rule).distinct().sorted().forEach(r ->
                 l.append("| ").append(r.label()).append(" | ").append(r.arrays()).append(" | ")
@@ -236,6 +239,11 @@ public final class SuiteReport {
 
     private static String speedUp(Measurement baseline, Measurement m) {
         return String.format(Locale.ROOT, "%.2f×", baseline.nsPerElement() / m.nsPerElement());
+    }
+
+    /** ns/elem, with a mark when the iterations disagreed. */
+    static String nsCell(Measurement m) {
+        return nsFormat(m.nsPerElement()) + (m.unsteady() ? " †" : "");
     }
 
     /** Three significant digits at least, never scientific. */

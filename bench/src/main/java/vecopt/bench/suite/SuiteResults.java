@@ -34,8 +34,21 @@ public final class SuiteResults {
             measurements.add(new Measurement(className.substring(className.lastIndexOf('.') + 1),
                     benchmark.substring(dot + 1), ruleOf.apply(className),
                     Integer.parseInt(params.path("size").asText()), Integer.parseInt(params.path("threads").asText()),
-                    metric.path("score").asDouble(), metric.path("scoreError").asDouble(Double.NaN)));
+                    metric.path("score").asDouble(), metric.path("scoreError").asDouble(Double.NaN), spread(metric)));
         }
         return measurements;
+    }
+
+    /** Slowest over fastest iteration in {@code rawData} (one array per fork), 1 when absent. */
+    private static double spread(JsonNode metric) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                min = Math.min(min, iteration.asDouble());
+                max = Math.max(max, iteration.asDouble());
+            }
+        }
+        return min > 0 && max >= min ? max / min : 1;
     }
 }

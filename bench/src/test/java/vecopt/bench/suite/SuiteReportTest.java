@@ -107,6 +107,15 @@ class SuiteReportTest {
     }
 
     @Test
+    void unsteadyTimesAreMarked() {
+        Measurement steady = new Measurement("X", "panama", RuleTraffic.SGD, 4096, 1, 4096, 0, 1.5);
+        Measurement unsteady = new Measurement("X", "scalar", RuleTraffic.SGD, 4096, 1, 4096, 0, 1.51);
+        String table = new SuiteReport(List.of(steady, unsteady)).rulesTable();
+        assertTrue(table.contains("| SGD | 4Ki | 1 | panama | 1.000 | 1.00 |"), table);
+        assertTrue(table.contains("| SGD | 4Ki | 1 | scalar | 1.000 † | 1.00 |"), table);
+    }
+
+    @Test
     void sizesAndDurationsReadLikeTheIssue() {
         assertEquals("4Ki", SuiteReport.sizeLabel(4096));
         assertEquals("64Mi", SuiteReport.sizeLabel(1 << 26));

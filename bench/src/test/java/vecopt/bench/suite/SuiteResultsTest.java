@@ -19,10 +19,10 @@ class SuiteResultsTest {
         Files.writeString(json, """
                 [{"jmhVersion":"1.37","benchmark":"vecopt.bench.speed.SgdBenchmark.panama","mode":"avgt",
                   "params":{"size":"65536","threads":"2"},
-                  "primaryMetric":{"score":8192.5,"scoreError":12.0,"scoreUnit":"ns/op"}}]
+                  "primaryMetric":{"score":8192.5,"scoreError":12.0,"scoreUnit":"ns/op","rawData":[[8000.0,8192.5,9600.0]]}}]
                 """);
         List<Measurement> m = SuiteResults.fromJson(json, SuitePlan::ruleOf);
-        assertEquals(List.of(new Measurement("SgdBenchmark", "panama", RuleTraffic.SGD_MOMENTUM, 65536, 2, 8192.5, 12.0)), m);
+        assertEquals(List.of(new Measurement("SgdBenchmark", "panama", RuleTraffic.SGD_MOMENTUM, 65536, 2, 8192.5, 12.0, 1.2)), m);
     }
 
     @Test
