@@ -11,4 +11,5 @@ module vecopt.bench {
     exports vecopt.bench;
     exports vecopt.bench.speed;
     exports vecopt.bench.parity;
+    exports vecopt.bench.convergence;
 }

@@ -9,5 +9,6 @@ module vecopt.engine {
 
     exports vecopt.engine;
     exports vecopt.engine.kernels;
+    exports vecopt.engine.checkpoint;
     exports vecopt.engine.schedule;
 }

@@ -4,11 +4,13 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import vecopt.bench.parity.ParityCommand;
+import vecopt.bench.suite.SuiteSettings;
 
 /**
  * {@code java -jar vecopt-bench.jar <command> [args]}: the entry point of vecopt's tools.
  * <ul>
- *   <li>{@code suite [--quick|--full] [--include REGEX]}: the speed benchmarks</li>
+ *   <li>{@code suite [--quick|--full] [--include REGEX] [--sizes N,...] [--threads N,...] [--out DIR]}: the
+ *       speed benchmarks and their report</li>
  *   <li>{@code parity FILE...}: replays PyTorch trajectories through the engine</li>
  * </ul>
  */
@@ -31,6 +33,7 @@ public final class Main {
         return switch (args[0]) {
             case "suite" -> SuiteCommand.run(rest, out, err);
             case "parity" -> ParityCommand.run(rest, out, err);
+            case "convergence" -> vecopt.bench.convergence.ConvergenceCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 usage(out);
                 yield 0;
@@ -45,7 +48,11 @@ public final class Main {
 
     private static void usage(PrintStream s) {
         s.println("usage: java -jar vecopt-bench.jar <command> [args]");
-        s.println("  suite [--quick|--full] [--include REGEX]   speed benchmarks (JMH)");
-        s.println("  parity FILE...                              replay PyTorch trajectories (JSON, optionally gzipped)");
+        s.println("  " + SuiteSettings.USAGE);
+        s.println("      speed benchmarks (JMH); writes report.md, jmh-results.json and throughput.png to bench-results/");
+        s.println("  parity FILE...");
+        s.println("      replay PyTorch trajectories (JSON, optionally gzipped)");
+        s.println("  convergence [--out DIR] [--quick]");
+        s.println("      optimizers on test functions and the digits; writes charts and summary.md to bench-results/convergence");
     }
 }

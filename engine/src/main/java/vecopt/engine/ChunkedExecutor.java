@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChunkedExecutor implements AutoCloseable {
 
     /**
-     * Shortest range split across threads by default. From the crossover of the 1-thread and
-     * 2-thread Adam step measured by {@code AdamThreadsBenchmark}; see the README.
+     * Shortest range split across threads by default: 1Mi elements. On the 2-core reference machine
+     * two threads lost to one at every size up to 256Ki and first won at 1Mi (SGD momentum, 1.5x);
+     * measure with {@code suite --full --include 'SgdBenchmark\.(panama|bandwidth)' --sizes
+     * 4Ki,16Ki,64Ki,256Ki,1Mi,4Mi --threads 1,2}.
      */
-    public static final int DEFAULT_MIN_PARALLEL_LENGTH = 1 << 16;
+    public static final int DEFAULT_MIN_PARALLEL_LENGTH = 1 << 20;
 
     private static final int ALIGNMENT = 64;
     private static final ChunkedExecutor CALLING_THREAD = new ChunkedExecutor(1, Integer.MAX_VALUE, null);

@@ -99,6 +99,24 @@ public final class Hyperparameters {
         return Collections.unmodifiableMap(map);
     }
 
+    /**
+     * A copy with every value of {@code changes} (by PyTorch name) set: each value is checked, then the
+     * combination once, so the order of the changes does not matter: {@code momentum} and
+     * {@code nesterov} can be set together. Flags are 0 or 1.
+     */
+    public Hyperparameters withValues(Map<String, Double> changes) {
+        double[] copy = values.clone();
+        for (Map.Entry<String, Double> e : changes.entrySet()) {
+            int i = indexOf(e.getKey());
+            double value = e.getValue();
+            definitions.get(i).check(value);
+            copy[i] = value;
+        }
+        Hyperparameters changed = new Hyperparameters(definitions, combinationCheck, copy);
+        combinationCheck.accept(changed);
+        return changed;
+    }
+
     private Hyperparameters with(int i, double value) {
         definitions.get(i).check(value);
         double[] copy = values.clone();

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
 
@@ -28,6 +29,10 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * <p>Not thread-safe: step and change hyperparameters from one thread, or synchronize.
  */
 public abstract class Optimizer {
+
+    static {
+        EngineAccess.setStateHooks(new OptimizerStateHooks());
+    }
 
     private final String torchName;
     private final Hyperparameters defaults;
@@ -209,6 +214,33 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("no parameter called " + name);
         }
         return states.get(name);
+    }
+
+    /**
+     * Replaces every group's hyperparameters and every parameter's state at once (loading a
+     * checkpoint). Checks that the arguments fit first, so a mismatch changes nothing.
+     */
+    void replaceState(List<Hyperparameters> groupHyperparameters, Map<String, ParameterState> newStates) {
+        if (groupHyperparameters.size() != groups.size()) {
+            throw new IllegalArgumentException("the optimizer has " + groups.size() + " groups, got hyperparameters for "
+                    + groupHyperparameters.size());
+        }
+        for (Hyperparameters h : groupHyperparameters) {
+            if (!h.definitions().equals(defaults.definitions())) {
+                throw new IllegalArgumentException("hyperparameters must be of this optimizer's kind "
+                        + defaults.definitions() + ", got " + h.definitions());
+            }
+        }
+        for (String name : newStates.keySet()) {
+            if (!byName.containsKey(name)) {
+                throw new IllegalArgumentException("no parameter called " + name);
+            }
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            groups.get(i).setHyperparameters(groupHyperparameters.get(i));
+        }
+        states.clear();
+        states.putAll(newStates);
     }
 
     /**

@@ -1,5 +1,6 @@
 package vecopt.engine;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import vecopt.engine.kernels.OptimizerKernels;
@@ -38,9 +39,12 @@ public final class Optimizers {
         };
     }
 
-    /** {@code defaults} with every kwarg applied; {@code betas} sets {@code beta1} and {@code beta2}. */
+    /**
+     * {@code defaults} with every kwarg applied at once, so their order does not matter ({@code nesterov}
+     * with {@code momentum}); {@code betas} sets {@code beta1} and {@code beta2}.
+     */
     static Hyperparameters hyperparameters(String className, Hyperparameters defaults, Map<String, ?> kwargs) {
-        Hyperparameters h = defaults;
+        Map<String, Double> changes = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : kwargs.entrySet()) {
             String name = e.getKey();
             Object value = e.getValue();
@@ -52,17 +56,25 @@ public final class Optimizers {
                         || !(betas.get(0) instanceof Number b1) || !(betas.get(1) instanceof Number b2)) {
                     throw new IllegalArgumentException("betas must be a pair of numbers, got " + value);
                 }
-                h = h.with("beta1", b1.doubleValue()).with("beta2", b2.doubleValue());
+                changes.put("beta1", b1.doubleValue());
+                changes.put("beta2", b2.doubleValue());
             } else if (!defaults.has(name)) {
                 throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
-            } else if (value instanceof Boolean flag) {
-                h = h.with(name, flag);
+            } else if (isFlag(defaults, name)) {
+                if (!(value instanceof Boolean flag)) {
+                    throw new IllegalArgumentException(name + " must be true or false, got " + value);
+                }
+                changes.put(name, flag ? 1.0 : 0.0);
             } else if (value instanceof Number number) {
-                h = h.with(name, number.doubleValue());
+                changes.put(name, number.doubleValue());
             } else {
-                throw new IllegalArgumentException(name + " must be a number or a boolean, got " + value);
+                throw new IllegalArgumentException(name + " must be a number, got " + value);
             }
         }
-        return h;
+        return defaults.withValues(changes);
+    }
+
+    private static boolean isFlag(Hyperparameters h, String name) {
+        return h.definitions().stream().anyMatch(d -> d.name().equals(name) && d.isFlag());
     }
 }

@@ -50,6 +50,11 @@ public final class ParameterState {
         return b;
     }
 
+    /** Creates or replaces the buffer called {@code name} with {@code buffer} itself, not a copy. */
+    void putBuffer(String name, float[] buffer) {
+        buffers.put(name, buffer);
+    }
+
     /**
      * The scalar called {@code name}.
      *

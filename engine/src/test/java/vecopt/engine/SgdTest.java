@@ -70,6 +70,24 @@ class SgdTest {
     }
 
     @Test
+    void fromTorchAppliesKwargsInAnyOrder() {
+        var kwargs = new java.util.LinkedHashMap<String, Object>();
+        kwargs.put("nesterov", true);
+        kwargs.put("momentum", 0.9);
+        kwargs.put("lr", 0.1);
+        Optimizer sgd = Optimizers.fromTorch("SGD", List.of(param("w", 1f)), kwargs, vecopt.engine.kernels.OptimizerKernelsProvider.scalar());
+        assertEquals(0.9, sgd.paramGroups().get(0).hyperparameters().get("momentum"));
+        assertEquals(true, sgd.paramGroups().get(0).hyperparameters().flag(Sgd.NESTEROV));
+    }
+
+    @Test
+    void fromTorchRejectsANumberForAFlag() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Optimizers.fromTorch("SGD",
+                List.of(param("w", 1f)), java.util.Map.of("maximize", 1), vecopt.engine.kernels.OptimizerKernelsProvider.scalar()));
+        assertEquals("maximize must be true or false, got 1", e.getMessage());
+    }
+
+    @Test
     void rejectsAnotherRulesHyperparameters() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(param("w", 1f)), Adam.defaults()));
         assertEquals(true, e.getMessage().startsWith("hyperparameters must be SGD's [lr, momentum"), e.getMessage());

@@ -1,72 +1,59 @@
 package vecopt.bench.speed;
 
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
 import vecopt.engine.kernels.SgdCoefficients;
 
-/**
- * SGD with Nesterov momentum and weight decay over one tensor, per implementation. Each
- * implementation runs in its own fork because the kernels are chosen once per JVM.
- */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class SgdBenchmark {
+/** SGD with Nesterov momentum and weight decay: {@code torch.optim.SGD(momentum=0.9, nesterov=True)}. */
+@Measures(RuleTraffic.SGD_MOMENTUM)
+public class SgdBenchmark extends RuleBenchmark {
 
-    /** Constant after class init, so C2 sees through the interface call. */
-    private static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
+    private static final float LR = 1e-6f;
+    private static final float MOMENTUM = 0.9f;
+    private static final float WEIGHT_DECAY = 1e-4f;
+    /** A step after the first: the buffer exists, no dampening. */
     private static final SgdCoefficients COEFFICIENTS =
-            new SgdCoefficients(-1e-6f, 1f, 1e-4f, 0.9f, 1f, 0.9f, 1f);
-
-    @Param({"4096", "65536", "1048576"})
-    public int size;
+            new SgdCoefficients(-LR, 1f, WEIGHT_DECAY, MOMENTUM, 1f, MOMENTUM, 1f);
 
     private float[] p;
     private float[] g;
     private float[] b;
+    private FMatrixRMaj pm;
+    private FMatrixRMaj gm;
+    private FMatrixRMaj bm;
+    private FMatrixRMaj d;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        p = BenchData.params(size, 1);
-        g = BenchData.gradients(size, 2);
-        b = new float[size];
+    @Override
+    protected void allocate(int n) {
+        p = BenchData.params(n, 1);
+        g = BenchData.gradients(n, 2);
+        b = BenchData.gradients(n, 3);
+        pm = FMatrixRMaj.wrap(1, n, p);
+        gm = FMatrixRMaj.wrap(1, n, g);
+        bm = FMatrixRMaj.wrap(1, n, b);
+        d = new FMatrixRMaj(1, n);
     }
 
-    @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dvecopt.kernels=panama"})
-    public float[] panama() {
-        KERNELS.sgdMomentum(p, 0, g, 0, b, 0, size, COEFFICIENTS);
-        return p;
+    @Override
+    protected void fusedKernel(int from, int n) {
+        KERNELS.sgdMomentum(p, from, g, from, b, from, n, COEFFICIENTS);
     }
 
-    @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Dvecopt.kernels=scalar"})
-    public float[] scalar() {
-        KERNELS.sgdMomentum(p, 0, g, 0, b, 0, size, COEFFICIENTS);
-        return p;
+    @Override
+    protected void ejmlStep() {
+        CommonOps_FDRM.add(gm, WEIGHT_DECAY, pm, d);      // d = g + weight_decay * p
+        CommonOps_FDRM.add(MOMENTUM, bm, 1f, d, bm);      // b = momentum * b + d
+        CommonOps_FDRM.add(d, MOMENTUM, bm, d);           // u = d + momentum * b
+        CommonOps_FDRM.addEquals(pm, -LR, d);             // p = p - lr * u
     }
 
-    @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Dvecopt.kernels=scalar", "-XX:-UseSuperWord"})
-    public float[] scalarNoSuperWord() {
-        KERNELS.sgdMomentum(p, 0, g, 0, b, 0, size, COEFFICIENTS);
-        return p;
+    @Override
+    protected float[] gradient() {
+        return g;
     }
 
-    @TearDown(Level.Trial)
-    public void checkFinite() {
-        BenchData.requireFinite("p", p);
+    @Override
+    protected float[][] updated() {
+        return new float[][] {p, b};
     }
 }

@@ -40,6 +40,11 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         return Math.min(requested == 0 ? 256 : requested, preferred);
     }
 
+    /** The species every kernel uses, for {@link ReferenceKernels}: one width choice, not two. */
+    static VectorSpecies<Float> species() {
+        return SPECIES;
+    }
+
     /** Largest width the hardware runs natively, in bits. */
     static int preferredBitSize() {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize();

@@ -1,0 +1,247 @@
+package vecopt.bench.convergence;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import vecopt.engine.kernels.OptimizerKernelsProvider;
+
+/** Writes the suite's charts and its Markdown summary into a directory. */
+public final class ConvergenceReport {
+
+    /** The Markdown summary's file name. */
+    public static final String SUMMARY = "summary.md";
+
+    private ConvergenceReport() {
+    }
+
+    /** Writes every chart and {@value #SUMMARY} into {@code dir}; returns the files written. */
+    public static List<Path> write(ConvergenceSuite.Results r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+            Path trajectories = dir.resolve("trajectories-" + f.fn().name() + ".png");
+            Charts.save(Charts.trajectories(f.fn(), f.all()), trajectories);
+            files.add(trajectories);
+            Path loss = dir.resolve("loss-" + f.fn().name() + ".png");
+            Charts.save(Charts.loss(f.fn(), f.all()), loss);
+            files.add(loss);
+        }
+        ConvergenceSuite.Settings s = r.settings();
+        Path sweep = dir.resolve("lr-sensitivity-" + s.lrFunction().name() + ".png");
+        Charts.saveGrid(Charts.learningRateGrid(s.lrFunction(), new ArrayList<>(r.lrSweep().keySet()), r.lrSweep(),
+                s.lrs(), s.lrSteps()), 4, sweep);
+        files.add(sweep);
+        List<String> optimizers = OptimizerTable.all().stream().map(OptimizerSetup::label).toList();
+        List<Color> optimizerColors = optimizers.stream().map(Charts::colorOf).toList();
+        Path softmax = dir.resolve("digits-softmax.png");
+        Charts.saveGrid(Charts.training("Softmax regression", r.softmax(), optimizers, optimizerColors), 2, softmax);
+        files.add(softmax);
+        Path mlp = dir.resolve("digits-mlp.png");
+        Charts.saveGrid(Charts.training("MLP 64-" + s.hidden() + "-10", r.mlp(), optimizers, optimizerColors), 2, mlp);
+        files.add(mlp);
+        Path schedules = dir.resolve("digits-mlp-schedules.png");
+        List<String> scheduleNames = r.schedules().stream().map(c -> c.schedule().name()).toList();
+        List<Color> scheduleColors = java.util.stream.IntStream.range(0, scheduleNames.size())
+                .mapToObj(Charts::paletteColor).toList();
+        Charts.saveGrid(Charts.training("MLP with Adam", r.schedules(), scheduleNames, scheduleColors), 2, schedules);
+        files.add(schedules);
+        Path summary = dir.resolve(SUMMARY);
+        Files.writeString(summary, summary(r), StandardCharsets.UTF_8);
+        files.add(summary);
+        return files;
+    }
+
+    /** The Markdown summary. */
+    public static String summary(ConvergenceSuite.Results r) {
+        ConvergenceSuite.Settings s = r.settings();
+        StringBuilder md = new StringBuilder();
+        md.append("# vecopt convergence suite\n\n");
+        md.append(String.format(Locale.ROOT, "%s run: %,d steps per test function, %,d per learning-rate run, "
+                        + "%d epochs on the digits; kernels: %s; took %.1f s.%n%n",
+                s.quick() ? "Quick" : "Full", s.steps(), s.lrSteps(), s.epochs(),
+                OptimizerKernelsProvider.get().name(), r.nanos() / 1e9));
+        md.append("Every optimizer starts from the same point on each function, with the learning rate of its row in "
+                + "`OptimizerTable`; other hyperparameters are PyTorch's defaults. \"Steps\" is the first step after "
+                + "which f − f* ≤ " + plain(ConvergenceSuite.TOLERANCE) + " (on the saddle: |y| ≥ 1, escaped); "
+                + "\"—\" means never within the run. Summary cells: steps · final f − f* (saddle: final f), and "
+                + "test accuracy · final training loss. Newton's method and exact steepest descent are float64 "
+                + "references; where the Hessian gives no step they take SGD's gradient step (counted).\n\n");
+
+        md.append("## Summary\n\n");
+        md.append("| optimizer |");
+        for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+            md.append(' ').append(f.fn().name()).append(" |");
+        }
+        md.append(" digits softmax | digits MLP |\n|---|");
+        md.append("---:|".repeat(r.functions().size() + 2)).append('\n');
+        List<OptimizerSetup> table = OptimizerTable.all();
+        for (int i = 0; i < table.size(); i++) {
+            md.append("| ").append(table.get(i).label()).append(" |");
+            for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+                md.append(' ').append(summaryCell(f.fn(), f.optimizers().get(i))).append(" |");
+            }
+            Trainer.Curves a = r.softmax().get(i);
+            Trainer.Curves b = r.mlp().get(i);
+            md.append(String.format(Locale.ROOT, " %.1f%% · %.3f | %.1f%% · %.3f |%n", 100 * a.finalTest().accuracy(),
+                    a.finalTrain().loss(), 100 * b.finalTest().accuracy(), b.finalTrain().loss()));
+        }
+        for (String ref : List.of("Newton", "Steepest (exact step)")) {
+            md.append("| ").append(ref).append(" |");
+            for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+                Trajectory t = ref.equals("Newton") ? f.newton() : f.steepest();
+                md.append(' ').append(t == null ? "n/a" : summaryCell(f.fn(), t)).append(" |");
+            }
+            md.append(" | |\n");
+        }
+        md.append('\n');
+
+        for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+            functionTable(md, f);
+        }
+        sweepTable(md, r);
+        digitsTables(md, r);
+        return md.toString();
+    }
+
+    private static String summaryCell(TestFunction fn, Trajectory t) {
+        if (fn.minimizer() != null && Charts.diverged(t)) {
+            return "diverged";
+        }
+        double last = fn.minimizer() == null ? t.lastValue() : t.lastValue() - fn.minimum();
+        return stepsCell(fn, t) + " · " + String.format(Locale.ROOT, "%.1e", last);
+    }
+
+    private static String stepsCell(TestFunction fn, Trajectory t) {
+        int reached = t.firstReached(fn, ConvergenceSuite.TOLERANCE);
+        if (reached >= 0) {
+            return String.format(Locale.ROOT, "%,d", reached);
+        }
+        return inLocalMinimum(fn, t) ? "— (local min)" : "—";
+    }
+
+    private static boolean inLocalMinimum(TestFunction fn, Trajectory t) {
+        return fn.name().equals("two-minima") && t.distanceTo(TestFunctions.twoMinimaLocalMinimizer()) < 0.05;
+    }
+
+    private static void functionTable(StringBuilder md, ConvergenceSuite.FunctionRuns f) {
+        TestFunction fn = f.fn();
+        boolean bounded = fn.minimizer() != null;
+        md.append("## ").append(fn.name()).append(": ").append(fn.formula()).append("\n\n");
+        double[] st = fn.start();
+        md.append(String.format(Locale.ROOT, "Start (%s, %s); %s.%n%n", num(st[0]), num(st[1]),
+                bounded ? "minimum " + num(fn.minimum()) + " at (" + num(fn.minimizer()[0]) + ", "
+                        + num(fn.minimizer()[1]) + ")" : "unbounded below"));
+        md.append("| optimizer | lr | steps | ").append(bounded ? "final f − f*" : "final f")
+                .append(" | final (x, y) | note |\n|---|---:|---:|---:|---|---|\n");
+        for (Trajectory t : f.all()) {
+            double[] last = t.last();
+            String note = t.stop();
+            if (t.label().equals("Newton") || t.label().startsWith("Steepest")) {
+                String fb = t.fallbacks() + " of " + t.steps() + " steps were gradient steps (Hessian not positive definite"
+                        + (t.label().equals("Newton") ? ")" : " along g)");
+                note = note.isEmpty() ? fb : fb + "; " + note;
+            }
+            if (inLocalMinimum(fn, t)) {
+                note = note.isEmpty() ? "local minimum" : "local minimum; " + note;
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | (%s, %s) | %s |%n", t.label(),
+                    Double.isNaN(t.lr()) ? "—" : plain(t.lr()), stepsCell(fn, t),
+                    num(bounded ? t.lastValue() - fn.minimum() : t.lastValue()), num(last[0]), num(last[1]), note));
+        }
+        md.append('\n');
+    }
+
+    private static void sweepTable(StringBuilder md, ConvergenceSuite.Results r) {
+        ConvergenceSuite.Settings s = r.settings();
+        TestFunction fn = s.lrFunction();
+        md.append("## Learning-rate sensitivity on the ").append(fn.name()).append("\n\n");
+        md.append("The same global learning rates for every optimizer, ").append(String.format(Locale.ROOT, "%,d", s.lrSteps()))
+                .append(" steps from (").append(num(fn.start()[0])).append(", ").append(num(fn.start()[1]))
+                .append("). Each cell: f − f* after the run, and the steps to f − f* ≤ ")
+                .append(ConvergenceSuite.TOLERANCE).append(".\n\n| optimizer |");
+        for (double lr : s.lrs()) {
+            md.append(" lr ").append(TestFunctions.fmt(lr)).append(" |");
+        }
+        md.append("\n|---|").append("---:|".repeat(s.lrs().length)).append('\n');
+        for (Map.Entry<String, List<Trajectory>> e : r.lrSweep().entrySet()) {
+            if (e.getValue().size() != s.lrs().length) {
+                continue;
+            }
+            md.append("| ").append(e.getKey()).append(" |");
+            for (Trajectory t : e.getValue()) {
+                String cell = t.stop().isEmpty() || t.stop().startsWith("converged")
+                        ? num(t.lastValue() - fn.minimum()) + " (" + stepsCell(fn, t) + ")" : "diverged";
+                md.append(' ').append(cell).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private static void digitsTables(StringBuilder md, ConvergenceSuite.Results r) {
+        ConvergenceSuite.Settings s = r.settings();
+        md.append("## Digits: softmax regression and an MLP\n\n");
+        md.append(String.format(Locale.ROOT, "8x8 digits, %d training and %d test images (fixed split, seed %d); "
+                        + "%d epochs of mini-batches of %d, reshuffled every epoch (seed %d); initialisation seed %d. "
+                        + "Accuracy on the test set after the last epoch; loss is the mean cross-entropy on the training set.%n%n",
+                Digits.SAMPLES - Digits.TEST_SIZE, Digits.TEST_SIZE,
+                Digits.SPLIT_SEED, s.epochs(), s.batchSize(), s.shuffleSeed(), s.initSeed()));
+        md.append("| optimizer | softmax lr | softmax test acc | softmax train loss | MLP lr | MLP test acc | MLP train loss |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        List<OptimizerSetup> table = OptimizerTable.all();
+        for (int i = 0; i < table.size(); i++) {
+            Trainer.Curves a = r.softmax().get(i);
+            Trainer.Curves b = r.mlp().get(i);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %.4f | %s | %.1f%% | %.4f |%s%n",
+                    table.get(i).label(), plain(table.get(i).lr().softmax()),
+                    100 * a.finalTest().accuracy(), a.finalTrain().loss(), plain(table.get(i).lr().mlp()),
+                    100 * b.finalTest().accuracy(), b.finalTrain().loss(),
+                    a.stop().isEmpty() && b.stop().isEmpty() ? "" : " " + a.stop() + " " + b.stop()));
+        }
+        md.append("\n### MLP with Adam (lr ").append(TestFunctions.fmt(OptimizerTable.get("Adam").lr().mlp()))
+                .append(") under each training schedule\n\n");
+        md.append("Same number of epochs (passes over the data) for each; the curriculum starts with the easiest "
+                + (int) (100 * Trainer.CURRICULUM_START) + "% of the training set by distance to the mean image of "
+                + "the class, and grows linearly to all of it by the middle epoch.\n\n");
+        int train = Digits.SAMPLES - Digits.TEST_SIZE;
+        md.append(String.format(Locale.ROOT, "Full-batch training takes one step per epoch, %d in all, where mini-batches "
+                + "of %d take %d per epoch and single examples %,d.%n%n", s.epochs(), s.batchSize(),
+                (train + s.batchSize() - 1) / s.batchSize(), train));
+        md.append("| schedule | steps | test acc | train loss | time |\n|---|---:|---:|---:|---:|\n");
+        for (Trainer.Curves c : r.schedules()) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f%% | %.4f | %.2f s |%n", c.schedule().name(), c.steps(),
+                    100 * c.finalTest().accuracy(), c.finalTrain().loss(), c.nanos() / 1e9));
+        }
+        md.append('\n');
+    }
+
+    /** A learning rate or tolerance as written by hand: 0.0002, 0.01, 1. */
+    static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** A number in at most 4 significant digits, plain or scientific. */
+    static String num(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e5) {
+            String s = String.format(Locale.ROOT, "%.4g", v);
+            if (s.contains(".") && !s.contains("e")) {
+                s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+            }
+            return s;
+        }
+        return String.format(Locale.ROOT, "%.3e", v);
+    }
+}

@@ -1,0 +1,68 @@
+package vecopt.bench.convergence;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import vecopt.bench.convergence.OptimizerSetup.LearningRates;
+
+/**
+ * Every optimizer the suite compares, with the learning rate it uses on each problem: the one table
+ * to read or edit. Other hyperparameters are PyTorch's defaults unless a row names them.
+ *
+ * <p>How the rates were chosen: for plain SGD, a rate below the largest stable one, 2 / lambda_max
+ * (the ravine's lambda_max is 25, so 0.07 < 0.08, where SGD zigzags; Rosenbrock's is about 1,000
+ * near its valley, so 1e-3); with momentum 0.9, smaller rates, since the velocity multiplies the step
+ * by up to 10; for the adaptive methods, whose step is about {@code lr} in parameter units, a rate of
+ * the order of the distance to cover divided by a few hundred steps, and smaller where the first
+ * un-adapted steps would overshoot (RAdam's first 5 steps are SGD with momentum, hence 2e-3 on
+ * Rosenbrock). Adadelta keeps PyTorch's lr 1.0 except on the ravine, where it circles the minimum at
+ * a distance of about 0.07 with lr 1.0 and converges with 0.1. The saddle column is 0.01 for every
+ * method that has no other default, so their escape speeds compare at one rate. The digits columns
+ * are for mini-batches of 32. One rate per problem, not tuned per start point.
+ */
+public final class OptimizerTable {
+
+    private OptimizerTable() {
+    }
+
+    /** The rows, in the order of charts and tables. */
+    public static List<OptimizerSetup> all() {
+        return ROWS;
+    }
+
+    /** The row labelled {@code label}. */
+    public static OptimizerSetup get(String label) {
+        return ROWS.stream().filter(r -> r.label().equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no optimizer labelled " + label));
+    }
+
+    private static final List<OptimizerSetup> ROWS = List.of(
+            //                                                                 saddle ravine rosenbrock beale two-minima softmax mlp
+            row("SGD", "SGD", kwargs(),                                         0.01, 0.07,  1e-3,      0.01, 0.02,      0.5,    0.1),
+            row("SGD+momentum", "SGD", kwargs("momentum", 0.9),                 0.01, 0.01,  2e-4,      1e-3, 0.01,      0.1,    0.05),
+            row("SGD+Nesterov", "SGD", kwargs("momentum", 0.9, "nesterov", true), 0.01, 0.01, 2e-4,     1e-3, 0.01,      0.1,    0.05),
+            row("Adagrad", "Adagrad", kwargs(),                                 0.01, 0.5,   0.1,       0.1,  0.2,       0.1,    0.05),
+            row("RMSprop", "RMSprop", kwargs(),                                 0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   1e-3),
+            row("Adadelta", "Adadelta", kwargs(),                               1.0,  0.1,   1.0,       1.0,  1.0,       1.0,    1.0),
+            row("Adam", "Adam", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("AdamW", "AdamW", kwargs("weight_decay", 0.01),                 0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("Adamax", "Adamax", kwargs(),                                   0.01, 0.05,  0.01,      0.01, 0.05,      0.02,   2e-3),
+            row("NAdam", "NAdam", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   2e-3),
+            row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  2e-3,      0.01, 0.05,      0.01,   1e-3));
+
+    /** Name, value, name, value, ... in the order given (fromTorch validates after each one). */
+    private static Map<String, Object> kwargs(Object... nameValue) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            m.put((String) nameValue[i], nameValue[i + 1]);
+        }
+        return m;
+    }
+
+    private static OptimizerSetup row(String label, String torchName, Map<String, Object> kwargs,
+                                      double saddle, double ravine, double rosenbrock, double beale,
+                                      double twoMinima, double softmax, double mlp) {
+        return new OptimizerSetup(label, torchName, kwargs,
+                new LearningRates(saddle, ravine, rosenbrock, beale, twoMinima, softmax, mlp));
+    }
+}

@@ -1,0 +1,140 @@
+package vecopt.bench.convergence;
+
+import java.util.Arrays;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_FDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * The second-order references: Newton's method (Hessian, then an EJML Cholesky solve), and steepest
+ * descent with the exact step on quadratics. Points, gradients and Hessians are float64.
+ *
+ * <p>The solve is float32 ({@code FMatrixRMaj}) followed by iterative refinement with the residual
+ * computed in float64, which gives the float64 Newton step for any Hessian with condition number
+ * well below 1e7. Why not EJML's float64 {@code DMatrixRMaj}: the artifacts {@code ejml-ddense} and
+ * {@code ejml-fdense} are automatic modules that share packages ({@code org.ejml.dense.row} and
+ * others), so the named module {@code vecopt.bench} cannot read both, and the digits models need the
+ * float32 one to share arrays with vecopt's tensors.
+ */
+public final class SecondOrder {
+
+    /** Iteration stops once the gradient's norm is below this. */
+    public static final double GRADIENT_TOLERANCE = 1e-12;
+
+    /** At most this many refinement passes per Newton solve; each gains about 7 - log10(kappa) digits. */
+    private static final int MAX_REFINEMENTS = 30;
+
+    private SecondOrder() {
+    }
+
+    /**
+     * Newton's method: each step solves H d = -g by Cholesky decomposition and moves to x + d. Where
+     * the Hessian is not positive definite (Cholesky fails) the step is the gradient step
+     * {@code -fallbackLr * g} instead, and {@link Trajectory#fallbacks()} counts it.
+     */
+    public static Trajectory newton(TestFunction fn, double[] start, int maxSteps, double fallbackLr) {
+        LinearSolverDense<FMatrixRMaj> cholesky = LinearSolverFactory_FDRM.chol(2);
+        double[] h = new double[4];
+        FMatrixRMaj hf = new FMatrixRMaj(2, 2);
+        FMatrixRMaj rf = new FMatrixRMaj(2, 1);
+        FMatrixRMaj delta = new FMatrixRMaj(2, 1);
+        return iterate("Newton", fn, start, maxSteps, (x, y, g, step) -> {
+            fn.hessian(x, y, h);
+            for (int i = 0; i < 4; i++) {
+                hf.data[i] = (float) h[i];
+            }
+            if (cholesky.setA(hf)) {
+                // d solves H d = -g: a float32 solve, then refinement with the float64 residual.
+                double d0 = 0;
+                double d1 = 0;
+                for (int pass = 0; pass <= MAX_REFINEMENTS; pass++) {
+                    rf.data[0] = (float) (-g[0] - (h[0] * d0 + h[1] * d1));
+                    rf.data[1] = (float) (-g[1] - (h[2] * d0 + h[3] * d1));
+                    cholesky.solve(rf, delta);
+                    d0 += delta.data[0];
+                    d1 += delta.data[1];
+                    if (Math.hypot(delta.data[0], delta.data[1]) <= 1e-17 * Math.hypot(d0, d1)) {
+                        break;
+                    }
+                }
+                if (Double.isFinite(d0) && Double.isFinite(d1)) {
+                    step[0] = d0;
+                    step[1] = d1;
+                    return true;
+                }
+            }
+            step[0] = -fallbackLr * g[0];
+            step[1] = -fallbackLr * g[1];
+            return false;
+        });
+    }
+
+    /**
+     * Steepest descent with the exact line-search step on a quadratic: x = x - eps* g with
+     * eps* = g'g / g'Hg, the minimiser of f along -g. Where g'Hg <= 0 (no minimum along -g) the step
+     * is {@code -fallbackLr * g}, counted in {@link Trajectory#fallbacks()}.
+     *
+     * @throws IllegalArgumentException if {@code fn} is not quadratic (the step is exact only there)
+     */
+    public static Trajectory exactSteepestDescent(TestFunction fn, double[] start, int maxSteps, double fallbackLr) {
+        if (!fn.quadratic()) {
+            throw new IllegalArgumentException("exact steepest descent needs a quadratic, got " + fn.name());
+        }
+        double[] h = new double[4];
+        return iterate("Steepest (exact step)", fn, start, maxSteps, (x, y, g, step) -> {
+            fn.hessian(x, y, h);
+            double gg = g[0] * g[0] + g[1] * g[1];
+            double gHg = g[0] * (h[0] * g[0] + h[1] * g[1]) + g[1] * (h[2] * g[0] + h[3] * g[1]);
+            boolean exact = gHg > 0;
+            double eps = exact ? gg / gHg : fallbackLr;
+            step[0] = -eps * g[0];
+            step[1] = -eps * g[1];
+            return exact;
+        });
+    }
+
+    private interface StepRule {
+        /** Writes the step at (x, y) with gradient g; returns false if it was a fallback gradient step. */
+        boolean step(double x, double y, double[] g, double[] step);
+    }
+
+    private static Trajectory iterate(String label, TestFunction fn, double[] start, int maxSteps, StepRule rule) {
+        double[] xs = new double[maxSteps + 1];
+        double[] ys = new double[maxSteps + 1];
+        double[] fs = new double[maxSteps + 1];
+        double[] g = new double[2];
+        double[] step = new double[2];
+        xs[0] = start[0];
+        ys[0] = start[1];
+        fs[0] = fn.value(start[0], start[1]);
+        int fallbacks = 0;
+        String stop = "";
+        int t = 0;
+        while (t < maxSteps) {
+            fn.gradient(xs[t], ys[t], g);
+            if (Math.hypot(g[0], g[1]) < GRADIENT_TOLERANCE) {
+                stop = "converged: |g| < " + GRADIENT_TOLERANCE + " after step " + t;
+                break;
+            }
+            if (!rule.step(xs[t], ys[t], g, step)) {
+                fallbacks++;
+            }
+            double x = xs[t] + step[0];
+            double y = ys[t] + step[1];
+            if (!Double.isFinite(x) || !Double.isFinite(y)) {
+                stop = "non-finite after step " + (t + 1);
+                break;
+            }
+            t++;
+            xs[t] = x;
+            ys[t] = y;
+            fs[t] = fn.value(x, y);
+            if (Math.abs(x) > TrajectoryRunner.ESCAPE_BOUND || Math.abs(y) > TrajectoryRunner.ESCAPE_BOUND) {
+                stop = "left |x|, |y| <= " + (long) TrajectoryRunner.ESCAPE_BOUND + " after step " + t;
+                break;
+            }
+        }
+        return new Trajectory(label, Double.NaN, Arrays.copyOf(xs, t + 1), Arrays.copyOf(ys, t + 1),
+                Arrays.copyOf(fs, t + 1), stop, fallbacks);
+    }
+}

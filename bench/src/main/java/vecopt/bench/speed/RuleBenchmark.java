@@ -1,0 +1,198 @@
+package vecopt.bench.speed;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import vecopt.engine.ChunkedExecutor;
+import vecopt.engine.kernels.OptimizerKernels;
+import vecopt.engine.kernels.OptimizerKernelsProvider;
+import vecopt.engine.kernels.ReferenceKernels;
+
+/**
+ * One update rule over one tensor of {@code size} elements, every implementation side by side. A
+ * rule's benchmark extends this class, names its rule with {@link Measures}, allocates its arrays,
+ * and supplies the fused kernel call and the EJML composition; the benchmark methods, the forks, the
+ * threads and the bandwidth reference are all here, so every rule is measured the same way.
+ *
+ * <p>Each implementation runs in its own fork because the kernels are picked once per JVM:
+ * {@code panama} (the fused Vector API kernel), {@code scalar} (the scalar fallback, which C2
+ * auto-vectorizes), {@code scalarNoSuperWord} (the same with auto-vectorization off: the true scalar),
+ * {@code ejmlUnfused} (EJML whole-array operations, one pass each) and {@code bandwidth} (a Panama
+ * kernel with the rule's traffic and one FMA per written element, see {@link ReferenceKernels}).
+ *
+ * <p>With {@code threads > 1} the call goes through a {@link ChunkedExecutor} that splits every size,
+ * so comparing thread counts finds the size where splitting starts to pay. EJML's operations are
+ * single-threaded, so {@code ejmlUnfused} runs with one thread only.
+ *
+ * <p>Adding a rule: give it a {@link RuleTraffic} entry if it has none, then a class like
+ * {@link SgdBenchmark} ({@code @Measures(RuleTraffic.ADAM) public class AdamBenchmark extends
+ * RuleBenchmark}, the Adam family with {@link EjmlUnfusedAdam} as its {@link #ejmlStep}). The suite
+ * finds it in JMH's benchmark list, and {@code RuleBenchmarksTest} checks that its EJML composition
+ * computes the fused update, that its arrays match its traffic and that threads change no bit.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public abstract class RuleBenchmark {
+
+    /** Room for 64Mi-element tensors: five arrays and two EJML temporaries of 256 MiB each. */
+    static final String HEAP = "-Xmx4g";
+    static final String ADD_MODULES = "--add-modules";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String PANAMA = "-Dvecopt.kernels=panama";
+    static final String SCALAR = "-Dvecopt.kernels=scalar";
+    static final String NO_SUPERWORD = "-XX:-UseSuperWord";
+
+    /** Constant after class init, so C2 sees through the interface call. */
+    protected static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
+
+    /** FMA coefficient of the bandwidth kernels: small, so the arrays stay finite for billions of calls. */
+    private static final float BANDWIDTH_COEFFICIENT = 1e-9f;
+
+    @Param({"4096", "65536", "1048576"})
+    public int size;
+
+    @Param({"1"})
+    public int threads;
+
+    private ChunkedExecutor executor;
+    private ChunkedExecutor.RangeTask fused;
+    private ChunkedExecutor.RangeTask bandwidth;
+    private float[] result;
+
+    /** Allocates and fills the rule's arrays and EJML matrices for {@code n} elements. */
+    protected abstract void allocate(int n);
+
+    /** The fused kernel over {@code [from, from + n)} of every array. */
+    protected abstract void fusedKernel(int from, int n);
+
+    /** The same update as a sequence of whole-array EJML operations, one pass each. */
+    protected abstract void ejmlStep();
+
+    /** The gradient: read, not written. */
+    protected abstract float[] gradient();
+
+    /** The arrays the rule reads and writes back, parameters first: its traffic is these plus the gradient. */
+    protected abstract float[][] updated();
+
+    @Setup(Level.Trial)
+    public final void setUpTrial(BenchmarkParams params) {
+        setUp(params.getBenchmark().endsWith(".ejmlUnfused"));
+    }
+
+    /** Prepares one trial; {@code ejml} when the trial runs {@link #ejmlStep}. */
+    final void setUp(boolean ejml) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (ejml && threads != 1) {
+            throw new IllegalArgumentException("ejmlUnfused runs on one thread (EJML's element-wise operations are"
+                    + " single-threaded), got threads=" + threads);
+        }
+        RuleTraffic traffic = traffic(getClass());
+        try {
+            allocate(size);
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException(traffic.label() + " at size " + size + " needs more than the "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap (-Xmx)", e);
+        }
+        float[][] updated = updated();
+        if (traffic.reads() != updated.length + 1 || traffic.writes() != updated.length) {
+            throw new IllegalStateException(getClass().getSimpleName() + " updates " + updated.length
+                    + " arrays and reads the gradient, but " + traffic + " is " + traffic.shape());
+        }
+        result = updated[0];
+        executor = ChunkedExecutor.withThreads(threads, 1);
+        fused = this::fusedKernel;
+        bandwidth = bandwidthKernel(updated, gradient());
+    }
+
+    /** The rule this benchmark class measures. */
+    static RuleTraffic traffic(Class<?> benchmark) {
+        Measures measures = benchmark.getAnnotation(Measures.class);
+        if (measures == null) {
+            throw new IllegalStateException(benchmark.getName() + " has no @Measures annotation");
+        }
+        return measures.value();
+    }
+
+    /** Built as lambdas, so a fork without the vector module never links {@link ReferenceKernels}. */
+    private static ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[] r) {
+        float c = BANDWIDTH_COEFFICIENT;
+        return switch (w.length) {
+            case 1 -> (from, n) -> ReferenceKernels.read2Write1(w[0], r, from, n, c);
+            case 2 -> (from, n) -> ReferenceKernels.read3Write2(w[0], w[1], r, from, n, c);
+            case 3 -> (from, n) -> ReferenceKernels.read4Write3(w[0], w[1], w[2], r, from, n, c);
+            case 4 -> (from, n) -> ReferenceKernels.read5Write4(w[0], w[1], w[2], w[3], r, from, n, c);
+            default -> throw new IllegalStateException("no bandwidth kernel writes " + w.length + " arrays");
+        };
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {ADD_MODULES, VECTOR_MODULE, PANAMA})
+    public float[] panama() {
+        executor.run(size, fused);
+        return result;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = SCALAR)
+    public float[] scalar() {
+        executor.run(size, fused);
+        return result;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {SCALAR, NO_SUPERWORD})
+    public float[] scalarNoSuperWord() {
+        executor.run(size, fused);
+        return result;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = SCALAR)
+    public float[] ejmlUnfused() {
+        ejmlStep();
+        return result;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {ADD_MODULES, VECTOR_MODULE, PANAMA})
+    public float[] bandwidth() {
+        executor.run(size, bandwidth);
+        return result;
+    }
+
+    /** Closes the pool and fails the trial if any value became NaN or infinite. */
+    @TearDown(Level.Trial)
+    public final void tearDownTrial() {
+        if (executor == null) {
+            return; // set-up failed
+        }
+        executor.close();
+        float[][] updated = updated();
+        for (int a = 0; a < updated.length; a++) {
+            BenchData.requireFinite(a == 0 ? "p" : "state " + a, updated[a]);
+        }
+    }
+
+    /** Runs the fused kernel once, as the benchmark methods do; for tests. */
+    final void runFused() {
+        executor.run(size, fused);
+    }
+
+    /** Runs the bandwidth kernel once; for tests. */
+    final void runBandwidth() {
+        executor.run(size, bandwidth);
+    }
+}

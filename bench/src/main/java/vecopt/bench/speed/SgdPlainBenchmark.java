@@ -1,0 +1,50 @@
+package vecopt.bench.speed;
+
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.kernels.SgdCoefficients;
+
+/** SGD without momentum, with weight decay: {@code torch.optim.SGD(weight_decay=1e-4)}. */
+@Measures(RuleTraffic.SGD)
+public class SgdPlainBenchmark extends RuleBenchmark {
+
+    private static final float LR = 1e-6f;
+    private static final float WEIGHT_DECAY = 1e-4f;
+    private static final SgdCoefficients COEFFICIENTS = new SgdCoefficients(-LR, 1f, WEIGHT_DECAY, 0f, 1f, 1f, 0f);
+
+    private float[] p;
+    private float[] g;
+    private FMatrixRMaj pm;
+    private FMatrixRMaj gm;
+    private FMatrixRMaj d;
+
+    @Override
+    protected void allocate(int n) {
+        p = BenchData.params(n, 1);
+        g = BenchData.gradients(n, 2);
+        pm = FMatrixRMaj.wrap(1, n, p);
+        gm = FMatrixRMaj.wrap(1, n, g);
+        d = new FMatrixRMaj(1, n);
+    }
+
+    @Override
+    protected void fusedKernel(int from, int n) {
+        KERNELS.sgd(p, from, g, from, n, COEFFICIENTS);
+    }
+
+    @Override
+    protected void ejmlStep() {
+        CommonOps_FDRM.add(gm, WEIGHT_DECAY, pm, d);      // d = g + weight_decay * p
+        CommonOps_FDRM.addEquals(pm, -LR, d);             // p = p - lr * d
+    }
+
+    @Override
+    protected float[] gradient() {
+        return g;
+    }
+
+    @Override
+    protected float[][] updated() {
+        return new float[][] {p};
+    }
+}

@@ -1,0 +1,121 @@
+package vecopt.bench.suite;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import vecopt.bench.speed.Measures;
+import vecopt.bench.speed.RuleTraffic;
+
+/**
+ * Which benchmark runs the suite makes, in which order. Every speed benchmark method runs at every
+ * size; the thread counts depend on the implementation:
+ * <ul>
+ *   <li>{@code ejmlUnfused}: one thread (EJML's element-wise operations are single-threaded);</li>
+ *   <li>{@code scalar} and {@code scalarNoSuperWord}: one thread in quick mode, all counts in full mode;</li>
+ *   <li>everything else ({@code panama}, {@code bandwidth}, references): every thread count.</li>
+ * </ul>
+ * The {@code bandwidth} reference depends only on a rule's traffic, so it runs once per traffic
+ * (reads, writes), under the first rule that has it; the report shows it under every rule with it.
+ */
+public final class SuitePlan {
+
+    /** The package every speed benchmark lives in. */
+    public static final String PACKAGE = "vecopt.bench.speed.";
+
+    /** Implementations in the order they run and appear in reports; others follow by name. */
+    public static final List<String> IMPLEMENTATIONS =
+            List.of("panama", "scalar", "scalarNoSuperWord", "ejmlUnfused", "bandwidth");
+
+    private SuitePlan() {
+    }
+
+    /** Every benchmark method of the speed package in this program's JMH benchmark list. */
+    public static List<BenchmarkMethod> discover() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        List<BenchmarkMethod> methods = new ArrayList<>();
+        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(
+                OutputFormatFactory.createFormatInstance(nowhere, VerboseMode.SILENT),
+                List.of("^" + Pattern.quote(PACKAGE)), List.of())) {
+            String className = e.getUserClassQName();
+            String method = e.getUsername().substring(className.length() + 1);
+            methods.add(new BenchmarkMethod(className, method, ruleOf(className)));
+        }
+        return methods;
+    }
+
+    /** The rule a benchmark class measures, read from its {@code @Measures} without initializing it. */
+    public static RuleTraffic ruleOf(String className) {
+        try {
+            Class<?> c = Class.forName(className, false, SuitePlan.class.getClassLoader());
+            Measures measures = c.getAnnotation(Measures.class);
+            if (measures == null) {
+                throw new IllegalStateException(className + " is a speed benchmark without @Measures(RuleTraffic...)");
+            }
+            return measures.value();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("benchmark class " + className + " is in the benchmark list but not on the class path", e);
+        }
+    }
+
+    /**
+     * The runs for {@code methods} whose full name matches {@code include} (a regular expression
+     * found anywhere in {@code vecopt.bench.speed.SgdBenchmark.panama}), at {@code sizes} and
+     * {@code threadCounts} as the rules of this class allow, in running order.
+     */
+    public static List<PlannedRun> plan(List<BenchmarkMethod> methods, SuiteMode mode, Pattern include,
+                                        List<Integer> sizes, List<Integer> threadCounts) {
+        List<BenchmarkMethod> chosen = methods.stream()
+                .filter(m -> include.matcher(m.fullName()).find())
+                .sorted(Comparator.comparing((BenchmarkMethod m) -> m.rule().ordinal())
+                        .thenComparing(BenchmarkMethod::className)
+                        .thenComparing(m -> implementationRank(m.method()))
+                        .thenComparing(BenchmarkMethod::method))
+                .toList();
+        List<PlannedRun> runs = new ArrayList<>();
+        Set<String> bandwidthShapes = new HashSet<>();
+        for (BenchmarkMethod m : chosen) {
+            if (m.method().equals("bandwidth") && !bandwidthShapes.add(m.rule().shape())) {
+                continue;
+            }
+            List<Integer> threads = threadCounts(m.method(), mode, threadCounts);
+            for (int size : sizes.stream().sorted().distinct().toList()) {
+                for (int t : threads) {
+                    runs.add(new PlannedRun(m, size, t));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The thread counts {@code method} runs with, out of {@code all}. */
+    static List<Integer> threadCounts(String method, SuiteMode mode, List<Integer> all) {
+        boolean oneThreadOnly = method.equals("ejmlUnfused")
+                || (!mode.scalarThreads() && (method.equals("scalar") || method.equals("scalarNoSuperWord")));
+        return all.stream().sorted().distinct().filter(t -> !oneThreadOnly || t == 1).toList();
+    }
+
+    /** Position of an implementation in reports: the known ones first, in {@link #IMPLEMENTATIONS} order. */
+    public static int implementationRank(String method) {
+        int i = IMPLEMENTATIONS.indexOf(method);
+        return i < 0 ? IMPLEMENTATIONS.size() : i;
+    }
+
+    /**
+     * Expected wall time of {@code runs} on two cores: forks and iterations, plus about 100 ns per
+     * element for filling the arrays and the first, still interpreted, step.
+     */
+    public static Duration estimate(List<PlannedRun> runs, SuiteMode mode) {
+        long setUpNanos = runs.stream().mapToLong(r -> 100L * r.size()).sum();
+        return mode.perRun().multipliedBy(runs.size()).plusNanos(setUpNanos);
+    }
+}

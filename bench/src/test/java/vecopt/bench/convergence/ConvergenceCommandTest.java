@@ -1,0 +1,70 @@
+package vecopt.bench.convergence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConvergenceCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickRunWritesEveryChartAndTheSummary() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ConvergenceCommand.run(List.of("--quick", "--out", dir.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed + err);
+        assertTrue(printed.contains("wrote 15 files to "), printed);
+        for (String name : List.of("saddle", "ravine", "rosenbrock", "beale", "two-minima")) {
+            assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
+            assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
+        }
+        assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, 3 * 300);
+        for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules")) {
+            assertPng(dir.resolve(name + ".png"), 1400, 520);
+        }
+        String summary = Files.readString(dir.resolve("summary.md"));
+        assertTrue(summary.startsWith("# vecopt convergence suite\n\nQuick run: 1,000 steps"), summary);
+        for (OptimizerSetup o : OptimizerTable.all()) {
+            assertTrue(summary.contains("| " + o.label() + " |"), o.label());
+        }
+        for (String heading : List.of("## Summary", "## saddle", "## ravine", "## rosenbrock", "## beale",
+                "## two-minima", "## Learning-rate sensitivity on the ravine", "## Digits", "| single example |",
+                "| curriculum, mini-batch 32 |", "| Newton |", "| Steepest (exact step) |")) {
+            assertTrue(summary.contains(heading), heading);
+        }
+        // Newton on the ravine: one step, no fallback.
+        assertTrue(summary.contains("| Newton | — | 1 | 0 | (0, 0) | 0 of 1 steps were gradient steps"), summary);
+    }
+
+    @Test
+    void unknownOptionsAndAMissingDirectoryAreUsageErrors() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(2, ConvergenceCommand.run(List.of("--fast"), o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("convergence: unknown option --fast"));
+        assertEquals(2, ConvergenceCommand.run(List.of("--out"), o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("convergence: --out needs a directory"));
+    }
+
+    private static void assertPng(Path file, int width, int height) throws Exception {
+        assertTrue(Files.size(file) > 10_000, file + " is " + Files.size(file) + " bytes");
+        BufferedImage image = ImageIO.read(file.toFile());
+        assertEquals(width, image.getWidth(), file.toString());
+        assertEquals(height, image.getHeight(), file.toString());
+    }
+}

@@ -1,0 +1,29 @@
+package vecopt.engine;
+
+import java.util.List;
+import java.util.Map;
+import vecopt.engine.internal.EngineAccess;
+
+/** The package-private state operations, handed to {@code vecopt.engine.checkpoint} through {@link EngineAccess}. */
+final class OptimizerStateHooks implements EngineAccess.StateHooks {
+
+    @Override
+    public ParameterState newState(long step, Map<String, Double> scalars, Map<String, float[]> buffers) {
+        ParameterState state = new ParameterState();
+        state.setStep(step);
+        scalars.forEach(state::setScalar);
+        buffers.forEach(state::putBuffer);
+        return state;
+    }
+
+    @Override
+    public Hyperparameters withValues(Hyperparameters base, Map<String, Double> values) {
+        return base.withValues(values);
+    }
+
+    @Override
+    public void replaceState(Optimizer optimizer, List<Hyperparameters> groupHyperparameters,
+                             Map<String, ParameterState> states) {
+        optimizer.replaceState(groupHyperparameters, states);
+    }
+}

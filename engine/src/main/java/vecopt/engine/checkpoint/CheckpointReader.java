@@ -1,0 +1,544 @@
+package vecopt.engine.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32C;
+import vecopt.engine.Hyperparameter;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.Optimizer;
+import vecopt.engine.ParamGroup;
+import vecopt.engine.Parameter;
+import vecopt.engine.ParameterState;
+import vecopt.engine.internal.EngineAccess;
+
+/**
+ * Reads a checkpoint into a staged copy of the optimizer's state, checking everything against the file
+ * and against the live optimizer, and swaps it in only when every check has passed.
+ *
+ * <p>Nothing is allocated from a length in the file before that length has been checked against the
+ * file's actual size, so a damaged or hostile file cannot cause an OutOfMemoryError.
+ */
+final class CheckpointReader {
+
+    private static final Set<String> METADATA_KEYS =
+            Set.of("format", "version", "optimizer", "groups", "groups_crc32c", "crc32c");
+    private static final Set<String> TENSOR_KEYS = Set.of("dtype", "shape", "data_offsets");
+    private static final Set<String> GROUP_KEYS = Set.of("hyperparameters", "params");
+    private static final Set<String> PARAM_KEYS_WITHOUT_STATE = Set.of("name", "size");
+    private static final Set<String> PARAM_KEYS_WITH_STATE = Set.of("name", "size", "step", "buffers", "scalars");
+
+    /** One parameter's state, as the groups metadata describes it, until its buffers are read. */
+    private record StagedParameter(Parameter parameter, long step, Map<String, Double> scalars,
+                                   Map<String, float[]> buffers) {
+    }
+
+    /** A tensor entry of the header, checked against the parameter it belongs to. */
+    private record Entry(String name, long begin, long end, int floats, String crc, StagedParameter owner,
+                         String buffer) {
+    }
+
+    private final Optimizer optimizer;
+    private final SeekableByteChannel in;
+    private final long fileSize;
+
+    private CheckpointReader(Optimizer optimizer, SeekableByteChannel in, long fileSize) {
+        this.optimizer = optimizer;
+        this.in = in;
+        this.fileSize = fileSize;
+    }
+
+    static void load(Optimizer optimizer, Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            load(optimizer, in);
+        }
+    }
+
+    /** Loads from {@code in}, which holds exactly the checkpoint (tests read from memory through this). */
+    static void load(Optimizer optimizer, SeekableByteChannel in) throws IOException {
+        new CheckpointReader(optimizer, in, in.size()).load();
+    }
+
+    private void load() throws IOException {
+        if (fileSize < 8) {
+            throw new CheckpointException("the file has " + fileSize
+                    + " bytes; a checkpoint starts with an 8-byte header length");
+        }
+        long headerLength = read(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLength < 0 || headerLength > Checkpoints.MAX_HEADER_BYTES) {
+            throw new CheckpointException("the header length " + Long.toUnsignedString(headerLength)
+                    + " exceeds the limit of " + Checkpoints.MAX_HEADER_BYTES + " bytes");
+        }
+        if (headerLength > fileSize - 8) {
+            throw new CheckpointException("the header length is " + headerLength + " bytes but only "
+                    + (fileSize - 8) + " bytes follow it");
+        }
+        long needed = headerBound();
+        if (headerLength > needed) {
+            throw new CheckpointException("the header has " + headerLength + " bytes; the header of this optimizer's "
+                    + "state needs fewer than " + needed);
+        }
+        String headerText = utf8(read(8, (int) headerLength));
+        if (headerText.isEmpty() || headerText.charAt(0) != '{') {
+            throw new CheckpointException("the header does not start with '{'");
+        }
+        long dataStart = 8 + headerLength;
+        long dataLength = fileSize - dataStart;
+
+        Map<String, Object> header = object(Json.parse("the header", headerText), "the header");
+        Map<String, String> metadata = metadata(header.get("__metadata__"));
+        List<StagedParameter> staged = new ArrayList<>();
+        List<Hyperparameters> hyperparameters = groups(metadata, staged);
+        List<Entry> entries = entries(header, metadata, staged, dataLength);
+        readBuffers(entries, dataStart);
+
+        EngineAccess.StateHooks hooks = EngineAccess.stateHooks();
+        Map<String, ParameterState> states = new HashMap<>();
+        for (StagedParameter s : staged) {
+            if (s.buffers != null) {
+                states.put(s.parameter.name(), hooks.newState(s.step, s.scalars, s.buffers));
+            }
+        }
+        hooks.replaceState(optimizer, hyperparameters, states);
+    }
+
+    /**
+     * A generous upper bound of the header this optimizer's state needs: its JSON text and the objects
+     * parsed from it take memory in proportion to its length, so a header far longer than any state of
+     * this optimizer could need is refused before it is read.
+     */
+    private long headerBound() {
+        long bound = 64 << 10;
+        for (ParamGroup g : optimizer.paramGroups()) {
+            bound += 4 << 10;
+            for (Parameter p : g.parameters()) {
+                bound += (4 << 10) + 64L * p.name().length();
+            }
+        }
+        return bound;
+    }
+
+    /** {@code __metadata__}: only strings, the keys of this version, format and optimizer matching. */
+    private Map<String, String> metadata(Object value) throws CheckpointException {
+        if (value == null) {
+            throw new CheckpointException("the header has no __metadata__; this is not a vecopt optimizer checkpoint");
+        }
+        Map<String, Object> map = object(value, "__metadata__");
+        Map<String, String> metadata = new HashMap<>();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw new CheckpointException("__metadata__ value of " + quoted(e.getKey()) + " is not a string");
+            }
+            metadata.put(e.getKey(), s);
+        }
+        String format = metadata.get("format");
+        if (!Checkpoints.FORMAT.equals(format)) {
+            throw new CheckpointException("this is not a vecopt optimizer checkpoint: __metadata__ format is "
+                    + (format == null ? "missing" : quoted(format)) + ", expected \"" + Checkpoints.FORMAT + "\"");
+        }
+        String version = metadata.get("version");
+        if (!Checkpoints.VERSION.equals(version)) {
+            throw new CheckpointException("checkpoint version " + (version == null ? "missing" : quoted(version))
+                    + " is not supported; this vecopt reads version " + Checkpoints.VERSION);
+        }
+        for (String key : map.keySet()) {
+            if (!METADATA_KEYS.contains(key)) {
+                throw new CheckpointException("__metadata__ has an unknown key " + quoted(key));
+            }
+        }
+        for (String key : METADATA_KEYS) {
+            if (!metadata.containsKey(key)) {
+                throw new CheckpointException("__metadata__ has no " + key);
+            }
+        }
+        String kind = metadata.get("optimizer");
+        if (!kind.equals(optimizer.torchName())) {
+            throw new CheckpointException("the checkpoint holds the state of a " + quoted(kind)
+                    + " optimizer; this optimizer is " + optimizer.torchName());
+        }
+        return metadata;
+    }
+
+    /**
+     * The groups metadata, checked against the live groups: hyperparameters (names and valid values),
+     * parameter names and sizes in order, steps and state names. Fills {@code staged}.
+     */
+    private List<Hyperparameters> groups(Map<String, String> metadata, List<StagedParameter> staged)
+            throws CheckpointException {
+        String text = metadata.get("groups");
+        String storedCrc = metadata.get("groups_crc32c");
+        String crc = CheckpointWriter.hex(CheckpointWriter.crc32c(text.getBytes(StandardCharsets.UTF_8)));
+        if (!crc.equals(storedCrc)) {
+            throw new CheckpointException("the groups metadata is damaged: its CRC32C is " + crc + ", the header says "
+                    + quoted(storedCrc));
+        }
+        List<Object> groups = list(Json.parse("the groups metadata", text), "the groups metadata");
+        List<ParamGroup> live = optimizer.paramGroups();
+        if (groups.size() != live.size()) {
+            throw new CheckpointException("the checkpoint has " + groups.size() + " parameter groups, the optimizer has "
+                    + live.size());
+        }
+        EngineAccess.StateHooks hooks = EngineAccess.stateHooks();
+        List<Hyperparameters> result = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            String where = "group " + g;
+            Map<String, Object> group = object(groups.get(g), where);
+            keys(group, GROUP_KEYS, where);
+            ParamGroup liveGroup = live.get(g);
+            Map<String, Double> values = hyperparameters(object(group.get("hyperparameters"), where + " hyperparameters"),
+                    liveGroup.hyperparameters(), where);
+            try {
+                result.add(hooks.withValues(liveGroup.hyperparameters(), values));
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(where + ": " + e.getMessage());
+            }
+            List<Object> params = list(group.get("params"), where + " params");
+            List<Parameter> liveParams = liveGroup.parameters();
+            if (params.size() != liveParams.size()) {
+                throw new CheckpointException(where + " has " + params.size() + " parameters in the checkpoint, "
+                        + liveParams.size() + " in the optimizer");
+            }
+            for (int i = 0; i < params.size(); i++) {
+                staged.add(parameter(object(params.get(i), where + " parameter " + i), liveParams.get(i),
+                        where + " parameter " + i));
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, Double> hyperparameters(Map<String, Object> map, Hyperparameters live, String where)
+            throws CheckpointException {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Hyperparameter d : live.definitions()) {
+            Object value = map.get(d.name());
+            if (value == null) {
+                throw new CheckpointException(where + ": hyperparameter " + d.name() + " is missing");
+            }
+            if (d.isFlag()) {
+                if (!(value instanceof Boolean b)) {
+                    throw new CheckpointException(where + ": hyperparameter " + d.name() + " must be true or false, got "
+                            + value);
+                }
+                values.put(d.name(), b ? 1.0 : 0.0);
+            } else {
+                if (!(value instanceof Json.Number n)) {
+                    throw new CheckpointException(where + ": hyperparameter " + d.name() + " must be a number, got "
+                            + value);
+                }
+                values.put(d.name(), Double.parseDouble(n.text()));
+            }
+        }
+        for (String key : map.keySet()) {
+            if (!live.has(key)) {
+                throw new CheckpointException(where + ": unknown hyperparameter " + quoted(key) + "; this optimizer has "
+                        + live.definitions());
+            }
+        }
+        return values;
+    }
+
+    private StagedParameter parameter(Map<String, Object> map, Parameter live, String where)
+            throws CheckpointException {
+        String name = string(map.get("name"), where + " name");
+        if (!name.equals(live.name())) {
+            throw new CheckpointException(where + " is " + quoted(name) + " in the checkpoint, " + live.name()
+                    + " in the optimizer");
+        }
+        where = "parameter " + live.name();
+        long size = integer(map.get("size"), where + " size");
+        if (size != live.size()) {
+            throw new CheckpointException(where + " has " + size + " elements in the checkpoint, " + live.size()
+                    + " in the optimizer");
+        }
+        if (map.keySet().equals(PARAM_KEYS_WITHOUT_STATE)) {
+            return new StagedParameter(live, 0, null, null);
+        }
+        keys(map, PARAM_KEYS_WITH_STATE, where);
+        long step = integer(map.get("step"), where + " step");
+        if (step < 0) {
+            throw new CheckpointException(where + ": step must be >= 0, got " + step);
+        }
+        Map<String, float[]> buffers = new LinkedHashMap<>();
+        for (Object b : list(map.get("buffers"), where + " buffers")) {
+            String buffer = string(b, where + " buffer name");
+            if (!isValidStateName(buffer)) {
+                throw new CheckpointException(where + ": invalid buffer name " + quoted(buffer));
+            }
+            if (buffers.containsKey(buffer)) {
+                throw new CheckpointException(where + ": buffer " + buffer + " is listed twice");
+            }
+            buffers.put(buffer, null);
+        }
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : object(map.get("scalars"), where + " scalars").entrySet()) {
+            scalars.put(e.getKey(), scalar(e.getValue(), where + " scalar " + e.getKey()));
+        }
+        RuleState.check(optimizer.torchName(), live.name(), step, buffers.keySet(), scalars.keySet());
+        return new StagedParameter(live, step, scalars, buffers);
+    }
+
+    /** A number, or the strings the writer uses for non-finite values. */
+    private static double scalar(Object value, String what) throws CheckpointException {
+        if (value instanceof Json.Number n) {
+            return Double.parseDouble(n.text());
+        }
+        if (value instanceof String s) {
+            switch (s) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        throw new CheckpointException(what + " must be a number, got " + value);
+    }
+
+    /**
+     * The tensor entries, matched one to one with the buffers the groups metadata lists, each of
+     * dtype F32 and of its parameter's size, laid out back to back from the start of the data to its
+     * end: no gaps, no overlaps, nothing out of bounds, no trailing bytes.
+     */
+    private List<Entry> entries(Map<String, Object> header, Map<String, String> metadata,
+                                List<StagedParameter> staged, long dataLength) throws CheckpointException {
+        Map<String, StagedParameter> owners = new LinkedHashMap<>();
+        Map<String, String> bufferNames = new HashMap<>();
+        for (StagedParameter s : staged) {
+            if (s.buffers != null) {
+                for (String buffer : s.buffers.keySet()) {
+                    owners.put(s.parameter.name() + "/" + buffer, s);
+                    bufferNames.put(s.parameter.name() + "/" + buffer, buffer);
+                }
+            }
+        }
+        Map<String, Object> crcs = object(Json.parse("the crc32c metadata", metadata.get("crc32c")),
+                "the crc32c metadata");
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Object> e : header.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("__metadata__")) {
+                continue;
+            }
+            StagedParameter owner = owners.get(name);
+            if (owner == null) {
+                throw new CheckpointException("tensor " + quoted(name) + " is not a buffer the groups metadata lists");
+            }
+            String where = "tensor " + name;
+            Map<String, Object> info = object(e.getValue(), where);
+            keys(info, TENSOR_KEYS, where);
+            Object dtype = info.get("dtype");
+            if (!"F32".equals(dtype)) {
+                throw new CheckpointException(where + " has dtype " + dtype + "; checkpoints hold F32 only");
+            }
+            long elements = 1;
+            for (Object d : list(info.get("shape"), where + " shape")) {
+                long dim = integer(d, where + " shape");
+                if (dim < 0) {
+                    throw new CheckpointException(where + " has a negative dimension " + dim);
+                }
+                elements = dim == 0 || elements == 0 ? 0 : elements > Long.MAX_VALUE / dim ? Long.MAX_VALUE : elements * dim;
+            }
+            List<Object> offsets = list(info.get("data_offsets"), where + " data_offsets");
+            if (offsets.size() != 2) {
+                throw new CheckpointException(where + " data_offsets must be [begin, end], got " + offsets);
+            }
+            long begin = integer(offsets.get(0), where + " data_offsets");
+            long end = integer(offsets.get(1), where + " data_offsets");
+            if (begin < 0 || end < begin) {
+                throw new CheckpointException(where + " has invalid data_offsets [" + begin + ", " + end + "]");
+            }
+            if (end > dataLength) {
+                throw new CheckpointException(where + " ends at byte " + end + " but the data has only " + dataLength
+                        + " bytes");
+            }
+            int size = owner.parameter.size();
+            String buffer = bufferNames.get(name);
+            if (elements != size) {
+                throw new CheckpointException("parameter " + owner.parameter.name() + ": " + buffer + " has "
+                        + elements + " floats, the parameter has " + size);
+            }
+            if (end - begin != 4L * size) {
+                throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
+                        + " bytes, its shape needs " + 4L * size);
+            }
+            Object crc = crcs.get(name);
+            if (!(crc instanceof String s) || !s.matches("[0-9a-f]{8}")) {
+                throw new CheckpointException(where + " has " + (crc == null ? "no CRC32C" : "an invalid CRC32C " + crc)
+                        + " in the crc32c metadata");
+            }
+            entries.add(new Entry(name, begin, end, size, (String) crc, owner, buffer));
+        }
+        for (String name : owners.keySet()) {
+            if (!header.containsKey(name)) {
+                throw new CheckpointException("parameter " + owners.get(name).parameter.name() + ": buffer "
+                        + bufferNames.get(name) + " is listed but tensor " + quoted(name) + " is missing");
+            }
+        }
+        for (String name : crcs.keySet()) {
+            if (!owners.containsKey(name)) {
+                throw new CheckpointException("the crc32c metadata names an unknown tensor " + quoted(name));
+            }
+        }
+        entries.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        for (Entry e : entries) {
+            if (e.begin != expected) {
+                throw new CheckpointException("tensor " + e.name + " starts at byte " + e.begin + " of the data, expected "
+                        + expected + (e.begin < expected ? " (it overlaps the tensor before it)"
+                        : " (a gap of " + (e.begin - expected) + " bytes)"));
+            }
+            expected = e.end;
+        }
+        if (expected != dataLength) {
+            throw new CheckpointException((dataLength - expected) + " trailing bytes after the last tensor (the data has "
+                    + dataLength + " bytes, the tensors cover " + expected + ")");
+        }
+        return entries;
+    }
+
+    /** Reads every tensor into a new array, checking its CRC32C. */
+    private void readBuffers(List<Entry> entries, long dataStart) throws IOException {
+        ByteBuffer chunk = CheckpointWriter.chunk();
+        for (Entry e : entries) {
+            float[] data = new float[e.floats];
+            CRC32C crc = new CRC32C();
+            long position = dataStart + e.begin;
+            for (int from = 0; from < data.length; from += CheckpointWriter.CHUNK_FLOATS) {
+                int n = Math.min(CheckpointWriter.CHUNK_FLOATS, data.length - from);
+                chunk.clear().limit(4 * n);
+                readFully(chunk, position);
+                position += 4L * n;
+                chunk.flip();
+                crc.update(chunk.duplicate());
+                chunk.asFloatBuffer().get(data, from, n);
+            }
+            String computed = CheckpointWriter.hex((int) crc.getValue());
+            if (!computed.equals(e.crc)) {
+                throw new CheckpointException("tensor " + e.name + " is damaged: its CRC32C is " + computed
+                        + ", the header says " + e.crc);
+            }
+            e.owner.buffers.put(e.buffer, data);
+        }
+    }
+
+    private ByteBuffer read(long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        readFully(b, position);
+        return b.flip();
+    }
+
+    private void readFully(ByteBuffer b, long position) throws IOException {
+        while (b.hasRemaining()) {
+            in.position(position);
+            int n = in.read(b);
+            if (n < 0) {
+                throw new CheckpointException("the file ended at byte " + position + " while reading it");
+            }
+            position += n;
+        }
+    }
+
+    private static String utf8(ByteBuffer bytes) throws CheckpointException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException("the header is not valid UTF-8");
+        }
+    }
+
+    /** A state name the file can hold: not empty and without '/', which separates it from the parameter name. */
+    static boolean isValidStateName(String name) {
+        return !name.isEmpty() && name.indexOf('/') < 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value, String what) throws CheckpointException {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new CheckpointException(what + " must be a JSON object, got " + describe(value));
+        }
+        return (Map<String, Object>) map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value, String what) throws CheckpointException {
+        if (!(value instanceof List<?> list)) {
+            throw new CheckpointException(what + " must be a JSON array, got " + describe(value));
+        }
+        return (List<Object>) list;
+    }
+
+    private static String string(Object value, String what) throws CheckpointException {
+        if (!(value instanceof String s)) {
+            throw new CheckpointException(what + " must be a string, got " + describe(value));
+        }
+        return s;
+    }
+
+    /** A JSON integer (no fraction or exponent) that fits a long. */
+    private static long integer(Object value, String what) throws CheckpointException {
+        if (value instanceof Json.Number n && n.text().matches("-?[0-9]{1,19}")) {
+            try {
+                return Long.parseLong(n.text());
+            } catch (NumberFormatException e) {
+                // beyond a long: reported below
+            }
+        }
+        throw new CheckpointException(what + " must be an integer that fits 64 bits, got " + describe(value));
+    }
+
+    private static void keys(Map<String, Object> map, Set<String> expected, String what) throws CheckpointException {
+        for (String key : map.keySet()) {
+            if (!expected.contains(key)) {
+                throw new CheckpointException(what + " has an unknown key " + quoted(key) + "; expected "
+                        + new LinkedHashSet<>(expected));
+            }
+        }
+        for (String key : expected) {
+            if (!map.containsKey(key)) {
+                throw new CheckpointException(what + " has no " + key);
+            }
+        }
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value instanceof String s) {
+            return quoted(s);
+        }
+        if (value instanceof Map<?, ?>) {
+            return "an object";
+        }
+        if (value instanceof List<?>) {
+            return "an array";
+        }
+        String text = value.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private static String quoted(String s) {
+        return "\"" + Json.printable(s) + "\"";
+    }
+}

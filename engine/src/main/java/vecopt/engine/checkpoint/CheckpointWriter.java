@@ -1,0 +1,272 @@
+package vecopt.engine.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+import vecopt.engine.Hyperparameter;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.Optimizer;
+import vecopt.engine.ParamGroup;
+import vecopt.engine.Parameter;
+import vecopt.engine.ParameterState;
+
+/** Writes an optimizer's state as a safetensors file, atomically. See {@link Checkpoints} for the layout. */
+final class CheckpointWriter {
+
+    /** Floats converted to little-endian bytes at a time. */
+    static final int CHUNK_FLOATS = 1 << 18;
+
+    /** One state buffer in the file. */
+    private record Tensor(String name, int[] shape, float[] data) {
+    }
+
+    private CheckpointWriter() {
+    }
+
+    static void save(Optimizer optimizer, Path file) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        String groups = groupsJson(optimizer, tensors);
+        byte[] header = header(optimizer.torchName(), groups, tensors);
+        writeAtomically(file, header, tensors);
+    }
+
+    /** The groups metadata: hyperparameters, parameter names and sizes, steps, scalars, buffer names. */
+    private static String groupsJson(Optimizer optimizer, List<Tensor> tensors) {
+        StringBuilder sb = new StringBuilder("[");
+        List<ParamGroup> groups = optimizer.paramGroups();
+        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup group = groups.get(g);
+            sb.append(g == 0 ? "" : ",").append("{\"hyperparameters\":{");
+            Hyperparameters h = group.hyperparameters();
+            List<Hyperparameter> definitions = h.definitions();
+            for (int i = 0; i < definitions.size(); i++) {
+                Hyperparameter d = definitions.get(i);
+                Json.appendString(sb.append(i == 0 ? "" : ","), d.name());
+                sb.append(':');
+                if (d.isFlag()) {
+                    sb.append(h.flag(d));
+                } else {
+                    appendFinite(sb, h.get(d), "hyperparameter " + d.name());
+                }
+            }
+            sb.append("},\"params\":[");
+            List<Parameter> parameters = group.parameters();
+            for (int i = 0; i < parameters.size(); i++) {
+                Parameter p = parameters.get(i);
+                sb.append(i == 0 ? "" : ",").append("{\"name\":");
+                Json.appendString(sb, p.name());
+                sb.append(",\"size\":").append(p.size());
+                ParameterState state = optimizer.state(p.name());
+                if (state != null) {
+                    appendState(sb, p, state, tensors);
+                }
+                sb.append('}');
+            }
+            sb.append("]}");
+        }
+        return sb.append(']').toString();
+    }
+
+    private static void appendState(StringBuilder sb, Parameter p, ParameterState state, List<Tensor> tensors) {
+        sb.append(",\"step\":").append(state.step()).append(",\"buffers\":[");
+        boolean first = true;
+        for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
+            String buffer = e.getKey();
+            float[] data = e.getValue();
+            if (!CheckpointReader.isValidStateName(buffer)) {
+                throw new IllegalStateException("parameter " + p.name() + ": state name '" + buffer
+                        + "' cannot be saved (empty or containing '/')");
+            }
+            if (data.length != p.size()) {
+                throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
+                        + " elements but its state " + buffer + " has " + data.length);
+            }
+            Json.appendString(sb.append(first ? "" : ","), buffer);
+            first = false;
+            tensors.add(new Tensor(p.name() + "/" + buffer, p.value().shape(), data));
+        }
+        sb.append("],\"scalars\":{");
+        first = true;
+        for (Map.Entry<String, Double> e : state.scalars().entrySet()) {
+            Json.appendString(sb.append(first ? "" : ","), e.getKey());
+            first = false;
+            double v = e.getValue();
+            sb.append(':');
+            if (Double.isFinite(v)) {
+                sb.append(v);
+            } else {
+                sb.append('"').append(v).append('"'); // "NaN", "Infinity", "-Infinity"
+            }
+        }
+        sb.append('}');
+    }
+
+    /** Double.toString: the shortest decimal that parses back to the same double, so values round-trip exactly. */
+    private static void appendFinite(StringBuilder sb, double v, String what) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalStateException(what + " is " + v);
+        }
+        sb.append(v);
+    }
+
+    /** The header JSON, padded with spaces to a multiple of 8 bytes as safetensors pads it. */
+    private static byte[] header(String torchName, String groups, List<Tensor> tensors) {
+        StringBuilder crcs = new StringBuilder("{");
+        StringBuilder entries = new StringBuilder();
+        long offset = 0;
+        ByteBuffer chunk = chunk();
+        for (int t = 0; t < tensors.size(); t++) {
+            Tensor tensor = tensors.get(t);
+            Json.appendString(crcs.append(t == 0 ? "" : ","), tensor.name);
+            crcs.append(':').append('"').append(hex(crc32c(tensor.data, chunk))).append('"');
+            long end = offset + 4L * tensor.data.length;
+            Json.appendString(entries.append(','), tensor.name);
+            entries.append(":{\"dtype\":\"F32\",\"shape\":[");
+            for (int d = 0; d < tensor.shape.length; d++) {
+                entries.append(d == 0 ? "" : ",").append(tensor.shape[d]);
+            }
+            entries.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        crcs.append('}');
+        StringBuilder sb = new StringBuilder("{\"__metadata__\":{");
+        metadataEntry(sb, "format", Checkpoints.FORMAT).append(',');
+        metadataEntry(sb, "version", Checkpoints.VERSION).append(',');
+        metadataEntry(sb, "optimizer", torchName).append(',');
+        metadataEntry(sb, "groups", groups).append(',');
+        metadataEntry(sb, "groups_crc32c", hex(crc32c(groups.getBytes(StandardCharsets.UTF_8)))).append(',');
+        metadataEntry(sb, "crc32c", crcs.toString());
+        sb.append('}').append(entries).append('}');
+        byte[] json = strictUtf8(sb);
+        byte[] padded = Arrays.copyOf(json, (json.length + 7) & ~7);
+        Arrays.fill(padded, json.length, padded.length, (byte) ' ');
+        return padded;
+    }
+
+    private static StringBuilder metadataEntry(StringBuilder sb, String key, String value) {
+        Json.appendString(sb, key);
+        Json.appendString(sb.append(':'), value);
+        return sb;
+    }
+
+    private static byte[] strictUtf8(CharSequence s) {
+        try {
+            ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(s));
+            return Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a parameter or state name is not valid Unicode (unpaired surrogate)", e);
+        }
+    }
+
+    /**
+     * Writes to a temporary file in the target's directory, forces it to disk, moves it over the target
+     * atomically and forces the directory, so a crash at any moment leaves either the old or the new file.
+     */
+    private static void writeAtomically(Path file, byte[] header, List<Tensor> tensors) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp;
+        FileChannel created;
+        while (true) {
+            // like Files.createTempFile, but with the permissions any new file gets (umask), not 0600
+            String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            temp = dir.resolve("." + target.getFileName() + "." + random + ".tmp");
+            try {
+                created = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (FileAlreadyExistsException e) {
+                // taken by another save: draw another name
+            }
+        }
+        try {
+            try (FileChannel out = created) {
+                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+                writeFully(out, length);
+                writeFully(out, ByteBuffer.wrap(header));
+                ByteBuffer chunk = chunk();
+                for (Tensor tensor : tensors) {
+                    for (int from = 0; from < tensor.data.length; from += CHUNK_FLOATS) {
+                        fill(chunk, tensor.data, from);
+                        writeFully(out, chunk);
+                    }
+                }
+                out.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (Throwable t) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+        forceDirectory(dir);
+    }
+
+    /** Makes the rename durable where the platform can sync a directory (not on Windows). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // this platform cannot open or sync a directory; the rename is still atomic
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            out.write(b);
+        }
+    }
+
+    static ByteBuffer chunk() {
+        return ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Puts up to CHUNK_FLOATS floats of {@code data} from {@code from} into {@code chunk}, ready to read. */
+    private static void fill(ByteBuffer chunk, float[] data, int from) {
+        int n = Math.min(CHUNK_FLOATS, data.length - from);
+        chunk.clear();
+        chunk.asFloatBuffer().put(data, from, n);
+        chunk.limit(4 * n);
+    }
+
+    private static int crc32c(float[] data, ByteBuffer chunk) {
+        CRC32C crc = new CRC32C();
+        for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
+            fill(chunk, data, from);
+            crc.update(chunk);
+        }
+        return (int) crc.getValue();
+    }
+
+    static int crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    /** Eight lower-case hex digits. */
+    static String hex(int crc) {
+        return String.format("%08x", crc);
+    }
+}

@@ -1,0 +1,64 @@
+package vecopt.engine.internal;
+
+import java.util.List;
+import java.util.Map;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.Optimizer;
+import vecopt.engine.ParameterState;
+
+/**
+ * Gives {@code vecopt.engine.checkpoint} the package-private state operations of
+ * {@code vecopt.engine}, the way the JDK's {@code SharedSecrets} does. Not an API: this package is not
+ * exported, and nothing here validates its arguments beyond what keeps the optimizer consistent.
+ */
+public final class EngineAccess {
+
+    /** What loading a checkpoint needs that the public API does not offer. */
+    public interface StateHooks {
+
+        /** A detached parameter state; the maps are copied, the arrays are taken as they are. */
+        ParameterState newState(long step, Map<String, Double> scalars, Map<String, float[]> buffers);
+
+        /**
+         * {@code base} with every value of {@code values} (PyTorch names) set, each value checked and
+         * then the combination checked once, so the order of the changes does not matter.
+         *
+         * @throws IllegalArgumentException naming the hyperparameter and value that are not accepted
+         */
+        Hyperparameters withValues(Hyperparameters base, Map<String, Double> values);
+
+        /**
+         * Replaces every group's hyperparameters and every parameter's state at once. Either all of it
+         * is replaced or, if the arguments do not fit the optimizer, nothing is.
+         */
+        void replaceState(Optimizer optimizer, List<Hyperparameters> groupHyperparameters,
+                          Map<String, ParameterState> states);
+    }
+
+    private static volatile StateHooks stateHooks;
+
+    private EngineAccess() {
+    }
+
+    /** Called once, by {@code Optimizer}'s class initializer. */
+    public static synchronized void setStateHooks(StateHooks hooks) {
+        if (stateHooks != null) {
+            throw new IllegalStateException("state hooks are already set");
+        }
+        stateHooks = hooks;
+    }
+
+    /** The hooks; initializes {@link Optimizer}, which registers them, if nothing has yet. */
+    public static StateHooks stateHooks() {
+        StateHooks hooks = stateHooks;
+        if (hooks == null) {
+            try {
+                Class.forName(Optimizer.class.getName(), true, Optimizer.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(e);
+            }
+            hooks = stateHooks;
+        }
+        return hooks;
+    }
+}

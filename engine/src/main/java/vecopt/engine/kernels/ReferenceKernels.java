@@ -1,0 +1,145 @@
+package vecopt.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels that are not optimizers but bounds on them, for the speed benchmarks. The streaming
+ * kernels {@code read<R>Write<W>} move exactly the memory traffic of a rule: they read {@code r} and
+ * {@code W} arrays and write those {@code W} back in place, with one FMA per written element, so
+ * their time is what a rule with that traffic cannot beat out of cache. Like the rule kernels, each
+ * iteration loads all its vectors before it stores any.
+ * {@link #sqrtDivide} does only Adam's square root and division per element: the bound in cache.
+ *
+ * <p>Every array is used over the same range {@code [from, from + n)}. The vectors are those of the
+ * Panama kernels (same species, so {@code -Dvecopt.vectorBitSize} applies), which means this class
+ * needs {@code jdk.incubator.vector}: call it only in a JVM started with
+ * {@code --add-modules jdk.incubator.vector}. The tails run the same arithmetic one element at a time.
+ */
+public final class ReferenceKernels {
+
+    private static final VectorSpecies<Float> SPECIES = PanamaOptimizerKernels.species();
+    private static final int LANES = SPECIES.length();
+
+    private ReferenceKernels() {
+    }
+
+    /** Width of the vectors used, in bits. */
+    public static int vectorBitSize() {
+        return SPECIES.vectorBitSize();
+    }
+
+    /** {@code a = fma(c, r, a)}: reads 2 floats and writes 1 per element (plain SGD's traffic). */
+    public static void read2Write1(float[] a, float[] r, int from, int n, float c) {
+        KernelRanges.check("a", a, from, n);
+        KernelRanges.check("r", r, from, n);
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
+            cv.fma(rv, FloatVector.fromArray(SPECIES, a, i)).intoArray(a, i);
+        }
+        for (; i < end; i++) {
+            a[i] = Math.fma(c, r[i], a[i]);
+        }
+    }
+
+    /** {@code a = fma(c, r, a); b = fma(c, r, b)}: reads 3 floats and writes 2 per element. */
+    public static void read3Write2(float[] a, float[] b, float[] r, int from, int n, float c) {
+        KernelRanges.check("a", a, from, n);
+        KernelRanges.check("b", b, from, n);
+        KernelRanges.check("r", r, from, n);
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            cv.fma(rv, av).intoArray(a, i);
+            cv.fma(rv, bv).intoArray(b, i);
+        }
+        for (; i < end; i++) {
+            float ri = r[i];
+            a[i] = Math.fma(c, ri, a[i]);
+            b[i] = Math.fma(c, ri, b[i]);
+        }
+    }
+
+    /** The same FMA on {@code a, b, d}: reads 4 floats and writes 3 per element (Adam's traffic). */
+    public static void read4Write3(float[] a, float[] b, float[] d, float[] r, int from, int n, float c) {
+        KernelRanges.check("a", a, from, n);
+        KernelRanges.check("b", b, from, n);
+        KernelRanges.check("d", d, from, n);
+        KernelRanges.check("r", r, from, n);
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            FloatVector dv = FloatVector.fromArray(SPECIES, d, i);
+            cv.fma(rv, av).intoArray(a, i);
+            cv.fma(rv, bv).intoArray(b, i);
+            cv.fma(rv, dv).intoArray(d, i);
+        }
+        for (; i < end; i++) {
+            float ri = r[i];
+            a[i] = Math.fma(c, ri, a[i]);
+            b[i] = Math.fma(c, ri, b[i]);
+            d[i] = Math.fma(c, ri, d[i]);
+        }
+    }
+
+    /** The same FMA on {@code a, b, d, e}: reads 5 floats and writes 4 per element (AMSGrad's traffic). */
+    public static void read5Write4(float[] a, float[] b, float[] d, float[] e, float[] r, int from, int n, float c) {
+        KernelRanges.check("a", a, from, n);
+        KernelRanges.check("b", b, from, n);
+        KernelRanges.check("d", d, from, n);
+        KernelRanges.check("e", e, from, n);
+        KernelRanges.check("r", r, from, n);
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector rv = FloatVector.fromArray(SPECIES, r, i);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            FloatVector dv = FloatVector.fromArray(SPECIES, d, i);
+            FloatVector ev = FloatVector.fromArray(SPECIES, e, i);
+            cv.fma(rv, av).intoArray(a, i);
+            cv.fma(rv, bv).intoArray(b, i);
+            cv.fma(rv, dv).intoArray(d, i);
+            cv.fma(rv, ev).intoArray(e, i);
+        }
+        for (; i < end; i++) {
+            float ri = r[i];
+            a[i] = Math.fma(c, ri, a[i]);
+            b[i] = Math.fma(c, ri, b[i]);
+            d[i] = Math.fma(c, ri, d[i]);
+            e[i] = Math.fma(c, ri, e[i]);
+        }
+    }
+
+    /**
+     * {@code out = a / (sqrt(b) + eps)}: one square root and one division per element and nothing
+     * else Adam does, so in cache its time is the divider's bound on Adam's.
+     */
+    public static void sqrtDivide(float[] out, float[] a, float[] b, int from, int n, float eps) {
+        KernelRanges.check("out", out, from, n);
+        KernelRanges.check("a", a, from, n);
+        KernelRanges.check("b", b, from, n);
+        FloatVector epsv = FloatVector.broadcast(SPECIES, eps);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector denom = FloatVector.fromArray(SPECIES, b, i).sqrt().add(epsv);
+            FloatVector.fromArray(SPECIES, a, i).div(denom).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = a[i] / ((float) Math.sqrt(b[i]) + eps);
+        }
+    }
+}

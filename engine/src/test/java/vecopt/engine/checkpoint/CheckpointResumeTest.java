@@ -1,0 +1,163 @@
+package vecopt.engine.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.Optimizer;
+import vecopt.engine.Parameter;
+
+/**
+ * N steps, save, load into a fresh optimizer, M more steps gives the same bits in parameters and state
+ * as N + M uninterrupted steps, for every rule and several option sets; save, load, save again gives
+ * the same bytes.
+ */
+class CheckpointResumeTest {
+
+    static final int N = 4;
+    static final int M = 5;
+
+    /** Every rule vecopt has, with option sets that create every kind of state it keeps. */
+    static Stream<Arguments> rules() {
+        return Stream.of(
+                Arguments.of("SGD", Map.of("lr", 0.1)),
+                Arguments.of("SGD", ordered("lr", 0.05, "momentum", 0.9, "nesterov", true, "weight_decay", 0.01)),
+                Arguments.of("SGD", Map.of("lr", 0.05, "momentum", 0.8, "dampening", 0.3, "maximize", true)),
+                Arguments.of("Adagrad", Map.of("lr", 0.1)),
+                Arguments.of("Adagrad", Map.of("lr", 0.05, "lr_decay", 0.01, "weight_decay", 0.1,
+                        "initial_accumulator_value", 0.2)),
+                Arguments.of("RMSprop", Map.of()),
+                Arguments.of("RMSprop", Map.of("momentum", 0.9, "centered", true, "weight_decay", 0.01)),
+                Arguments.of("RMSprop", Map.of("eps_inside_sqrt", true, "alpha", 0.9, "maximize", true)),
+                Arguments.of("Adadelta", Map.of()),
+                Arguments.of("Adadelta", Map.of("rho", 0.8, "weight_decay", 0.1, "maximize", true)),
+                Arguments.of("Adam", Map.of()),
+                Arguments.of("Adam", Map.of("amsgrad", true, "weight_decay", 0.1, "betas", List.of(0.8, 0.99))),
+                Arguments.of("Adam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1, "maximize", true)),
+                Arguments.of("AdamW", Map.of()),
+                Arguments.of("AdamW", Map.of("amsgrad", true, "lr", 0.01)),
+                Arguments.of("Adamax", Map.of()),
+                Arguments.of("Adamax", Map.of("weight_decay", 0.1, "maximize", true)),
+                Arguments.of("NAdam", Map.of()),
+                Arguments.of("NAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1, "momentum_decay", 0.01)),
+                Arguments.of("RAdam", Map.of()),
+                Arguments.of("RAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1)));
+    }
+
+    /** Kwargs applied in this order (Optimizers.fromTorch checks nesterov against the momentum set before it). */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    @Test
+    void everyRuleIsCovered() {
+        Set<String> covered = new TreeSet<>();
+        rules().forEach(a -> covered.add((String) a.get()[0]));
+        assertEquals(new TreeSet<>(List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax",
+                "NAdam", "RAdam")), covered);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("rules")
+    void resumedRunIsBitIdenticalToUninterruptedRun(String rule, Map<String, ?> kwargs, @TempDir Path dir)
+            throws IOException {
+        List<Parameter> model = Fixtures.model(7);
+        Optimizer uninterrupted = Fixtures.optimizer(rule, kwargs, model);
+        Fixtures.run(uninterrupted, model, 0, N);
+        Path file = dir.resolve("state.safetensors");
+        Checkpoints.save(uninterrupted, file);
+
+        List<Parameter> resumedModel = new ArrayList<>();
+        model.forEach(p -> resumedModel.add(Fixtures.copyOf(p)));
+        Optimizer resumed = Fixtures.optimizer(rule, kwargs, resumedModel);
+        Fixtures.assertNoState(resumed);
+        assertNotEquals(uninterrupted.paramGroups().get(0).hyperparameters(),
+                resumed.paramGroups().get(0).hyperparameters(), "the lr change at step 2 is in the checkpoint only");
+        Checkpoints.load(resumed, file);
+        Fixtures.Snapshot.of(uninterrupted).assertSame(Fixtures.Snapshot.of(resumed), false, "after load");
+
+        Path again = dir.resolve("again.safetensors");
+        Checkpoints.save(resumed, again);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again), "save, load, save");
+
+        Fixtures.run(uninterrupted, model, N, N + M);
+        Fixtures.run(resumed, resumedModel, N, N + M);
+        Fixtures.assertParametersBitIdentical(model, resumedModel, rule);
+        Fixtures.Snapshot.of(uninterrupted).assertSame(Fixtures.Snapshot.of(resumed), false, "after " + M + " more steps");
+        assertEquals(N + M, resumed.state("fc1.weight").step());
+
+        Checkpoints.save(uninterrupted, file);
+        Checkpoints.save(resumed, again);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again), "both runs save the same bytes");
+    }
+
+    @Test
+    void nadamMuProductRoundTripsExactly(@TempDir Path dir) throws IOException {
+        List<Parameter> model = Fixtures.model(3);
+        Optimizer nadam = Fixtures.optimizer("NAdam", Map.of("momentum_decay", 0.0123), model);
+        Fixtures.run(nadam, model, 0, 7);
+        double muProduct = nadam.state("fc2.bias").scalar("mu_product");
+        Path file = dir.resolve("nadam.safetensors");
+        Checkpoints.save(nadam, file);
+        Optimizer fresh = Fixtures.optimizer("NAdam", Map.of("momentum_decay", 0.0123), Fixtures.model(3));
+        Checkpoints.load(fresh, file);
+        assertEquals(Double.doubleToRawLongBits(muProduct),
+                Double.doubleToRawLongBits(fresh.state("fc2.bias").scalar("mu_product")));
+    }
+
+    @Test
+    void loadingAFileWithoutStateClearsTheStateAndRestoresHyperparameters(@TempDir Path dir) throws IOException {
+        List<Parameter> model = Fixtures.model(1);
+        Optimizer never = Fixtures.optimizer("Adam", Map.of("lr", 0.01), model);
+        never.paramGroups().get(1).set("amsgrad", true);
+        Path file = dir.resolve("empty.safetensors");
+        Checkpoints.save(never, file);
+
+        Optimizer stepped = Fixtures.optimizer("Adam", Map.of("lr", 0.01), Fixtures.model(1));
+        stepped.step();
+        Fixtures.assertHasState(stepped);
+        Checkpoints.load(stepped, file);
+        Fixtures.assertNoState(stepped);
+        assertEquals(never.paramGroups().get(1).hyperparameters(), stepped.paramGroups().get(1).hyperparameters());
+        Checkpoints.save(stepped, dir.resolve("again.safetensors"));
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(dir.resolve("again.safetensors")));
+    }
+
+    @Test
+    void nonFiniteAndNegativeZeroStateRoundTripsBitExactly(@TempDir Path dir) throws IOException {
+        List<Parameter> model = Fixtures.model(5);
+        Optimizer sgd = Fixtures.optimizer("SGD", Map.of("momentum", 0.9), model);
+        Fixtures.run(sgd, model, 0, 1);
+        float[] b = sgd.state("fc1.weight").buffer("momentum_buffer");
+        b[0] = Float.NaN;
+        b[1] = Float.intBitsToFloat(0x7fc0_1234); // a NaN with a payload
+        b[2] = Float.POSITIVE_INFINITY;
+        b[3] = Float.NEGATIVE_INFINITY;
+        b[4] = -0f;
+        b[5] = Float.MIN_VALUE;
+        Path file = dir.resolve("odd.safetensors");
+        Checkpoints.save(sgd, file);
+        Optimizer fresh = Fixtures.optimizer("SGD", Map.of("momentum", 0.9), Fixtures.model(5));
+        Checkpoints.load(fresh, file);
+        Fixtures.Snapshot.of(sgd).assertSame(Fixtures.Snapshot.of(fresh), false, "odd values");
+    }
+}

@@ -1,0 +1,112 @@
+package vecopt.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The benchmarks' reference kernels do what their javadoc says, bit for bit, over
+ * {@code [from, from + n)} only; skipped where the Panama kernels are not enabled.
+ */
+class ReferenceKernelParityTest {
+
+    private static final float GUARD = -7.77e7f;
+    private static final float C = 1e-3f;
+
+    static Stream<Integer> sizes() {
+        return KernelParity.sizes();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void streamingKernelsApplyOneFmaPerWrittenArray(int n) {
+        KernelParity.panamaOrSkip();
+        for (int written = 1; written <= 4; written++) {
+            SplittableRandom random = new SplittableRandom(n * 7L + written);
+            int from = random.nextInt(40);
+            float[][] x = new float[written + 1][];
+            for (int a = 0; a <= written; a++) {
+                x[a] = filled(from, n, random);
+            }
+            float[][] expected = Arrays.stream(x).map(float[]::clone).toArray(float[][]::new);
+            float[] r = expected[written];
+            for (int a = 0; a < written; a++) {
+                for (int i = from; i < from + n; i++) {
+                    expected[a][i] = Math.fma(C, r[i], expected[a][i]);
+                }
+            }
+            switch (written) {
+                case 1 -> ReferenceKernels.read2Write1(x[0], x[1], from, n, C);
+                case 2 -> ReferenceKernels.read3Write2(x[0], x[1], x[2], from, n, C);
+                case 3 -> ReferenceKernels.read4Write3(x[0], x[1], x[2], x[3], from, n, C);
+                default -> ReferenceKernels.read5Write4(x[0], x[1], x[2], x[3], x[4], from, n, C);
+            }
+            for (int a = 0; a <= written; a++) {
+                assertSameBits("read" + (written + 1) + "Write" + written + " array " + a, expected[a], x[a]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void sqrtDivideDividesBySqrtPlusEps(int n) {
+        KernelParity.panamaOrSkip();
+        SplittableRandom random = new SplittableRandom(n);
+        int from = random.nextInt(40);
+        float[] out = filled(from, n, random);
+        float[] a = filled(from, n, random);
+        float[] b = filled(from, n, random);
+        for (int i = from; i < from + n; i++) {
+            b[i] = Math.abs(b[i]);
+        }
+        float[] expected = out.clone();
+        for (int i = from; i < from + n; i++) {
+            expected[i] = a[i] / ((float) Math.sqrt(b[i]) + 1e-8f);
+        }
+        float[] aBefore = a.clone();
+        float[] bBefore = b.clone();
+        ReferenceKernels.sqrtDivide(out, a, b, from, n, 1e-8f);
+        assertSameBits("sqrtDivide out", expected, out);
+        assertSameBits("sqrtDivide a", aBefore, a);
+        assertSameBits("sqrtDivide b", bBefore, b);
+    }
+
+    @Test
+    void usesThePanamaKernelsWidth() {
+        assertEquals(KernelParity.panamaOrSkip().vectorBitSize(), ReferenceKernels.vectorBitSize());
+    }
+
+    @Test
+    void rejectsARangeOutsideAnArrayBeforeWriting() {
+        KernelParity.panamaOrSkip();
+        float[] a = new float[8];
+        float[] r = new float[7];
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> ReferenceKernels.read2Write1(a, r, 0, 8, C));
+        assertEquals("r range [0, 0 + 8) is outside its array of length 7", e.getMessage());
+        assertEquals(0f, a[0]);
+    }
+
+    /** An array with {@code n} random values at {@code from} and guards around them. */
+    private static float[] filled(int from, int n, SplittableRandom random) {
+        float[] array = new float[from + n + 1 + random.nextInt(40)];
+        Arrays.fill(array, GUARD);
+        for (int i = from; i < from + n; i++) {
+            array[i] = (float) random.nextGaussian();
+        }
+        return array;
+    }
+
+    private static void assertSameBits(String what, float[] want, float[] got) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + got[i] + ", expected " + want[i]);
+            }
+        }
+    }
+}
