@@ -48,11 +48,7 @@ public final class Adadelta extends Optimizer {
         float[] accDelta = buffer(state, "acc_delta", p, 0f);
         AdadeltaCoefficients c = new AdadeltaCoefficients((float) -h.get(LR), gradScale(h.flag(MAXIMIZE)),
                 (float) h.get(WEIGHT_DECAY), (float) rho, (float) (1 - rho), (float) h.get(EPS), gradClip());
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
-        executor().run(p.size(), (from, n) -> kernels().adadelta(pa, pOff + from, ga, gOff + from,
+        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().adadelta(pa, pOff, ga, gOff,
                 squareAvg, from, accDelta, from, n, c));
     }
 }

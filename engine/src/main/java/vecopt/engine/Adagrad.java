@@ -49,10 +49,6 @@ public final class Adagrad extends Optimizer {
         float[] sum = buffer(state, "sum", p, (float) h.get(INITIAL_ACCUMULATOR_VALUE));
         AdagradCoefficients c = new AdagradCoefficients((float) -clr, gradScale(h.flag(MAXIMIZE)),
                 (float) h.get(WEIGHT_DECAY), (float) h.get(EPS), gradClip());
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
-        executor().run(p.size(), (from, n) -> kernels().adagrad(pa, pOff + from, ga, gOff + from, sum, from, n, c));
+        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().adagrad(pa, pOff, ga, gOff, sum, from, n, c));
     }
 }

@@ -71,17 +71,13 @@ public final class Adam extends Optimizer {
                 optimizer.gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] v = buffer(state, "exp_avg_sq", p, 0f);
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
         OptimizerKernels kernels = optimizer.kernels();
         if (amsgrad) {
             float[] vMax = buffer(state, "max_exp_avg_sq", p, 0f);
-            optimizer.executor().run(p.size(), (from, n) -> kernels.adamAmsgrad(pa, pOff + from, ga, gOff + from,
+            optimizer.runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels.adamAmsgrad(pa, pOff, ga, gOff,
                     m, from, v, from, vMax, from, n, c));
         } else {
-            optimizer.executor().run(p.size(), (from, n) -> kernels.adam(pa, pOff + from, ga, gOff + from,
+            optimizer.runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels.adam(pa, pOff, ga, gOff,
                     m, from, v, from, n, c));
         }
     }

@@ -55,11 +55,7 @@ public final class Adamax extends Optimizer {
                 gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] u = buffer(state, "exp_inf", p, 0f);
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
-        executor().run(p.size(), (from, n) -> kernels().adamax(pa, pOff + from, ga, gOff + from,
+        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().adamax(pa, pOff, ga, gOff,
                 m, from, u, from, n, c));
     }
 }

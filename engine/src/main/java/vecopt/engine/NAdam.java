@@ -73,11 +73,7 @@ public final class NAdam extends Optimizer {
                 gradClip());
         float[] m = buffer(state, "exp_avg", p, 0f);
         float[] v = buffer(state, "exp_avg_sq", p, 0f);
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
-        executor().run(p.size(), (from, n) -> kernels().nadam(pa, pOff + from, ga, gOff + from,
+        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().nadam(pa, pOff, ga, gOff,
                 m, from, v, from, n, c));
         state.setScalar("mu_product", muProduct);
     }

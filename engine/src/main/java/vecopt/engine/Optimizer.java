@@ -208,6 +208,21 @@ public abstract class Optimizer {
         return lastGradientNorm;
     }
 
+    /** One kernel call over elements {@code [from, from + n)} of a parameter, offsets already applied. */
+    @FunctionalInterface
+    protected interface ParameterKernel {
+        void run(float[] value, int valueOffset, float[] grad, int gradOffset, int from, int n);
+    }
+
+    /** Runs {@code kernel} over all of {@code p}, split by the executor. */
+    protected final void runChunked(Parameter p, ParameterKernel kernel) {
+        float[] value = p.value().array();
+        float[] grad = p.grad().array();
+        int valueOffset = p.value().offset();
+        int gradOffset = p.grad().offset();
+        executor().run(p.size(), (from, n) -> kernel.run(value, valueOffset + from, grad, gradOffset + from, from, n));
+    }
+
     /** The state of the parameter called {@code name}, or null before its first step. */
     public ParameterState state(String name) {
         if (!byName.containsKey(name)) {

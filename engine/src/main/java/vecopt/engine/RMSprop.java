@@ -62,11 +62,7 @@ public final class RMSprop extends Optimizer {
         RmspropCoefficients c = new RmspropCoefficients((float) -h.get(LR), gradScale(h.flag(MAXIMIZE)),
                 (float) h.get(WEIGHT_DECAY), (float) alpha, (float) (1 - alpha),
                 epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get(MOMENTUM), gradClip());
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
-        executor().run(p.size(), (from, n) -> kernels().rmsprop(pa, pOff + from, ga, gOff + from,
+        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().rmsprop(pa, pOff, ga, gOff,
                 squareAvg, from, gradAvg, from, momentumBuffer, from, n, c));
     }
 }

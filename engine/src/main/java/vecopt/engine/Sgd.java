@@ -49,13 +49,9 @@ public final class Sgd extends Optimizer {
         float gradClip = gradClip();
         float negLr = (float) -h.get(LR);
         float weightDecay = (float) h.get(WEIGHT_DECAY);
-        float[] pa = p.value().array();
-        float[] ga = p.grad().array();
-        int pOff = p.value().offset();
-        int gOff = p.grad().offset();
         if (momentum == 0) {
             SgdCoefficients c = new SgdCoefficients(negLr, gradScale, weightDecay, 0f, 1f, 1f, 0f, gradClip);
-            executor().run(p.size(), (from, n) -> kernels().sgd(pa, pOff + from, ga, gOff + from, n, c));
+            runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().sgd(pa, pOff, ga, gOff, n, c));
             return;
         }
         boolean first = state.buffer("momentum_buffer") == null;
@@ -66,8 +62,7 @@ public final class Sgd extends Optimizer {
                 nesterov ? (float) momentum : 1f,
                 nesterov ? 1f : 0f,
                 gradClip);
-        executor().run(p.size(),
-                (from, n) -> kernels().sgdMomentum(pa, pOff + from, ga, gOff + from, b, from, n, c));
+        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().sgdMomentum(pa, pOff, ga, gOff, b, from, n, c));
     }
 
     private static void checkCombination(Hyperparameters h) {
