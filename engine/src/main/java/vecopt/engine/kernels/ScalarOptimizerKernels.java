@@ -272,9 +272,13 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
-    /** {@code g} clamped to {@code [-clip, clip]}; NaN stays NaN. */
+    /**
+     * {@code g} clamped to {@code [-clip, clip]}; NaN stays NaN. Written with min/max rather than
+     * conditionals because C2 auto-vectorizes min/max but not the nested conditional moves, which kept
+     * every scalar kernel to one element per instruction.
+     */
     static float clamp(float g, float clip) {
-        return g > clip ? clip : (g < -clip ? -clip : g);
+        return Math.min(Math.max(g, -clip), clip);
     }
 
     /** The range checks shared by the Adam family: parameter, gradient, {@code exp_avg} and one more state. */
