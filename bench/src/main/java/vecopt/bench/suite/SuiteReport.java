@@ -39,6 +39,13 @@ public final class SuiteReport {
         md.append("- Command: `").append(info.command()).append("`\n\n");
         md.append("Ratios compare measurements of this run with each other; absolute times from different runs"
                 + " (or different loads on a shared machine) do not compare.\n\n");
+        String targets = new SpeedTargets(this, results).markdown();
+        if (!targets.isEmpty()) {
+            md.append("## Speed targets\n\n");
+            md.append("Ratios of this run's measurements against the targets in the README (Panama fused kernels;"
+                    + " 16Mi is out of cache, 64Ki in L2).\n\n");
+            md.append(targets).append('\n');
+        }
         md.append("## Rules\n\n").append(rulesTable()).append('\n');
         String references = referencesTable();
         if (!references.isEmpty()) {
@@ -222,7 +229,7 @@ public final class SuiteReport {
         return l.toString();
     }
 
-    private Optional<Measurement> find(RuleTraffic rule, String implementation, int size, int threads) {
+    Optional<Measurement> find(RuleTraffic rule, String implementation, int size, int threads) {
         return results.stream()
                 .filter(m -> m.rule() == rule && m.implementation().equals(implementation)
                         && m.size() == size && m.threads() == threads)

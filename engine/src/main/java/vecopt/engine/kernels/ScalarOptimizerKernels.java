@@ -273,12 +273,13 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     }
 
     /**
-     * {@code g} clamped to {@code [-clip, clip]}; NaN stays NaN. Written with min/max rather than
-     * conditionals because C2 auto-vectorizes min/max but not the nested conditional moves, which kept
-     * every scalar kernel to one element per instruction.
+     * {@code g} clamped to {@code [-clip, clip]}; NaN stays NaN. An infinite bound skips the clamp: the
+     * test is loop-invariant, so C2 unswitches the loop and the unclipped one has no extra instruction.
+     * The clamp is min/max rather than conditionals because C2 auto-vectorizes min/max but not nested
+     * conditional moves, which kept even the SGD loop to one element per instruction.
      */
     static float clamp(float g, float clip) {
-        return Math.min(Math.max(g, -clip), clip);
+        return clip < Float.POSITIVE_INFINITY ? Math.min(Math.max(g, -clip), clip) : g;
     }
 
     /** The range checks shared by the Adam family: parameter, gradient, {@code exp_avg} and one more state. */
