@@ -26,7 +26,7 @@ import vecopt.engine.kernels.ReferenceKernels;
  *
  * <p>Each implementation runs in its own fork because the kernels are picked once per JVM:
  * {@code panama} (the fused Vector API kernel), {@code scalar} (the scalar fallback, which C2
- * auto-vectorizes), {@code scalarNoSuperWord} (the same with auto-vectorization off: the true scalar),
+ * auto-vectorizes where it can), {@code scalarNoSuperWord} (the same with auto-vectorization off: the true scalar),
  * {@code ejmlUnfused} (EJML whole-array operations, one pass each) and {@code bandwidth} (a Panama
  * kernel with the rule's traffic and one FMA per written element, see {@link ReferenceKernels}).
  *
