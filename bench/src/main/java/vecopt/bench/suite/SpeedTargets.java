@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.DoublePredicate;
 import vecopt.bench.speed.RuleTraffic;
 
 /**
@@ -35,11 +34,10 @@ final class SpeedTargets {
     }
 
     private final SuiteReport report;
-    private final List<Measurement> results;
 
-    SpeedTargets(SuiteReport report, List<Measurement> results) {
+    /** The targets over the report's measurements, with its bandwidth lookup (borrowed references included). */
+    SpeedTargets(SuiteReport report) {
         this.report = report;
-        this.results = results;
     }
 
     /** Every target the run has the measurements for, rule by rule in report order. */
@@ -53,12 +51,12 @@ final class SpeedTargets {
                 panama(rule, LARGE, threads).ifPresent(fused -> report.bandwidth(rule, LARGE, threads).ifPresent(bw -> {
                     double ofBound = bw.nsPerOp() / fused.nsPerOp();
                     if (rule == RuleTraffic.ADAM) {
-                        checks.add(check("≥ 0.90 of bandwidth reference at 16Mi", rule, threads,
-                                String.format(Locale.ROOT, "%.2f", ofBound), ofBound, x -> x >= ADAM_OF_BANDWIDTH));
+                        checks.add(new Check("≥ 0.90 of bandwidth reference at 16Mi", rule, threads,
+                                String.format(Locale.ROOT, "%.2f", ofBound), ofBound >= ADAM_OF_BANDWIDTH));
                     } else {
                         double over = fused.nsPerOp() / bw.nsPerOp();
-                        checks.add(check("within 1.15× of bandwidth reference at 16Mi", rule, threads,
-                                String.format(Locale.ROOT, "%.2f×", over), over, x -> x <= OTHER_OVER_BANDWIDTH));
+                        checks.add(new Check("within 1.15× of bandwidth reference at 16Mi", rule, threads,
+                                String.format(Locale.ROOT, "%.2f×", over), over <= OTHER_OVER_BANDWIDTH));
                     }
                 }));
             }
@@ -66,8 +64,8 @@ final class SpeedTargets {
                 panama(rule, CACHED, 1).ifPresent(fused -> find(RuleTraffic.ADAM_DIVIDER_BOUND, "panama", CACHED, 1)
                         .ifPresent(divider -> {
                             double over = fused.nsPerOp() / divider.nsPerOp();
-                            checks.add(check("within 1.2× of the divider bound at 64Ki", rule, 1,
-                                    String.format(Locale.ROOT, "%.2f×", over), over, x -> x <= ADAM_OVER_DIVIDER));
+                            checks.add(new Check("within 1.2× of the divider bound at 64Ki", rule, 1,
+                                    String.format(Locale.ROOT, "%.2f×", over), over <= ADAM_OVER_DIVIDER));
                         }));
             }
             speedUp(rule, LARGE, SuiteReport.UNFUSED, "≥ 2× faster than EJML unfused at 16Mi", OVER_UNFUSED)
@@ -98,17 +96,13 @@ final class SpeedTargets {
     private Optional<Check> speedUp(RuleTraffic rule, int size, String baseline, String target, double atLeast) {
         return panama(rule, size, 1).flatMap(fused -> find(rule, baseline, size, 1).map(base -> {
             double speedUp = base.nsPerOp() / fused.nsPerOp();
-            return check(target, rule, 1, String.format(Locale.ROOT, "%.1f×", speedUp), speedUp, x -> x >= atLeast);
+            return new Check(target, rule, 1, String.format(Locale.ROOT, "%.1f×", speedUp), speedUp >= atLeast);
         }));
     }
 
-    private static Check check(String target, RuleTraffic rule, int threads, String measured, double value,
-                               DoublePredicate met) {
-        return new Check(target, rule, threads, measured, met.test(value));
-    }
-
     private List<Integer> threadCounts(RuleTraffic rule, int size) {
-        return results.stream().filter(m -> m.rule() == rule && m.size() == size && m.implementation().equals("panama"))
+        return report.results().stream()
+                .filter(m -> m.rule() == rule && m.size() == size && m.implementation().equals("panama"))
                 .map(Measurement::threads).distinct().sorted().toList();
     }
 

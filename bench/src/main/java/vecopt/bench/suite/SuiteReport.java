@@ -28,6 +28,11 @@ public final class SuiteReport {
         this.results = List.copyOf(results);
     }
 
+    /** The measurements, in the order given. */
+    List<Measurement> results() {
+        return results;
+    }
+
     /** The whole report. */
     public String markdown(SuiteInfo info) {
         StringBuilder md = new StringBuilder();
@@ -39,7 +44,7 @@ public final class SuiteReport {
         md.append("- Command: `").append(info.command()).append("`\n\n");
         md.append("Ratios compare measurements of this run with each other; absolute times from different runs"
                 + " (or different loads on a shared machine) do not compare.\n\n");
-        String targets = new SpeedTargets(this, results).markdown();
+        String targets = new SpeedTargets(this).markdown();
         if (!targets.isEmpty()) {
             md.append("## Speed targets\n\n");
             md.append("Ratios of this run's measurements against the targets in the README (Panama fused kernels;"

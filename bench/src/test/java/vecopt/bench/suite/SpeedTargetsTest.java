@@ -16,7 +16,7 @@ class SpeedTargetsTest {
     }
 
     private static List<SpeedTargets.Check> checks(List<Measurement> results) {
-        return new SpeedTargets(new SuiteReport(results), results).checks();
+        return new SpeedTargets(new SuiteReport(results)).checks();
     }
 
     private static SpeedTargets.Check only(List<SpeedTargets.Check> checks, RuleTraffic rule, String target, int threads) {
@@ -99,8 +99,7 @@ class SpeedTargetsTest {
                 quick.add(m(RuleTraffic.ADAM, "scalarNoSuperWord", size, 1, 9.0));
             }
         }
-        SuiteReport report = new SuiteReport(quick);
-        assertEquals("", new SpeedTargets(report, quick).markdown());
+        assertEquals("", new SpeedTargets(new SuiteReport(quick)).markdown());
     }
 
     @Test
@@ -109,7 +108,7 @@ class SpeedTargetsTest {
                 m(RuleTraffic.SGD, "panama", SpeedTargets.LARGE, 1, 1.30),
                 m(RuleTraffic.SGD, "bandwidth", SpeedTargets.LARGE, 1, 1.00),
                 m(RuleTraffic.SGD, "ejmlUnfused", SpeedTargets.LARGE, 1, 3.00));
-        String section = new SpeedTargets(new SuiteReport(results), results).markdown();
+        String section = new SpeedTargets(new SuiteReport(results)).markdown();
         assertTrue(section.contains("| SGD | within 1.15× of bandwidth reference at 16Mi | 1 | 1.30× | **no** |"), section);
         assertTrue(section.contains("| SGD | ≥ 2× faster than EJML unfused at 16Mi | 1 | 2.3× | yes |"), section);
         assertTrue(section.contains("1 of 2 checks missed."), section);
