@@ -1,6 +1,5 @@
 package vecopt.bench.convergence;
 
-import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_FDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
@@ -99,42 +98,21 @@ public final class SecondOrder {
     }
 
     private static Trajectory iterate(String label, TestFunction fn, double[] start, int maxSteps, StepRule rule) {
-        double[] xs = new double[maxSteps + 1];
-        double[] ys = new double[maxSteps + 1];
-        double[] fs = new double[maxSteps + 1];
+        TrajectoryRecorder points = new TrajectoryRecorder(fn, maxSteps, start[0], start[1]);
         double[] g = new double[2];
         double[] step = new double[2];
-        xs[0] = start[0];
-        ys[0] = start[1];
-        fs[0] = fn.value(start[0], start[1]);
         int fallbacks = 0;
-        String stop = "";
-        int t = 0;
-        while (t < maxSteps) {
-            fn.gradient(xs[t], ys[t], g);
+        while (points.running()) {
+            fn.gradient(points.x(), points.y(), g);
             if (Math.hypot(g[0], g[1]) < GRADIENT_TOLERANCE) {
-                stop = "converged: |g| < " + GRADIENT_TOLERANCE + " after step " + t;
+                points.stop("converged: |g| < " + GRADIENT_TOLERANCE + " after step " + points.steps());
                 break;
             }
-            if (!rule.step(xs[t], ys[t], g, step)) {
+            if (!rule.step(points.x(), points.y(), g, step)) {
                 fallbacks++;
             }
-            double x = xs[t] + step[0];
-            double y = ys[t] + step[1];
-            if (!Double.isFinite(x) || !Double.isFinite(y)) {
-                stop = "non-finite after step " + (t + 1);
-                break;
-            }
-            t++;
-            xs[t] = x;
-            ys[t] = y;
-            fs[t] = fn.value(x, y);
-            if (Math.abs(x) > TrajectoryRunner.ESCAPE_BOUND || Math.abs(y) > TrajectoryRunner.ESCAPE_BOUND) {
-                stop = "left |x|, |y| <= " + (long) TrajectoryRunner.ESCAPE_BOUND + " after step " + t;
-                break;
-            }
+            points.record(points.x() + step[0], points.y() + step[1]);
         }
-        return new Trajectory(label, Double.NaN, Arrays.copyOf(xs, t + 1), Arrays.copyOf(ys, t + 1),
-                Arrays.copyOf(fs, t + 1), stop, fallbacks);
+        return points.trajectory(label, Double.NaN, fallbacks);
     }
 }

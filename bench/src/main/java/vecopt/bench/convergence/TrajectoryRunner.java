@@ -1,6 +1,5 @@
 package vecopt.bench.convergence;
 
-import java.util.Arrays;
 import java.util.List;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
@@ -24,36 +23,15 @@ public final class TrajectoryRunner {
         FloatTensor value = FloatTensor.of(new float[] {(float) start[0], (float) start[1]});
         FloatTensor grad = FloatTensor.zeros(2);
         Optimizer optimizer = setup.build(List.of(new Parameter("xy", value, grad)), lr);
-        double[] xs = new double[steps + 1];
-        double[] ys = new double[steps + 1];
-        double[] fs = new double[steps + 1];
+        TrajectoryRecorder points = new TrajectoryRecorder(fn, steps, value.getFlat(0), value.getFlat(1));
         double[] g = new double[2];
-        xs[0] = value.getFlat(0);
-        ys[0] = value.getFlat(1);
-        fs[0] = fn.value(xs[0], ys[0]);
-        String stop = "";
-        int t = 0;
-        while (t < steps) {
-            fn.gradient(xs[t], ys[t], g);
+        while (points.running()) {
+            fn.gradient(points.x(), points.y(), g);
             grad.setFlat(0, (float) g[0]);
             grad.setFlat(1, (float) g[1]);
             optimizer.step();
-            double x = value.getFlat(0);
-            double y = value.getFlat(1);
-            if (!Double.isFinite(x) || !Double.isFinite(y)) {
-                stop = "non-finite after step " + (t + 1);
-                break;
-            }
-            t++;
-            xs[t] = x;
-            ys[t] = y;
-            fs[t] = fn.value(x, y);
-            if (Math.abs(x) > ESCAPE_BOUND || Math.abs(y) > ESCAPE_BOUND) {
-                stop = "left |x|, |y| <= " + (long) ESCAPE_BOUND + " after step " + t;
-                break;
-            }
+            points.record(value.getFlat(0), value.getFlat(1));
         }
-        return new Trajectory(setup.label(), lr, Arrays.copyOf(xs, t + 1), Arrays.copyOf(ys, t + 1),
-                Arrays.copyOf(fs, t + 1), stop, 0);
+        return points.trajectory(setup.label(), lr, 0);
     }
 }
