@@ -1,6 +1,10 @@
 /**
  * vecopt's optimizers. SIMD kernels need {@code jdk.incubator.vector}; without it the scalar
  * kernels run and give the same results.
+ *
+ * <p>The public API is {@code vecopt.engine} (optimizers, rules, clipping, noise),
+ * {@code vecopt.engine.schedule} and {@code vecopt.engine.checkpoint}. The kernels and the internal
+ * access to optimizer state are exported only to the benchmarks.
  */
 module vecopt.engine {
     requires transitive vecopt.tensor;
@@ -8,7 +12,8 @@ module vecopt.engine {
     requires static jdk.management;
 
     exports vecopt.engine;
-    exports vecopt.engine.kernels;
     exports vecopt.engine.checkpoint;
     exports vecopt.engine.schedule;
+    exports vecopt.engine.kernels to vecopt.bench;
+    exports vecopt.engine.internal to vecopt.bench;
 }

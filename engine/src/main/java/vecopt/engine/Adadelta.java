@@ -2,8 +2,6 @@ package vecopt.engine;
 
 import java.util.List;
 import vecopt.engine.kernels.AdadeltaCoefficients;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * Adadelta with coupled weight decay and maximization, as {@code torch.optim.Adadelta}:
@@ -28,27 +26,27 @@ public final class Adadelta extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, RHO, EPS, WEIGHT_DECAY, MAXIMIZE), h -> { });
 
+    /** Adadelta's descriptor: {@code square_avg} and {@code acc_delta}. */
+    public static final Rule RULE = Rule.builder("Adadelta", DEFAULTS, Adadelta::new)
+            .buffer("square_avg").buffer("acc_delta")
+            .build();
+
     /** PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6, no weight decay. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public Adadelta(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public Adadelta(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("Adadelta", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double rho = h.get(RHO);
-        float[] squareAvg = buffer(state, "square_avg", p, 0f);
-        float[] accDelta = buffer(state, "acc_delta", p, 0f);
-        AdadeltaCoefficients c = new AdadeltaCoefficients((float) -h.get(LR), gradScale(h.flag(MAXIMIZE)),
-                (float) h.get(WEIGHT_DECAY), (float) rho, (float) (1 - rho), (float) h.get(EPS), gradClip());
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().adadelta(pa, pOff, ga, gOff,
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] squareAvg = state.buffer("square_avg");
+        float[] accDelta = state.buffer("acc_delta");
+        AdadeltaCoefficients c = AdadeltaCoefficients.forStep(h, context);
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adadelta(pa, pOff, ga, gOff,
                 squareAvg, from, accDelta, from, n, c));
     }
 }

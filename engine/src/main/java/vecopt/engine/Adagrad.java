@@ -2,8 +2,6 @@ package vecopt.engine;
 
 import java.util.List;
 import vecopt.engine.kernels.AdagradCoefficients;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * Adagrad with a decaying learning rate, coupled weight decay and maximization, as
@@ -30,25 +28,25 @@ public final class Adagrad extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, LR_DECAY, WEIGHT_DECAY, INITIAL_ACCUMULATOR_VALUE, EPS, MAXIMIZE), h -> { });
 
+    /** Adagrad's descriptor: {@code sum}, starting at {@code initial_accumulator_value}. */
+    public static final Rule RULE = Rule.builder("Adagrad", DEFAULTS, Adagrad::new)
+            .add(new Rule.Buffer("sum", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
+            .build();
+
     /** PyTorch's defaults: lr 1e-2, no lr decay, no weight decay, sum starting at 0, eps 1e-10. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public Adagrad(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public Adagrad(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("Adagrad", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double clr = h.get(LR) / (1 + (step - 1) * h.get(LR_DECAY));
-        float[] sum = buffer(state, "sum", p, (float) h.get(INITIAL_ACCUMULATOR_VALUE));
-        AdagradCoefficients c = new AdagradCoefficients((float) -clr, gradScale(h.flag(MAXIMIZE)),
-                (float) h.get(WEIGHT_DECAY), (float) h.get(EPS), gradClip());
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().adagrad(pa, pOff, ga, gOff, sum, from, n, c));
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] sum = state.buffer("sum");
+        AdagradCoefficients c = AdagradCoefficients.forStep(h, step, context);
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adagrad(pa, pOff, ga, gOff, sum, from, n, c));
     }
 }

@@ -2,8 +2,6 @@ package vecopt.engine;
 
 import java.util.List;
 import vecopt.engine.kernels.AdamCoefficients;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * Adam, as {@code torch.optim.Adam}, with optional AMSGrad, L2 or decoupled weight decay and
@@ -32,53 +30,36 @@ public final class Adam extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD, MAXIMIZE, DECOUPLED_WEIGHT_DECAY), h -> { });
 
+    /** Adam's descriptor: {@code exp_avg}, {@code exp_avg_sq}, and {@code max_exp_avg_sq} with AMSGrad. */
+    public static final Rule RULE = Rule.builder("Adam", DEFAULTS, Adam::new)
+            .buffer("exp_avg").buffer("exp_avg_sq")
+            .bufferWhen("max_exp_avg_sq", h -> h.flag(AMSGRAD))
+            .build();
+
+    /** Weight decay is decoupled when {@code decoupled_weight_decay} says so. */
+    private static final AdamCoefficients.WeightDecay DECOUPLED = AdamCoefficients.WeightDecay.BY_FLAG;
+
     /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, no weight decay, no AMSGrad. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public Adam(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public Adam(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("Adam", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        update(this, p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
-                h.get(WEIGHT_DECAY), h.flag(DECOUPLED_WEIGHT_DECAY), h.flag(AMSGRAD), h.flag(MAXIMIZE));
-    }
-
-    /** One Adam or AdamW step of {@code p}: coefficients in double, then one fused kernel call. */
-    static void update(Optimizer optimizer, Parameter p, ParameterState state, long step,
-                       double lr, double beta1, double beta2, double eps, double weightDecay,
-                       boolean decoupled, boolean amsgrad, boolean maximize) {
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
-        AdamCoefficients c = new AdamCoefficients(
-                optimizer.gradScale(maximize),
-                decoupled ? 0f : (float) weightDecay,
-                decoupled ? (float) (1 - lr * weightDecay) : 1f,
-                (float) beta1,
-                (float) (1 - beta1),
-                (float) beta2,
-                (float) (1 - beta2),
-                (float) (1 / Math.sqrt(bias2)),
-                (float) eps,
-                (float) (-lr / bias1),
-                optimizer.gradClip());
-        float[] m = buffer(state, "exp_avg", p, 0f);
-        float[] v = buffer(state, "exp_avg_sq", p, 0f);
-        OptimizerKernels kernels = optimizer.kernels();
-        if (amsgrad) {
-            float[] vMax = buffer(state, "max_exp_avg_sq", p, 0f);
-            optimizer.runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels.adamAmsgrad(pa, pOff, ga, gOff,
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] m = state.buffer("exp_avg");
+        float[] v = state.buffer("exp_avg_sq");
+        AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
+        if (h.flag(AMSGRAD)) {
+            float[] vMax = state.buffer("max_exp_avg_sq");
+            return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adamAmsgrad(pa, pOff, ga, gOff,
                     m, from, v, from, vMax, from, n, c));
-        } else {
-            optimizer.runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels.adam(pa, pOff, ga, gOff,
-                    m, from, v, from, n, c));
         }
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adam(pa, pOff, ga, gOff,
+                m, from, v, from, n, c));
     }
 }

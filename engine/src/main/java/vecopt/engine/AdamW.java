@@ -1,8 +1,7 @@
 package vecopt.engine;
 
 import java.util.List;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
+import vecopt.engine.kernels.AdamCoefficients;
 
 /**
  * AdamW, as {@code torch.optim.AdamW}: {@link Adam} with decoupled weight decay, which shrinks the
@@ -30,22 +29,36 @@ public final class AdamW extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD, MAXIMIZE), h -> { });
 
+    /** AdamW's descriptor: Adam's state. */
+    public static final Rule RULE = Rule.builder("AdamW", DEFAULTS, AdamW::new)
+            .buffer("exp_avg").buffer("exp_avg_sq")
+            .bufferWhen("max_exp_avg_sq", h -> h.flag(AMSGRAD))
+            .build();
+
+    /** AdamW's weight decay is always decoupled. */
+    private static final AdamCoefficients.WeightDecay DECOUPLED = AdamCoefficients.WeightDecay.DECOUPLED;
+
     /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2, no AMSGrad. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public AdamW(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public AdamW(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("AdamW", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        Adam.update(this, p, state, step, h.get(LR), h.get(BETA1), h.get(BETA2), h.get(EPS),
-                h.get(WEIGHT_DECAY), true, h.flag(AMSGRAD), h.flag(MAXIMIZE));
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] m = state.buffer("exp_avg");
+        float[] v = state.buffer("exp_avg_sq");
+        AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
+        if (h.flag(AMSGRAD)) {
+            float[] vMax = state.buffer("max_exp_avg_sq");
+            return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adamAmsgrad(pa, pOff, ga, gOff,
+                    m, from, v, from, vMax, from, n, c));
+        }
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adam(pa, pOff, ga, gOff,
+                m, from, v, from, n, c));
     }
 }

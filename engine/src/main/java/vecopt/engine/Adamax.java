@@ -2,8 +2,6 @@ package vecopt.engine;
 
 import java.util.List;
 import vecopt.engine.kernels.AdamaxCoefficients;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * Adamax, the infinity-norm variant of Adam, as {@code torch.optim.Adamax}:
@@ -27,35 +25,27 @@ public final class Adamax extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, BETA1, BETA2, EPS, WEIGHT_DECAY, MAXIMIZE), h -> { });
 
+    /** Adamax's descriptor: {@code exp_avg} and {@code exp_inf}. */
+    public static final Rule RULE = Rule.builder("Adamax", DEFAULTS, Adamax::new)
+            .buffer("exp_avg").buffer("exp_inf")
+            .build();
+
     /** PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public Adamax(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public Adamax(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("Adamax", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double lr = h.get(LR);
-        double beta1 = h.get(BETA1);
-        AdamaxCoefficients c = new AdamaxCoefficients(
-                gradScale(h.flag(MAXIMIZE)),
-                (float) h.get(WEIGHT_DECAY),
-                (float) beta1,
-                (float) (1 - beta1),
-                (float) h.get(BETA2),
-                (float) h.get(EPS),
-                (float) (-lr / (1 - Math.pow(beta1, step))),
-                gradClip());
-        float[] m = buffer(state, "exp_avg", p, 0f);
-        float[] u = buffer(state, "exp_inf", p, 0f);
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().adamax(pa, pOff, ga, gOff,
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] m = state.buffer("exp_avg");
+        float[] u = state.buffer("exp_inf");
+        AdamaxCoefficients c = AdamaxCoefficients.forStep(h, step, context);
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adamax(pa, pOff, ga, gOff,
                 m, from, u, from, n, c));
     }
 }

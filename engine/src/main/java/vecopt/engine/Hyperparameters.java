@@ -25,8 +25,11 @@ public final class Hyperparameters {
         this.values = values;
     }
 
-    /** The defaults of {@code definitions}; {@code combinationCheck} throws on invalid combinations. */
-    static Hyperparameters defaults(List<Hyperparameter> definitions, Consumer<Hyperparameters> combinationCheck) {
+    /**
+     * The defaults of a rule's {@code definitions}, for its {@link Rule} descriptor;
+     * {@code combinationCheck} throws {@link IllegalArgumentException} on invalid combinations.
+     */
+    public static Hyperparameters defaults(List<Hyperparameter> definitions, Consumer<Hyperparameters> combinationCheck) {
         double[] values = new double[definitions.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = definitions.get(i).defaultValue();
@@ -49,6 +52,15 @@ public final class Hyperparameters {
     /** The value of the flag {@code h}. */
     public boolean flag(Hyperparameter h) {
         return values[indexOf(h)] != 0;
+    }
+
+    /** The value of the flag called {@code name}. */
+    public boolean flag(String name) {
+        int i = indexOf(name);
+        if (!definitions.get(i).isFlag()) {
+            throw new IllegalArgumentException(name + " is a number, not a flag");
+        }
+        return values[i] != 0;
     }
 
     /** A copy with {@code h} set to {@code value}, after validation. */

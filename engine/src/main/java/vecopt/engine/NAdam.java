@@ -1,9 +1,8 @@
 package vecopt.engine;
 
 import java.util.List;
+import java.util.Map;
 import vecopt.engine.kernels.NadamCoefficients;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * NAdam, Adam with Nesterov momentum and a momentum schedule, as {@code torch.optim.NAdam}:
@@ -34,52 +33,30 @@ public final class NAdam extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, BETA1, BETA2, EPS, WEIGHT_DECAY, MOMENTUM_DECAY, DECOUPLED_WEIGHT_DECAY, MAXIMIZE), h -> { });
 
+    /** NAdam's descriptor: {@code exp_avg}, {@code exp_avg_sq} and the scalar {@code mu_product}, 1 before the first step. */
+    public static final Rule RULE = Rule.builder("NAdam", DEFAULTS, NAdam::new)
+            .buffer("exp_avg").buffer("exp_avg_sq")
+            .scalar("mu_product", 1)
+            .build();
+
     /** PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, no weight decay, momentum_decay 4e-3. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public NAdam(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public NAdam(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("NAdam", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double lr = h.get(LR);
-        double beta1 = h.get(BETA1);
-        double beta2 = h.get(BETA2);
-        double weightDecay = h.get(WEIGHT_DECAY);
-        double momentumDecay = h.get(MOMENTUM_DECAY);
-        boolean decoupled = h.flag(DECOUPLED_WEIGHT_DECAY);
-        double mu = momentumCache(beta1, momentumDecay, step);
-        double muNext = momentumCache(beta1, momentumDecay, step + 1);
-        double muProduct = state.scalarOr("mu_product", 1) * mu;
-        NadamCoefficients c = new NadamCoefficients(
-                gradScale(h.flag(MAXIMIZE)),
-                decoupled ? 0f : (float) weightDecay,
-                decoupled ? (float) (1 - lr * weightDecay) : 1f,
-                (float) beta1,
-                (float) (1 - beta1),
-                (float) beta2,
-                (float) (1 - beta2),
-                (float) (1 / (1 - Math.pow(beta2, step))),
-                (float) h.get(EPS),
-                (float) (-lr * (1 - mu) / (1 - muProduct)),
-                (float) (-lr * muNext / (1 - muProduct * muNext)),
-                gradClip());
-        float[] m = buffer(state, "exp_avg", p, 0f);
-        float[] v = buffer(state, "exp_avg_sq", p, 0f);
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().nadam(pa, pOff, ga, gOff,
-                m, from, v, from, n, c));
-        state.setScalar("mu_product", muProduct);
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] m = state.buffer("exp_avg");
+        float[] v = state.buffer("exp_avg_sq");
+        double muProduct = NadamCoefficients.muProduct(h, state.scalar("mu_product"), step);
+        NadamCoefficients c = NadamCoefficients.forStep(h, muProduct, step, context);
+        return new StepPlan((pa, pOff, ga, gOff, from, n) -> kernels().nadam(pa, pOff, ga, gOff,
+                m, from, v, from, n, c), Map.of("mu_product", muProduct));
     }
 
-    /** {@code mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))}. */
-    private static double momentumCache(double beta1, double momentumDecay, long step) {
-        return beta1 * (1 - 0.5 * Math.pow(0.96, step * momentumDecay));
-    }
 }

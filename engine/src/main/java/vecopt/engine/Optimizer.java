@@ -12,8 +12,8 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
 /**
  * Applies one update rule to groups of parameters, the way {@code torch.optim.Optimizer} does:
  * hyperparameters per group, state per parameter created on its first step, one {@link #step()}
- * over everything. Subclasses turn a group's hyperparameters and a parameter's step count into
- * kernel coefficients and make one fused kernel call per parameter.
+ * over everything. A subclass is one {@link Rule}: its {@link #plan} turns a group's hyperparameters,
+ * a parameter's step count and the step's {@link StepContext} into one fused kernel call.
  *
  * <p>Before the update, a step can add annealed Gaussian noise to the gradients
  * ({@link #setGradientNoise}), clip them by their global norm or by value
@@ -23,7 +23,10 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * 1. noise       g += N(0, eta / (1 + t)^gamma)     one read and write of g (only with noise)
  * 2. norm pass   total_norm over all gradients      one read of g (clipping by norm, ERROR or SKIP)
  *                non-finite: ERROR throws, SKIP returns, PROPAGATE goes on
- * 3. update      the rule's fused kernel reads g as sign * coefficient * clamp(g): clipping costs no pass
+ * 3. plan        every parameter's state is created if missing and its rule plans its kernel call;
+ *                a failure here (a rejected coefficient, no memory) leaves everything as it was
+ * 4. update      the rule's fused kernel reads g as sign * coefficient * clamp(g): clipping costs no pass
+ * 5. commit      step counts and scalar state
  * </pre>
  *
  * <p>Not thread-safe: step and change hyperparameters from one thread, or synchronize.
@@ -34,9 +37,9 @@ public abstract class Optimizer {
         EngineAccess.setStateHooks(new OptimizerStateHooks());
     }
 
-    private final String torchName;
+    private final Rule rule;
     private final Hyperparameters defaults;
-    private final OptimizerKernels kernels;
+    private OptimizerKernels kernels = OptimizerKernelsProvider.get();
     private final List<ParamGroup> groups = new ArrayList<>();
     private final Map<String, ParameterState> states = new HashMap<>();
     private final Map<String, Parameter> byName = new HashMap<>();
@@ -48,36 +51,46 @@ public abstract class Optimizer {
     private long skippedSteps;
     /** The global gradient norm the last step computed, NaN if it computed none. */
     private double lastGradientNorm = Double.NaN;
-    /** This step's norm-clipping coefficient, read by the rules through {@link #gradScale}. */
-    private float stepNormScale = 1f;
-    /** This step's value-clipping bound, read by the rules through {@link #gradClip}. */
-    private float stepClipValue = Float.POSITIVE_INFINITY;
 
     /**
-     * @param torchName the {@code torch.optim} class this rule follows, e.g. {@code "Adam"}
-     * @param ruleDefaults the rule's default hyperparameters, which define its kind
+     * @param rule the rule this optimizer applies
      * @param parameters the first group's parameters
      * @param hyperparameters the defaults for every group, and the first group's values
-     * @param kernels the kernels to run; {@link OptimizerKernelsProvider#get()} picks the best
      */
-    protected Optimizer(String torchName, Hyperparameters ruleDefaults, List<Parameter> parameters,
-                        Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        if (hyperparameters == null || kernels == null) {
-            throw new IllegalArgumentException("hyperparameters and kernels must not be null");
+    protected Optimizer(Rule rule, List<Parameter> parameters, Hyperparameters hyperparameters) {
+        if (rule == null) {
+            throw new IllegalArgumentException("rule must not be null");
         }
-        if (!hyperparameters.definitions().equals(ruleDefaults.definitions())) {
-            throw new IllegalArgumentException("hyperparameters must be " + torchName + "'s "
-                    + ruleDefaults.definitions() + ", got " + hyperparameters.definitions());
+        if (hyperparameters == null) {
+            throw new IllegalArgumentException("hyperparameters of " + rule + " must not be null; start from "
+                    + rule + ".defaults()");
         }
-        this.torchName = torchName;
+        if (!hyperparameters.definitions().equals(rule.defaults().definitions())) {
+            throw new IllegalArgumentException("hyperparameters must be " + rule + "'s "
+                    + rule.defaults().definitions() + ", got " + hyperparameters.definitions());
+        }
+        this.rule = rule;
         this.defaults = hyperparameters;
-        this.kernels = kernels;
         addParamGroup(parameters, hyperparameters);
+    }
+
+    /** The rule this optimizer applies. */
+    public Rule rule() {
+        return rule;
     }
 
     /** The {@code torch.optim} class name of this rule, e.g. {@code "Adam"}. */
     public String torchName() {
-        return torchName;
+        return rule.torchName();
+    }
+
+    /** Runs this optimizer's kernels on {@code kernels} instead of the provider's choice (tests, benchmarks). */
+    Optimizer withKernels(OptimizerKernels kernels) {
+        if (kernels == null) {
+            throw new IllegalArgumentException("kernels must not be null");
+        }
+        this.kernels = kernels;
+        return this;
     }
 
     /** Adds a group that uses this optimizer's default hyperparameters. */
@@ -120,7 +133,7 @@ public abstract class Optimizer {
     }
 
     /** The kernels this optimizer runs. */
-    public OptimizerKernels kernels() {
+    OptimizerKernels kernels() {
         return kernels;
     }
 
@@ -135,7 +148,7 @@ public abstract class Optimizer {
         this.executor = executor;
     }
 
-    /** Where kernel calls run; rules pass each kernel call through {@link ChunkedExecutor#run}. */
+    /** Where kernel calls run. */
     public ChunkedExecutor executor() {
         return executor;
     }
@@ -208,21 +221,6 @@ public abstract class Optimizer {
         return lastGradientNorm;
     }
 
-    /** One kernel call over elements {@code [from, from + n)} of a parameter, offsets already applied. */
-    @FunctionalInterface
-    protected interface ParameterKernel {
-        void run(float[] value, int valueOffset, float[] grad, int gradOffset, int from, int n);
-    }
-
-    /** Runs {@code kernel} over all of {@code p}, split by the executor. */
-    protected final void runChunked(Parameter p, ParameterKernel kernel) {
-        float[] value = p.value().array();
-        float[] grad = p.grad().array();
-        int valueOffset = p.value().offset();
-        int gradOffset = p.grad().offset();
-        executor().run(p.size(), (from, n) -> kernel.run(value, valueOffset + from, grad, gradOffset + from, from, n));
-    }
-
     /** The state of the parameter called {@code name}, or null before its first step. */
     public ParameterState state(String name) {
         if (!byName.containsKey(name)) {
@@ -261,7 +259,8 @@ public abstract class Optimizer {
     /**
      * Updates every parameter from its gradient. Checks all state buffers against their parameters
      * first, so a mismatch is reported before anything is written; then adds gradient noise, clips
-     * and checks the gradients as configured (see the class comment).
+     * and checks the gradients as configured (see the class comment); then plans every parameter's
+     * kernel call, creating missing state, before the first kernel writes anything.
      *
      * @throws NonFiniteGradientException under {@link NonFinitePolicy#ERROR}, if a gradient holds NaN or
      *     an infinity; parameters, state and step counters are then unchanged (the gradients hold the
@@ -276,19 +275,70 @@ public abstract class Optimizer {
         if (gradientNoise.enabled()) {
             addGradientNoise();
         }
-        if (!prepareClippingAndCheck()) {
+        StepContext context = clipAndCheck();
+        if (context == null) {
             skippedSteps++;
             return;
         }
-        for (ParamGroup group : groups) {
-            Hyperparameters h = group.hyperparameters();
-            for (Parameter p : group.parameters()) {
-                ParameterState state = states.computeIfAbsent(p.name(), n -> new ParameterState());
-                long step = state.step() + 1;
-                update(p, state, h, step);
-                state.setStep(step);
-            }
+        List<Planned> planned = planAll(context);
+        for (Planned pl : planned) {
+            Parameter p = pl.parameter();
+            StepPlan.ParameterKernel kernel = pl.plan().kernel();
+            float[] value = p.value().array();
+            float[] grad = p.grad().array();
+            int valueOffset = p.value().offset();
+            int gradOffset = p.grad().offset();
+            executor.run(p.size(), (from, n) -> kernel.run(value, valueOffset + from, grad, gradOffset + from, from, n));
         }
+        for (Planned pl : planned) {
+            pl.state().setStep(pl.step());
+            pl.plan().scalars().forEach(pl.state()::setScalar);
+            pl.state().keepCreated();
+        }
+    }
+
+    /** A parameter's planned step: what to run and what to commit after. */
+    private record Planned(Parameter parameter, ParameterState state, long step, StepPlan plan) {
+    }
+
+    /**
+     * Creates missing state and plans every parameter's step. If anything fails, the state created
+     * here is removed again, so the optimizer is as before the call.
+     */
+    private List<Planned> planAll(StepContext context) {
+        List<Planned> planned = new ArrayList<>();
+        List<String> newStates = new ArrayList<>();
+        List<ParameterState> touched = new ArrayList<>();
+        try {
+            for (ParamGroup group : groups) {
+                Hyperparameters h = group.hyperparameters();
+                for (Parameter p : group.parameters()) {
+                    ParameterState state = states.get(p.name());
+                    if (state == null) {
+                        state = new ParameterState();
+                        for (Rule.Scalar s : rule.scalars()) {
+                            state.setScalar(s.name(), s.initialValue());
+                        }
+                        states.put(p.name(), state);
+                        newStates.add(p.name());
+                    }
+                    touched.add(state);
+                    int[] shape = p.value().shape();
+                    for (Rule.Buffer b : rule.buffers(h)) {
+                        if (state.buffer(b.name()) == null) {
+                            state.create(b.name(), b.length(shape), (float) b.initialValue().applyAsDouble(h));
+                        }
+                    }
+                    long step = state.step() + 1;
+                    planned.add(new Planned(p, state, step, plan(p, state, h, step, context)));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            touched.forEach(ParameterState::discardCreated);
+            newStates.forEach(states::remove);
+            throw e;
+        }
+        return planned;
     }
 
     /** Adds this step's noise to every gradient, keyed by seed, parameter name, completed steps and index. */
@@ -305,17 +355,16 @@ public abstract class Optimizer {
     }
 
     /**
-     * Sets this step's clipping coefficients, with one pass over the gradients when clipping by norm or
-     * checking for non-finite values; false if the step is to be skipped.
+     * This step's clipping, with one pass over the gradients when clipping by norm or checking for
+     * non-finite values; null if the step is to be skipped.
      */
-    private boolean prepareClippingAndCheck() {
-        stepClipValue = gradientClipping instanceof GradientClipping.ByValue v
+    private StepContext clipAndCheck() {
+        float clipValue = gradientClipping instanceof GradientClipping.ByValue v
                 ? (float) v.clipValue() : Float.POSITIVE_INFINITY;
-        stepNormScale = 1f;
         lastGradientNorm = Double.NaN;
         boolean byNorm = gradientClipping instanceof GradientClipping.ByNorm;
         if (!byNorm && nonFinitePolicy == NonFinitePolicy.PROPAGATE) {
-            return true;
+            return new StepContext(1f, clipValue);
         }
         double sumOfSquares = 0;
         for (ParamGroup group : groups) {
@@ -324,7 +373,7 @@ public abstract class Optimizer {
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold
                     if (nonFinitePolicy == NonFinitePolicy.SKIP) {
-                        return false;
+                        return null;
                     }
                     int at = GradientNorms.firstNonFinite(p);
                     if (at < 0) { // cannot happen: the kernels sum an overflowing block again in double
@@ -337,45 +386,33 @@ public abstract class Optimizer {
             }
         }
         lastGradientNorm = Math.sqrt(sumOfSquares);
-        if (gradientClipping instanceof GradientClipping.ByNorm clip) {
-            stepNormScale = (float) clip.coefficient(lastGradientNorm);
-        }
-        return true;
+        float normScale = gradientClipping instanceof GradientClipping.ByNorm clip
+                ? (float) clip.coefficient(lastGradientNorm) : 1f;
+        return new StepContext(normScale, clipValue);
     }
 
     /**
-     * The gradient multiplier for this step's kernel coefficients: {@code -1} to maximize, else 1,
-     * times the norm-clipping coefficient (1 without clipping by norm).
+     * Plans the rule's {@code step}-th step (1-based) of one parameter: coefficients from the group's
+     * hyperparameters {@code h}, the step and the {@code context}, and the kernel call over the
+     * parameter and its state. Every buffer the rule keeps with {@code h} exists already
+     * ({@link ParameterState#createdThisStep} tells a new one). Nothing may be written here: the
+     * step runs the kernels only once every parameter is planned.
      */
-    protected final float gradScale(boolean maximize) {
-        return maximize ? -stepNormScale : stepNormScale;
-    }
+    protected abstract StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                     StepContext context);
 
-    /** The value-clipping bound for this step's kernel coefficients; infinite without clipping by value. */
-    protected final float gradClip() {
-        return stepClipValue;
-    }
-
-    /**
-     * Applies the rule to one parameter for its {@code step}-th step (1-based), creating missing state
-     * buffers with {@link ParameterState#bufferOrCreate}. The kernel coefficients take the gradient
-     * multiplier from {@link #gradScale} and the clamp from {@link #gradClip}.
-     */
-    protected abstract void update(Parameter p, ParameterState state, Hyperparameters h, long step);
-
-    /** Creates or returns a state buffer of the parameter's size. */
-    protected static float[] buffer(ParameterState state, String name, Parameter p, float initial) {
-        return state.bufferOrCreate(name, p.size(), initial);
-    }
-
-    private static void checkStateFits(Parameter p, ParameterState state) {
+    private void checkStateFits(Parameter p, ParameterState state) {
         if (state == null) {
             return;
         }
+        int[] shape = p.value().shape();
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
-            if (e.getValue().length != p.size()) {
+            Rule.Buffer b = rule.buffer(e.getKey());
+            int expected = b == null ? p.size() : b.length(shape);
+            if (e.getValue().length != expected) {
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                        + " elements but its state " + e.getKey() + " has " + e.getValue().length);
+                        + " elements, so its state " + e.getKey() + " must have " + expected + ", got "
+                        + e.getValue().length);
             }
         }
     }

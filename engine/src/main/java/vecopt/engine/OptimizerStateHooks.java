@@ -3,6 +3,7 @@ package vecopt.engine;
 import java.util.List;
 import java.util.Map;
 import vecopt.engine.internal.EngineAccess;
+import vecopt.engine.kernels.OptimizerKernels;
 
 /** The package-private state operations, handed to {@code vecopt.engine.checkpoint} through {@link EngineAccess}. */
 final class OptimizerStateHooks implements EngineAccess.StateHooks {
@@ -25,5 +26,16 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
     public void replaceState(Optimizer optimizer, List<Hyperparameters> groupHyperparameters,
                              Map<String, ParameterState> states) {
         optimizer.replaceState(groupHyperparameters, states);
+    }
+
+    @Override
+    public Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,
+                               OptimizerKernels kernels) {
+        return Optimizers.fromTorch(className, parameters, kwargs, kernels);
+    }
+
+    @Override
+    public Optimizer withKernels(Optimizer optimizer, OptimizerKernels kernels) {
+        return optimizer.withKernels(kernels);
     }
 }

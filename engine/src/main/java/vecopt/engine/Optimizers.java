@@ -18,25 +18,24 @@ public final class Optimizers {
     }
 
     /**
-     * The optimizer {@code torch.optim.<className>(params, **kwargs)} describes.
+     * The optimizer {@code torch.optim.<className>(params, **kwargs)} describes, for any rule in
+     * {@link Rules}.
      *
      * @throws UnsupportedOperationException if vecopt has no such optimizer or option
      * @throws IllegalArgumentException if a value is out of range or of the wrong type
      */
-    public static Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,
-                                      OptimizerKernels kernels) {
-        return switch (className) {
-            case "SGD" -> new Sgd(parameters, hyperparameters(className, Sgd.defaults(), kwargs), kernels);
-            case "Adagrad" -> new Adagrad(parameters, hyperparameters(className, Adagrad.defaults(), kwargs), kernels);
-            case "RMSprop" -> new RMSprop(parameters, hyperparameters(className, RMSprop.defaults(), kwargs), kernels);
-            case "Adadelta" -> new Adadelta(parameters, hyperparameters(className, Adadelta.defaults(), kwargs), kernels);
-            case "Adam" -> new Adam(parameters, hyperparameters(className, Adam.defaults(), kwargs), kernels);
-            case "AdamW" -> new AdamW(parameters, hyperparameters(className, AdamW.defaults(), kwargs), kernels);
-            case "Adamax" -> new Adamax(parameters, hyperparameters(className, Adamax.defaults(), kwargs), kernels);
-            case "NAdam" -> new NAdam(parameters, hyperparameters(className, NAdam.defaults(), kwargs), kernels);
-            case "RAdam" -> new RAdam(parameters, hyperparameters(className, RAdam.defaults(), kwargs), kernels);
-            default -> throw new UnsupportedOperationException("vecopt has no optimizer " + className);
-        };
+    public static Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs) {
+        Rule rule = Rules.get(className);
+        if (kwargs == null) {
+            throw new IllegalArgumentException("kwargs must not be null; pass Map.of() for " + className + "'s defaults");
+        }
+        return rule.create(parameters, hyperparameters(className, rule.defaults(), kwargs));
+    }
+
+    /** {@link #fromTorch(String, List, Map)} on the given kernels instead of the provider's choice. */
+    static Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,
+                               OptimizerKernels kernels) {
+        return fromTorch(className, parameters, kwargs).withKernels(kernels);
     }
 
     /**

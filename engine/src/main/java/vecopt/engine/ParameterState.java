@@ -13,6 +13,8 @@ public final class ParameterState {
 
     private final Map<String, float[]> buffers = new LinkedHashMap<>();
     private final Map<String, Double> scalars = new LinkedHashMap<>();
+    /** Buffers created for the step in progress, so a rule can tell a buffer's first use (SGD's momentum). */
+    private final java.util.Set<String> createdThisStep = new java.util.HashSet<>();
     private long step;
 
     ParameterState() {
@@ -37,17 +39,33 @@ public final class ParameterState {
         return Collections.unmodifiableMap(buffers);
     }
 
-    /** The buffer called {@code name}, created filled with {@code initial} if missing. */
-    float[] bufferOrCreate(String name, int size, float initial) {
-        float[] b = buffers.get(name);
-        if (b == null) {
-            b = new float[size];
-            if (initial != 0) {
-                java.util.Arrays.fill(b, initial);
-            }
-            buffers.put(name, b);
+    /**
+     * Whether the buffer called {@code name} was created for the step in progress, so that this step
+     * is its first use: PyTorch's SGD copies the gradient into a new momentum buffer.
+     */
+    public boolean createdThisStep(String name) {
+        return createdThisStep.contains(name);
+    }
+
+    /** Creates the buffer called {@code name} filled with {@code initial} (-0 stays -0), for the step in progress. */
+    void create(String name, int size, float initial) {
+        float[] b = new float[size];
+        if (Float.floatToRawIntBits(initial) != 0) {
+            java.util.Arrays.fill(b, initial);
         }
-        return b;
+        buffers.put(name, b);
+        createdThisStep.add(name);
+    }
+
+    /** Undoes {@link #create} for every buffer of the step in progress (the step failed before writing). */
+    void discardCreated() {
+        createdThisStep.forEach(buffers::remove);
+        createdThisStep.clear();
+    }
+
+    /** The step in progress completed: its buffers are ordinary state from now on. */
+    void keepCreated() {
+        createdThisStep.clear();
     }
 
     /** Creates or replaces the buffer called {@code name} with {@code buffer} itself, not a copy. */

@@ -1,8 +1,6 @@
 package vecopt.engine;
 
 import java.util.List;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.engine.kernels.RadamCoefficients;
 
 /**
@@ -37,51 +35,27 @@ public final class RAdam extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, BETA1, BETA2, EPS, WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, MAXIMIZE), h -> { });
 
+    /** RAdam's descriptor: {@code exp_avg} and {@code exp_avg_sq}. */
+    public static final Rule RULE = Rule.builder("RAdam", DEFAULTS, RAdam::new)
+            .buffer("exp_avg").buffer("exp_avg_sq")
+            .build();
+
     /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public RAdam(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public RAdam(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("RAdam", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double lr = h.get(LR);
-        double beta1 = h.get(BETA1);
-        double beta2 = h.get(BETA2);
-        double weightDecay = h.get(WEIGHT_DECAY);
-        boolean decoupled = h.flag(DECOUPLED_WEIGHT_DECAY);
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
-        double rhoInf = 2 / (1 - beta2) - 1;
-        double rhoT = rhoInf - 2 * step * Math.pow(beta2, step) / bias2;
-        boolean adapted = rhoT > 5;
-        double negStepSize = -lr / bias1;
-        if (adapted) {
-            double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-            negStepSize *= rect * Math.sqrt(bias2);
-        }
-        RadamCoefficients c = new RadamCoefficients(
-                gradScale(h.flag(MAXIMIZE)),
-                decoupled ? 0f : (float) weightDecay,
-                decoupled ? (float) (1 - lr * weightDecay) : 1f,
-                (float) beta1,
-                (float) (1 - beta1),
-                (float) beta2,
-                (float) (1 - beta2),
-                adapted ? 1f : 0f,
-                adapted ? (float) h.get(EPS) : 1f,
-                (float) negStepSize,
-                gradClip());
-        float[] m = buffer(state, "exp_avg", p, 0f);
-        float[] v = buffer(state, "exp_avg_sq", p, 0f);
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().radam(pa, pOff, ga, gOff,
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] m = state.buffer("exp_avg");
+        float[] v = state.buffer("exp_avg_sq");
+        RadamCoefficients c = RadamCoefficients.forStep(h, step, context);
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().radam(pa, pOff, ga, gOff,
                 m, from, v, from, n, c));
     }
 }

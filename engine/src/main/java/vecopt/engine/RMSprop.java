@@ -1,8 +1,6 @@
 package vecopt.engine;
 
 import java.util.List;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.engine.kernels.RmspropCoefficients;
 
 /**
@@ -38,31 +36,30 @@ public final class RMSprop extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, ALPHA, EPS, WEIGHT_DECAY, MOMENTUM, CENTERED, MAXIMIZE, EPS_INSIDE_SQRT), h -> { });
 
+    /** RMSprop's descriptor: {@code square_avg}, {@code momentum_buffer} with momentum, {@code grad_avg} when centered. */
+    public static final Rule RULE = Rule.builder("RMSprop", DEFAULTS, RMSprop::new)
+            .buffer("square_avg")
+            .bufferWhen("momentum_buffer", h -> h.get(MOMENTUM) > 0)
+            .bufferWhen("grad_avg", h -> h.flag(CENTERED))
+            .build();
+
     /** PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8 outside the root, not centered, no momentum. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public RMSprop(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public RMSprop(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("RMSprop", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double alpha = h.get(ALPHA);
-        float eps = (float) h.get(EPS);
-        boolean epsInside = h.flag(EPS_INSIDE_SQRT);
-        float[] squareAvg = buffer(state, "square_avg", p, 0f);
-        float[] momentumBuffer = h.get(MOMENTUM) > 0 ? buffer(state, "momentum_buffer", p, 0f) : null;
-        float[] gradAvg = h.flag(CENTERED) ? buffer(state, "grad_avg", p, 0f) : null;
-        RmspropCoefficients c = new RmspropCoefficients((float) -h.get(LR), gradScale(h.flag(MAXIMIZE)),
-                (float) h.get(WEIGHT_DECAY), (float) alpha, (float) (1 - alpha),
-                epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get(MOMENTUM), gradClip());
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().rmsprop(pa, pOff, ga, gOff,
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] squareAvg = state.buffer("square_avg");
+        float[] momentumBuffer = h.get(MOMENTUM) > 0 ? state.buffer("momentum_buffer") : null;
+        float[] gradAvg = h.flag(CENTERED) ? state.buffer("grad_avg") : null;
+        RmspropCoefficients c = RmspropCoefficients.forStep(h, context);
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().rmsprop(pa, pOff, ga, gOff,
                 squareAvg, from, gradAvg, from, momentumBuffer, from, n, c));
     }
 }

@@ -1,8 +1,6 @@
 package vecopt.engine;
 
 import java.util.List;
-import vecopt.engine.kernels.OptimizerKernels;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.engine.kernels.SgdCoefficients;
 
 /**
@@ -28,41 +26,30 @@ public final class Sgd extends Optimizer {
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, MOMENTUM, DAMPENING, WEIGHT_DECAY, NESTEROV, MAXIMIZE), Sgd::checkCombination);
 
+    /** SGD's descriptor: {@code momentum_buffer} only with momentum. */
+    public static final Rule RULE = Rule.builder("SGD", DEFAULTS, Sgd::new)
+            // -0 fill: on the buffer's first step, 0 * b + d keeps the sign of a zero d, as torch's clone(d) does
+            .add(new Rule.Buffer("momentum_buffer", Rule.Buffer.LIKE_PARAMETER, h -> h.get(MOMENTUM) != 0, h -> -0.0))
+            .build();
+
     /** PyTorch's defaults: lr 1e-3, no momentum, no dampening, no weight decay. */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
     public Sgd(List<Parameter> parameters, Hyperparameters hyperparameters) {
-        this(parameters, hyperparameters, OptimizerKernelsProvider.get());
-    }
-
-    public Sgd(List<Parameter> parameters, Hyperparameters hyperparameters, OptimizerKernels kernels) {
-        super("SGD", defaults(), parameters, hyperparameters, kernels);
+        super(RULE, parameters, hyperparameters);
     }
 
     @Override
-    protected void update(Parameter p, ParameterState state, Hyperparameters h, long step) {
-        double momentum = h.get(MOMENTUM);
-        boolean nesterov = h.flag(NESTEROV);
-        float gradScale = gradScale(h.flag(MAXIMIZE));
-        float gradClip = gradClip();
-        float negLr = (float) -h.get(LR);
-        float weightDecay = (float) h.get(WEIGHT_DECAY);
-        if (momentum == 0) {
-            SgdCoefficients c = new SgdCoefficients(negLr, gradScale, weightDecay, 0f, 1f, 1f, 0f, gradClip);
-            runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().sgd(pa, pOff, ga, gOff, n, c));
-            return;
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] b = state.buffer("momentum_buffer");
+        SgdCoefficients c = SgdCoefficients.forStep(h, b != null && state.createdThisStep("momentum_buffer"), context);
+        if (b == null) {
+            return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().sgd(pa, pOff, ga, gOff, n, c));
         }
-        boolean first = state.buffer("momentum_buffer") == null;
-        float[] b = buffer(state, "momentum_buffer", p, 0f);
-        SgdCoefficients c = new SgdCoefficients(negLr, gradScale, weightDecay,
-                first ? 0f : (float) momentum,
-                first ? 1f : (float) (1 - h.get(DAMPENING)),
-                nesterov ? (float) momentum : 1f,
-                nesterov ? 1f : 0f,
-                gradClip);
-        runChunked(p, (pa, pOff, ga, gOff, from, n) -> kernels().sgdMomentum(pa, pOff, ga, gOff, b, from, n, c));
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().sgdMomentum(pa, pOff, ga, gOff, b, from, n, c));
     }
 
     private static void checkCombination(Hyperparameters h) {

@@ -55,7 +55,7 @@ class GradientNoiseTest {
     private static float[] noise(GradientNoise noise, String name, int n, int t, OptimizerKernels kernels,
                                  ChunkedExecutor executor) {
         Parameter w = Parameter.of(name, FloatTensor.zeros(n));
-        Sgd sgd = new Sgd(List.of(w), Sgd.defaults().with("lr", 0.0), kernels);
+        Optimizer sgd = new Sgd(List.of(w), Sgd.defaults().with("lr", 0.0)).withKernels(kernels);
         sgd.setExecutor(executor);
         sgd.setGradientNoise(noise);
         for (int s = 0; s <= t; s++) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Optimizers;
 import vecopt.engine.Parameter;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * One row of {@link OptimizerTable}: a {@code torch.optim} class, its constructor kwargs other than
@@ -30,7 +29,7 @@ public record OptimizerSetup(String label, String torchName, Map<String, Object>
     public Optimizer build(List<Parameter> parameters, double lr) {
         Map<String, Object> all = new LinkedHashMap<>(kwargs);
         all.put("lr", lr);
-        return Optimizers.fromTorch(torchName, parameters, all, OptimizerKernelsProvider.get());
+        return Optimizers.fromTorch(torchName, parameters, all);
     }
 
     /** The kwargs as PyTorch would print them, {@code lr} first. */

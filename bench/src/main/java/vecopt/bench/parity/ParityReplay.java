@@ -2,7 +2,7 @@ package vecopt.bench.parity;
 
 import java.util.List;
 import vecopt.engine.Optimizer;
-import vecopt.engine.Optimizers;
+import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.Parameter;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.tensor.FloatTensor;
@@ -45,7 +45,7 @@ public final class ParityReplay {
         Parameter p = new Parameter("param", FloatTensor.of(value), FloatTensor.of(grad));
         Optimizer optimizer;
         try {
-            optimizer = Optimizers.fromTorch(c.optimizer(), List.of(p), c.hyper(), kernels);
+            optimizer = EngineAccess.stateHooks().fromTorch(c.optimizer(), List.of(p), c.hyper(), kernels);
         } catch (UnsupportedOperationException e) {
             return new Result(c.name(), Verdict.UNSUPPORTED, 0, 0, e.getMessage());
         } catch (IllegalArgumentException e) {

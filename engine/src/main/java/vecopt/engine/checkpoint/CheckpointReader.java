@@ -288,7 +288,7 @@ final class CheckpointReader {
         for (Map.Entry<String, Object> e : object(map.get("scalars"), where + " scalars").entrySet()) {
             scalars.put(e.getKey(), scalar(e.getValue(), where + " scalar " + e.getKey()));
         }
-        RuleState.check(optimizer.torchName(), live.name(), step, buffers.keySet(), scalars.keySet());
+        RuleState.check(optimizer.rule(), live.name(), step, buffers.keySet(), scalars.keySet());
         return new StagedParameter(live, step, scalars, buffers);
     }
 

@@ -4,12 +4,15 @@ import java.util.List;
 import java.util.Map;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
+import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.kernels.OptimizerKernels;
 
 /**
- * Gives {@code vecopt.engine.checkpoint} the package-private state operations of
- * {@code vecopt.engine}, the way the JDK's {@code SharedSecrets} does. Not an API: this package is not
- * exported, and nothing here validates its arguments beyond what keeps the optimizer consistent.
+ * Gives {@code vecopt.engine.checkpoint}, the tests and the benchmarks the package-private operations
+ * of {@code vecopt.engine}, the way the JDK's {@code SharedSecrets} does. Not an API: this package is
+ * exported only to {@code vecopt.bench}, and nothing here validates its arguments beyond what keeps
+ * the optimizer consistent.
  */
 public final class EngineAccess {
 
@@ -33,6 +36,13 @@ public final class EngineAccess {
          */
         void replaceState(Optimizer optimizer, List<Hyperparameters> groupHyperparameters,
                           Map<String, ParameterState> states);
+
+        /** {@code Optimizers.fromTorch} running on {@code kernels} instead of the provider's choice. */
+        Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,
+                            OptimizerKernels kernels);
+
+        /** Makes {@code optimizer} run on {@code kernels}; returns it. */
+        Optimizer withKernels(Optimizer optimizer, OptimizerKernels kernels);
     }
 
     private static volatile StateHooks stateHooks;

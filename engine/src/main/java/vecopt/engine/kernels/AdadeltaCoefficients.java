@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#adadelta}.
  *
@@ -19,5 +22,13 @@ public record AdadeltaCoefficients(float negLr, float gradScale, float weightDec
     public AdadeltaCoefficients(float negLr, float gradScale, float weightDecay, float rho, float oneMinusRho,
                                 float eps) {
         this(negLr, gradScale, weightDecay, rho, oneMinusRho, eps, Float.POSITIVE_INFINITY);
+    }
+
+    /** Adadelta's coefficients. */
+    public static AdadeltaCoefficients forStep(Hyperparameters h, StepContext context) {
+        double rho = h.get("rho");
+        return new AdadeltaCoefficients((float) -h.get("lr"), context.gradScale(h.flag("maximize")),
+                (float) h.get("weight_decay"), (float) rho, (float) (1 - rho), (float) h.get("eps"),
+                context.clipValue());
     }
 }

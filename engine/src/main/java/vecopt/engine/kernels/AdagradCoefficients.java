@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#adagrad}.
  *
@@ -15,5 +18,12 @@ public record AdagradCoefficients(float negLr, float gradScale, float weightDeca
     /** Without value clipping. */
     public AdagradCoefficients(float negLr, float gradScale, float weightDecay, float eps) {
         this(negLr, gradScale, weightDecay, eps, Float.POSITIVE_INFINITY);
+    }
+
+    /** Adagrad's coefficients for step {@code step} (1-based), with the decayed rate. */
+    public static AdagradCoefficients forStep(Hyperparameters h, long step, StepContext context) {
+        double clr = h.get("lr") / (1 + (step - 1) * h.get("lr_decay"));
+        return new AdagradCoefficients((float) -clr, context.gradScale(h.flag("maximize")),
+                (float) h.get("weight_decay"), (float) h.get("eps"), context.clipValue());
     }
 }

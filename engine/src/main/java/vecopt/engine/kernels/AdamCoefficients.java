@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#adam} and {@link OptimizerKernels#adamAmsgrad}, for
  * Adam and AdamW alike.
@@ -35,5 +38,36 @@ public record AdamCoefficients(
                             float beta2, float oneMinusBeta2, float invSqrtBias2, float eps, float negStepSize) {
         this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invSqrtBias2, eps,
                 negStepSize, Float.POSITIVE_INFINITY);
+    }
+
+    /** Where Adam's weight decay goes. */
+    public enum WeightDecay {
+        /** Decoupled when the {@code decoupled_weight_decay} flag is set (Adam), else added to the gradient. */
+        BY_FLAG,
+        /** Always decoupled (AdamW). */
+        DECOUPLED
+    }
+
+    /** Adam's or AdamW's coefficients for step {@code step} (1-based). */
+    public static AdamCoefficients forStep(Hyperparameters h, WeightDecay weightDecay, long step, StepContext context) {
+        double lr = h.get("lr");
+        double beta1 = h.get("beta1");
+        double beta2 = h.get("beta2");
+        double wd = h.get("weight_decay");
+        boolean decoupled = weightDecay == WeightDecay.DECOUPLED || h.flag("decoupled_weight_decay");
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2 = 1 - Math.pow(beta2, step);
+        return new AdamCoefficients(
+                context.gradScale(h.flag("maximize")),
+                decoupled ? 0f : (float) wd,
+                decoupled ? (float) (1 - lr * wd) : 1f,
+                (float) beta1,
+                (float) (1 - beta1),
+                (float) beta2,
+                (float) (1 - beta2),
+                (float) (1 / Math.sqrt(bias2)),
+                (float) h.get("eps"),
+                (float) (-lr / bias1),
+                context.clipValue());
     }
 }

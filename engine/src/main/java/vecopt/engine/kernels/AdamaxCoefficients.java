@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#adamax}.
  *
@@ -27,5 +30,19 @@ public record AdamaxCoefficients(
     public AdamaxCoefficients(float gradScale, float weightDecay, float beta1, float oneMinusBeta1, float beta2,
                               float eps, float negStepSize) {
         this(gradScale, weightDecay, beta1, oneMinusBeta1, beta2, eps, negStepSize, Float.POSITIVE_INFINITY);
+    }
+
+    /** Adamax's coefficients for step {@code step} (1-based). */
+    public static AdamaxCoefficients forStep(Hyperparameters h, long step, StepContext context) {
+        double beta1 = h.get("beta1");
+        return new AdamaxCoefficients(
+                context.gradScale(h.flag("maximize")),
+                (float) h.get("weight_decay"),
+                (float) beta1,
+                (float) (1 - beta1),
+                (float) h.get("beta2"),
+                (float) h.get("eps"),
+                (float) (-h.get("lr") / (1 - Math.pow(beta1, step))),
+                context.clipValue());
     }
 }

@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#nadam}. With {@code mu_t = beta1 * (1 - 0.5 *
  * 0.96^(t * momentum_decay))} and {@code mu_product_t = mu_1 * ... * mu_t}:
@@ -38,5 +41,39 @@ public record NadamCoefficients(
                              float momentumStep) {
         this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBias2, eps, gradStep,
                 momentumStep, Float.POSITIVE_INFINITY);
+    }
+
+    /** {@code mu_product_t = mu_product_{t-1} * mu_t}, the scalar state after step {@code step}. */
+    public static double muProduct(Hyperparameters h, double previous, long step) {
+        return previous * momentumCache(h, step);
+    }
+
+    /** NAdam's coefficients for step {@code step} (1-based), given {@code mu_product_t} of that step. */
+    public static NadamCoefficients forStep(Hyperparameters h, double muProduct, long step, StepContext context) {
+        double lr = h.get("lr");
+        double beta1 = h.get("beta1");
+        double beta2 = h.get("beta2");
+        double wd = h.get("weight_decay");
+        boolean decoupled = h.flag("decoupled_weight_decay");
+        double mu = momentumCache(h, step);
+        double muNext = momentumCache(h, step + 1);
+        return new NadamCoefficients(
+                context.gradScale(h.flag("maximize")),
+                decoupled ? 0f : (float) wd,
+                decoupled ? (float) (1 - lr * wd) : 1f,
+                (float) beta1,
+                (float) (1 - beta1),
+                (float) beta2,
+                (float) (1 - beta2),
+                (float) (1 / (1 - Math.pow(beta2, step))),
+                (float) h.get("eps"),
+                (float) (-lr * (1 - mu) / (1 - muProduct)),
+                (float) (-lr * muNext / (1 - muProduct * muNext)),
+                context.clipValue());
+    }
+
+    /** {@code mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))}. */
+    private static double momentumCache(Hyperparameters h, long step) {
+        return h.get("beta1") * (1 - 0.5 * Math.pow(0.96, step * h.get("momentum_decay")));
     }
 }

@@ -1,7 +1,8 @@
 package vecopt.engine.kernels;
 
 /**
- * Every fused update rule, one method each. A call reads and writes each array once over
+ * Every fused update rule, one method each. Internal: the optimizers check every range and offset
+ * once, at their public entry, and the kernels trust them. A call reads and writes each array once over
  * {@code n} elements starting at its own offset (the parameter, its gradient and each state buffer
  * may live in different arrays at different offsets). All arithmetic is float32; per-step scalars
  * arrive precomputed in the coefficients record.
@@ -44,10 +45,12 @@ public interface OptimizerKernels {
     void sgd(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c);
 
     /**
-     * SGD with a momentum buffer {@code b}; Nesterov and dampening are coefficients.
+     * SGD with a momentum buffer {@code b}; Nesterov and dampening are coefficients. The buffer
+     * follows ATen's {@code buf.mul_(momentum).add_(d, alpha=1 - dampening)}, whose {@code add_} is a
+     * fused multiply-add, so the results equal PyTorch's bit for bit.
      * <pre>
      * d = fma(weightDecay, p, gradScale * clamp(g))
-     * b = fma(momentum, b, bufferGradScale * d)
+     * b = fma(bufferGradScale, d, momentum * b)
      * u = fma(lookahead, b, nesterovGradScale * d)
      * p = fma(-lr, u, p)
      * </pre>
@@ -100,14 +103,6 @@ public interface OptimizerKernels {
      */
     void adadelta(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
                   int n, AdadeltaCoefficients c);
-
-
-
-
-
-
-
-
 
     // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
 

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaOptimizerKernels implements OptimizerKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED
-            .withShape(VectorShape.forBitSize(bitSize(OptimizerKernelsProvider.REQUESTED_BIT_SIZE)));
+            .withShape(VectorShape.forBitSize(bitSize(Math.max(0, KernelSettings.REQUESTED_BIT_SIZE))));
     private static final int LANES = SPECIES.length();
     /** Longs of the same width, for the noise generator's 64-bit arithmetic: one per pair of floats. */
     private static final VectorSpecies<Long> LONG_SPECIES = SPECIES.withLanes(long.class);
@@ -29,9 +29,21 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     private static final int SUM_VECTORS = SUM_OF_SQUARES_LANES / LANES;
     private static final ScalarOptimizerKernels TAIL = ScalarOptimizerKernels.INSTANCE;
 
-    static final PanamaOptimizerKernels INSTANCE = new PanamaOptimizerKernels();
-
-    private PanamaOptimizerKernels() {
+    /**
+     * Refuses where vector code would be slower than the scalar loops or would not run: vectors
+     * narrower than 128 bits, or no C2 compiler to intrinsify them.
+     *
+     * @throws UnsupportedOperationException saying why
+     */
+    PanamaOptimizerKernels() {
+        if (preferredBitSize() < 128) {
+            throw new UnsupportedOperationException("this CPU's vectors are " + preferredBitSize()
+                    + " bits wide, narrower than the 128 the kernels need");
+        }
+        if (!JitCheck.c2Enabled()) {
+            throw new UnsupportedOperationException(
+                    "the C2 compiler is off (-Xint or -XX:TieredStopAtLevel below 4), so vector code would be slower");
+        }
     }
 
     /** The requested width, or 256 when none was, never wider than the hardware's own. */
@@ -62,8 +74,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void sgd(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -83,9 +93,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void sgdMomentum(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("momentum_buffer", b, bOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -103,7 +110,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            bv = momentum.fma(bv, bufferGradScale.mul(d));
+            bv = bufferGradScale.fma(d, momentum.mul(bv));
             FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
             bv.intoArray(b, bOff + i);
             negLr.fma(u, pv).intoArray(p, pOff + i);
@@ -115,9 +122,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void adagrad(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("sum", s, sOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -142,17 +146,8 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
                         float[] b, int bOff, int n, RmspropCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("square_avg", v, vOff, n);
         boolean centered = a != null;
         boolean momentum = b != null;
-        if (centered) {
-            KernelRanges.check("grad_avg", a, aOff, n);
-        }
-        if (momentum) {
-            KernelRanges.check("momentum_buffer", b, bOff, n);
-        }
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -193,10 +188,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adadelta(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
                          int n, AdadeltaCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("square_avg", v, vOff, n);
-        KernelRanges.check("acc_delta", x, xOff, n);
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -223,20 +214,11 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         TAIL.adadelta(p, pOff + i, g, gOff + i, v, vOff + i, x, xOff + i, n - i, c);
     }
 
-
-
-
-
-
-
-
-
     // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
 
     @Override
     public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      int n, AdamCoefficients c) {
-        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         int i = adamBody(p, pOff, g, gOff, m, mOff, v, vOff, null, 0, n, c);
         TAIL.adam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }
@@ -244,8 +226,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                             float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
-        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
-        KernelRanges.check("max_exp_avg_sq", vMax, vMaxOff, n);
         int i = adamBody(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, n, c);
         TAIL.adamAmsgrad(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, vMax, vMaxOff + i, n - i, c);
     }
@@ -293,7 +273,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
                        int n, AdamaxCoefficients c) {
-        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_inf", u, uOff, n);
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -322,7 +301,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, NadamCoefficients c) {
-        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -357,7 +335,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, RadamCoefficients c) {
-        ScalarOptimizerKernels.checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -406,7 +383,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      */
     @Override
     public double sumOfSquares(float[] g, int off, int n) {
-        KernelRanges.check("g", g, off, n);
         float[] lanes = new float[SUM_OF_SQUARES_LANES];
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
@@ -476,8 +452,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      */
     @Override
     public void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c) {
-        KernelRanges.check("g", g, off, n);
-        KernelRanges.checkIndex(index, n);
         int i = 0;
         if ((index & 1) != 0 && n > 0) {
             TAIL.addGradientNoise(g, off, 1, index, c);

@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#radam}. RAdam adapts the step only once the length of
  * the approximated simple moving average, {@code rho_t}, exceeds 5; before that the denominator is
@@ -39,5 +42,36 @@ public record RadamCoefficients(
                              float beta2, float oneMinusBeta2, float rootScale, float denomOffset, float negStepSize) {
         this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rootScale, denomOffset,
                 negStepSize, Float.POSITIVE_INFINITY);
+    }
+
+    /** RAdam's coefficients for step {@code step} (1-based): rectified once {@code rho_t > 5}. */
+    public static RadamCoefficients forStep(Hyperparameters h, long step, StepContext context) {
+        double lr = h.get("lr");
+        double beta1 = h.get("beta1");
+        double beta2 = h.get("beta2");
+        double wd = h.get("weight_decay");
+        boolean decoupled = h.flag("decoupled_weight_decay");
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2 = 1 - Math.pow(beta2, step);
+        double rhoInf = 2 / (1 - beta2) - 1;
+        double rhoT = rhoInf - 2 * step * Math.pow(beta2, step) / bias2;
+        boolean adapted = rhoT > 5;
+        double negStepSize = -lr / bias1;
+        if (adapted) {
+            double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+            negStepSize *= rect * Math.sqrt(bias2);
+        }
+        return new RadamCoefficients(
+                context.gradScale(h.flag("maximize")),
+                decoupled ? 0f : (float) wd,
+                decoupled ? (float) (1 - lr * wd) : 1f,
+                (float) beta1,
+                (float) (1 - beta1),
+                (float) beta2,
+                (float) (1 - beta2),
+                adapted ? 1f : 0f,
+                adapted ? (float) h.get("eps") : 1f,
+                (float) negStepSize,
+                context.clipValue());
     }
 }

@@ -31,8 +31,6 @@ public final class ReferenceKernels {
 
     /** {@code a = fma(c, r, a)}: reads 2 floats and writes 1 per element (plain SGD's traffic). */
     public static void read2Write1(float[] a, float[] r, int from, int n, float c) {
-        KernelRanges.check("a", a, from, n);
-        KernelRanges.check("r", r, from, n);
         FloatVector cv = FloatVector.broadcast(SPECIES, c);
         int end = from + n;
         int i = from;
@@ -47,9 +45,6 @@ public final class ReferenceKernels {
 
     /** {@code a = fma(c, r, a); b = fma(c, r, b)}: reads 3 floats and writes 2 per element. */
     public static void read3Write2(float[] a, float[] b, float[] r, int from, int n, float c) {
-        KernelRanges.check("a", a, from, n);
-        KernelRanges.check("b", b, from, n);
-        KernelRanges.check("r", r, from, n);
         FloatVector cv = FloatVector.broadcast(SPECIES, c);
         int end = from + n;
         int i = from;
@@ -69,10 +64,6 @@ public final class ReferenceKernels {
 
     /** The same FMA on {@code a, b, d}: reads 4 floats and writes 3 per element (Adam's traffic). */
     public static void read4Write3(float[] a, float[] b, float[] d, float[] r, int from, int n, float c) {
-        KernelRanges.check("a", a, from, n);
-        KernelRanges.check("b", b, from, n);
-        KernelRanges.check("d", d, from, n);
-        KernelRanges.check("r", r, from, n);
         FloatVector cv = FloatVector.broadcast(SPECIES, c);
         int end = from + n;
         int i = from;
@@ -95,11 +86,6 @@ public final class ReferenceKernels {
 
     /** The same FMA on {@code a, b, d, e}: reads 5 floats and writes 4 per element (AMSGrad's traffic). */
     public static void read5Write4(float[] a, float[] b, float[] d, float[] e, float[] r, int from, int n, float c) {
-        KernelRanges.check("a", a, from, n);
-        KernelRanges.check("b", b, from, n);
-        KernelRanges.check("d", d, from, n);
-        KernelRanges.check("e", e, from, n);
-        KernelRanges.check("r", r, from, n);
         FloatVector cv = FloatVector.broadcast(SPECIES, c);
         int end = from + n;
         int i = from;
@@ -128,9 +114,6 @@ public final class ReferenceKernels {
      * else Adam does, so in cache its time is the divider's bound on Adam's.
      */
     public static void sqrtDivide(float[] out, float[] a, float[] b, int from, int n, float eps) {
-        KernelRanges.check("out", out, from, n);
-        KernelRanges.check("a", a, from, n);
-        KernelRanges.check("b", b, from, n);
         FloatVector epsv = FloatVector.broadcast(SPECIES, eps);
         int end = from + n;
         int i = from;

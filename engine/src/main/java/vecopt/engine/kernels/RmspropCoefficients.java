@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#rmsprop}. Exactly one of the two eps terms is
  * non-zero (or both are 0), which places eps inside or outside the root.
@@ -31,5 +34,15 @@ public record RmspropCoefficients(
                                float epsInsideSqrt, float epsOutsideSqrt, float momentum) {
         this(negLr, gradScale, weightDecay, alpha, oneMinusAlpha, epsInsideSqrt, epsOutsideSqrt, momentum,
                 Float.POSITIVE_INFINITY);
+    }
+
+    /** RMSprop's coefficients; eps goes under the root with {@code eps_inside_sqrt}. */
+    public static RmspropCoefficients forStep(Hyperparameters h, StepContext context) {
+        double alpha = h.get("alpha");
+        float eps = (float) h.get("eps");
+        boolean epsInside = h.flag("eps_inside_sqrt");
+        return new RmspropCoefficients((float) -h.get("lr"), context.gradScale(h.flag("maximize")),
+                (float) h.get("weight_decay"), (float) alpha, (float) (1 - alpha),
+                epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get("momentum"), context.clipValue());
     }
 }

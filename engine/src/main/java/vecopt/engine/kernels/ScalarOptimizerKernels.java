@@ -24,8 +24,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void sgd(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -35,13 +33,10 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void sgdMomentum(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("momentum_buffer", b, bOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
-            float bi = Math.fma(c.momentum(), b[bOff + i], c.bufferGradScale() * d);
+            float bi = Math.fma(c.bufferGradScale(), d, c.momentum() * b[bOff + i]);
             float u = Math.fma(c.lookahead(), bi, c.nesterovGradScale() * d);
             b[bOff + i] = bi;
             p[pOff + i] = Math.fma(c.negLr(), u, pi);
@@ -52,9 +47,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void adagrad(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("sum", s, sOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -67,17 +59,8 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     @Override
     public void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
                         float[] b, int bOff, int n, RmspropCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("square_avg", v, vOff, n);
         boolean centered = a != null;
         boolean momentum = b != null;
-        if (centered) {
-            KernelRanges.check("grad_avg", a, aOff, n);
-        }
-        if (momentum) {
-            KernelRanges.check("momentum_buffer", b, bOff, n);
-        }
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -102,10 +85,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     @Override
     public void adadelta(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
                          int n, AdadeltaCoefficients c) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("square_avg", v, vOff, n);
-        KernelRanges.check("acc_delta", x, xOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -117,28 +96,17 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
-
-
-
-
-
-
-
-
     // ---- Adam, AdamW, Adamax, NAdam, RAdam ----
 
     @Override
     public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      int n, AdamCoefficients c) {
-        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         adamLoop(p, pOff, g, gOff, m, mOff, v, vOff, null, 0, n, c);
     }
 
     @Override
     public void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                             float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
-        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
-        KernelRanges.check("max_exp_avg_sq", vMax, vMaxOff, n);
         adamLoop(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, n, c);
     }
 
@@ -165,7 +133,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     @Override
     public void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
                        int n, AdamaxCoefficients c) {
-        checkMoments(p, pOff, g, gOff, m, mOff, "exp_inf", u, uOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -180,7 +147,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     @Override
     public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, NadamCoefficients c) {
-        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -197,7 +163,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     @Override
     public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, RadamCoefficients c) {
-        checkMoments(p, pOff, g, gOff, m, mOff, "exp_avg_sq", v, vOff, n);
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -214,7 +179,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public double sumOfSquares(float[] g, int off, int n) {
-        KernelRanges.check("g", g, off, n);
         float[] lanes = new float[SUM_OF_SQUARES_LANES];
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
@@ -262,8 +226,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c) {
-        KernelRanges.check("g", g, off, n);
-        KernelRanges.checkIndex(index, n);
         long key = c.key();
         float std = c.std();
         for (int i = 0; i < n; i++) {
@@ -282,12 +244,4 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return clip < Float.POSITIVE_INFINITY ? Math.min(Math.max(g, -clip), clip) : g;
     }
 
-    /** The range checks shared by the Adam family: parameter, gradient, {@code exp_avg} and one more state. */
-    static void checkMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff,
-                             String secondName, float[] second, int secondOff, int n) {
-        KernelRanges.check("p", p, pOff, n);
-        KernelRanges.check("g", g, gOff, n);
-        KernelRanges.check("exp_avg", m, mOff, n);
-        KernelRanges.check(secondName, second, secondOff, n);
-    }
 }

@@ -1,5 +1,8 @@
 package vecopt.engine.kernels;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
+
 /**
  * Per-step scalars of {@link OptimizerKernels#sgd} and {@link OptimizerKernels#sgdMomentum}.
  *
@@ -28,5 +31,23 @@ public record SgdCoefficients(
                            float lookahead, float nesterovGradScale) {
         this(negLr, gradScale, weightDecay, momentum, bufferGradScale, lookahead, nesterovGradScale,
                 Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * SGD's coefficients for a step; {@code firstUseOfBuffer} on the step that creates the momentum
+     * buffer, where PyTorch copies {@code d} into it.
+     */
+    public static SgdCoefficients forStep(Hyperparameters h, boolean firstUseOfBuffer, StepContext context) {
+        double momentum = h.get("momentum");
+        boolean nesterov = h.flag("nesterov");
+        return new SgdCoefficients(
+                (float) -h.get("lr"),
+                context.gradScale(h.flag("maximize")),
+                (float) h.get("weight_decay"),
+                firstUseOfBuffer ? 0f : (float) momentum,
+                firstUseOfBuffer ? 1f : (float) (1 - h.get("dampening")),
+                nesterov ? (float) momentum : 1f,
+                nesterov ? 1f : 0f,
+                context.clipValue());
     }
 }

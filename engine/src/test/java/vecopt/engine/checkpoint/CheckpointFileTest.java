@@ -97,8 +97,7 @@ class CheckpointFileTest {
     void emptyAndScalarParametersRoundTrip() throws IOException {
         List<Parameter> model = List.of(Parameter.of("empty", FloatTensor.zeros(0)),
                 Parameter.of("scalar", FloatTensor.filled(2f)), Parameter.of("v", FloatTensor.filled(1f, 3)));
-        Optimizer adam = vecopt.engine.Optimizers.fromTorch("Adam", model, Map.of(),
-                vecopt.engine.kernels.OptimizerKernelsProvider.get());
+        Optimizer adam = vecopt.engine.Optimizers.fromTorch("Adam", model, Map.of());
         Fixtures.gradients(model, 1);
         adam.step();
         Path file = dir.resolve("odd-shapes.safetensors");
@@ -107,8 +106,7 @@ class CheckpointFileTest {
         assertEquals("[0]", Crafted.toJson(Crafted.tensor(header, "empty/exp_avg").get("shape")));
         assertEquals("[]", Crafted.toJson(Crafted.tensor(header, "scalar/exp_avg").get("shape")));
         Optimizer fresh = vecopt.engine.Optimizers.fromTorch("Adam", List.of(Parameter.of("empty", FloatTensor.zeros(0)),
-                Parameter.of("scalar", FloatTensor.filled(2f)), Parameter.of("v", FloatTensor.filled(1f, 3))), Map.of(),
-                vecopt.engine.kernels.OptimizerKernelsProvider.get());
+                Parameter.of("scalar", FloatTensor.filled(2f)), Parameter.of("v", FloatTensor.filled(1f, 3))), Map.of());
         Checkpoints.load(fresh, file);
         Fixtures.Snapshot.of(adam).assertSame(Fixtures.Snapshot.of(fresh), false, "odd shapes");
     }

@@ -58,8 +58,7 @@ class CheckpointFuzzTest {
     }
 
     private static Optimizer nadam(List<Parameter> model) {
-        return vecopt.engine.Optimizers.fromTorch("NAdam", model, Map.of(),
-                vecopt.engine.kernels.OptimizerKernelsProvider.get());
+        return vecopt.engine.Optimizers.fromTorch("NAdam", model, Map.of());
     }
 
     /** The optimizer loads are tried on: another state (3 steps), so an accepted file would show. */

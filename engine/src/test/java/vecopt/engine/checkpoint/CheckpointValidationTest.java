@@ -90,8 +90,7 @@ class CheckpointValidationTest {
     @Test
     void anotherGrouping() throws IOException {
         List<Parameter> model = Fixtures.model(12);
-        Optimizer oneGroup = vecopt.engine.Optimizers.fromTorch("Adam", model, Map.of("amsgrad", true),
-                vecopt.engine.kernels.OptimizerKernelsProvider.get());
+        Optimizer oneGroup = vecopt.engine.Optimizers.fromTorch("Adam", model, Map.of("amsgrad", true));
         assertRejected(oneGroup, adam, "the checkpoint has 2 parameter groups, the optimizer has 1");
     }
 

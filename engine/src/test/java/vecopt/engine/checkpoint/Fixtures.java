@@ -16,7 +16,6 @@ import vecopt.engine.Optimizers;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
-import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.tensor.FloatTensor;
 
 /** Models, optimizers and state comparisons shared by the checkpoint tests. */
@@ -46,7 +45,7 @@ final class Fixtures {
      * learning rate is half as large.
      */
     static Optimizer optimizer(String className, Map<String, ?> kwargs, List<Parameter> model) {
-        Optimizer o = Optimizers.fromTorch(className, model.subList(0, 2), kwargs, OptimizerKernelsProvider.get());
+        Optimizer o = Optimizers.fromTorch(className, model.subList(0, 2), kwargs);
         Hyperparameters h = o.defaultHyperparameters();
         o.addParamGroup(model.subList(2, model.size()), h.with("lr", h.get("lr") / 2));
         return o;

@@ -82,16 +82,6 @@ class ReferenceKernelParityTest {
         assertEquals(KernelParity.panamaOrSkip().vectorBitSize(), ReferenceKernels.vectorBitSize());
     }
 
-    @Test
-    void rejectsARangeOutsideAnArrayBeforeWriting() {
-        KernelParity.panamaOrSkip();
-        float[] a = new float[8];
-        float[] r = new float[7];
-        var e = assertThrows(IndexOutOfBoundsException.class, () -> ReferenceKernels.read2Write1(a, r, 0, 8, C));
-        assertEquals("r range [0, 0 + 8) is outside its array of length 7", e.getMessage());
-        assertEquals(0f, a[0]);
-    }
-
     /** An array with {@code n} random values at {@code from} and guards around them. */
     private static float[] filled(int from, int n, SplittableRandom random) {
         float[] array = new float[from + n + 1 + random.nextInt(40)];

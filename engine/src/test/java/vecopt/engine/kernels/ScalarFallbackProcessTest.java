@@ -27,7 +27,7 @@ class ScalarFallbackProcessTest {
             Sgd sgd = new Sgd(List.of(p), Sgd.defaults().with("lr", 0.5).with("momentum", 0.5));
             sgd.step();
             sgd.step();
-            System.out.println(sgd.kernels().name() + " " + w[0] + " " + w[1] + " " + w[2]);
+            System.out.println(OptimizerKernelsProvider.get().name() + " " + w[0] + " " + w[1] + " " + w[2]);
         }
     }
 
