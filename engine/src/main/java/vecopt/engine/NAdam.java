@@ -2,7 +2,7 @@ package vecopt.engine;
 
 import java.util.List;
 import java.util.Map;
-import vecopt.engine.kernels.NadamCoefficients;
+import vecopt.engine.kernels.NAdamCoefficients;
 
 /**
  * NAdam, Adam with Nesterov momentum and a momentum schedule, as {@code torch.optim.NAdam}:
@@ -53,8 +53,8 @@ public final class NAdam extends Optimizer {
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         float[] m = state.buffer("exp_avg");
         float[] v = state.buffer("exp_avg_sq");
-        double muProduct = NadamCoefficients.muProduct(h, state.scalar("mu_product"), step);
-        NadamCoefficients c = NadamCoefficients.forStep(h, muProduct, step, context);
+        double muProduct = NAdamCoefficients.muProduct(h, state.scalar("mu_product"), step);
+        NAdamCoefficients c = NAdamCoefficients.forStep(h, muProduct, step, context);
         return new StepPlan((pa, pOff, ga, gOff, from, n) -> kernels().nadam(pa, pOff, ga, gOff,
                 m, from, v, from, n, c), Map.of("mu_product", muProduct));
     }

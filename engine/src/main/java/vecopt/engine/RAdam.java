@@ -1,7 +1,7 @@
 package vecopt.engine;
 
 import java.util.List;
-import vecopt.engine.kernels.RadamCoefficients;
+import vecopt.engine.kernels.RAdamCoefficients;
 
 /**
  * Rectified Adam, as {@code torch.optim.RAdam}. The adaptive step is taken only once the length of
@@ -54,7 +54,7 @@ public final class RAdam extends Optimizer {
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         float[] m = state.buffer("exp_avg");
         float[] v = state.buffer("exp_avg_sq");
-        RadamCoefficients c = RadamCoefficients.forStep(h, step, context);
+        RAdamCoefficients c = RAdamCoefficients.forStep(h, step, context);
         return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().radam(pa, pOff, ga, gOff,
                 m, from, v, from, n, c));
     }

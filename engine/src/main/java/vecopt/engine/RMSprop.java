@@ -1,7 +1,7 @@
 package vecopt.engine;
 
 import java.util.List;
-import vecopt.engine.kernels.RmspropCoefficients;
+import vecopt.engine.kernels.RMSpropCoefficients;
 
 /**
  * RMSprop with optional centering, momentum, coupled weight decay and maximization, as
@@ -58,7 +58,7 @@ public final class RMSprop extends Optimizer {
         float[] squareAvg = state.buffer("square_avg");
         float[] momentumBuffer = h.get(MOMENTUM) > 0 ? state.buffer("momentum_buffer") : null;
         float[] gradAvg = h.flag(CENTERED) ? state.buffer("grad_avg") : null;
-        RmspropCoefficients c = RmspropCoefficients.forStep(h, context);
+        RMSpropCoefficients c = RMSpropCoefficients.forStep(h, context);
         return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().rmsprop(pa, pOff, ga, gOff,
                 squareAvg, from, gradAvg, from, momentumBuffer, from, n, c));
     }

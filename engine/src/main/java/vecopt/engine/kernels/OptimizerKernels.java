@@ -87,7 +87,7 @@ public interface OptimizerKernels {
      * </pre>
      */
     void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
-                 float[] b, int bOff, int n, RmspropCoefficients c);
+                 float[] b, int bOff, int n, RMSpropCoefficients c);
 
     /**
      * Adadelta with the running means of squared gradients {@code v} ({@code square_avg}) and of
@@ -160,7 +160,7 @@ public interface OptimizerKernels {
      * </pre>
      */
     void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-               int n, NadamCoefficients c);
+               int n, NAdamCoefficients c);
 
     /**
      * RAdam with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
@@ -175,7 +175,7 @@ public interface OptimizerKernels {
      * </pre>
      */
     void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-               int n, RadamCoefficients c);
+               int n, RAdamCoefficients c);
 
     // ---- Passes over a gradient alone: its norm, its noise ----
 

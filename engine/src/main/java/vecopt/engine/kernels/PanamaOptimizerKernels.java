@@ -145,7 +145,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
-                        float[] b, int bOff, int n, RmspropCoefficients c) {
+                        float[] b, int bOff, int n, RMSpropCoefficients c) {
         boolean centered = a != null;
         boolean momentum = b != null;
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
@@ -300,7 +300,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, NadamCoefficients c) {
+                      int n, NAdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -334,7 +334,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, RadamCoefficients c) {
+                      int n, RAdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());

@@ -58,7 +58,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
-                        float[] b, int bOff, int n, RmspropCoefficients c) {
+                        float[] b, int bOff, int n, RMSpropCoefficients c) {
         boolean centered = a != null;
         boolean momentum = b != null;
         for (int i = 0; i < n; i++) {
@@ -146,7 +146,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, NadamCoefficients c) {
+                      int n, NAdamCoefficients c) {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
@@ -162,7 +162,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, RadamCoefficients c) {
+                      int n, RAdamCoefficients c) {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));

@@ -55,7 +55,7 @@ class GradientClippingKernelParityTest {
     @ParameterizedTest
     @MethodSource("cases")
     void rmspropCenteredWithMomentum(int n, KernelParity.Content grad, float scale, float clip) {
-        RmspropCoefficients c = new RmspropCoefficients(-1e-2f, scale, 1e-3f, 0.99f, (float) (1 - 0.99), 0f, 1e-8f,
+        RMSpropCoefficients c = new RMSpropCoefficients(-1e-2f, scale, 1e-3f, 0.99f, (float) (1 - 0.99), 0f, 1e-8f,
                 0.9f, clip);
         KernelParity.assertBitIdentical("rmsprop clipped", n, 3, (k, a, off, len, step) -> k.rmsprop(
                 a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], a[4], off[4], len, c),
@@ -105,7 +105,7 @@ class GradientClippingKernelParityTest {
     @ParameterizedTest
     @MethodSource("cases")
     void nadam(int n, KernelParity.Content grad, float scale, float clip) {
-        NadamCoefficients c = new NadamCoefficients(scale, 1e-2f, 1f, 0.9f, 0.1f, 0.999f, 0.001f, 1.25f, 1e-8f,
+        NAdamCoefficients c = new NAdamCoefficients(scale, 1e-2f, 1f, 0.9f, 0.1f, 0.999f, 0.001f, 1.25f, 1e-8f,
                 -1.3e-3f, -9.1e-3f, clip);
         KernelParity.assertBitIdentical("nadam clipped", n, 3, (k, a, off, len, step) -> k.nadam(
                 a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len, c), PARAM, grad, SIGNED, NON_NEGATIVE);
@@ -116,7 +116,7 @@ class GradientClippingKernelParityTest {
     void radam(int n, KernelParity.Content grad, float scale, float clip) {
         KernelParity.assertBitIdentical("radam clipped", n, 3, (k, a, off, len, step) -> k.radam(
                 a[0], off[0], a[1], off[1], a[2], off[2], a[3], off[3], len,
-                new RadamCoefficients(scale, 0f, 0.99f, 0.9f, 0.1f, 0.999f, 0.001f, step > 1 ? 1f : 0f,
+                new RAdamCoefficients(scale, 0f, 0.99f, 0.9f, 0.1f, 0.999f, 0.001f, step > 1 ? 1f : 0f,
                         step > 1 ? 1e-8f : 1f, -1e-3f, clip)),
                 PARAM, grad, SIGNED, NON_NEGATIVE);
     }

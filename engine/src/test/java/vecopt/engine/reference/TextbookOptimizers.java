@@ -82,7 +82,7 @@ public final class TextbookOptimizers {
                 boolean epsInsideSqrt = k.bool("eps_inside_sqrt", false);
                 k.ignoreSwitches("foreach", "capturable", "differentiable");
                 k.rejectUnknown();
-                return new TextbookRmsprop(
+                return new TextbookRMSprop(
                         lr, alpha, eps, weightDecay, momentum, centered, maximize, epsInsideSqrt);
             }
             case "Adadelta" -> {
@@ -130,7 +130,7 @@ public final class TextbookOptimizers {
                 boolean maximize = k.bool("maximize", false);
                 k.ignoreSwitches("foreach", "capturable", "differentiable");
                 k.rejectUnknown();
-                return new TextbookNadam(
+                return new TextbookNAdam(
                         lr, betas[0], betas[1], eps, weightDecay, momentumDecay, decoupled,
                         maximize);
             }
@@ -143,7 +143,7 @@ public final class TextbookOptimizers {
                 boolean maximize = k.bool("maximize", false);
                 k.ignoreSwitches("foreach", "capturable", "differentiable");
                 k.rejectUnknown();
-                return new TextbookRadam(
+                return new TextbookRAdam(
                         lr, betas[0], betas[1], eps, weightDecay, decoupled, maximize);
             }
             case null, default ->

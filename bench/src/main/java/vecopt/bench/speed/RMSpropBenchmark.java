@@ -2,17 +2,17 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
-import vecopt.engine.kernels.RmspropCoefficients;
+import vecopt.engine.kernels.RMSpropCoefficients;
 
 /** {@code torch.optim.RMSprop} defaults (lr 1e-2, alpha 0.99, eps 1e-8, not centered, no momentum). */
 @Measures(RuleTraffic.RMSPROP)
-public class RmspropBenchmark extends RuleBenchmark {
+public class RMSpropBenchmark extends RuleBenchmark {
 
     private static final float LR = 1e-2f;
     private static final float ALPHA = 0.99f;
     private static final float EPS = 1e-8f;
-    private static final RmspropCoefficients COEFFICIENTS =
-            new RmspropCoefficients(-LR, 1f, 0f, ALPHA, 1 - ALPHA, 0f, EPS, 0f);
+    private static final RMSpropCoefficients COEFFICIENTS =
+            new RMSpropCoefficients(-LR, 1f, 0f, ALPHA, 1 - ALPHA, 0f, EPS, 0f);
 
     private float[] p;
     private float[] g;

@@ -18,7 +18,7 @@ import vecopt.engine.StepContext;
  * @param momentum       decay of the momentum buffer; unused without one
  * @param gradClip       gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
-public record RmspropCoefficients(
+public record RMSpropCoefficients(
         float negLr,
         float gradScale,
         float weightDecay,
@@ -30,18 +30,18 @@ public record RmspropCoefficients(
         float gradClip) {
 
     /** Without value clipping. */
-    public RmspropCoefficients(float negLr, float gradScale, float weightDecay, float alpha, float oneMinusAlpha,
+    public RMSpropCoefficients(float negLr, float gradScale, float weightDecay, float alpha, float oneMinusAlpha,
                                float epsInsideSqrt, float epsOutsideSqrt, float momentum) {
         this(negLr, gradScale, weightDecay, alpha, oneMinusAlpha, epsInsideSqrt, epsOutsideSqrt, momentum,
                 Float.POSITIVE_INFINITY);
     }
 
     /** RMSprop's coefficients; eps goes under the root with {@code eps_inside_sqrt}. */
-    public static RmspropCoefficients forStep(Hyperparameters h, StepContext context) {
+    public static RMSpropCoefficients forStep(Hyperparameters h, StepContext context) {
         double alpha = h.get("alpha");
         float eps = (float) h.get("eps");
         boolean epsInside = h.flag("eps_inside_sqrt");
-        return new RmspropCoefficients((float) -h.get("lr"), context.gradScale(h.flag("maximize")),
+        return new RMSpropCoefficients((float) -h.get("lr"), context.gradScale(h.flag("maximize")),
                 (float) h.get("weight_decay"), (float) alpha, (float) (1 - alpha),
                 epsInside ? eps : 0f, epsInside ? 0f : eps, (float) h.get("momentum"), context.clipValue());
     }

@@ -31,7 +31,7 @@ import java.util.List;
  * <p>State: {@code "square_avg"} (v), {@code "step"}, {@code "momentum_buffer"} (b) when μ > 0,
  * {@code "grad_avg"} (g^ave) when centered.
  */
-public final class TextbookRmsprop implements TextbookOptimizer {
+public final class TextbookRMSprop implements TextbookOptimizer {
 
     private final double lr;
     private final double alpha;
@@ -50,7 +50,7 @@ public final class TextbookRmsprop implements TextbookOptimizer {
     /** g^ave; allocated only when centered. */
     private double[] gradAvg;
 
-    public TextbookRmsprop(
+    public TextbookRMSprop(
             double lr,
             double alpha,
             double eps,

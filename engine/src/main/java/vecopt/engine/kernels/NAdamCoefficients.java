@@ -21,7 +21,7 @@ import vecopt.engine.StepContext;
  * @param momentumStep  {@code -lr * mu_{t+1} / (1 - mu_product_t * mu_{t+1})}
  * @param gradClip      gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
-public record NadamCoefficients(
+public record NAdamCoefficients(
         float gradScale,
         float weightDecay,
         float paramScale,
@@ -36,7 +36,7 @@ public record NadamCoefficients(
         float gradClip) {
 
     /** Without value clipping. */
-    public NadamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
+    public NAdamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
                              float beta2, float oneMinusBeta2, float invBias2, float eps, float gradStep,
                              float momentumStep) {
         this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBias2, eps, gradStep,
@@ -49,7 +49,7 @@ public record NadamCoefficients(
     }
 
     /** NAdam's coefficients for step {@code step} (1-based), given {@code mu_product_t} of that step. */
-    public static NadamCoefficients forStep(Hyperparameters h, double muProduct, long step, StepContext context) {
+    public static NAdamCoefficients forStep(Hyperparameters h, double muProduct, long step, StepContext context) {
         double lr = h.get("lr");
         double beta1 = h.get("beta1");
         double beta2 = h.get("beta2");
@@ -57,7 +57,7 @@ public record NadamCoefficients(
         boolean decoupled = h.flag("decoupled_weight_decay");
         double mu = momentumCache(h, step);
         double muNext = momentumCache(h, step + 1);
-        return new NadamCoefficients(
+        return new NAdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
                 decoupled ? (float) (1 - lr * wd) : 1f,

@@ -9,14 +9,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class NadamKernelParityTest {
+class NAdamKernelParityTest {
 
     static Stream<Integer> sizes() {
         return KernelParity.sizes();
     }
 
     /** The coefficients NAdam hands the kernel on {@code step} (mu_product recomputed from step 1). */
-    static NadamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
+    static NAdamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
                                           double weightDecay, double momentumDecay, boolean decoupled,
                                           boolean maximize) {
         double muProduct = 1;
@@ -25,7 +25,7 @@ class NadamKernelParityTest {
         }
         double mu = mu(beta1, momentumDecay, step);
         double muNext = mu(beta1, momentumDecay, step + 1);
-        return new NadamCoefficients(maximize ? -1f : 1f,
+        return new NAdamCoefficients(maximize ? -1f : 1f,
                 decoupled ? 0f : (float) weightDecay,
                 decoupled ? (float) (1 - lr * weightDecay) : 1f,
                 (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),

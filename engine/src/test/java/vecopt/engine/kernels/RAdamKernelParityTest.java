@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class RadamKernelParityTest {
+class RAdamKernelParityTest {
 
     static Stream<Integer> sizes() {
         return KernelParity.sizes();
@@ -19,7 +19,7 @@ class RadamKernelParityTest {
      * The coefficients RAdam hands the kernel on {@code step}; with beta2 = 0.9 steps 1 to 5 are
      * un-adapted and steps from 6 on adapted (rho_t > 5).
      */
-    static RadamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
+    static RAdamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
                                           double weightDecay, boolean decoupled, boolean maximize) {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
@@ -31,7 +31,7 @@ class RadamKernelParityTest {
             negStepSize *= Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
                     * Math.sqrt(bias2);
         }
-        return new RadamCoefficients(maximize ? -1f : 1f,
+        return new RAdamCoefficients(maximize ? -1f : 1f,
                 decoupled ? 0f : (float) weightDecay,
                 decoupled ? (float) (1 - lr * weightDecay) : 1f,
                 (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),

@@ -2,11 +2,11 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
-import vecopt.engine.kernels.NadamCoefficients;
+import vecopt.engine.kernels.NAdamCoefficients;
 
 /** {@code torch.optim.NAdam} defaults at step 10: Nesterov momentum on Adam's moments. */
 @Measures(RuleTraffic.NADAM)
-public class NadamBenchmark extends RuleBenchmark {
+public class NAdamBenchmark extends RuleBenchmark {
 
     private static final double LR = 2e-3;
     private static final double BETA1 = 0.9;
@@ -26,7 +26,7 @@ public class NadamBenchmark extends RuleBenchmark {
         MOMENTUM_STEP = (float) (-LR * mu(STEP + 1) / (1 - muProduct * mu(STEP + 1)));
     }
 
-    private static final NadamCoefficients COEFFICIENTS = new NadamCoefficients(1f, 0f, 1f, (float) BETA1,
+    private static final NAdamCoefficients COEFFICIENTS = new NAdamCoefficients(1f, 0f, 1f, (float) BETA1,
             (float) (1 - BETA1), (float) BETA2, (float) (1 - BETA2), INV_BIAS2, EPS, GRAD_STEP, MOMENTUM_STEP);
 
     private float[] p;

@@ -24,7 +24,7 @@ import vecopt.engine.StepContext;
  *                      rectification {@code r_t}; un-adapted: {@code -lr / (1 - beta1^step)}
  * @param gradClip      gradients are clamped to {@code [-gradClip, gradClip]} first; infinite for no clamp
  */
-public record RadamCoefficients(
+public record RAdamCoefficients(
         float gradScale,
         float weightDecay,
         float paramScale,
@@ -38,14 +38,14 @@ public record RadamCoefficients(
         float gradClip) {
 
     /** Without value clipping. */
-    public RadamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
+    public RAdamCoefficients(float gradScale, float weightDecay, float paramScale, float beta1, float oneMinusBeta1,
                              float beta2, float oneMinusBeta2, float rootScale, float denomOffset, float negStepSize) {
         this(gradScale, weightDecay, paramScale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rootScale, denomOffset,
                 negStepSize, Float.POSITIVE_INFINITY);
     }
 
     /** RAdam's coefficients for step {@code step} (1-based): rectified once {@code rho_t > 5}. */
-    public static RadamCoefficients forStep(Hyperparameters h, long step, StepContext context) {
+    public static RAdamCoefficients forStep(Hyperparameters h, long step, StepContext context) {
         double lr = h.get("lr");
         double beta1 = h.get("beta1");
         double beta2 = h.get("beta2");
@@ -61,7 +61,7 @@ public record RadamCoefficients(
             double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
             negStepSize *= rect * Math.sqrt(bias2);
         }
-        return new RadamCoefficients(
+        return new RAdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
                 decoupled ? (float) (1 - lr * wd) : 1f,

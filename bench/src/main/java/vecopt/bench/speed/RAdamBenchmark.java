@@ -2,11 +2,11 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
-import vecopt.engine.kernels.RadamCoefficients;
+import vecopt.engine.kernels.RAdamCoefficients;
 
 /** {@code torch.optim.RAdam} defaults at step 10, where rho_t > 5 and the adapted step runs. */
 @Measures(RuleTraffic.RADAM)
-public class RadamBenchmark extends RuleBenchmark {
+public class RAdamBenchmark extends RuleBenchmark {
 
     private static final double LR = 1e-3;
     private static final double BETA1 = 0.9;
@@ -24,7 +24,7 @@ public class RadamBenchmark extends RuleBenchmark {
         NEG_STEP = (float) (-LR / bias1 * rect * Math.sqrt(bias2));
     }
 
-    private static final RadamCoefficients COEFFICIENTS = new RadamCoefficients(1f, 0f, 1f, (float) BETA1,
+    private static final RAdamCoefficients COEFFICIENTS = new RAdamCoefficients(1f, 0f, 1f, (float) BETA1,
             (float) (1 - BETA1), (float) BETA2, (float) (1 - BETA2), 1f, EPS, NEG_STEP);
 
     private float[] p;

@@ -9,23 +9,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class RmspropKernelParityTest {
+class RMSpropKernelParityTest {
 
     static Stream<Integer> sizes() {
         return KernelParity.sizes();
     }
 
-    private static RmspropCoefficients coefficients(float gradSign, float weightDecay, boolean epsInside,
+    private static RMSpropCoefficients coefficients(float gradSign, float weightDecay, boolean epsInside,
                                                     float momentum) {
         float eps = 1e-8f;
-        return new RmspropCoefficients(-1e-2f, gradSign, weightDecay, 0.99f, (float) (1 - 0.99),
+        return new RMSpropCoefficients(-1e-2f, gradSign, weightDecay, 0.99f, (float) (1 - 0.99),
                 epsInside ? eps : 0f, epsInside ? 0f : eps, momentum);
     }
 
     @ParameterizedTest
     @MethodSource("sizes")
     void plainRmspropIsBitIdentical(int n) {
-        RmspropCoefficients c = coefficients(1f, 0f, false, 0f);
+        RMSpropCoefficients c = coefficients(1f, 0f, false, 0f);
         KernelParity.assertBitIdentical("rmsprop", n, 3, (k, a, off, len, step) ->
                 k.rmsprop(a[0], off[0], a[1], off[1], a[2], off[2], null, 0, null, 0, len, c),
                 PARAM, GRAD, NON_NEGATIVE);
@@ -34,7 +34,7 @@ class RmspropKernelParityTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void epsInsideSqrtWithMaximizeAndWeightDecayIsBitIdentical(int n) {
-        RmspropCoefficients c = coefficients(-1f, 1e-2f, true, 0f);
+        RMSpropCoefficients c = coefficients(-1f, 1e-2f, true, 0f);
         KernelParity.assertBitIdentical("rmsprop eps_inside_sqrt", n, 3, (k, a, off, len, step) ->
                 k.rmsprop(a[0], off[0], a[1], off[1], a[2], off[2], null, 0, null, 0, len, c),
                 PARAM, GRAD, NON_NEGATIVE);
@@ -43,7 +43,7 @@ class RmspropKernelParityTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void centeredIsBitIdentical(int n) {
-        RmspropCoefficients c = coefficients(1f, 5e-4f, false, 0f);
+        RMSpropCoefficients c = coefficients(1f, 5e-4f, false, 0f);
         // grad_avg starts at 0 as in the optimizer, so square_avg - grad_avg^2 stays non-negative.
         KernelParity.assertBitIdentical("rmsprop centered", n, 4, (k, a, off, len, step) -> {
             if (step == 1) {
@@ -56,7 +56,7 @@ class RmspropKernelParityTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void momentumIsBitIdentical(int n) {
-        RmspropCoefficients c = coefficients(-1f, 0f, false, 0.9f);
+        RMSpropCoefficients c = coefficients(-1f, 0f, false, 0.9f);
         KernelParity.assertBitIdentical("rmsprop momentum", n, 3, (k, a, off, len, step) ->
                 k.rmsprop(a[0], off[0], a[1], off[1], a[2], off[2], null, 0, a[3], off[3], len, c),
                 PARAM, GRAD, NON_NEGATIVE, SIGNED);
@@ -65,7 +65,7 @@ class RmspropKernelParityTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void centeredMomentumWithEpsInsideSqrtIsBitIdentical(int n) {
-        RmspropCoefficients c = coefficients(1f, 1e-2f, true, 0.5f);
+        RMSpropCoefficients c = coefficients(1f, 1e-2f, true, 0.5f);
         KernelParity.assertBitIdentical("rmsprop centered momentum eps_inside_sqrt", n, 4, (k, a, off, len, step) -> {
             if (step == 1) {
                 zero(a[3], off[3], len);
