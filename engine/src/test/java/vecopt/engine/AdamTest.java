@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static vecopt.engine.AdamFamilyTests.assertRejected;
-import static vecopt.engine.AdamFamilyTests.assertRejectedSetKeepsOldValue;
-import static vecopt.engine.AdamFamilyTests.parameter;
-import static vecopt.engine.AdamFamilyTests.randomGradient;
+import static vecopt.engine.AdamFamilyChecks.assertRejected;
+import static vecopt.engine.AdamFamilyChecks.assertRejectedSetKeepsOldValue;
+import static vecopt.engine.AdamFamilyChecks.parameter;
+import static vecopt.engine.AdamFamilyChecks.randomGradient;
 
 import java.util.List;
 import java.util.Map;
@@ -182,6 +182,6 @@ class AdamTest {
     @ParameterizedTest
     @MethodSource("textbookCases")
     void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
-        AdamFamilyTests.assertParallelStepIsBitIdentical(Adam::new, h);
+        AdamFamilyChecks.assertParallelStepIsBitIdentical(Adam::new, h);
     }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static vecopt.engine.AdamFamilyTests.assertRejected;
-import static vecopt.engine.AdamFamilyTests.assertRejectedSetKeepsOldValue;
-import static vecopt.engine.AdamFamilyTests.parameter;
-import static vecopt.engine.AdamFamilyTests.randomGradient;
+import static vecopt.engine.AdamFamilyChecks.assertRejected;
+import static vecopt.engine.AdamFamilyChecks.assertRejectedSetKeepsOldValue;
+import static vecopt.engine.AdamFamilyChecks.parameter;
+import static vecopt.engine.AdamFamilyChecks.randomGradient;
 
 import java.util.List;
 import java.util.Map;
@@ -128,6 +128,6 @@ class AdamWTest {
     @ParameterizedTest
     @MethodSource("textbookCases")
     void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
-        AdamFamilyTests.assertParallelStepIsBitIdentical(AdamW::new, h);
+        AdamFamilyChecks.assertParallelStepIsBitIdentical(AdamW::new, h);
     }
 }

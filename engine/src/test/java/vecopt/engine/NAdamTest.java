@@ -2,10 +2,10 @@ package vecopt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static vecopt.engine.AdamFamilyTests.assertRejected;
-import static vecopt.engine.AdamFamilyTests.assertRejectedSetKeepsOldValue;
-import static vecopt.engine.AdamFamilyTests.parameter;
-import static vecopt.engine.AdamFamilyTests.randomGradient;
+import static vecopt.engine.AdamFamilyChecks.assertRejected;
+import static vecopt.engine.AdamFamilyChecks.assertRejectedSetKeepsOldValue;
+import static vecopt.engine.AdamFamilyChecks.parameter;
+import static vecopt.engine.AdamFamilyChecks.randomGradient;
 
 import java.util.List;
 import java.util.Map;
@@ -143,6 +143,6 @@ class NAdamTest {
     @ParameterizedTest
     @MethodSource("textbookCases")
     void parallelStepIsBitIdenticalToSingleThreaded(Hyperparameters h) {
-        AdamFamilyTests.assertParallelStepIsBitIdentical(NAdam::new, h);
+        AdamFamilyChecks.assertParallelStepIsBitIdentical(NAdam::new, h);
     }
 }

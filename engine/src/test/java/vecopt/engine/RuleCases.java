@@ -44,8 +44,8 @@ final class RuleCases {
     }
 
     /**
-     * Kwargs in the order given. ({@link Optimizers#fromTorch} validates them one at a time, so
-     * {@code momentum} must come before {@code nesterov}; {@code Map.of} has no fixed order.)
+     * Kwargs in the order given, so that test names show them as written ({@code Map.of} has no fixed
+     * order).
      */
     static Map<String, Object> kwargs(Object... namesAndValues) {
         Map<String, Object> m = new LinkedHashMap<>();

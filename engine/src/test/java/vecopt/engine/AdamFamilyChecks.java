@@ -11,9 +11,9 @@ import java.util.function.Function;
 import vecopt.tensor.FloatTensor;
 
 /** Shared checks and fixtures of the Adam-family optimizer tests. */
-final class AdamFamilyTests {
+final class AdamFamilyChecks {
 
-    private AdamFamilyTests() {
+    private AdamFamilyChecks() {
     }
 
     /** Setting {@code name} to {@code value} throws IllegalArgumentException with exactly {@code message}. */
