@@ -323,10 +323,10 @@ public abstract class Optimizer {
                         newStates.add(p.name());
                     }
                     touched.add(state);
-                    int[] shape = p.value().shape();
-                    for (Rule.Buffer b : rule.buffers(h)) {
-                        if (state.buffer(b.name()) == null) {
-                            state.create(b.name(), b.length(shape), (float) b.initialValue().applyAsDouble(h));
+                    for (Rule.Buffer b : rule.buffers()) {
+                        if (b.presentFor(h) && state.buffer(b.name()) == null) {
+                            state.create(b.name(), b.length(p.value().shape()),
+                                    (float) b.initialValue().applyAsDouble(h));
                         }
                     }
                     long step = state.step() + 1;
