@@ -64,7 +64,7 @@ public final class Hyperparameter {
 
     /**
      * Throws {@link IllegalArgumentException} naming this hyperparameter and the value unless the
-     * value is accepted. NaN and infinities are never accepted.
+     * value is accepted. NaN, infinities and values beyond the float32 range are never accepted.
      */
     void check(double value) {
         if (flag) {
@@ -75,6 +75,10 @@ public final class Hyperparameter {
         }
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException(name + " must be finite, got " + format(value));
+        }
+        if (!Float.isFinite((float) value)) { // the kernels compute in float32
+            throw new IllegalArgumentException(name + " must be a finite float32 (at most "
+                    + Float.MAX_VALUE + " in magnitude), got " + format(value));
         }
         boolean lowOk = minInclusive ? value >= min : value > min;
         boolean highOk = maxInclusive ? value <= max : value < max;

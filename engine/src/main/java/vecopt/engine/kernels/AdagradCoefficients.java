@@ -23,7 +23,7 @@ public record AdagradCoefficients(float negLr, float gradScale, float weightDeca
     /** Adagrad's coefficients for step {@code step} (1-based), with the decayed rate. */
     public static AdagradCoefficients forStep(Hyperparameters h, long step, StepContext context) {
         double clr = h.get("lr") / (1 + (step - 1) * h.get("lr_decay"));
-        return new AdagradCoefficients((float) -clr, context.gradScale(h.flag("maximize")),
+        return new AdagradCoefficients(FiniteCoefficient.of("Adagrad", "-lr / (1 + (t - 1) lr_decay)", -clr, step), context.gradScale(h.flag("maximize")),
                 (float) h.get("weight_decay"), (float) h.get("eps"), context.clipValue());
     }
 }

@@ -60,14 +60,14 @@ public record AdamCoefficients(
         return new AdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
-                decoupled ? (float) (1 - lr * wd) : 1f,
+                decoupled ? FiniteCoefficient.of("Adam", "1 - lr * weight_decay", 1 - lr * wd, step) : 1f,
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,
                 (float) (1 - beta2),
                 (float) (1 / Math.sqrt(bias2)),
                 (float) h.get("eps"),
-                (float) (-lr / bias1),
+                FiniteCoefficient.of("Adam", "-lr / (1 - beta1^t)", -lr / bias1, step),
                 context.clipValue());
     }
 }

@@ -42,7 +42,7 @@ public record AdamaxCoefficients(
                 (float) (1 - beta1),
                 (float) h.get("beta2"),
                 (float) h.get("eps"),
-                (float) (-h.get("lr") / (1 - Math.pow(beta1, step))),
+                FiniteCoefficient.of("Adamax", "-lr / (1 - beta1^t)", -h.get("lr") / (1 - Math.pow(beta1, step)), step),
                 context.clipValue());
     }
 }

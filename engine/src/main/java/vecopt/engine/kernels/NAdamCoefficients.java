@@ -60,15 +60,16 @@ public record NAdamCoefficients(
         return new NAdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
-                decoupled ? (float) (1 - lr * wd) : 1f,
+                decoupled ? FiniteCoefficient.of("NAdam", "1 - lr * weight_decay", 1 - lr * wd, step) : 1f,
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,
                 (float) (1 - beta2),
                 (float) (1 / (1 - Math.pow(beta2, step))),
                 (float) h.get("eps"),
-                (float) (-lr * (1 - mu) / (1 - muProduct)),
-                (float) (-lr * muNext / (1 - muProduct * muNext)),
+                FiniteCoefficient.of("NAdam", "-lr (1 - mu_t) / (1 - mu_product_t)", -lr * (1 - mu) / (1 - muProduct), step),
+                FiniteCoefficient.of("NAdam", "-lr mu_{t+1} / (1 - mu_product_t mu_{t+1})",
+                        -lr * muNext / (1 - muProduct * muNext), step),
                 context.clipValue());
     }
 

@@ -64,14 +64,14 @@ public record RAdamCoefficients(
         return new RAdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
-                decoupled ? (float) (1 - lr * wd) : 1f,
+                decoupled ? FiniteCoefficient.of("RAdam", "1 - lr * weight_decay", 1 - lr * wd, step) : 1f,
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,
                 (float) (1 - beta2),
                 adapted ? 1f : 0f,
                 adapted ? (float) h.get("eps") : 1f,
-                (float) negStepSize,
+                FiniteCoefficient.of("RAdam", "the step size", negStepSize, step),
                 context.clipValue());
     }
 }
