@@ -122,6 +122,11 @@ public final class ChunkedExecutor implements AutoCloseable {
         }
     }
 
+    /** True once {@link #close} was called on an executor that has threads of its own. */
+    public boolean isClosed() {
+        return pool != null && pool.isShutdown();
+    }
+
     /** Stops the pool's threads; ranges then run on the calling thread only if unsplit. */
     @Override
     public void close() {

@@ -69,6 +69,9 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("hyperparameters must be " + rule + "'s "
                     + rule.defaults().definitions() + ", got " + hyperparameters.definitions());
         }
+        if (parameters != null && parameters.isEmpty()) {
+            throw new IllegalArgumentException(rule + " got an empty parameter list; give it at least one parameter");
+        }
         this.rule = rule;
         this.defaults = hyperparameters;
         addParamGroup(parameters, hyperparameters);
@@ -103,6 +106,10 @@ public abstract class Optimizer {
         if (parameters == null) {
             throw new IllegalArgumentException("parameters must not be null");
         }
+        if (hyperparameters == null) {
+            throw new IllegalArgumentException("hyperparameters must not be null; use addParamGroup(parameters) for "
+                    + "this optimizer's defaults");
+        }
         if (!hyperparameters.definitions().equals(defaults.definitions())) {
             throw new IllegalArgumentException("hyperparameters must be of this optimizer's kind "
                     + defaults.definitions() + ", got " + hyperparameters.definitions());
@@ -116,6 +123,9 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException("parameter name " + p.name() + " appears twice");
             }
         }
+        List<Parameter> all = new ArrayList<>(byName.values());
+        all.addAll(parameters);
+        MemoryOverlap.check(all);
         byName.putAll(added);
         ParamGroup group = new ParamGroup(parameters, hyperparameters);
         groups.add(group);
@@ -262,11 +272,24 @@ public abstract class Optimizer {
      * and checks the gradients as configured (see the class comment); then plans every parameter's
      * kernel call, creating missing state, before the first kernel writes anything.
      *
+     * <p>All or nothing for everything that can be known before the first write: the executor is
+     * running, state fits, gradients are finite (under ERROR and SKIP), every coefficient is a finite
+     * float and all state is allocated. What remains is an error inside a kernel thread (the JVM's,
+     * such as a {@code StackOverflowError}): it is rethrown, and parameters and state may then be
+     * partly updated.
+     *
      * @throws NonFiniteGradientException under {@link NonFinitePolicy#ERROR}, if a gradient holds NaN or
      *     an infinity; parameters, state and step counters are then unchanged (the gradients hold the
      *     noise, if any was added)
+     * @throws IllegalStateException if the executor was closed or a state buffer does not fit its
+     *     parameter; nothing is changed
+     * @throws IllegalArgumentException if a coefficient of this step overflows float32; nothing is changed
      */
     public void step() {
+        if (executor.isClosed()) {
+            throw new IllegalStateException("the executor of this " + rule + " optimizer was closed; give it a"
+                    + " running one with setExecutor before stepping");
+        }
         for (ParamGroup group : groups) {
             for (Parameter p : group.parameters()) {
                 checkStateFits(p, states.get(p.name()));
@@ -293,7 +316,7 @@ public abstract class Optimizer {
         for (Planned pl : planned) {
             pl.state().setStep(pl.step());
             pl.plan().scalars().forEach(pl.state()::setScalar);
-            pl.state().keepCreated();
+            pl.state().markUsed();
         }
     }
 
@@ -307,38 +330,69 @@ public abstract class Optimizer {
      */
     private List<Planned> planAll(StepContext context) {
         List<Planned> planned = new ArrayList<>();
-        List<String> newStates = new ArrayList<>();
-        List<ParameterState> touched = new ArrayList<>();
+        List<Runnable> undo = new ArrayList<>();
         try {
             for (ParamGroup group : groups) {
                 Hyperparameters h = group.hyperparameters();
                 for (Parameter p : group.parameters()) {
-                    ParameterState state = states.get(p.name());
-                    if (state == null) {
-                        state = new ParameterState();
-                        for (Rule.Scalar s : rule.scalars()) {
-                            state.setScalar(s.name(), s.initialValue());
-                        }
-                        states.put(p.name(), state);
-                        newStates.add(p.name());
-                    }
-                    touched.add(state);
-                    for (Rule.Buffer b : rule.buffers()) {
-                        if (b.presentFor(h) && state.buffer(b.name()) == null) {
-                            state.create(b.name(), b.length(p.value().shape()),
-                                    (float) b.initialValue().applyAsDouble(h));
-                        }
-                    }
+                    ParameterState state = createMissingState(p, h, undo);
                     long step = state.step() + 1;
                     planned.add(new Planned(p, state, step, plan(p, state, h, step, context)));
                 }
             }
         } catch (RuntimeException | Error e) {
-            touched.forEach(ParameterState::discardCreated);
-            newStates.forEach(states::remove);
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
             throw e;
         }
         return planned;
+    }
+
+    /** The state of {@code p} with every buffer its rule keeps with {@code h}; what it creates, {@code undo} removes. */
+    private ParameterState createMissingState(Parameter p, Hyperparameters h, List<Runnable> undo) {
+        ParameterState state = states.get(p.name());
+        if (state == null) {
+            ParameterState created = new ParameterState();
+            for (Rule.Scalar s : rule.scalars()) {
+                created.setScalar(s.name(), s.initialValue());
+            }
+            states.put(p.name(), created);
+            undo.add(() -> states.remove(p.name()));
+            state = created;
+        }
+        for (Rule.Buffer b : rule.buffers()) {
+            if (b.presentFor(h) && state.buffer(b.name()) == null) {
+                state.create(b.name(), b.length(p.value().shape()), (float) b.initialValue().applyAsDouble(h));
+                ParameterState s = state;
+                undo.add(() -> s.discard(b.name()));
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Creates every parameter's state now, as its first step would, so that a model too large for
+     * memory fails here, at start-up, rather than in the middle of training. All or nothing: if an
+     * allocation fails, no state is created. Steps taken afterwards give the same results as without
+     * this call.
+     *
+     * @throws OutOfMemoryError if the state does not fit; the optimizer is then unchanged
+     */
+    public void allocateState() {
+        List<Runnable> undo = new ArrayList<>();
+        try {
+            for (ParamGroup group : groups) {
+                for (Parameter p : group.parameters()) {
+                    createMissingState(p, group.hyperparameters(), undo);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
+            throw e;
+        }
     }
 
     /** Adds this step's noise to every gradient, keyed by seed, parameter name, completed steps and index. */
@@ -395,7 +449,7 @@ public abstract class Optimizer {
      * Plans the rule's {@code step}-th step (1-based) of one parameter: coefficients from the group's
      * hyperparameters {@code h}, the step and the {@code context}, and the kernel call over the
      * parameter and its state. Every buffer the rule keeps with {@code h} exists already
-     * ({@link ParameterState#createdThisStep} tells a new one). Nothing may be written here: the
+     * ({@link ParameterState#isFresh} tells one no step has used yet). Nothing may be written here: the
      * step runs the kernels only once every parameter is planned.
      */
     protected abstract StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step,

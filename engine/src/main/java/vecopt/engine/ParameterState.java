@@ -13,8 +13,8 @@ public final class ParameterState {
 
     private final Map<String, float[]> buffers = new LinkedHashMap<>();
     private final Map<String, Double> scalars = new LinkedHashMap<>();
-    /** Buffers created for the step in progress, so a rule can tell a buffer's first use (SGD's momentum). */
-    private final java.util.Set<String> createdThisStep = new java.util.HashSet<>();
+    /** Buffers no completed step has used yet, so a rule can tell a buffer's first use (SGD's momentum). */
+    private final java.util.Set<String> fresh = new java.util.HashSet<>();
     private long step;
 
     ParameterState() {
@@ -40,32 +40,32 @@ public final class ParameterState {
     }
 
     /**
-     * Whether the buffer called {@code name} was created for the step in progress, so that this step
-     * is its first use: PyTorch's SGD copies the gradient into a new momentum buffer.
+     * Whether no completed step has used the buffer called {@code name} yet, so that the step in
+     * progress is its first use: PyTorch's SGD copies the gradient into a new momentum buffer.
      */
-    public boolean createdThisStep(String name) {
-        return createdThisStep.contains(name);
+    public boolean isFresh(String name) {
+        return fresh.contains(name);
     }
 
-    /** Creates the buffer called {@code name} filled with {@code initial} (-0 stays -0), for the step in progress. */
+    /** Creates the buffer called {@code name} filled with {@code initial} (-0 stays -0), fresh until a step uses it. */
     void create(String name, int size, float initial) {
         float[] b = new float[size];
         if (Float.floatToRawIntBits(initial) != 0) {
             java.util.Arrays.fill(b, initial);
         }
         buffers.put(name, b);
-        createdThisStep.add(name);
+        fresh.add(name);
     }
 
-    /** Undoes {@link #create} for every buffer of the step in progress (the step failed before writing). */
-    void discardCreated() {
-        createdThisStep.forEach(buffers::remove);
-        createdThisStep.clear();
+    /** Removes the buffer called {@code name} again (a step that created it failed before writing). */
+    void discard(String name) {
+        buffers.remove(name);
+        fresh.remove(name);
     }
 
-    /** The step in progress completed: its buffers are ordinary state from now on. */
-    void keepCreated() {
-        createdThisStep.clear();
+    /** A step completed: every buffer has been used. */
+    void markUsed() {
+        fresh.clear();
     }
 
     /** Creates or replaces the buffer called {@code name} with {@code buffer} itself, not a copy. */

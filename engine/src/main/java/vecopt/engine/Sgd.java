@@ -45,7 +45,7 @@ public final class Sgd extends Optimizer {
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         float[] b = state.buffer("momentum_buffer");
-        SgdCoefficients c = SgdCoefficients.forStep(h, b != null && state.createdThisStep("momentum_buffer"), context);
+        SgdCoefficients c = SgdCoefficients.forStep(h, b != null && state.isFresh("momentum_buffer"), context);
         if (b == null) {
             return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().sgd(pa, pOff, ga, gOff, n, c));
         }

@@ -44,7 +44,8 @@ class RuleCoverageTest {
                 if (name.contains("$") || name.endsWith("module-info.class") || name.endsWith("package-info.class")) {
                     continue;
                 }
-                Class<?> c = Class.forName(name.substring(0, name.length() - 6).replace(File.separatorChar, '.'));
+                Class<?> c = Class.forName(name.substring(0, name.length() - 6).replace(File.separatorChar, '.'), false,
+                        Optimizer.class.getClassLoader());
                 if (Optimizer.class.isAssignableFrom(c) && !Modifier.isAbstract(c.getModifiers())) {
                     found.add(c);
                 }
