@@ -29,7 +29,9 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * 5. commit      step counts and scalar state
  * </pre>
  *
- * <p>Not thread-safe: step and change hyperparameters from one thread, or synchronize.
+ * <p>Not thread-safe: step, change hyperparameters and load checkpoints from one thread at a time.
+ * Overlapping calls are detected (one compare-and-set per call) and the later one throws
+ * {@link java.util.ConcurrentModificationException} without changing anything.
  */
 public abstract class Optimizer {
 
@@ -51,6 +53,8 @@ public abstract class Optimizer {
     private long skippedSteps;
     /** The global gradient norm the last step computed, NaN if it computed none. */
     private double lastGradientNorm = Double.NaN;
+    /** Refuses overlapping step, set and load calls. */
+    private final UseGuard guard = new UseGuard();
 
     /**
      * @param rule the rule this optimizer applies
@@ -127,7 +131,7 @@ public abstract class Optimizer {
         all.addAll(parameters);
         MemoryOverlap.check(all);
         byName.putAll(added);
-        ParamGroup group = new ParamGroup(parameters, hyperparameters);
+        ParamGroup group = new ParamGroup(parameters, hyperparameters, guard);
         groups.add(group);
         return group;
     }
@@ -244,6 +248,15 @@ public abstract class Optimizer {
      * checkpoint). Checks that the arguments fit first, so a mismatch changes nothing.
      */
     void replaceState(List<Hyperparameters> groupHyperparameters, Map<String, ParameterState> newStates) {
+        guard.enter("loading a checkpoint");
+        try {
+            replaceStateGuarded(groupHyperparameters, newStates);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void replaceStateGuarded(List<Hyperparameters> groupHyperparameters, Map<String, ParameterState> newStates) {
         if (groupHyperparameters.size() != groups.size()) {
             throw new IllegalArgumentException("the optimizer has " + groups.size() + " groups, got hyperparameters for "
                     + groupHyperparameters.size());
@@ -260,7 +273,7 @@ public abstract class Optimizer {
             }
         }
         for (int i = 0; i < groups.size(); i++) {
-            groups.get(i).setHyperparameters(groupHyperparameters.get(i));
+            groups.get(i).replaceWhileGuarded(groupHyperparameters.get(i));
         }
         states.clear();
         states.putAll(newStates);
@@ -286,6 +299,15 @@ public abstract class Optimizer {
      * @throws IllegalArgumentException if a coefficient of this step overflows float32; nothing is changed
      */
     public void step() {
+        guard.enter("step()");
+        try {
+            stepGuarded();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void stepGuarded() {
         if (executor.isClosed()) {
             throw new IllegalStateException("the executor of this " + rule + " optimizer was closed; give it a"
                     + " running one with setExecutor before stepping");

@@ -9,11 +9,23 @@ import java.util.List;
 public final class ParamGroup {
 
     private final List<Parameter> parameters;
+    private final UseGuard guard;
     private volatile Hyperparameters hyperparameters;
 
-    ParamGroup(List<Parameter> parameters, Hyperparameters hyperparameters) {
+    ParamGroup(List<Parameter> parameters, Hyperparameters hyperparameters, UseGuard guard) {
         this.parameters = List.copyOf(parameters);
         this.hyperparameters = hyperparameters;
+        this.guard = guard;
+    }
+
+    /** Validates and stores a change; throws if the optimizer is stepping in another thread. */
+    private void change(Hyperparameters changed) {
+        guard.enter("ParamGroup.set");
+        try {
+            hyperparameters = changed;
+        } finally {
+            guard.exit();
+        }
     }
 
     public List<Parameter> parameters() {
@@ -26,17 +38,17 @@ public final class ParamGroup {
 
     /** Sets one hyperparameter by its PyTorch name, for example {@code set("lr", 0.01)}. */
     public void set(String name, double value) {
-        hyperparameters = hyperparameters.with(name, value);
+        change(hyperparameters.with(name, value));
     }
 
     /** Sets one flag by its PyTorch name, for example {@code set("nesterov", true)}. */
     public void set(String name, boolean value) {
-        hyperparameters = hyperparameters.with(name, value);
+        change(hyperparameters.with(name, value));
     }
 
     /** Sets one hyperparameter. */
     public void set(Hyperparameter h, double value) {
-        hyperparameters = hyperparameters.with(h, value);
+        change(hyperparameters.with(h, value));
     }
 
     /** Replaces all hyperparameters; they must be of this optimizer's kind. */
@@ -45,6 +57,11 @@ public final class ParamGroup {
             throw new IllegalArgumentException("hyperparameters must be of this optimizer's kind "
                     + hyperparameters.definitions() + ", got " + h.definitions());
         }
+        change(h);
+    }
+
+    /** Replaces the hyperparameters while the optimizer already holds its guard (loading a checkpoint). */
+    void replaceWhileGuarded(Hyperparameters h) {
         hyperparameters = h;
     }
 
