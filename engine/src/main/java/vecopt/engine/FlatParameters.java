@@ -31,6 +31,9 @@ public final class FlatParameters {
 
     /** Starts a layout whose combined parameter is called {@code name}. */
     public static Builder builder(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank, got " + (name == null ? null : "'" + name + "'"));
+        }
         return new Builder(name);
     }
 
@@ -74,6 +77,13 @@ public final class FlatParameters {
 
         /** Appends a tensor of the given shape. */
         public Builder add(String tensorName, int... shape) {
+            if (tensorName == null || tensorName.isBlank()) {
+                throw new IllegalArgumentException("tensorName must not be blank, got "
+                        + (tensorName == null ? null : "'" + tensorName + "'"));
+            }
+            if (shape == null) {
+                throw new IllegalArgumentException(tensorName + ": shape must not be null");
+            }
             if (shapes.containsKey(tensorName)) {
                 throw new IllegalArgumentException("tensor name " + tensorName + " appears twice");
             }
@@ -104,12 +114,19 @@ public final class FlatParameters {
         }
 
         private static int sizeOf(String tensorName, int[] shape) {
-            long size = 1;
+            boolean empty = false;
             for (int d = 0; d < shape.length; d++) {
                 if (shape[d] < 0) {
                     throw new IllegalArgumentException(tensorName + ": shape[" + d + "] must be >= 0, got " + shape[d]);
                 }
-                size *= shape[d];
+                empty |= shape[d] == 0;
+            }
+            if (empty) {
+                return 0;
+            }
+            long size = 1;
+            for (int d : shape) {
+                size *= d;
                 if (size > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException(tensorName + " has more elements than one array holds");
                 }

@@ -1,5 +1,6 @@
 package vecopt.engine;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +48,17 @@ public final class Optimizers {
         for (Map.Entry<String, ?> e : kwargs.entrySet()) {
             String name = e.getKey();
             Object value = e.getValue();
+            if (name == null) {
+                throw new IllegalArgumentException("kwargs of " + className + " must not have a null name");
+            }
             if (IMPLEMENTATION_KWARGS.contains(name)) {
                 continue;
             }
             if (name.equals("betas") && defaults.has("beta1")) {
-                if (!(value instanceof List<?> betas) || betas.size() != 2
-                        || !(betas.get(0) instanceof Number b1) || !(betas.get(1) instanceof Number b2)) {
-                    throw new IllegalArgumentException("betas must be a pair of numbers, got " + value);
+                List<?> betas = asList(value);
+                if (betas == null || betas.size() != 2 || !(betas.get(0) instanceof Number b1)
+                        || !(betas.get(1) instanceof Number b2)) {
+                    throw new IllegalArgumentException("betas must be a pair of numbers, got " + describe(value));
                 }
                 changes.put("beta1", b1.doubleValue());
                 changes.put("beta2", b2.doubleValue());
@@ -61,16 +66,45 @@ public final class Optimizers {
                 throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
             } else if (isFlag(defaults, name)) {
                 if (!(value instanceof Boolean flag)) {
-                    throw new IllegalArgumentException(name + " must be true or false, got " + value);
+                    throw new IllegalArgumentException(name + " must be true or false, got " + describe(value));
                 }
                 changes.put(name, flag ? 1.0 : 0.0);
             } else if (value instanceof Number number) {
                 changes.put(name, number.doubleValue());
             } else {
-                throw new IllegalArgumentException(name + " must be a number, got " + value);
+                throw new IllegalArgumentException(name + " must be a number, got " + describe(value));
             }
         }
         return defaults.withValues(changes);
+    }
+
+    /** A pair given as a list, a {@code double[]} or a {@code float[]}; null for anything else. */
+    private static List<?> asList(Object value) {
+        if (value instanceof double[] a) {
+            return Arrays.stream(a).boxed().toList();
+        }
+        if (value instanceof float[] a) {
+            List<Float> list = new java.util.ArrayList<>();
+            for (float x : a) {
+                list.add(x);
+            }
+            return list;
+        }
+        return value instanceof List<?> list ? list : null;
+    }
+
+    /** A value as a message shows it: arrays by their elements, strings quoted. */
+    private static String describe(Object value) {
+        if (value instanceof double[] a) {
+            return Arrays.toString(a);
+        }
+        if (value instanceof float[] a) {
+            return Arrays.toString(a);
+        }
+        if (value instanceof Object[] a) {
+            return Arrays.deepToString(a);
+        }
+        return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
     }
 
     private static boolean isFlag(Hyperparameters h, String name) {

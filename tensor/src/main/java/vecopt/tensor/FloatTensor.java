@@ -204,16 +204,22 @@ public final class FloatTensor {
         if (shape == null) {
             throw new IllegalArgumentException("shape must not be null");
         }
-        long elements = 1;
+        boolean empty = false;
         for (int d = 0; d < shape.length; d++) {
             if (shape[d] < 0) {
                 throw new IllegalArgumentException(
                         "shape[" + d + "] must be >= 0, got " + shape[d] + " in " + Arrays.toString(shape));
             }
-            elements *= shape[d];
-            if (elements > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape)
-                        + " has more elements than a Java array holds");
+            empty |= shape[d] == 0;
+        }
+        if (!empty) { // every dimension is at least 1, so the running product only grows
+            long elements = 1;
+            for (int d : shape) {
+                elements *= d;
+                if (elements > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("shape " + Arrays.toString(shape)
+                            + " has more elements than a Java array holds");
+                }
             }
         }
         return shape.clone();
