@@ -155,8 +155,8 @@ final class CheckpointReader {
     /** A version 1 file holds no scheduler positions: loading it is refused if schedulers are given. */
     private List<Runnable> noSchedulers() throws CheckpointException {
         if (!schedulers.isEmpty()) {
-            throw new CheckpointException("checkpoint version 1 holds no scheduler positions, but " + schedulers.size()
-                    + " schedulers were given " + names(schedulers) + "; load it without schedulers");
+            throw new CheckpointException("checkpoint version 1 holds no scheduler positions; given "
+                    + schedulers.size() + ": " + names(schedulers) + "; load it without schedulers");
         }
         return List.of();
     }
@@ -351,8 +351,8 @@ final class CheckpointReader {
             savedNames.add(string(entry.get("name"), "scheduler " + i + " name"));
         }
         if (saved.size() != schedulers.size()) {
-            throw new CheckpointException("the checkpoint holds " + saved.size() + " schedulers " + savedNames + ", "
-                    + schedulers.size() + " were given " + names(schedulers));
+            throw new CheckpointException("the checkpoint holds " + saved.size() + " schedulers " + savedNames
+                    + "; given " + schedulers.size() + ": " + names(schedulers));
         }
         List<Runnable> restores = new ArrayList<>();
         for (int i = 0; i < saved.size(); i++) {
