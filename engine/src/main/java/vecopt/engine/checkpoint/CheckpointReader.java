@@ -350,8 +350,12 @@ final class CheckpointReader {
             keys(entry, SCHEDULER_KEYS, "scheduler " + i);
             savedNames.add(string(entry.get("name"), "scheduler " + i + " name"));
         }
+        List<String> printableNames = new ArrayList<>();
+        for (String name : savedNames) {
+            printableNames.add(Json.printable(name));
+        }
         if (saved.size() != schedulers.size()) {
-            throw new CheckpointException("the checkpoint holds " + saved.size() + " schedulers " + savedNames
+            throw new CheckpointException("the checkpoint holds " + saved.size() + " schedulers " + printableNames
                     + "; given " + schedulers.size() + ": " + names(schedulers));
         }
         List<Runnable> restores = new ArrayList<>();
