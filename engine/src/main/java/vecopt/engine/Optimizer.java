@@ -226,6 +226,25 @@ public abstract class Optimizer {
     }
 
     /**
+     * Restores the skipped-step count and the clipping, noise and non-finite settings together (for
+     * checkpoints). Every argument is checked before any is set, so a rejected call changes nothing.
+     */
+    void restoreStepSettings(long skippedSteps, GradientClipping clipping, GradientNoise noise,
+                             NonFinitePolicy policy) {
+        if (skippedSteps < 0) {
+            throw new IllegalArgumentException("skippedSteps must be >= 0, got " + skippedSteps);
+        }
+        if (clipping == null || noise == null || policy == null) {
+            throw new IllegalArgumentException("clipping, noise and policy must not be null, got " + clipping + ", "
+                    + noise + ", " + policy);
+        }
+        this.skippedSteps = skippedSteps;
+        this.gradientClipping = clipping;
+        this.gradientNoise = noise;
+        this.nonFinitePolicy = policy;
+    }
+
+    /**
      * The 2-norm of all gradients of all groups together as the last step saw them (after noise, before
      * clipping), what {@code clip_grad_norm_} returns; NaN if that step computed none (no clipping by
      * norm and {@link NonFinitePolicy#PROPAGATE}) or if no step was taken. Infinite or NaN when a

@@ -29,6 +29,12 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
     }
 
     @Override
+    public void restoreStepSettings(Optimizer optimizer, long skippedSteps, GradientClipping clipping,
+                                    GradientNoise noise, NonFinitePolicy policy) {
+        optimizer.restoreStepSettings(skippedSteps, clipping, noise, policy);
+    }
+
+    @Override
     public Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,
                                OptimizerKernels kernels) {
         return Optimizers.fromTorch(className, parameters, kwargs, kernels);

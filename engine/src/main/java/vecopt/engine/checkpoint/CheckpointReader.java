@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,8 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32C;
+import vecopt.engine.GradientClipping;
+import vecopt.engine.GradientNoise;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
+import vecopt.engine.NonFinitePolicy;
 import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
@@ -36,8 +40,15 @@ import vecopt.engine.internal.EngineAccess;
  */
 final class CheckpointReader {
 
-    private static final Set<String> METADATA_KEYS =
+    /** The metadata of version 1, which held no settings and no schedulers. */
+    private static final Set<String> METADATA_KEYS_V1 =
             Set.of("format", "version", "optimizer", "groups", "groups_crc32c", "crc32c");
+    private static final Set<String> METADATA_KEYS = Set.of("format", "version", "optimizer", "groups",
+            "groups_crc32c", "settings", "settings_crc32c", "schedulers", "schedulers_crc32c", "crc32c");
+    private static final Set<String> SETTINGS_KEYS =
+            Set.of("skipped_steps", "non_finite_policy", "gradient_clipping", "gradient_noise");
+    private static final Set<String> NOISE_KEYS = Set.of("eta", "gamma", "seed");
+    private static final Set<String> SCHEDULER_KEYS = Set.of("name", "state");
     private static final Set<String> TENSOR_KEYS = Set.of("dtype", "shape", "data_offsets");
     private static final Set<String> GROUP_KEYS = Set.of("hyperparameters", "params");
     private static final Set<String> PARAM_KEYS_WITHOUT_STATE = Set.of("name", "size");
@@ -53,25 +64,40 @@ final class CheckpointReader {
                          String buffer) {
     }
 
+    /** The step settings a version 2 file holds, checked. */
+    private record Settings(long skippedSteps, NonFinitePolicy policy, GradientClipping clipping,
+                            GradientNoise noise) {
+    }
+
     private final Optimizer optimizer;
+    private final List<Checkpointable> schedulers;
     private final SeekableByteChannel in;
     private final long fileSize;
 
-    private CheckpointReader(Optimizer optimizer, SeekableByteChannel in, long fileSize) {
+    private CheckpointReader(Optimizer optimizer, List<Checkpointable> schedulers, SeekableByteChannel in,
+                             long fileSize) {
         this.optimizer = optimizer;
+        this.schedulers = schedulers;
         this.in = in;
         this.fileSize = fileSize;
     }
 
-    static void load(Optimizer optimizer, Path file) throws IOException {
+    /** {@code schedulers} have been checked ({@link Checkpoints#checkSchedulers}). */
+    static void load(Optimizer optimizer, Path file, List<Checkpointable> schedulers) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            load(optimizer, in);
+            load(optimizer, in, schedulers);
         }
     }
 
     /** Loads from {@code in}, which holds exactly the checkpoint (tests read from memory through this). */
+    static void load(Optimizer optimizer, SeekableByteChannel in, List<Checkpointable> schedulers)
+            throws IOException {
+        new CheckpointReader(optimizer, schedulers, in, in.size()).load();
+    }
+
+    /** {@link #load(Optimizer, SeekableByteChannel, List)} without schedulers. */
     static void load(Optimizer optimizer, SeekableByteChannel in) throws IOException {
-        new CheckpointReader(optimizer, in, in.size()).load();
+        load(optimizer, in, List.of());
     }
 
     private void load() throws IOException {
@@ -104,9 +130,13 @@ final class CheckpointReader {
         Map<String, String> metadata = metadata(header.get("__metadata__"));
         List<StagedParameter> staged = new ArrayList<>();
         List<Hyperparameters> hyperparameters = groups(metadata, staged);
+        boolean version1 = metadata.get("version").equals("1");
+        Settings settings = version1 ? null : settings(metadata);
+        List<Runnable> restores = version1 ? noSchedulers() : schedulers(metadata);
         List<Entry> entries = entries(header, metadata, staged, dataLength);
         readBuffers(entries, dataStart);
 
+        // Everything has passed: swap it in. None of these calls can fail now.
         EngineAccess.StateHooks hooks = EngineAccess.stateHooks();
         Map<String, ParameterState> states = new HashMap<>();
         for (StagedParameter s : staged) {
@@ -115,6 +145,20 @@ final class CheckpointReader {
             }
         }
         hooks.replaceState(optimizer, hyperparameters, states);
+        if (settings != null) {
+            hooks.restoreStepSettings(optimizer, settings.skippedSteps, settings.clipping, settings.noise,
+                    settings.policy);
+        }
+        restores.forEach(Runnable::run);
+    }
+
+    /** A version 1 file holds no scheduler positions: loading it is refused if schedulers are given. */
+    private List<Runnable> noSchedulers() throws CheckpointException {
+        if (!schedulers.isEmpty()) {
+            throw new CheckpointException("checkpoint version 1 holds no scheduler positions; given "
+                    + schedulers.size() + ": " + names(schedulers) + "; load it without schedulers");
+        }
+        return List.of();
     }
 
     /**
@@ -123,7 +167,7 @@ final class CheckpointReader {
      * this optimizer could need is refused before it is read.
      */
     private long headerBound() {
-        long bound = 64 << 10;
+        long bound = (64 << 10) + (4L << 10) * schedulers.size();
         for (ParamGroup g : optimizer.paramGroups()) {
             bound += 4 << 10;
             for (Parameter p : g.parameters()) {
@@ -152,16 +196,18 @@ final class CheckpointReader {
                     + (format == null ? "missing" : quoted(format)) + ", expected \"" + Checkpoints.FORMAT + "\"");
         }
         String version = metadata.get("version");
-        if (!Checkpoints.VERSION.equals(version)) {
+        if (!Checkpoints.VERSION.equals(version) && !"1".equals(version)) {
             throw new CheckpointException("checkpoint version " + (version == null ? "missing" : quoted(version))
-                    + " is not supported; this vecopt reads version " + Checkpoints.VERSION);
+                    + " is not supported; this vecopt reads versions 1 and " + Checkpoints.VERSION);
         }
+        Set<String> expected = version.equals("1") ? METADATA_KEYS_V1 : METADATA_KEYS;
         for (String key : map.keySet()) {
-            if (!METADATA_KEYS.contains(key)) {
-                throw new CheckpointException("__metadata__ has an unknown key " + quoted(key));
+            if (!expected.contains(key)) {
+                throw new CheckpointException("__metadata__ has an unknown key " + quoted(key)
+                        + (METADATA_KEYS.contains(key) ? " for version " + version : ""));
             }
         }
-        for (String key : METADATA_KEYS) {
+        for (String key : expected) {
             if (!metadata.containsKey(key)) {
                 throw new CheckpointException("__metadata__ has no " + key);
             }
@@ -180,14 +226,8 @@ final class CheckpointReader {
      */
     private List<Hyperparameters> groups(Map<String, String> metadata, List<StagedParameter> staged)
             throws CheckpointException {
-        String text = metadata.get("groups");
-        String storedCrc = metadata.get("groups_crc32c");
-        String crc = CheckpointWriter.hex(CheckpointWriter.crc32c(text.getBytes(StandardCharsets.UTF_8)));
-        if (!crc.equals(storedCrc)) {
-            throw new CheckpointException("the groups metadata is damaged: its CRC32C is " + crc + ", the header says "
-                    + quoted(storedCrc));
-        }
-        List<Object> groups = list(Json.parse("the groups metadata", text), "the groups metadata");
+        String what = "the groups metadata";
+        List<Object> groups = list(Json.parse(what, checkedText(metadata, "groups", what)), what);
         List<ParamGroup> live = optimizer.paramGroups();
         if (groups.size() != live.size()) {
             throw new CheckpointException("the checkpoint has " + groups.size() + " parameter groups, the optimizer has "
@@ -219,6 +259,151 @@ final class CheckpointReader {
             }
         }
         return result;
+    }
+
+    /** The text of metadata entry {@code key}, after checking it against its CRC32C entry. */
+    private static String checkedText(Map<String, String> metadata, String key, String what)
+            throws CheckpointException {
+        String text = metadata.get(key);
+        String storedCrc = metadata.get(key + "_crc32c");
+        String crc = CheckpointWriter.hex(CheckpointWriter.crc32c(text.getBytes(StandardCharsets.UTF_8)));
+        if (!crc.equals(storedCrc)) {
+            throw new CheckpointException(what + " is damaged: its CRC32C is " + crc + ", the header says "
+                    + quoted(storedCrc));
+        }
+        return text;
+    }
+
+    /** The settings metadata: skipped steps, non-finite policy, clipping and noise, each checked. */
+    private static Settings settings(Map<String, String> metadata) throws CheckpointException {
+        String what = "the settings metadata";
+        Map<String, Object> map = object(Json.parse(what, checkedText(metadata, "settings", what)), what);
+        keys(map, SETTINGS_KEYS, what);
+        long skipped = integer(map.get("skipped_steps"), "settings skipped_steps");
+        if (skipped < 0) {
+            throw new CheckpointException("settings: skipped_steps must be >= 0, got " + skipped);
+        }
+        String policyName = string(map.get("non_finite_policy"), "settings non_finite_policy");
+        NonFinitePolicy policy = null;
+        for (NonFinitePolicy p : NonFinitePolicy.values()) {
+            if (p.name().equals(policyName)) {
+                policy = p;
+            }
+        }
+        if (policy == null) {
+            throw new CheckpointException("settings: non_finite_policy must be one of "
+                    + List.of(NonFinitePolicy.values()) + ", got " + quoted(policyName));
+        }
+        return new Settings(skipped, policy, clipping(map.get("gradient_clipping")), noise(map.get("gradient_noise")));
+    }
+
+    private static GradientClipping clipping(Object value) throws CheckpointException {
+        String where = "settings gradient_clipping";
+        Map<String, Object> map = object(value, where);
+        String kind = string(map.get("kind"), where + " kind");
+        try {
+            switch (kind) {
+                case "none" -> {
+                    keys(map, Set.of("kind"), where);
+                    return GradientClipping.none();
+                }
+                case "by_norm" -> {
+                    keys(map, Set.of("kind", "max_norm"), where);
+                    return GradientClipping.byNorm(number(map.get("max_norm"), where + " max_norm"));
+                }
+                case "by_value" -> {
+                    keys(map, Set.of("kind", "clip_value"), where);
+                    return GradientClipping.byValue(number(map.get("clip_value"), where + " clip_value"));
+                }
+                default -> throw new CheckpointException(where + ": kind must be \"none\", \"by_norm\" or "
+                        + "\"by_value\", got " + quoted(kind));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static GradientNoise noise(Object value) throws CheckpointException {
+        String where = "settings gradient_noise";
+        Map<String, Object> map = object(value, where);
+        keys(map, NOISE_KEYS, where);
+        double eta = number(map.get("eta"), where + " eta");
+        double gamma = number(map.get("gamma"), where + " gamma");
+        long seed = integer(map.get("seed"), where + " seed");
+        try {
+            return new GradientNoise(eta, gamma, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The schedulers metadata, matched one to one, by name and in order, with the schedulers given;
+     * each position checked by its scheduler. Returns the actions that install them.
+     */
+    private List<Runnable> schedulers(Map<String, String> metadata) throws CheckpointException {
+        String what = "the schedulers metadata";
+        List<Object> saved = list(Json.parse(what, checkedText(metadata, "schedulers", what)), what);
+        List<String> savedNames = new ArrayList<>();
+        for (int i = 0; i < saved.size(); i++) {
+            Map<String, Object> entry = object(saved.get(i), "scheduler " + i);
+            keys(entry, SCHEDULER_KEYS, "scheduler " + i);
+            savedNames.add(string(entry.get("name"), "scheduler " + i + " name"));
+        }
+        List<String> printableNames = new ArrayList<>();
+        for (String name : savedNames) {
+            printableNames.add(Json.printable(name));
+        }
+        if (saved.size() != schedulers.size()) {
+            throw new CheckpointException("the checkpoint holds " + saved.size() + " schedulers " + printableNames
+                    + "; given " + schedulers.size() + ": " + names(schedulers));
+        }
+        List<Runnable> restores = new ArrayList<>();
+        for (int i = 0; i < saved.size(); i++) {
+            Checkpointable live = schedulers.get(i);
+            String where = "scheduler " + i + " " + live.checkpointName();
+            if (!savedNames.get(i).equals(live.checkpointName())) {
+                throw new CheckpointException("scheduler " + i + " is " + quoted(savedNames.get(i))
+                        + " in the checkpoint, " + live.checkpointName() + " given");
+            }
+            Map<String, Number> state = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : object(object(saved.get(i), where).get("state"), where + " state")
+                    .entrySet()) {
+                state.put(e.getKey(), schedulerValue(e.getValue(), where + " " + e.getKey()));
+            }
+            try {
+                Runnable restore = live.prepareRestore(Collections.unmodifiableMap(state));
+                if (restore == null) {
+                    throw new IllegalStateException(where + ": prepareRestore returned null");
+                }
+                restores.add(restore);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(where + ": " + e.getMessage());
+            }
+        }
+        return restores;
+    }
+
+    /** An integer literal as a Long; any other number, or a non-finite string, as a Double. */
+    private static Number schedulerValue(Object value, String what) throws CheckpointException {
+        if (value instanceof Json.Number n && n.text().matches("-?[0-9]+")) {
+            return integer(value, what);
+        }
+        return scalar(value, what);
+    }
+
+    /** A JSON number as a double. */
+    private static double number(Object value, String what) throws CheckpointException {
+        if (!(value instanceof Json.Number n)) {
+            throw new CheckpointException(what + " must be a number, got " + describe(value));
+        }
+        return Double.parseDouble(n.text());
+    }
+
+    private static String names(List<Checkpointable> list) {
+        List<String> names = new ArrayList<>();
+        list.forEach(c -> names.add(c.checkpointName()));
+        return names.toString();
     }
 
     private static Map<String, Double> hyperparameters(Map<String, Object> map, Hyperparameters live, String where)

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
+import vecopt.engine.GradientClipping;
+import vecopt.engine.GradientNoise;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
@@ -39,11 +41,75 @@ final class CheckpointWriter {
     private CheckpointWriter() {
     }
 
-    static void save(Optimizer optimizer, Path file) throws IOException {
+    /** {@code schedulers} have been checked ({@link Checkpoints#checkSchedulers}). */
+    static void save(Optimizer optimizer, Path file, List<Checkpointable> schedulers) throws IOException {
         List<Tensor> tensors = new ArrayList<>();
         String groups = groupsJson(optimizer, tensors);
-        byte[] header = header(optimizer.torchName(), groups, tensors);
+        String settings = settingsJson(optimizer);
+        String schedulerText = schedulersJson(schedulers);
+        byte[] header = header(optimizer.torchName(), groups, settings, schedulerText, tensors);
         writeAtomically(file, header, tensors);
+    }
+
+    /** The step settings: skipped steps, non-finite policy, clipping, noise. */
+    private static String settingsJson(Optimizer optimizer) {
+        StringBuilder sb = new StringBuilder("{\"skipped_steps\":").append(optimizer.skippedSteps());
+        sb.append(",\"non_finite_policy\":");
+        Json.appendString(sb, optimizer.nonFinitePolicy().name());
+        sb.append(",\"gradient_clipping\":");
+        switch (optimizer.gradientClipping()) {
+            case GradientClipping.None none -> sb.append("{\"kind\":\"none\"}");
+            case GradientClipping.ByNorm byNorm ->
+                    appendFinite(sb.append("{\"kind\":\"by_norm\",\"max_norm\":"), byNorm.maxNorm(), "max_norm").append('}');
+            case GradientClipping.ByValue byValue ->
+                    appendFinite(sb.append("{\"kind\":\"by_value\",\"clip_value\":"), byValue.clipValue(), "clip_value")
+                            .append('}');
+        }
+        GradientNoise noise = optimizer.gradientNoise();
+        appendFinite(sb.append(",\"gradient_noise\":{\"eta\":"), noise.eta(), "eta");
+        appendFinite(sb.append(",\"gamma\":"), noise.gamma(), "gamma");
+        sb.append(",\"seed\":").append(noise.seed()).append("}}");
+        return sb.toString();
+    }
+
+    /** Each scheduler's name and position, in the order given. */
+    private static String schedulersJson(List<Checkpointable> schedulers) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < schedulers.size(); i++) {
+            Checkpointable c = schedulers.get(i);
+            String name = c.checkpointName();
+            String where = "schedulers[" + i + "] " + name;
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("schedulers[" + i + "] has no checkpointName(), got " + name);
+            }
+            sb.append(i == 0 ? "" : ",").append("{\"name\":");
+            Json.appendString(sb, name);
+            sb.append(",\"state\":{");
+            Map<String, Number> state = c.checkpointState();
+            if (state == null) {
+                throw new IllegalArgumentException(where + ": checkpointState() returned null");
+            }
+            boolean first = true;
+            for (Map.Entry<String, Number> e : state.entrySet()) {
+                if (e.getKey() == null || e.getKey().isEmpty()) {
+                    throw new IllegalArgumentException(where + ": a state entry has no name, got " + e.getKey());
+                }
+                Json.appendString(sb.append(first ? "" : ","), e.getKey());
+                first = false;
+                sb.append(':');
+                if (e.getValue() instanceof Double d) {
+                    appendDouble(sb, d);
+                } else if (e.getValue() instanceof Long l) {
+                    sb.append((long) l);
+                } else {
+                    throw new IllegalArgumentException(where + ": state entry " + e.getKey() + " is "
+                            + (e.getValue() == null ? "null" : "a " + e.getValue().getClass().getName())
+                            + "; a checkpoint holds Long and Double values");
+                }
+            }
+            sb.append("}}");
+        }
+        return sb.append(']').toString();
     }
 
     /** The groups metadata: hyperparameters, parameter names and sizes, steps, scalars, buffer names. */
@@ -106,27 +172,31 @@ final class CheckpointWriter {
         for (Map.Entry<String, Double> e : state.scalars().entrySet()) {
             Json.appendString(sb.append(first ? "" : ","), e.getKey());
             first = false;
-            double v = e.getValue();
-            sb.append(':');
-            if (Double.isFinite(v)) {
-                sb.append(v);
-            } else {
-                sb.append('"').append(v).append('"'); // "NaN", "Infinity", "-Infinity"
-            }
+            appendDouble(sb.append(':'), e.getValue());
         }
         sb.append('}');
     }
 
+    /** A double as its shortest round-tripping decimal, or as "NaN", "Infinity" or "-Infinity". */
+    private static void appendDouble(StringBuilder sb, double v) {
+        if (Double.isFinite(v)) {
+            sb.append(v);
+        } else {
+            sb.append('"').append(v).append('"');
+        }
+    }
+
     /** Double.toString: the shortest decimal that parses back to the same double, so values round-trip exactly. */
-    private static void appendFinite(StringBuilder sb, double v, String what) {
+    private static StringBuilder appendFinite(StringBuilder sb, double v, String what) {
         if (!Double.isFinite(v)) {
             throw new IllegalStateException(what + " is " + v);
         }
-        sb.append(v);
+        return sb.append(v);
     }
 
     /** The header JSON, padded with spaces to a multiple of 8 bytes as safetensors pads it. */
-    private static byte[] header(String torchName, String groups, List<Tensor> tensors) {
+    private static byte[] header(String torchName, String groups, String settings, String schedulers,
+                                 List<Tensor> tensors) {
         StringBuilder crcs = new StringBuilder("{");
         StringBuilder entries = new StringBuilder();
         long offset = 0;
@@ -151,6 +221,10 @@ final class CheckpointWriter {
         metadataEntry(sb, "optimizer", torchName).append(',');
         metadataEntry(sb, "groups", groups).append(',');
         metadataEntry(sb, "groups_crc32c", hex(crc32c(groups.getBytes(StandardCharsets.UTF_8)))).append(',');
+        metadataEntry(sb, "settings", settings).append(',');
+        metadataEntry(sb, "settings_crc32c", hex(crc32c(settings.getBytes(StandardCharsets.UTF_8)))).append(',');
+        metadataEntry(sb, "schedulers", schedulers).append(',');
+        metadataEntry(sb, "schedulers_crc32c", hex(crc32c(schedulers.getBytes(StandardCharsets.UTF_8)))).append(',');
         metadataEntry(sb, "crc32c", crcs.toString());
         sb.append('}').append(entries).append('}');
         byte[] json = strictUtf8(sb);
@@ -173,7 +247,7 @@ final class CheckpointWriter {
                     .encode(CharBuffer.wrap(s));
             return Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("a parameter or state name is not valid Unicode (unpaired surrogate)", e);
+            throw new IllegalArgumentException("a parameter, state or scheduler name is not valid Unicode (unpaired surrogate)", e);
         }
     }
 

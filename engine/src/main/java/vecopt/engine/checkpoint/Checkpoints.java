@@ -2,12 +2,28 @@ package vecopt.engine.checkpoint;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import vecopt.engine.Optimizer;
 
 /**
- * Saves and loads the full state of an {@link Optimizer}: every group's hyperparameters, every
- * parameter's step count, scalar state and state buffers. Parameters themselves are the model's and
- * are not saved, as with PyTorch's {@code optimizer.state_dict()}.
+ * Saves and loads the full state of an {@link Optimizer} and of the schedulers that drive it: every
+ * group's hyperparameters, every parameter's step count, scalar state and state buffers, the count
+ * of skipped steps, the clipping, noise and non-finite settings, and each scheduler's position.
+ * Parameters themselves are the model's and are not saved, as with PyTorch's
+ * {@code optimizer.state_dict()}.
+ *
+ * <pre>
+ * Checkpoints.save(optimizer, file, cosine, plateau);
+ *
+ * Optimizer resumed = ...;                                   // same groups and parameter names
+ * var cosine2 = new HyperparameterScheduler(resumed, "lr", new CosineAnnealing(100, 0));
+ * var plateau2 = ReduceOnPlateau.of(resumed);                // attach first, then load
+ * Checkpoints.load(resumed, file, cosine2, plateau2);         // same kinds in the same order
+ * </pre>
  *
  * <p>The file is a <a href="https://github.com/huggingface/safetensors">safetensors</a> file, so
  * Python reads it with {@code safetensors.numpy.load_file}: an 8-byte little-endian header length, a
@@ -22,27 +38,41 @@ import vecopt.engine.Optimizer;
  *     so that they parse back to the same double) and its parameters in order, each with its name,
  *     size and, once it has stepped, its step count, buffer names and scalars (e.g. NAdam's
  *     {@code mu_product});
- * <li>{@code groups_crc32c}: the CRC32C of the {@code groups} text, so a damaged hyperparameter or
- *     step count is detected too;
+ * <li>{@code settings}: JSON text, {@code skipped_steps}, {@code non_finite_policy} (a
+ *     {@link vecopt.engine.NonFinitePolicy} name), {@code gradient_clipping} ({@code {"kind":"none"}},
+ *     {@code {"kind":"by_norm","max_norm":x}} or {@code {"kind":"by_value","clip_value":x}}) and
+ *     {@code gradient_noise} ({@code {"eta":x,"gamma":y,"seed":n}}, eta 0 for none);
+ * <li>{@code schedulers}: JSON text, per scheduler in the order given its
+ *     {@link Checkpointable#checkpointName() name} and its {@link Checkpointable#checkpointState() state}
+ *     (whole numbers as integers, doubles as decimals that parse back to the same double, non-finite
+ *     ones as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"});
+ * <li>{@code groups_crc32c}, {@code settings_crc32c}, {@code schedulers_crc32c}: the CRC32C of each of
+ *     those texts, so a damaged hyperparameter, count or position is detected too;
  * <li>{@code crc32c}: JSON text mapping each tensor name to the CRC32C of its bytes (8 lower-case hex
  *     digits).
  * </ul>
+ *
+ * <p>Version 1 files (written before the settings and schedulers were saved) still load: their
+ * groups and state are restored, and the optimizer keeps its own skipped-step count and clipping,
+ * noise and non-finite settings, as version 1 loading did. They hold no scheduler positions, so
+ * loading one with schedulers is refused.
  *
  * <p>Saving is crash-safe: the file is written next to its target, forced to disk, and moved over the
  * target atomically, so a crash at any moment leaves the previous checkpoint loadable. A killed save
  * may leave a temporary file {@code .<name>.<random>.tmp} behind in the directory.
  *
  * <p>Loading checks everything before it changes anything. Save, load and save again gives the same
- * bytes, and an optimizer loaded from a checkpoint continues bit for bit as the saved one would have.
- * Neither method is safe to call while another thread steps the optimizer.
+ * bytes, and an optimizer loaded from a checkpoint, with its schedulers, continues bit for bit as the
+ * saved one would have. Neither method is safe to call while another thread steps the optimizer or
+ * its schedulers.
  */
 public final class Checkpoints {
 
     /** {@code __metadata__} format of an optimizer checkpoint. */
     public static final String FORMAT = "vecopt-optimizer-state";
 
-    /** {@code __metadata__} version this vecopt writes and reads. */
-    public static final String VERSION = "1";
+    /** {@code __metadata__} version this vecopt writes; it reads this one and {@code "1"}. */
+    public static final String VERSION = "2";
 
     /** Longest header accepted, the limit of the safetensors reference implementation. */
     public static final long MAX_HEADER_BYTES = 100_000_000;
@@ -51,33 +81,74 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes {@code optimizer}'s state to {@code file}, replacing it atomically if it exists. The
-     * buffers are written from the optimizer's own arrays, not copied first.
+     * Writes the state of {@code optimizer} and of {@code schedulers} to {@code file}, replacing it
+     * atomically if it exists. The buffers are written from the optimizer's own arrays, not copied first.
      *
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #load} will be given them; none is fine
+     * @throws IllegalArgumentException if a scheduler is null, drives another optimizer or is given twice;
+     *     nothing is written then
      * @throws IOException if the file cannot be written; {@code file} is then unchanged
      */
-    public static void save(Optimizer optimizer, Path file) throws IOException {
-        CheckpointWriter.save(optimizer, file);
+    public static void save(Optimizer optimizer, Path file, Checkpointable... schedulers) throws IOException {
+        CheckpointWriter.save(optimizer, file, checkSchedulers(optimizer, schedulers));
     }
 
     /**
-     * Replaces {@code optimizer}'s state with the one saved in {@code file}. The file is checked
-     * completely (header size: at most {@value #MAX_HEADER_BYTES} bytes and no longer than this
-     * optimizer's state could need; JSON structure, dtypes, offsets, trailing bytes, checksums) and so is its
-     * fit to the optimizer (same {@code torch.optim} class, the same groups with the same parameter
-     * names and sizes in the same order, each buffer as long as its parameter, only state the rule
-     * keeps, valid hyperparameters). The new state is staged aside and swapped in only when all of it
-     * has passed.
+     * Replaces the state of {@code optimizer} and of {@code schedulers} with the one saved in
+     * {@code file}. The file is checked completely (header size: at most {@value #MAX_HEADER_BYTES}
+     * bytes and no longer than this optimizer's state could need; JSON structure, dtypes, offsets,
+     * trailing bytes, checksums) and so is its fit to the optimizer (same {@code torch.optim} class,
+     * the same groups with the same parameter names and sizes in the same order, each buffer as long
+     * as its parameter, only state the rule keeps, valid hyperparameters and settings) and to the
+     * schedulers (as many as were saved, with the same {@link Checkpointable#checkpointName() names} in
+     * the same order, each position accepted by its scheduler). The new state is staged aside and
+     * swapped in only when all of it has passed.
      *
+     * <p>Attach the schedulers to {@code optimizer} before loading: attaching sets a hyperparameter,
+     * which would overwrite the loaded value.
+     *
+     * @throws IllegalArgumentException if a scheduler is null, drives another optimizer or is given
+     *     twice; nothing is read or changed then
      * @throws CheckpointException if anything does not match, with a message that says what; the
-     *         optimizer is then unchanged
-     * @throws IOException if the file cannot be read; the optimizer is then unchanged
+     *         optimizer and the schedulers are then unchanged
+     * @throws IOException if the file cannot be read; the optimizer and the schedulers are then unchanged
      */
-    public static void load(Optimizer optimizer, Path file) throws IOException {
+    public static void load(Optimizer optimizer, Path file, Checkpointable... schedulers) throws IOException {
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
         try {
-            CheckpointReader.load(optimizer, file);
+            CheckpointReader.load(optimizer, file, checked);
         } catch (CheckpointException e) {
             throw new CheckpointException("cannot load " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The schedulers as a list, after checking that each is there once and drives {@code optimizer}. */
+    static List<Checkpointable> checkSchedulers(Optimizer optimizer, Checkpointable[] schedulers) {
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
+        if (schedulers == null) {
+            throw new IllegalArgumentException("schedulers must not be null; pass none for none");
+        }
+        Map<Checkpointable, Integer> seen = new IdentityHashMap<>();
+        List<Checkpointable> list = new ArrayList<>();
+        for (int i = 0; i < schedulers.length; i++) {
+            Checkpointable c = schedulers[i];
+            if (c == null) {
+                throw new IllegalArgumentException("schedulers[" + i + "] is null");
+            }
+            if (c.optimizer() != optimizer) {
+                throw new IllegalArgumentException("schedulers[" + i + "] " + c.checkpointName()
+                        + " drives another optimizer, not this " + optimizer.torchName());
+            }
+            Integer before = seen.put(c, i);
+            if (before != null) {
+                throw new IllegalArgumentException("schedulers[" + i + "] " + c.checkpointName()
+                        + " is schedulers[" + before + "] again");
+            }
+            list.add(c);
+        }
+        return Collections.unmodifiableList(list);
     }
 }

@@ -2,7 +2,10 @@ package vecopt.engine.internal;
 
 import java.util.List;
 import java.util.Map;
+import vecopt.engine.GradientClipping;
+import vecopt.engine.GradientNoise;
 import vecopt.engine.Hyperparameters;
+import vecopt.engine.NonFinitePolicy;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
@@ -36,6 +39,15 @@ public final class EngineAccess {
          */
         void replaceState(Optimizer optimizer, List<Hyperparameters> groupHyperparameters,
                           Map<String, ParameterState> states);
+
+        /**
+         * Sets {@code optimizer}'s count of skipped steps and its clipping, noise and non-finite
+         * settings, all or (if an argument is refused) none of them.
+         *
+         * @throws IllegalArgumentException if {@code skippedSteps} is negative or a setting is null
+         */
+        void restoreStepSettings(Optimizer optimizer, long skippedSteps, GradientClipping clipping,
+                                 GradientNoise noise, NonFinitePolicy policy);
 
         /** {@code Optimizers.fromTorch} running on {@code kernels} instead of the provider's choice. */
         Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,

@@ -1,8 +1,12 @@
 package vecopt.engine.schedule;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
+import vecopt.engine.checkpoint.Checkpointable;
 
 /**
  * Multiplies every group's learning rate by {@code factor} when a metric has not improved for more
@@ -10,9 +14,16 @@ import vecopt.engine.ParamGroup;
  * ({@code threshold} fraction) or absolute, for a metric to minimize or maximize; after a reduction
  * {@code cooldown} steps pass before bad steps count again; the rate never goes below {@code minLr},
  * and changes smaller than {@code eps} are skipped.
+ *
+ * <p>A checkpoint holds its counters ({@link Checkpointable}): the best metric so far, the bad steps
+ * since it and the cooldown steps left. The reduced rates are the groups' {@code lr}, which the
+ * optimizer's part of the checkpoint holds.
  */
-public final class ReduceOnPlateau {
+public final class ReduceOnPlateau implements Checkpointable {
 
+    private static final List<String> STATE_KEYS = List.of("best", "bad_steps", "cooldown_left");
+
+    private final Optimizer optimizer;
     private final List<ParamGroup> groups;
     private final boolean maximize;
     private final double factor;
@@ -35,6 +46,10 @@ public final class ReduceOnPlateau {
         if (patience < 0 || cooldown < 0) {
             throw new IllegalArgumentException("patience and cooldown must be >= 0, got " + patience + ", " + cooldown);
         }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
+        this.optimizer = optimizer;
         this.groups = optimizer.paramGroups();
         this.maximize = maximize;
         this.factor = factor;
@@ -78,6 +93,52 @@ public final class ReduceOnPlateau {
             cooldownLeft = cooldown;
             badSteps = 0;
         }
+    }
+
+    @Override
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * {@code "ReduceOnPlateau(min)"} or {@code "ReduceOnPlateau(max)"}: a best metric saved while
+     * minimizing means nothing to a scheduler that maximizes.
+     */
+    @Override
+    public String checkpointName() {
+        return "ReduceOnPlateau(" + (maximize ? "max" : "min") + ")";
+    }
+
+    /** {@code best} (infinite before the first step), {@code bad_steps} and {@code cooldown_left}. */
+    @Override
+    public Map<String, Number> checkpointState() {
+        Map<String, Number> state = new LinkedHashMap<>();
+        state.put("best", best);
+        state.put("bad_steps", (long) badSteps);
+        state.put("cooldown_left", (long) cooldownLeft);
+        return Collections.unmodifiableMap(state);
+    }
+
+    /**
+     * Checks a saved {@code best} (any double but NaN), {@code bad_steps} in {@code [0, patience]} and
+     * {@code cooldown_left} in {@code [0, cooldown]}, and no bad steps while a cooldown runs: after a
+     * {@link #step}, the counters always satisfy these with this scheduler's settings.
+     */
+    @Override
+    public Runnable prepareRestore(Map<String, Number> state) {
+        SavedState.requireKeys(state, STATE_KEYS);
+        double savedBest = SavedState.real(state, "best", true);
+        int savedBadSteps = (int) SavedState.whole(state, "bad_steps", 0, patience);
+        int savedCooldownLeft = (int) SavedState.whole(state, "cooldown_left", 0, cooldown);
+        if (savedCooldownLeft > 0 && savedBadSteps > 0) {
+            throw new IllegalArgumentException("bad_steps must be 0 while a cooldown runs, got bad_steps "
+                    + savedBadSteps + " with cooldown_left " + savedCooldownLeft);
+        }
+        return () -> {
+            best = savedBest;
+            badSteps = savedBadSteps;
+            cooldownLeft = savedCooldownLeft;
+        };
     }
 
     private boolean isBetter(double metric) {

@@ -47,10 +47,15 @@ class CheckpointFileTest {
         String groups = "[{\"hyperparameters\":{\"lr\":0.1,\"momentum\":0.9,\"dampening\":0.0,\"weight_decay\":0.0,"
                 + "\"nesterov\":false,\"maximize\":false},\"params\":[{\"name\":\"fc.weight\",\"size\":4,\"step\":1,"
                 + "\"buffers\":[\"momentum_buffer\"],\"scalars\":{}}]}]";
+        String settings = "{\"skipped_steps\":0,\"non_finite_policy\":\"ERROR\",\"gradient_clipping\":{\"kind\":\"none\"},"
+                + "\"gradient_noise\":{\"eta\":0.0,\"gamma\":0.55,\"seed\":0}}";
         String crc = hex(crc32c(littleEndian(0.5f, -0.25f, 2f, 0f)));
-        String expected = "{\"__metadata__\":{\"format\":\"vecopt-optimizer-state\",\"version\":\"1\","
+        String expected = "{\"__metadata__\":{\"format\":\"vecopt-optimizer-state\",\"version\":\"2\","
                 + "\"optimizer\":\"SGD\",\"groups\":\"" + groups.replace("\"", "\\\"") + "\","
                 + "\"groups_crc32c\":\"" + hex(crc32c(groups.getBytes())) + "\","
+                + "\"settings\":\"" + settings.replace("\"", "\\\"") + "\","
+                + "\"settings_crc32c\":\"" + hex(crc32c(settings.getBytes())) + "\","
+                + "\"schedulers\":\"[]\",\"schedulers_crc32c\":\"" + hex(crc32c("[]".getBytes())) + "\","
                 + "\"crc32c\":\"{\\\"fc.weight/momentum_buffer\\\":\\\"" + crc + "\\\"}\"},"
                 + "\"fc.weight/momentum_buffer\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}";
         String header = Crafted.headerText(bytes);

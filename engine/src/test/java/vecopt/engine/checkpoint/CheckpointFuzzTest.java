@@ -22,14 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.GradientClipping;
+import vecopt.engine.GradientNoise;
+import vecopt.engine.NonFinitePolicy;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
+import vecopt.engine.schedule.CosineAnnealing;
+import vecopt.engine.schedule.HyperparameterScheduler;
+import vecopt.engine.schedule.ReduceOnPlateau;
 import vecopt.tensor.FloatTensor;
 
 /**
  * The loader rejects every damaged or crafted file with a {@link CheckpointException} (never another
- * exception, an OutOfMemoryError or a hang) and leaves the optimizer unchanged: every truncation of a
- * small checkpoint, every single-bit flip, random multi-byte damage, and hand-made hostile headers.
+ * exception, an OutOfMemoryError or a hang) and leaves the optimizer, and the schedulers given, unchanged:
+ * every truncation of a small checkpoint, every single-bit flip, random multi-byte damage, and
+ * hand-made hostile headers; also for a checkpoint holding settings and scheduler positions.
  */
 class CheckpointFuzzTest {
 
@@ -38,6 +45,9 @@ class CheckpointFuzzTest {
 
     /** NAdam (two buffers and a scalar per parameter) on two small parameters, after 2 steps. */
     private static byte[] good;
+
+    /** The same with clipping, noise, SKIP, one skipped step, a cosine schedule and a plateau scheduler. */
+    private static byte[] scheduled;
 
     @BeforeAll
     static void saveSmallCheckpoint() throws IOException {
@@ -50,6 +60,42 @@ class CheckpointFuzzTest {
         Path file = dir.resolve("good.safetensors");
         Checkpoints.save(nadam, file);
         good = Files.readAllBytes(file);
+
+        ScheduledRun run = ScheduledRun.of(model(1), 2);
+        Checkpoints.save(run.optimizer, file, run.schedulers());
+        scheduled = Files.readAllBytes(file);
+    }
+
+    /** NAdam with every setting a checkpoint holds, driven by two schedulers. */
+    private record ScheduledRun(Optimizer optimizer, HyperparameterScheduler cosine, ReduceOnPlateau plateau) {
+
+        /** After {@code steps} steps, the first with a NaN gradient (skipped). */
+        static ScheduledRun of(List<Parameter> model, int steps) {
+            Optimizer o = nadam(model);
+            o.setGradientClipping(GradientClipping.byNorm(0.5));
+            o.setGradientNoise(GradientNoise.of(0.01, 3));
+            o.setNonFinitePolicy(NonFinitePolicy.SKIP);
+            ScheduledRun run = new ScheduledRun(o, new HyperparameterScheduler(o, "lr", new CosineAnnealing(10, 0)),
+                    ReduceOnPlateau.of(o));
+            for (int step = 1; step <= steps; step++) {
+                Fixtures.gradients(model, step);
+                if (step == 1) {
+                    model.get(0).grad().setFlat(0, Float.NaN);
+                }
+                o.step();
+                run.cosine.step();
+                run.plateau.step(1.0 + step);
+            }
+            return run;
+        }
+
+        Checkpointable[] schedulers() {
+            return new Checkpointable[] {cosine, plateau};
+        }
+
+        List<Map<String, Number>> positions() {
+            return List.of(cosine.checkpointState(), plateau.checkpointState());
+        }
     }
 
     private static List<Parameter> model(long seed) {
@@ -77,8 +123,20 @@ class CheckpointFuzzTest {
      * of disk writes): must throw CheckpointException and leave o unchanged.
      */
     private static void assertRejected(Optimizer o, Fixtures.Snapshot before, byte[] bytes, String context) {
+        assertLoadRejected(o, before, bytes, null, context);
+    }
+
+    /** The same, for a run with schedulers, whose positions must not change either. */
+    private static void assertRejected(ScheduledRun run, Fixtures.Snapshot before, List<Map<String, Number>> positions,
+                                       byte[] bytes, String context) {
+        assertLoadRejected(run.optimizer, before, bytes, run, context);
+        assertEquals(positions, run.positions(), context + ": scheduler positions");
+    }
+
+    private static void assertLoadRejected(Optimizer o, Fixtures.Snapshot before, byte[] bytes, ScheduledRun run,
+                                           String context) {
         try {
-            CheckpointReader.load(o, new BytesChannel(bytes));
+            CheckpointReader.load(o, new BytesChannel(bytes), run == null ? List.of() : List.of(run.schedulers()));
         } catch (CheckpointException e) {
             assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), context);
             before.assertSame(Fixtures.Snapshot.of(o), true, context);
@@ -152,6 +210,43 @@ class CheckpointFuzzTest {
                     bytes[at] = (byte) (bytes[at] ^ (1 + random.nextInt(255)));
                 }
                 assertRejected(o, before, bytes, "trial " + trial);
+            }
+        });
+    }
+
+    @Test
+    void theUndamagedScheduledRunLoads() throws IOException {
+        ScheduledRun run = ScheduledRun.of(model(2), 3);
+        Checkpoints.load(run.optimizer, Files.write(dir.resolve("copy.safetensors"), scheduled), run.schedulers());
+        assertEquals(1, run.optimizer.skippedSteps());
+        assertEquals(2L, run.cosine.checkpointState().get("t"));
+    }
+
+    @Test
+    void everyTruncationBitFlipAndRandomDamageOfAScheduledRunIsRejected() {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            ScheduledRun run = ScheduledRun.of(model(2), 3);
+            Fixtures.Snapshot before = Fixtures.Snapshot.of(run.optimizer);
+            List<Map<String, Number>> positions = run.positions();
+            for (int length = 0; length < scheduled.length; length++) {
+                assertRejected(run, before, positions, Arrays.copyOf(scheduled, length),
+                        "truncated to " + length + " bytes");
+            }
+            byte[] bytes = scheduled.clone();
+            for (int bit = 0; bit < 8 * scheduled.length; bit++) {
+                bytes[bit >> 3] ^= (byte) (1 << (bit & 7));
+                assertRejected(run, before, positions, bytes, "bit " + (bit & 7) + " of byte " + (bit >> 3) + " flipped");
+                bytes[bit >> 3] ^= (byte) (1 << (bit & 7));
+            }
+            SplittableRandom random = new SplittableRandom(43);
+            for (int trial = 0; trial < 2000; trial++) {
+                byte[] damaged = scheduled.clone();
+                int changes = 1 + random.nextInt(8);
+                for (int c = 0; c < changes; c++) {
+                    int at = random.nextInt(damaged.length);
+                    damaged[at] = (byte) (damaged[at] ^ (1 + random.nextInt(255)));
+                }
+                assertRejected(run, before, positions, damaged, "trial " + trial);
             }
         });
     }

@@ -244,8 +244,10 @@ class CheckpointValidationTest {
 
     @Test
     void anotherFormatOrVersion() throws IOException {
-        assertHeaderEditRejected(h -> Crafted.metadata(h).put("version", "2"),
-                "checkpoint version \"2\" is not supported; this vecopt reads version 1");
+        assertHeaderEditRejected(h -> Crafted.metadata(h).put("version", "3"),
+                "checkpoint version \"3\" is not supported; this vecopt reads versions 1 and 2");
+        assertHeaderEditRejected(h -> Crafted.metadata(h).put("version", "1"),
+                "__metadata__ has an unknown key \"settings\" for version 1");
         assertHeaderEditRejected(h -> Crafted.metadata(h).put("format", "pt"),
                 "this is not a vecopt optimizer checkpoint: __metadata__ format is \"pt\"");
         assertHeaderEditRejected(h -> h.remove("__metadata__"),

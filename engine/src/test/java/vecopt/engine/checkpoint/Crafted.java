@@ -74,6 +74,27 @@ final class Crafted {
         return file(toJson(header), data(file));
     }
 
+    /**
+     * {@code file} with the JSON text of metadata entry {@code key} ({@code "settings"} or
+     * {@code "schedulers"}) parsed, edited by {@code edit} and written back, its CRC updated to match.
+     */
+    static byte[] editEntry(byte[] file, String key, Consumer<Object> edit) throws CheckpointException {
+        return edit(file, header -> {
+            Map<String, Object> metadata = metadata(header);
+            Object value;
+            try {
+                value = Json.parse(key, (String) metadata.get(key));
+            } catch (CheckpointException e) {
+                throw new AssertionError(e);
+            }
+            edit.accept(value);
+            String text = toJson(value);
+            metadata.put(key, text);
+            metadata.put(key + "_crc32c",
+                    CheckpointWriter.hex(CheckpointWriter.crc32c(text.getBytes(StandardCharsets.UTF_8))));
+        }, null);
+    }
+
     /** The group {@code g}'s map in a groups list. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> group(List<Object> groups, int g) {

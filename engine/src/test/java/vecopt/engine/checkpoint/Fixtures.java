@@ -76,9 +76,13 @@ final class Fixtures {
         }
     }
 
-    /** Everything {@link Optimizer} exposes of its state, deep-copied: for "unchanged" checks. */
+    /**
+     * Everything {@link Optimizer} exposes of its state, deep-copied: for "unchanged" checks. The
+     * settings are the skipped-step count, clipping, noise and non-finite policy.
+     */
     record Snapshot(List<Hyperparameters> hyperparameters, Map<String, Long> steps, Map<String, Map<String, Long>> scalars,
-                    Map<String, Map<String, int[]>> buffers, Map<String, Map<String, float[]>> identities) {
+                    Map<String, Map<String, int[]>> buffers, Map<String, Map<String, float[]>> identities,
+                    List<Object> settings) {
 
         static Snapshot of(Optimizer o) {
             List<Hyperparameters> h = new ArrayList<>();
@@ -103,12 +107,15 @@ final class Fixtures {
                     identities.put(p.name(), new LinkedHashMap<>(s.buffers()));
                 }
             }
-            return new Snapshot(h, steps, scalars, buffers, identities);
+            List<Object> settings = List.of(o.skippedSteps(), o.gradientClipping(), o.gradientNoise(),
+                    o.nonFinitePolicy());
+            return new Snapshot(h, steps, scalars, buffers, identities, settings);
         }
 
         /** Same hyperparameters, steps, scalar bits, buffer names and bits; {@code sameArrays}: the very same arrays. */
         void assertSame(Snapshot other, boolean sameArrays, String context) {
             assertEquals(hyperparameters, other.hyperparameters, () -> context + ": hyperparameters");
+            assertEquals(settings, other.settings, () -> context + ": skipped steps, clipping, noise, non-finite policy");
             assertEquals(steps, other.steps, () -> context + ": steps");
             assertEquals(scalars, other.scalars, () -> context + ": scalars");
             assertEquals(buffers.keySet(), other.buffers.keySet(), () -> context + ": parameters with state");

@@ -1,0 +1,41 @@
+package vecopt.engine.checkpoint;
+
+import java.util.Map;
+import vecopt.engine.Optimizer;
+
+/**
+ * Something that drives an optimizer and has a position of its own, such as a learning-rate
+ * scheduler, which a checkpoint saves and restores with the optimizer's state, so that a resumed run
+ * continues exactly as the uninterrupted one would have.
+ * {@link vecopt.engine.schedule.HyperparameterScheduler} and {@link vecopt.engine.schedule.ReduceOnPlateau}
+ * implement it.
+ *
+ * <p>The position is a small map of named numbers, each a {@link Long} or a {@link Double}; the
+ * checkpoint keeps every bit of them (doubles including their sign, infinities and NaN). Restoring is
+ * in two parts so that a checkpoint with several schedulers loads all or nothing: {@link #prepareRestore}
+ * checks a saved position and changes nothing; the action it returns installs it and cannot fail.
+ */
+public interface Checkpointable {
+
+    /** The optimizer whose hyperparameters this drives; it is saved and loaded together with that optimizer. */
+    Optimizer optimizer();
+
+    /**
+     * What this is and what it drives, for example {@code "HyperparameterScheduler(lr)"}. A checkpoint
+     * loads only into the same names in the same order as it was saved from.
+     */
+    String checkpointName();
+
+    /** The current position: names (not empty) to {@link Long} or {@link Double} values, in a fixed order. */
+    Map<String, Number> checkpointState();
+
+    /**
+     * Checks {@code state}, a position {@link #checkpointState()} returned (possibly in another process),
+     * against this object, and returns the action that installs it. Nothing changes before that action
+     * runs, and running it cannot fail.
+     *
+     * @throws IllegalArgumentException naming the entry and its value if {@code state} lacks an entry,
+     *     has one this object does not keep, or has a value of the wrong type or out of range
+     */
+    Runnable prepareRestore(Map<String, Number> state);
+}
