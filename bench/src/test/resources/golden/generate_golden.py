@@ -17,9 +17,10 @@ of objects:
 constructor kwargs passed (betas as a JSON list).  foreach=False is always
 passed too (single-tensor code path) but is not recorded in "hyper".
 
-Everything is float32 on the CPU.  Each float is written as the Python double
-of the float32 value, so (float) of the parsed double, or Float.parseFloat of
-the text, gives back the exact float32 value.
+Everything is float32 on the CPU.  Each float is written as the shortest
+decimal that reads back as that float32 (checked for every value), so (float)
+of the parsed double, or Float.parseFloat of the text, gives back the exact
+float32 value.
 """
 
 import gzip
@@ -28,6 +29,7 @@ import json
 import os
 import zlib
 
+import numpy as np
 import torch
 
 OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -50,6 +52,11 @@ def case_seed(name):
 
 def make_grad(gen, kind, size):
     """One float32 gradient vector of the requested kind."""
+    if kind == "mixed":
+        # one magnitude per step, log-uniform in [1e-6, 1e3], so the scale jumps from step to step
+        exponent = torch.rand(1, generator=gen, dtype=DTYPE) * 9.0 - 6.0
+        scale = torch.pow(torch.tensor(10.0, dtype=DTYPE), exponent)
+        return torch.randn(size, generator=gen, dtype=DTYPE) * scale
     if kind == "normal":          # ~N(0, 1)
         return torch.randn(size, generator=gen, dtype=DTYPE)
     if kind == "tiny":            # ~1e-6 scale
@@ -72,10 +79,24 @@ def make_grad(gen, kind, size):
     raise ValueError("unknown gradient kind: " + kind)
 
 
+def short_float(x):
+    """The double whose repr is the shortest decimal that reads back as the float32 x.
+
+    Parsing that text as a double and rounding to float32 (what the Java reader does) must give x
+    again; this is checked for every value rather than assumed."""
+    f = np.float32(x)
+    text = np.format_float_scientific(f, unique=True, trim="-")
+    d = float(text)
+    if np.float32(d).tobytes() != f.tobytes():
+        d = float(x)                                 # exact double of the float32: always reads back
+    assert np.float32(d).tobytes() == f.tobytes(), x
+    return d
+
+
 def to_floats(t):
-    """float32 tensor -> list of Python floats (exact doubles of float32)."""
+    """float32 tensor -> list of Python floats that round-trip to the same float32 bits."""
     assert t.dtype == DTYPE
-    return [float(x) for x in t.tolist()]
+    return [short_float(x) for x in t.tolist()]
 
 
 # --------------------------------------------------------------------------
@@ -110,6 +131,8 @@ CASES = [
      {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.05, "nesterov": True,
       "maximize": True},
      [(33, 16, "normal"), (1, 12, "wide")]),
+    ("SGD", "momentum+wd", {"lr": 0.01, "momentum": 0.9, "weight_decay": 1e-3},
+     [(17, 12, "normal")]),
     ("SGD", "momentum+dampening+wd+maximize",
      {"lr": 0.01, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.05,
       "maximize": True},
@@ -248,6 +271,51 @@ CASES = [
 ]
 
 
+# Long runs, at least 100 steps on 67 to 133 elements, added to the option sets above: rounding
+# differences that a dozen steps hide grow over a hundred.  "wide" spans 1e-6..1e3 within a step,
+# "mixed" jumps between those magnitudes from one step to the next.
+LONG_CASES = {
+    ("SGD", "default"): [(113, 100, "mixed")],
+    ("SGD", "momentum"): [(67, 120, "wide"), (101, 100, "mixed")],
+    ("SGD", "momentum+dampening"): [(83, 110, "mixed")],
+    ("SGD", "nesterov"): [(97, 100, "wide")],
+    ("SGD", "wd"): [(71, 100, "mixed")],
+    ("SGD", "maximize"): [(89, 100, "wide")],
+    ("SGD", "nesterov+wd+maximize"): [(131, 100, "mixed")],
+    ("SGD", "momentum+wd"): [(127, 100, "wide")],
+    ("SGD", "momentum+dampening+wd+maximize"): [(73, 110, "wide")],
+    ("Adagrad", "default"): [(79, 100, "mixed")],
+    ("Adagrad", "lr_decay"): [(67, 100, "wide")],
+    ("Adagrad", "wd"): [(89, 100, "wide")],
+    ("Adagrad", "init_acc"): [(103, 100, "mixed")],
+    ("Adagrad", "all"): [(71, 100, "mixed")],
+    ("RMSprop", "default"): [(97, 100, "wide")],
+    ("RMSprop", "momentum"): [(71, 100, "mixed")],
+    ("RMSprop", "centered"): [(83, 100, "mixed")],
+    ("RMSprop", "centered+momentum"): [(109, 100, "wide")],
+    ("RMSprop", "all"): [(67, 100, "mixed")],
+    ("Adadelta", "default"): [(101, 100, "mixed")],
+    ("Adadelta", "wd"): [(73, 100, "wide")],
+    ("Adadelta", "all"): [(89, 100, "mixed")],
+    ("Adam", "default"): [(67, 100, "mixed")],
+    ("Adam", "wd"): [(83, 100, "mixed")],
+    ("Adam", "amsgrad"): [(97, 100, "wide")],
+    ("Adam", "amsgrad+wd"): [(113, 100, "mixed")],
+    ("AdamW", "default"): [(79, 100, "wide")],
+    ("AdamW", "amsgrad+wd+maximize"): [(101, 100, "mixed")],
+    ("Adamax", "default"): [(71, 100, "mixed")],
+    ("Adamax", "wd+maximize"): [(89, 100, "wide")],
+    ("NAdam", "default"): [(83, 100, "mixed")],
+    ("NAdam", "wd+betas+eps"): [(67, 100, "wide")],
+    ("RAdam", "default"): [(97, 100, "mixed")],
+    ("RAdam", "wd+betas+eps"): [(73, 100, "wide")],
+}
+
+
+def is_long(size, steps):
+    return 67 <= size <= 133 and steps >= 100
+
+
 # --------------------------------------------------------------------------
 # torch < 2.0 NAdam: apply upstream's fix so the fixtures hold today's NAdam
 # --------------------------------------------------------------------------
@@ -313,7 +381,12 @@ def main():
     cases = []
     skipped = []          # (case label, missing kwargs) for unsupported options
     names = set()
-    for opt_name, label, hyper, variants in CASES:
+    labels = {(opt_name, label) for opt_name, label, _, _ in CASES}
+    assert set(LONG_CASES) <= labels, set(LONG_CASES) - labels
+    for opt_name, _, _, _ in CASES:
+        assert any(o == opt_name for o, _ in LONG_CASES), "no long case for " + opt_name
+    for opt_name, label, hyper, short_variants in CASES:
+        variants = short_variants + LONG_CASES.get((opt_name, label), [])
         supported = supported_kwargs(opt_name)
         assert "lr" in hyper, (opt_name, label)
         assert not (set(hyper) & FORBIDDEN_KWARGS), (opt_name, label)
@@ -325,7 +398,7 @@ def main():
             continue
         assert "foreach" in supported, opt_name
         for size, steps, kind in variants:
-            assert 10 <= steps <= 20
+            assert 10 <= steps <= 20 or is_long(size, steps), (opt_name, label, size, steps)
             name = "%s/%s/size%d/%s" % (opt_name, label, size, kind)
             assert name not in names, name
             names.add(name)

@@ -9,7 +9,8 @@ import vecopt.tensor.FloatTensor;
 
 /**
  * Replays a {@link TrajectoryCase} through the engine and compares every step with PyTorch's
- * parameters, within PyTorch's own float32 tolerance {@code |got - want| <= 1e-5 + 1.3e-6 |want|}.
+ * parameters: within PyTorch's own float32 tolerance {@code |got - want| <= 1e-5 + 1.3e-6 |want|}, and
+ * by the distance in ulps and bit equality, for the rules that reproduce PyTorch exactly.
  */
 public final class ParityReplay {
 
@@ -20,22 +21,50 @@ public final class ParityReplay {
     public enum Verdict { PASS, FAIL, UNSUPPORTED }
 
     /**
-     * @param maxAbsError largest |got - want| over all steps and elements
-     * @param maxRelError largest |got - want| / |want| over elements with want != 0
-     * @param detail where the first failure happened, or why the case is unsupported; empty on a pass
+     * @param maxAbsError     largest |got - want| over all steps and elements
+     * @param maxRelError     largest |got - want| / |want| over elements with want != 0
+     * @param maxUlp          largest {@link #ulpDistance} over all steps and elements
+     * @param detail          where the first failure happened, or why the case is unsupported; empty on a pass
+     * @param firstDifference where the first value whose bits differ from PyTorch's is; empty when every
+     *                        bit of every step agrees
      */
-    public record Result(String name, Verdict verdict, double maxAbsError, double maxRelError, String detail) {
+    public record Result(String name, Verdict verdict, double maxAbsError, double maxRelError, long maxUlp,
+                         String detail, String firstDifference) {
+
+        /** Every bit of every step equals PyTorch's. */
+        public boolean exact() {
+            return verdict != Verdict.UNSUPPORTED && firstDifference.isEmpty();
+        }
 
         /** The worse of two results of the same case (FAIL over UNSUPPORTED over PASS), errors maxed. */
         public Result combine(Result other) {
             Verdict v = verdict.ordinal() >= other.verdict.ordinal() ? verdict : other.verdict;
             String d = verdict == v ? detail : other.detail;
             return new Result(name, v, Math.max(maxAbsError, other.maxAbsError),
-                    Math.max(maxRelError, other.maxRelError), d);
+                    Math.max(maxRelError, other.maxRelError), Math.max(maxUlp, other.maxUlp), d,
+                    firstDifference.isEmpty() ? other.firstDifference : firstDifference);
         }
     }
 
     private ParityReplay() {
+    }
+
+    /**
+     * How many floats lie between {@code a} and {@code b} on the number line: 0 when they are the same
+     * value ({@code +0} and {@code -0} included), 1 for neighbours, {@link Long#MAX_VALUE} when exactly
+     * one is NaN.
+     */
+    public static long ulpDistance(float a, float b) {
+        if (Float.isNaN(a) || Float.isNaN(b)) {
+            return Float.isNaN(a) && Float.isNaN(b) ? 0 : Long.MAX_VALUE;
+        }
+        return Math.abs(ordinal(a) - ordinal(b));
+    }
+
+    /** Position of {@code x} among the floats in increasing order, with both zeros at 0. */
+    private static long ordinal(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return bits >= 0 ? bits : -(long) (bits & Integer.MAX_VALUE);
     }
 
     /** Replays {@code c} on {@code kernels}. */
@@ -47,13 +76,16 @@ public final class ParityReplay {
         try {
             optimizer = EngineAccess.stateHooks().fromTorch(c.optimizer(), List.of(p), c.hyper(), kernels);
         } catch (UnsupportedOperationException e) {
-            return new Result(c.name(), Verdict.UNSUPPORTED, 0, 0, e.getMessage());
+            return new Result(c.name(), Verdict.UNSUPPORTED, 0, 0, 0, e.getMessage(), "");
         } catch (IllegalArgumentException e) {
-            return new Result(c.name(), Verdict.FAIL, Double.NaN, Double.NaN, "rejected: " + e.getMessage());
+            return new Result(c.name(), Verdict.FAIL, Double.NaN, Double.NaN, Long.MAX_VALUE,
+                    "rejected: " + e.getMessage(), "rejected");
         }
         double maxAbs = 0;
         double maxRel = 0;
+        long maxUlp = 0;
         String firstFailure = "";
+        String firstDifference = "";
         for (int s = 0; s < c.steps(); s++) {
             System.arraycopy(c.grads()[s], 0, grad, 0, c.size());
             optimizer.step();
@@ -64,14 +96,23 @@ public final class ParityReplay {
                 double err = same ? 0 : Math.abs(value[i] - w);       // NaN when exactly one is NaN
                 boolean ok = same || err <= ABS_TOLERANCE + REL_TOLERANCE * Math.abs(w);
                 if (!ok && firstFailure.isEmpty()) {
-                    firstFailure = "step " + (s + 1) + " element " + i + ": got " + value[i] + ", want " + want[i];
+                    firstFailure = where(s, i, value[i], want[i]);
+                }
+                if (!same && firstDifference.isEmpty()) {
+                    firstDifference = where(s, i, value[i], want[i]);
                 }
                 maxAbs = Math.max(maxAbs, err);
+                maxUlp = Math.max(maxUlp, ulpDistance(value[i], want[i]));
                 if (w != 0) {
                     maxRel = Math.max(maxRel, err / Math.abs(w));
                 }
             }
         }
-        return new Result(c.name(), firstFailure.isEmpty() ? Verdict.PASS : Verdict.FAIL, maxAbs, maxRel, firstFailure);
+        return new Result(c.name(), firstFailure.isEmpty() ? Verdict.PASS : Verdict.FAIL, maxAbs, maxRel, maxUlp,
+                firstFailure, firstDifference);
+    }
+
+    private static String where(int step, int element, float got, float want) {
+        return "step " + (step + 1) + " element " + element + ": got " + got + ", want " + want;
     }
 }

@@ -1,6 +1,7 @@
 package vecopt.bench.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,7 @@ class ParityCommandTest {
     void passingCasesPrintPassAndTheSummary() throws IOException {
         Run run = run(write("good.json", "[" + GOOD + "]", false));
         assertEquals(0, run.status);
-        assertTrue(run.out.contains("sgd/plain PASS 0.000e+00 0.000e+00"), run.out);
+        assertTrue(run.out.contains("sgd/plain PASS 0.000e+00 0.000e+00 0 ulp exact"), run.out);
         assertTrue(run.out.strip().endsWith("1 passed, 0 failed, 0 unsupported"), run.out);
     }
 
@@ -45,8 +46,19 @@ class ParityCommandTest {
     void aWrongStepFailsTheRunWithNonZeroStatus() throws IOException {
         Run run = run(write("mixed.json.gz", "[" + GOOD + "," + WRONG + "]", true));
         assertEquals(1, run.status);
-        assertTrue(run.out.contains("sgd/wrong FAIL 1.250e-01 3.333e-01"), run.out);
+        // 0.5 - 0.375 = 2^-3, and floats in [0.25, 0.5) are 2^-25 apart: 2^22 ulp
+        assertTrue(run.out.contains("sgd/wrong FAIL 1.250e-01 3.333e-01 4194304 ulp  ("), run.out);
         assertTrue(run.out.contains("1 passed, 1 failed, 0 unsupported"), run.out);
+    }
+
+    @Test
+    void theSummaryTablesTheLargestDistancePerRuleOnEachKernelPath() throws IOException {
+        Run run = run(write("mixed.json", "[" + GOOD + "," + WRONG + "," + UNKNOWN_RULE + "]", false));
+        assertTrue(run.out.contains("Distance to PyTorch per rule, scalar kernels:"), run.out);
+        assertTrue(run.out.contains("| rule | cases | steps | max ulp | max relative error | exact |"), run.out);
+        // both SGD cases, 2 + 1 steps; the unsupported Lion case has no row
+        assertTrue(run.out.contains("| SGD | 2 | 3 | 4194304 | 3.33e-01 | no |"), run.out);
+        assertFalse(run.out.contains("| Lion |"), run.out);
     }
 
     @Test

@@ -7,6 +7,11 @@ package vecopt.engine.kernels;
  * may live in different arrays at different offsets). All arithmetic is float32; per-step scalars
  * arrive precomputed in the coefficients record.
  *
+ * <p>The equations follow ATen's order of operations where that costs no extra division or square
+ * root, so that they round as PyTorch does: {@code t.mul_(a).add_(x, alpha=b)} is
+ * {@code fma(b, x, a * t)}, {@code t.addcmul_(x, y, value=c)} is {@code fma(c * x, y, t)} and
+ * {@code t.addcdiv_(x, y, value=c)} is {@code t + c * x / y} (product first, then quotient, then sum).
+ *
  * <p>Every rule reads its gradient as {@code gradScale * clamp(g)}: {@code clamp(g)} is {@code g}
  * clamped to {@code [-gradClip, gradClip]} ({@code g > gradClip ? gradClip : g < -gradClip ? -gradClip
  * : g}, so NaN stays NaN; an infinite {@code gradClip} leaves {@code g} as it is), which is clipping by
@@ -47,7 +52,9 @@ public interface OptimizerKernels {
     /**
      * SGD with a momentum buffer {@code b}; Nesterov and dampening are coefficients. The buffer
      * follows ATen's {@code buf.mul_(momentum).add_(d, alpha=1 - dampening)}, whose {@code add_} is a
-     * fused multiply-add, so the results equal PyTorch's bit for bit.
+     * fused multiply-add, so the results equal PyTorch's bit for bit. A new buffer holds {@code -0}
+     * and its first step has {@code momentum = 0}, {@code bufferGradScale = 1}: {@code b = d + (-0)}
+     * is {@code d}, the sign of a zero {@code d} included, like PyTorch's {@code clone(d)}.
      * <pre>
      * d = fma(weightDecay, p, gradScale * clamp(g))
      * b = fma(bufferGradScale, d, momentum * b)
@@ -64,7 +71,7 @@ public interface OptimizerKernels {
      * <pre>
      * d = fma(weightDecay, p, gradScale * clamp(g))
      * s = fma(d, d, s)
-     * p = fma(negLr, d / (sqrt(s) + eps), p)
+     * p = p + negLr * d / (sqrt(s) + eps)
      * </pre>
      */
     void adagrad(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c);
@@ -77,13 +84,12 @@ public interface OptimizerKernels {
      * the root ({@code epsInsideSqrt = 0}), TensorFlow and optax inside ({@code epsOutsideSqrt = 0}).
      * <pre>
      * d   = fma(weightDecay, p, gradScale * clamp(g))
-     * e   = oneMinusAlpha * d
-     * v   = fma(alpha, v, e * d)
-     * a   = fma(alpha, a, e)                                  (centered)
+     * v   = fma(oneMinusAlpha * d, d, alpha * v)
+     * a   = fma(oneMinusAlpha, d, alpha * a)                  (centered)
      * w   = fma(-a, a, v) if centered, else v
-     * u   = d / (sqrt(w + epsInsideSqrt) + epsOutsideSqrt)
-     * b   = fma(momentum, b, u); u = b                        (momentum)
-     * p   = fma(negLr, u, p)
+     * avg = sqrt(w + epsInsideSqrt) + epsOutsideSqrt
+     * b   = momentum * b + d / avg; p = fma(negLr, b, p)      (momentum)
+     * p   = p + negLr * d / avg                               (no momentum)
      * </pre>
      */
     void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
@@ -95,9 +101,9 @@ public interface OptimizerKernels {
      * quotient of two roots.
      * <pre>
      * d = fma(weightDecay, p, gradScale * clamp(g))
-     * v = fma(rho, v, (oneMinusRho * d) * d)
+     * v = fma(oneMinusRho * d, d, rho * v)
      * u = sqrt((x + eps) / (v + eps)) * d
-     * x = fma(rho, x, (oneMinusRho * u) * u)
+     * x = fma(oneMinusRho * u, u, rho * x)
      * p = fma(negLr, u, p)
      * </pre>
      */
@@ -109,12 +115,14 @@ public interface OptimizerKernels {
     /**
      * Adam and AdamW with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
      * ({@code exp_avg_sq}); coupled or decoupled weight decay and maximization are coefficients.
+     * PyTorch divides {@code sqrt(v)} by {@code sqrt(1 - beta2^step)} and then adds eps; one fma with
+     * the reciprocal saves a division and may differ in the last bit.
      * <pre>
      * d     = fma(weightDecay, p, gradScale * clamp(g))
-     * m     = fma(beta1, m, oneMinusBeta1 * d)
-     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
      * denom = fma(sqrt(v), invSqrtBias2, eps)
-     * p     = fma(negStepSize, m / denom, paramScale * p)
+     * p     = paramScale * p + negStepSize * m / denom
      * </pre>
      */
     void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
@@ -125,11 +133,11 @@ public interface OptimizerKernels {
      * of the second moment.
      * <pre>
      * d     = fma(weightDecay, p, gradScale * clamp(g))
-     * m     = fma(beta1, m, oneMinusBeta1 * d)
-     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
      * vMax  = max(vMax, v)
      * denom = fma(sqrt(vMax), invSqrtBias2, eps)
-     * p     = fma(negStepSize, m / denom, paramScale * p)
+     * p     = paramScale * p + negStepSize * m / denom
      * </pre>
      */
     void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
@@ -140,9 +148,9 @@ public interface OptimizerKernels {
      * ({@code exp_inf}).
      * <pre>
      * d = fma(weightDecay, p, gradScale * clamp(g))
-     * m = fma(beta1, m, oneMinusBeta1 * d)
+     * m = fma(oneMinusBeta1, d, beta1 * m)
      * u = max(beta2 * u, abs(d) + eps)
-     * p = fma(negStepSize, m / u, p)
+     * p = p + negStepSize * m / u
      * </pre>
      */
     void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
@@ -151,10 +159,12 @@ public interface OptimizerKernels {
     /**
      * NAdam with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
      * ({@code exp_avg_sq}); the momentum schedule lives in {@code gradStep} and {@code momentumStep}.
+     * PyTorch divides {@code v} by the bias correction and divides twice by {@code denom}, once per
+     * term; one division here, so the last bits may differ.
      * <pre>
      * d     = fma(weightDecay, p, gradScale * clamp(g))
-     * m     = fma(beta1, m, oneMinusBeta1 * d)
-     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
      * denom = sqrt(v * invBias2) + eps
      * p     = fma(paramScale, p, fma(gradStep, d, momentumStep * m) / denom)
      * </pre>
@@ -165,13 +175,14 @@ public interface OptimizerKernels {
     /**
      * RAdam with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
      * ({@code exp_avg_sq}); on un-adapted steps {@code rootScale = 0} and {@code denomOffset = 1} make
-     * {@code denom} exactly 1.
+     * {@code denom} exactly 1. PyTorch divides {@code m} by the bias correction and multiplies by the
+     * reciprocal of {@code denom}; one division here, so the last bits may differ.
      * <pre>
      * d     = fma(weightDecay, p, gradScale * clamp(g))
-     * m     = fma(beta1, m, oneMinusBeta1 * d)
-     * v     = fma(beta2, v, (oneMinusBeta2 * d) * d)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
      * denom = fma(rootScale, sqrt(v), denomOffset)
-     * p     = fma(negStepSize, m / denom, paramScale * p)
+     * p     = paramScale * p + negStepSize * m / denom
      * </pre>
      */
     void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,

@@ -138,7 +138,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             sv = d.fma(d, sv);
             sv.intoArray(s, sOff + i);
-            negLr.fma(d.div(sv.sqrt().add(eps)), pv).intoArray(p, pOff + i);
+            pv.add(negLr.mul(d).div(sv.sqrt().add(eps))).intoArray(p, pOff + i);
         }
         TAIL.adagrad(p, pOff + i, g, gOff + i, s, sOff + i, n - i, c);
     }
@@ -167,20 +167,22 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector e = oneMinusAlpha.mul(d);
-            vv = alpha.fma(vv, e.mul(d));
+            vv = e.fma(d, alpha.mul(vv));
             vv.intoArray(v, vOff + i);
             FloatVector w = vv;
             if (centered) {
-                FloatVector av = alpha.fma(FloatVector.fromArray(SPECIES, a, aOff + i), e);
+                FloatVector av = oneMinusAlpha.fma(d, alpha.mul(FloatVector.fromArray(SPECIES, a, aOff + i)));
                 av.intoArray(a, aOff + i);
                 w = av.neg().fma(av, vv);
             }
-            FloatVector u = d.div(w.add(epsInsideSqrt).sqrt().add(epsOutsideSqrt));
+            FloatVector avg = w.add(epsInsideSqrt).sqrt().add(epsOutsideSqrt);
             if (momentum) {
-                u = momentumDecay.fma(FloatVector.fromArray(SPECIES, b, bOff + i), u);
-                u.intoArray(b, bOff + i);
+                FloatVector bv = momentumDecay.mul(FloatVector.fromArray(SPECIES, b, bOff + i)).add(d.div(avg));
+                bv.intoArray(b, bOff + i);
+                negLr.fma(bv, pv).intoArray(p, pOff + i);
+            } else {
+                pv.add(negLr.mul(d).div(avg)).intoArray(p, pOff + i);
             }
-            negLr.fma(u, pv).intoArray(p, pOff + i);
         }
         TAIL.rmsprop(p, pOff + i, g, gOff + i, v, vOff + i, a, aOff + i, b, bOff + i, n - i, c);
     }
@@ -205,10 +207,10 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
             FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            vv = rho.fma(vv, oneMinusRho.mul(d).mul(d));
+            vv = oneMinusRho.mul(d).fma(d, rho.mul(vv));
             FloatVector u = xv.add(eps).div(vv.add(eps)).sqrt().mul(d);
             vv.intoArray(v, vOff + i);
-            rho.fma(xv, oneMinusRho.mul(u).mul(u)).intoArray(x, xOff + i);
+            oneMinusRho.mul(u).fma(u, rho.mul(xv)).intoArray(x, xOff + i);
             negLr.fma(u, pv).intoArray(p, pOff + i);
         }
         TAIL.adadelta(p, pOff + i, g, gOff + i, v, vOff + i, x, xOff + i, n - i, c);
@@ -256,8 +258,8 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
-            FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(SPECIES, v, vOff + i)));
             mv.intoArray(m, mOff + i);
             vv.intoArray(v, vOff + i);
             if (amsgrad) {
@@ -265,7 +267,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
                 vv.intoArray(vMax, vMaxOff + i);
             }
             FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
-            negStepSize.fma(mv.div(denom), paramScale.mul(pv)).intoArray(p, pOff + i);
+            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
         }
         return i;
     }
@@ -289,11 +291,11 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
             FloatVector uv = beta2.mul(FloatVector.fromArray(SPECIES, u, uOff + i)).max(d.abs().add(eps));
             mv.intoArray(m, mOff + i);
             uv.intoArray(u, uOff + i);
-            negStepSize.fma(mv.div(uv), pv).intoArray(p, pOff + i);
+            pv.add(negStepSize.mul(mv).div(uv)).intoArray(p, pOff + i);
         }
         TAIL.adamax(p, pOff + i, g, gOff + i, m, mOff + i, u, uOff + i, n - i, c);
     }
@@ -321,8 +323,8 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
-            FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(SPECIES, v, vOff + i)));
             mv.intoArray(m, mOff + i);
             vv.intoArray(v, vOff + i);
             FloatVector denom = vv.mul(invBias2).sqrt().add(eps);
@@ -354,12 +356,12 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector mv = beta1.fma(FloatVector.fromArray(SPECIES, m, mOff + i), oneMinusBeta1.mul(d));
-            FloatVector vv = beta2.fma(FloatVector.fromArray(SPECIES, v, vOff + i), oneMinusBeta2.mul(d).mul(d));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(SPECIES, v, vOff + i)));
             mv.intoArray(m, mOff + i);
             vv.intoArray(v, vOff + i);
             FloatVector denom = rootScale.fma(vv.sqrt(), denomOffset);
-            negStepSize.fma(mv.div(denom), paramScale.mul(pv)).intoArray(p, pOff + i);
+            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
         }
         TAIL.radam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }

@@ -52,7 +52,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float si = Math.fma(d, d, s[sOff + i]);
             s[sOff + i] = si;
-            p[pOff + i] = Math.fma(c.negLr(), d / ((float) Math.sqrt(si) + c.eps()), pi);
+            p[pOff + i] = pi + c.negLr() * d / ((float) Math.sqrt(si) + c.eps());
         }
     }
 
@@ -65,20 +65,22 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
             float e = c.oneMinusAlpha() * d;
-            float vi = Math.fma(c.alpha(), v[vOff + i], e * d);
+            float vi = Math.fma(e, d, c.alpha() * v[vOff + i]);
             v[vOff + i] = vi;
             float w = vi;
             if (centered) {
-                float ai = Math.fma(c.alpha(), a[aOff + i], e);
+                float ai = Math.fma(c.oneMinusAlpha(), d, c.alpha() * a[aOff + i]);
                 a[aOff + i] = ai;
                 w = Math.fma(-ai, ai, vi);
             }
-            float u = d / ((float) Math.sqrt(w + c.epsInsideSqrt()) + c.epsOutsideSqrt());
+            float avg = (float) Math.sqrt(w + c.epsInsideSqrt()) + c.epsOutsideSqrt();
             if (momentum) {
-                u = Math.fma(c.momentum(), b[bOff + i], u);
-                b[bOff + i] = u;
+                float bi = c.momentum() * b[bOff + i] + d / avg;
+                b[bOff + i] = bi;
+                p[pOff + i] = Math.fma(c.negLr(), bi, pi);
+            } else {
+                p[pOff + i] = pi + c.negLr() * d / avg;
             }
-            p[pOff + i] = Math.fma(c.negLr(), u, pi);
         }
     }
 
@@ -88,10 +90,10 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
-            float vi = Math.fma(c.rho(), v[vOff + i], (c.oneMinusRho() * d) * d);
+            float vi = Math.fma(c.oneMinusRho() * d, d, c.rho() * v[vOff + i]);
             float u = (float) Math.sqrt((x[xOff + i] + c.eps()) / (vi + c.eps())) * d;
             v[vOff + i] = vi;
-            x[xOff + i] = Math.fma(c.rho(), x[xOff + i], (c.oneMinusRho() * u) * u);
+            x[xOff + i] = Math.fma(c.oneMinusRho() * u, u, c.rho() * x[xOff + i]);
             p[pOff + i] = Math.fma(c.negLr(), u, pi);
         }
     }
@@ -117,8 +119,8 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
-            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
-            float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[mOff + i]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             if (amsgrad) {
@@ -126,7 +128,7 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
                 vMax[vMaxOff + i] = vi;
             }
             float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
-            p[pOff + i] = Math.fma(c.negStepSize(), mi / denom, c.paramScale() * pi);
+            p[pOff + i] = c.paramScale() * pi + c.negStepSize() * mi / denom;
         }
     }
 
@@ -136,11 +138,11 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
-            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[mOff + i]);
             float ui = Math.max(c.beta2() * u[uOff + i], Math.abs(d) + c.eps());
             m[mOff + i] = mi;
             u[uOff + i] = ui;
-            p[pOff + i] = Math.fma(c.negStepSize(), mi / ui, pi);
+            p[pOff + i] = pi + c.negStepSize() * mi / ui;
         }
     }
 
@@ -150,8 +152,8 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
-            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
-            float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[mOff + i]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi * c.invBias2()) + c.eps();
@@ -166,12 +168,12 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
-            float mi = Math.fma(c.beta1(), m[mOff + i], c.oneMinusBeta1() * d);
-            float vi = Math.fma(c.beta2(), v[vOff + i], c.oneMinusBeta2() * d * d);
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[mOff + i]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = Math.fma(c.rootScale(), (float) Math.sqrt(vi), c.denomOffset());
-            p[pOff + i] = Math.fma(c.negStepSize(), mi / denom, c.paramScale() * pi);
+            p[pOff + i] = c.paramScale() * pi + c.negStepSize() * mi / denom;
         }
     }
 
