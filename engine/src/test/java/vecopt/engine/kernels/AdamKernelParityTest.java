@@ -5,9 +5,13 @@ import static vecopt.engine.kernels.KernelParity.Content.NON_NEGATIVE;
 import static vecopt.engine.kernels.KernelParity.Content.PARAM;
 import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
 
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.Adam;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
 
 class AdamKernelParityTest {
 
@@ -18,12 +22,10 @@ class AdamKernelParityTest {
     /** The coefficients Adam or AdamW hands the kernel on {@code step}. */
     static AdamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
                                          double weightDecay, boolean decoupled, boolean maximize) {
-        return new AdamCoefficients(maximize ? -1f : 1f,
-                decoupled ? 0f : (float) weightDecay,
-                decoupled ? (float) (1 - lr * weightDecay) : 1f,
-                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
-                (float) (1 / Math.sqrt(1 - Math.pow(beta2, step))), (float) eps,
-                (float) (-lr / (1 - Math.pow(beta1, step))));
+        Hyperparameters h = Adam.defaults().withValues(Map.of("lr", lr, "beta1", beta1, "beta2", beta2, "eps", eps,
+                "weight_decay", weightDecay, "decoupled_weight_decay", decoupled ? 1.0 : 0.0, "maximize",
+                maximize ? 1.0 : 0.0));
+        return AdamCoefficients.forStep(h, AdamCoefficients.WeightDecay.BY_FLAG, step, StepContext.NONE);
     }
 
     @ParameterizedTest

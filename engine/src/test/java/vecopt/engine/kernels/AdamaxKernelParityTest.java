@@ -5,9 +5,13 @@ import static vecopt.engine.kernels.KernelParity.Content.NON_NEGATIVE;
 import static vecopt.engine.kernels.KernelParity.Content.PARAM;
 import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
 
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.Adamax;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
 
 class AdamaxKernelParityTest {
 
@@ -18,9 +22,9 @@ class AdamaxKernelParityTest {
     /** The coefficients Adamax hands the kernel on {@code step}. */
     static AdamaxCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
                                            double weightDecay, boolean maximize) {
-        return new AdamaxCoefficients(maximize ? -1f : 1f, (float) weightDecay,
-                (float) beta1, (float) (1 - beta1), (float) beta2, (float) eps,
-                (float) (-lr / (1 - Math.pow(beta1, step))));
+        Hyperparameters h = Adamax.defaults().withValues(Map.of("lr", lr, "beta1", beta1, "beta2", beta2, "eps", eps,
+                "weight_decay", weightDecay, "maximize", maximize ? 1.0 : 0.0));
+        return AdamaxCoefficients.forStep(h, step, StepContext.NONE);
     }
 
     @ParameterizedTest

@@ -5,9 +5,13 @@ import static vecopt.engine.kernels.KernelParity.Content.NON_NEGATIVE;
 import static vecopt.engine.kernels.KernelParity.Content.PARAM;
 import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
 
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.NAdam;
+import vecopt.engine.StepContext;
 
 class NAdamKernelParityTest {
 
@@ -15,27 +19,18 @@ class NAdamKernelParityTest {
         return KernelParity.sizes();
     }
 
-    /** The coefficients NAdam hands the kernel on {@code step} (mu_product recomputed from step 1). */
+    /** The coefficients NAdam hands the kernel on {@code step}, mu_product accumulated from step 1. */
     static NAdamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
                                           double weightDecay, double momentumDecay, boolean decoupled,
                                           boolean maximize) {
+        Hyperparameters h = NAdam.defaults().withValues(Map.of("lr", lr, "beta1", beta1, "beta2", beta2, "eps", eps,
+                "weight_decay", weightDecay, "momentum_decay", momentumDecay, "decoupled_weight_decay",
+                decoupled ? 1.0 : 0.0, "maximize", maximize ? 1.0 : 0.0));
         double muProduct = 1;
         for (int t = 1; t <= step; t++) {
-            muProduct *= mu(beta1, momentumDecay, t);
+            muProduct = NAdamCoefficients.muProduct(h, muProduct, t);
         }
-        double mu = mu(beta1, momentumDecay, step);
-        double muNext = mu(beta1, momentumDecay, step + 1);
-        return new NAdamCoefficients(maximize ? -1f : 1f,
-                decoupled ? 0f : (float) weightDecay,
-                decoupled ? (float) (1 - lr * weightDecay) : 1f,
-                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
-                (float) (1 / (1 - Math.pow(beta2, step))), (float) eps,
-                (float) (-lr * (1 - mu) / (1 - muProduct)),
-                (float) (-lr * muNext / (1 - muProduct * muNext)));
-    }
-
-    private static double mu(double beta1, double momentumDecay, int t) {
-        return beta1 * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
+        return NAdamCoefficients.forStep(h, muProduct, step, StepContext.NONE);
     }
 
     @ParameterizedTest

@@ -5,9 +5,13 @@ import static vecopt.engine.kernels.KernelParity.Content.NON_NEGATIVE;
 import static vecopt.engine.kernels.KernelParity.Content.PARAM;
 import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
 
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.RAdam;
+import vecopt.engine.StepContext;
 
 class RAdamKernelParityTest {
 
@@ -21,21 +25,10 @@ class RAdamKernelParityTest {
      */
     static RAdamCoefficients coefficients(int step, double lr, double beta1, double beta2, double eps,
                                           double weightDecay, boolean decoupled, boolean maximize) {
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
-        double rhoInf = 2 / (1 - beta2) - 1;
-        double rhoT = rhoInf - 2 * step * Math.pow(beta2, step) / bias2;
-        boolean adapted = rhoT > 5;
-        double negStepSize = -lr / bias1;
-        if (adapted) {
-            negStepSize *= Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
-                    * Math.sqrt(bias2);
-        }
-        return new RAdamCoefficients(maximize ? -1f : 1f,
-                decoupled ? 0f : (float) weightDecay,
-                decoupled ? (float) (1 - lr * weightDecay) : 1f,
-                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
-                adapted ? 1f : 0f, adapted ? (float) eps : 1f, (float) negStepSize);
+        Hyperparameters h = RAdam.defaults().withValues(Map.of("lr", lr, "beta1", beta1, "beta2", beta2, "eps", eps,
+                "weight_decay", weightDecay, "decoupled_weight_decay", decoupled ? 1.0 : 0.0, "maximize",
+                maximize ? 1.0 : 0.0));
+        return RAdamCoefficients.forStep(h, step, StepContext.NONE);
     }
 
     @ParameterizedTest
