@@ -54,8 +54,8 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * 3 × 200 ms measurement). Per rule
  * and size: {@code panama} on 1 and all threads, {@code scalar}, {@code scalarNoSuperWord} and
  * {@code ejmlUnfused} on 1 thread: 15 runs per rule at 3 sizes. {@code bandwidth} on 1 and all
- * threads is 6 runs per distinct traffic (4 among the rules: r2w1, r3w2, r4w3, r5w4), the divider
- * bound 6 more. With all eleven rules of {@code RuleTraffic}: 11 × 15 + 4 × 6 + 6 = 195 runs, about
+ * threads is 6 runs per distinct traffic (as the rules' descriptors state it), the divider bound 6
+ * more. Eleven rule benchmarks with four traffics: 11 × 15 + 4 × 6 + 6 = 195 runs, about
  * 7.3 minutes (measured with 2 × 300 ms warm-up: the 48 runs of the two SGD rules and the divider
  * bound took 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
  * The full mode runs 5 sizes, 5 × 1 s warm-up and 5 × 1 s measurement, and the scalar baselines on
@@ -122,7 +122,7 @@ final class SuiteCommand {
                 raw.add(result);
                 var statistics = result.getPrimaryResult().getStatistics();
                 Measurement m = new Measurement(run.benchmark().simpleClassName(), run.benchmark().method(),
-                        run.benchmark().rule(), run.size(), run.threads(),
+                        run.benchmark().workload(), run.size(), run.threads(),
                         result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError(),
                         statistics.getMax() / statistics.getMin());
                 measurements.add(m);
@@ -159,7 +159,7 @@ final class SuiteCommand {
 
     /** {@code --from-json}: the report and chart again from a saved JMH result file, nothing run. */
     private static int rewrite(SuiteSettings settings, List<String> args, PrintStream out) throws IOException {
-        List<Measurement> measurements = SuiteResults.fromJson(settings.fromJson(), SuitePlan::ruleOf);
+        List<Measurement> measurements = SuiteResults.fromJson(settings.fromJson(), SuitePlan::workloadOf);
         if (measurements.isEmpty()) {
             throw new IOException(settings.fromJson() + " holds no results");
         }
