@@ -3,18 +3,31 @@ package vecopt.bench;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import vecopt.bench.convergence.ConvergenceCommand;
 import vecopt.bench.parity.ParityCommand;
+import vecopt.bench.suite.SuiteCommand;
 import vecopt.bench.suite.SuiteSettings;
 
 /**
- * {@code java -jar vecopt-bench.jar <command> [args]}: the entry point of vecopt's tools.
- * <ul>
- *   <li>{@code suite [--quick|--full] [--include REGEX] [--sizes N,...] [--threads N,...] [--out DIR]}: the
- *       speed benchmarks and their report</li>
- *   <li>{@code parity FILE...}: replays PyTorch trajectories through the engine</li>
- * </ul>
+ * {@code java -jar vecopt-bench.jar <command> [args]}: the entry point of vecopt's tools. The commands
+ * are the rows of {@link #COMMANDS}; dispatch and the usage text both read that table.
  */
 public final class Main {
+
+    /** Every command, in the order the usage text lists them. */
+    static final List<Command> COMMANDS = List.of(
+            new Command("suite", SuiteSettings.USAGE,
+                    "speed benchmarks (JMH); writes report.md, jmh-results.json and throughput.png to bench-results/",
+                    SuiteCommand::run),
+            new Command("parity", "parity FILE...",
+                    "replay PyTorch trajectories (JSON, optionally gzipped)",
+                    ParityCommand::run),
+            new Command("convergence", ConvergenceCommand.USAGE,
+                    "optimizers on test functions and the digits; writes charts and summary.md to bench-results/convergence",
+                    ConvergenceCommand::run));
+
+    /** Arguments that print the usage text to standard output instead of running a command. */
+    private static final List<String> HELP = List.of("help", "--help", "-h");
 
     private Main() {
     }
@@ -29,30 +42,26 @@ public final class Main {
             usage(err);
             return 2;
         }
+        if (HELP.contains(args[0])) {
+            usage(out);
+            return 0;
+        }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        return switch (args[0]) {
-            case "suite" -> SuiteCommand.run(rest, out, err);
-            case "parity" -> ParityCommand.run(rest, out, err);
-            case "convergence" -> vecopt.bench.convergence.ConvergenceCommand.run(rest, out, err);
-            case "help", "--help", "-h" -> {
-                usage(out);
-                yield 0;
+        for (Command c : COMMANDS) {
+            if (c.name().equals(args[0])) {
+                return c.handler().run(rest, out, err);
             }
-            default -> {
-                err.println("unknown command: " + args[0]);
-                usage(err);
-                yield 2;
-            }
-        };
+        }
+        err.println("unknown command: " + args[0]);
+        usage(err);
+        return 2;
     }
 
     private static void usage(PrintStream s) {
         s.println("usage: java -jar vecopt-bench.jar <command> [args]");
-        s.println("  " + SuiteSettings.USAGE);
-        s.println("      speed benchmarks (JMH); writes report.md, jmh-results.json and throughput.png to bench-results/");
-        s.println("  parity FILE...");
-        s.println("      replay PyTorch trajectories (JSON, optionally gzipped)");
-        s.println("  convergence [--out DIR] [--quick]");
-        s.println("      optimizers on test functions and the digits; writes charts and summary.md to bench-results/convergence");
+        for (Command c : COMMANDS) {
+            s.println("  " + c.usage());
+            s.println("      " + c.description());
+        }
     }
 }

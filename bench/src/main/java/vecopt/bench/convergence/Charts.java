@@ -21,20 +21,19 @@ final class Charts {
     /** Below this, f - f* is drawn as this (log axes cannot show 0). */
     static final double LOG_FLOOR = 1e-14;
 
-    private static final Map<String, Color> COLORS = Map.ofEntries(
-            Map.entry("SGD", new Color(0x1f77b4)),
-            Map.entry("SGD+momentum", new Color(0xff7f0e)),
-            Map.entry("SGD+Nesterov", new Color(0x2ca02c)),
-            Map.entry("Adagrad", new Color(0xd62728)),
-            Map.entry("RMSprop", new Color(0x9467bd)),
-            Map.entry("Adadelta", new Color(0x8c564b)),
-            Map.entry("Adam", new Color(0xe377c2)),
-            Map.entry("AdamW", new Color(0xbcbd22)),
-            Map.entry("Adamax", new Color(0x17becf)),
-            Map.entry("NAdam", new Color(0x393b79)),
-            Map.entry("RAdam", new Color(0x7f7f7f)),
-            Map.entry("Newton", Color.BLACK),
-            Map.entry("Steepest (exact step)", new Color(0x555555)));
+    /**
+     * The optimizers' colours, by their row in {@link OptimizerTable}: the first row gets the first
+     * colour, and so on, starting again after the last.
+     */
+    private static final Color[] ROW_COLORS = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0xbcbd22), new Color(0x17becf), new Color(0x393b79),
+        new Color(0x7f7f7f), new Color(0xaec7e8), new Color(0xffbb78), new Color(0x98df8a), new Color(0xff9896),
+        new Color(0xc5b0d5), new Color(0xc49c94), new Color(0xf7b6d2), new Color(0xdbdb8d), new Color(0x9edae5)};
+    /** The second-order methods drawn beside the optimizers, which are no rows of the table. */
+    private static final Map<String, Color> REFERENCE_COLORS = Map.of(
+            SecondOrder.NEWTON, Color.BLACK,
+            SecondOrder.STEEPEST, new Color(0x555555));
     private static final Color[] LR_COLORS = {new Color(0x1b9e77), new Color(0xd95f02), new Color(0x7570b3),
         new Color(0xe7298a), new Color(0x66a61e)};
     private static final Color CONTOUR = new Color(0xc8c8c8);
@@ -46,8 +45,19 @@ final class Charts {
     private Charts() {
     }
 
+    /** The colour of a run labelled {@code label}: its table row's, or its second-order method's. */
     static Color colorOf(String label) {
-        return COLORS.getOrDefault(label, Color.DARK_GRAY);
+        Color reference = REFERENCE_COLORS.get(label);
+        if (reference != null) {
+            return reference;
+        }
+        List<OptimizerSetup> rows = OptimizerTable.all();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).label().equals(label)) {
+                return ROW_COLORS[i % ROW_COLORS.length];
+            }
+        }
+        return Color.DARK_GRAY;
     }
 
     /** Trajectories over the contour lines of {@code fn}, with the start and the minimiser marked. */
@@ -76,7 +86,7 @@ final class Charts {
             XYSeries s = chart.addSeries(t.label(), p[0], p[1]);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(colorOf(t.label()));
-            s.setLineStyle(t.label().startsWith("Steepest") ? DASHED : SOLID);
+            s.setLineStyle(t.label().equals(SecondOrder.STEEPEST) ? DASHED : SOLID);
         }
         double[] start = fn.start();
         XYSeries s = chart.addSeries("start", new double[] {start[0]}, new double[] {start[1]});
@@ -134,7 +144,7 @@ final class Charts {
             s.setMarker(t.steps() <= 20 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             s.setMarkerColor(colorOf(t.label()));
             s.setLineColor(colorOf(t.label()));
-            s.setLineStyle(t.label().startsWith("Steepest") ? DASHED : SOLID);
+            s.setLineStyle(t.label().equals(SecondOrder.STEEPEST) ? DASHED : SOLID);
         }
         chart.getStyler().setMarkerSize(6);
         return chart;

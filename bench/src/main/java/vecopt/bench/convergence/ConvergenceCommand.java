@@ -14,6 +14,9 @@ public final class ConvergenceCommand {
     /** Where the charts go unless {@code --out} says otherwise. */
     public static final String DEFAULT_OUT = "bench-results/convergence";
 
+    /** The command and its options, as the usage text shows them. */
+    public static final String USAGE = "convergence [--out DIR] [--quick]";
+
     private ConvergenceCommand() {
     }
 
@@ -33,7 +36,7 @@ public final class ConvergenceCommand {
                 }
                 default -> {
                     err.println("convergence: unknown option " + args.get(i));
-                    err.println("usage: convergence [--out DIR] [--quick]");
+                    err.println("usage: " + USAGE);
                     return 2;
                 }
             }

@@ -91,10 +91,10 @@ public final class ConvergenceReport {
             md.append(String.format(Locale.ROOT, " %.1f%% · %.3f | %.1f%% · %.3f |%n", 100 * a.finalTest().accuracy(),
                     a.finalTrain().loss(), 100 * b.finalTest().accuracy(), b.finalTrain().loss()));
         }
-        for (String ref : List.of("Newton", "Steepest (exact step)")) {
+        for (String ref : List.of(SecondOrder.NEWTON, SecondOrder.STEEPEST)) {
             md.append("| ").append(ref).append(" |");
             for (ConvergenceSuite.FunctionRuns f : r.functions()) {
-                Trajectory t = ref.equals("Newton") ? f.newton() : f.steepest();
+                Trajectory t = ref.equals(SecondOrder.NEWTON) ? f.newton() : f.steepest();
                 md.append(' ').append(t == null ? "n/a" : summaryCell(f.fn(), t)).append(" |");
             }
             md.append(" | |\n");
@@ -142,9 +142,9 @@ public final class ConvergenceReport {
         for (Trajectory t : f.all()) {
             double[] last = t.last();
             String note = t.stop();
-            if (t.label().equals("Newton") || t.label().startsWith("Steepest")) {
+            if (t.label().equals(SecondOrder.NEWTON) || t.label().equals(SecondOrder.STEEPEST)) {
                 String fb = t.fallbacks() + " of " + t.steps() + " steps were gradient steps (Hessian not positive definite"
-                        + (t.label().equals("Newton") ? ")" : " along g)");
+                        + (t.label().equals(SecondOrder.NEWTON) ? ")" : " along g)");
                 note = note.isEmpty() ? fb : fb + "; " + note;
             }
             if (inLocalMinimum(fn, t)) {

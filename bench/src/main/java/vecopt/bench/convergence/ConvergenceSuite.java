@@ -133,7 +133,7 @@ public final class ConvergenceSuite {
             }
             runs.put(o.label(), byLr);
         }
-        runs.put("Newton", List.of(SecondOrder.newton(fn, fn.start(), s.lrSteps(),
+        runs.put(SecondOrder.NEWTON, List.of(SecondOrder.newton(fn, fn.start(), s.lrSteps(),
                 OptimizerTable.get("SGD").lr().of(fn))));
         return runs;
     }

@@ -20,8 +20,7 @@ import vecopt.engine.Parameter;
 public record OptimizerSetup(String label, String torchName, Map<String, Object> kwargs, LearningRates lr) {
 
     public OptimizerSetup {
-        // Kept in the caller's order: Optimizers.fromTorch validates after each kwarg, so
-        // momentum must come before nesterov.
+        // Kept in the caller's order, so that describe() prints them as the table lists them.
         kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
     }
 

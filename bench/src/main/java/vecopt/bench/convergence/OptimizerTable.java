@@ -7,7 +7,9 @@ import vecopt.bench.convergence.OptimizerSetup.LearningRates;
 
 /**
  * Every optimizer the suite compares, with the learning rate it uses on each problem: the one table
- * to read or edit. Other hyperparameters are PyTorch's defaults unless a row names them.
+ * to read or edit. Other hyperparameters are PyTorch's defaults unless a row names them. Every
+ * registered rule has at least one row (a test fails naming a rule without one); the charts colour
+ * the rows in this order.
  *
  * <p>How the rates were chosen: for plain SGD, a rate below the largest stable one, 2 / lambda_max
  * (the ravine's lambda_max is 25, so 0.07 < 0.08, where SGD zigzags; Rosenbrock's is about 1,000
@@ -50,7 +52,7 @@ public final class OptimizerTable {
             row("NAdam", "NAdam", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   2e-3),
             row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  2e-3,      0.01, 0.05,      0.01,   1e-3));
 
-    /** Name, value, name, value, ... in the order given (fromTorch validates after each one). */
+    /** Name, value, name, value, ... in the order given, which is the order {@link OptimizerSetup#describe} prints. */
     private static Map<String, Object> kwargs(Object... nameValue) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < nameValue.length; i += 2) {

@@ -17,6 +17,11 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  */
 public final class SecondOrder {
 
+    /** The label of {@link #newton} runs. */
+    public static final String NEWTON = "Newton";
+    /** The label of {@link #exactSteepestDescent} runs. */
+    public static final String STEEPEST = "Steepest (exact step)";
+
     /** Iteration stops once the gradient's norm is below this. */
     public static final double GRADIENT_TOLERANCE = 1e-12;
 
@@ -37,7 +42,7 @@ public final class SecondOrder {
         FMatrixRMaj hf = new FMatrixRMaj(2, 2);
         FMatrixRMaj rf = new FMatrixRMaj(2, 1);
         FMatrixRMaj delta = new FMatrixRMaj(2, 1);
-        return iterate("Newton", fn, start, maxSteps, (x, y, g, step) -> {
+        return iterate(NEWTON, fn, start, maxSteps, (x, y, g, step) -> {
             fn.hessian(x, y, h);
             for (int i = 0; i < 4; i++) {
                 hf.data[i] = (float) h[i];
@@ -80,7 +85,7 @@ public final class SecondOrder {
             throw new IllegalArgumentException("exact steepest descent needs a quadratic, got " + fn.name());
         }
         double[] h = new double[4];
-        return iterate("Steepest (exact step)", fn, start, maxSteps, (x, y, g, step) -> {
+        return iterate(STEEPEST, fn, start, maxSteps, (x, y, g, step) -> {
             fn.hessian(x, y, h);
             double gg = g[0] * g[0] + g[1] * g[1];
             double gHg = g[0] * (h[0] * g[0] + h[1] * g[1]) + g[1] * (h[2] * g[0] + h[3] * g[1]);

@@ -2,16 +2,18 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.AdadeltaCoefficients;
 
-/** {@code torch.optim.Adadelta} with rho 0.9 and eps 1e-6 (its defaults) and lr 1e-3: two running averages. */
-@Measures(RuleTraffic.ADADELTA)
+/**
+ * {@code torch.optim.Adadelta} with rho 0.9 and eps 1e-6 (its defaults) and lr 1e-3, small so that the
+ * benchmark's billions of repeated steps stay finite: two running averages.
+ */
+@Measures(rule = "Adadelta", kwargs = "lr=1e-3")
 public class AdadeltaBenchmark extends RuleBenchmark {
 
-    private static final float LR = 1e-3f; // small, so the benchmark's repeated steps stay finite
-    private static final float RHO = 0.9f;
-    private static final float EPS = 1e-6f;
-    private static final AdadeltaCoefficients COEFFICIENTS = new AdadeltaCoefficients(-LR, 1f, 0f, RHO, 1 - RHO, EPS);
+    private static final AdadeltaCoefficients C =
+            AdadeltaCoefficients.forStep(hyperparameters(AdadeltaBenchmark.class), StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -40,21 +42,21 @@ public class AdadeltaBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adadelta(p, from, g, from, v, from, x, from, n, COEFFICIENTS);
+        KERNELS.adadelta(p, from, g, from, v, from, x, from, n, C);
     }
 
     @Override
     protected void ejmlStep() {
         CommonOps_FDRM.elementMult(gm, gm, tmp);              // tmp = g * g
-        CommonOps_FDRM.add(RHO, vm, 1 - RHO, tmp, vm);        // v = rho v + (1 - rho) g * g
-        CommonOps_FDRM.add(xm, EPS, u);                       // u = x + eps
-        CommonOps_FDRM.add(vm, EPS, tmp);                     // tmp = v + eps
+        CommonOps_FDRM.add(C.rho(), vm, C.oneMinusRho(), tmp, vm);    // v = rho v + (1 - rho) g * g
+        CommonOps_FDRM.add(xm, C.eps(), u);                   // u = x + eps
+        CommonOps_FDRM.add(vm, C.eps(), tmp);                 // tmp = v + eps
         CommonOps_FDRM.elementDiv(u, tmp, u);                 // u = (x + eps) / (v + eps)
         CommonOps_FDRM.elementPower(u, 0.5f, u);              // u = sqrt(u)
         CommonOps_FDRM.elementMult(u, gm, u);                 // u = u * g
         CommonOps_FDRM.elementMult(u, u, tmp);                // tmp = u * u
-        CommonOps_FDRM.add(RHO, xm, 1 - RHO, tmp, xm);        // x = rho x + (1 - rho) u * u
-        CommonOps_FDRM.addEquals(pm, -LR, u);                 // p -= lr * u
+        CommonOps_FDRM.add(C.rho(), xm, C.oneMinusRho(), tmp, xm);    // x = rho x + (1 - rho) u * u
+        CommonOps_FDRM.addEquals(pm, C.negLr(), u);           // p -= lr * u
     }
 
     @Override

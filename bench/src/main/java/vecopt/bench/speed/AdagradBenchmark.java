@@ -2,15 +2,15 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.AdagradCoefficients;
 
 /** {@code torch.optim.Adagrad} defaults (lr 1e-2, eps 1e-10). */
-@Measures(RuleTraffic.ADAGRAD)
+@Measures(rule = "Adagrad")
 public class AdagradBenchmark extends RuleBenchmark {
 
-    private static final float LR = 1e-2f;
-    private static final float EPS = 1e-10f;
-    private static final AdagradCoefficients COEFFICIENTS = new AdagradCoefficients(-LR, 1f, 0f, EPS);
+    private static final AdagradCoefficients C =
+            AdagradCoefficients.forStep(hyperparameters(AdagradBenchmark.class), STEP, StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -35,7 +35,7 @@ public class AdagradBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adagrad(p, from, g, from, s, from, n, COEFFICIENTS);
+        KERNELS.adagrad(p, from, g, from, s, from, n, C);
     }
 
     @Override
@@ -43,9 +43,9 @@ public class AdagradBenchmark extends RuleBenchmark {
         CommonOps_FDRM.elementMult(gm, gm, tmp);          // tmp = g * g
         CommonOps_FDRM.addEquals(sm, tmp);                // sum += g * g
         CommonOps_FDRM.elementPower(sm, 0.5f, denom);     // denom = sqrt(sum)
-        CommonOps_FDRM.add(denom, EPS, denom);            // denom += eps
+        CommonOps_FDRM.add(denom, C.eps(), denom);        // denom += eps
         CommonOps_FDRM.elementDiv(gm, denom, tmp);        // tmp = g / denom
-        CommonOps_FDRM.addEquals(pm, -LR, tmp);           // p -= lr * tmp
+        CommonOps_FDRM.addEquals(pm, C.negLr(), tmp);     // p -= lr * tmp
     }
 
     @Override

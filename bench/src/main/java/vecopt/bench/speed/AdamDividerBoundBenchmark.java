@@ -19,7 +19,7 @@ import vecopt.engine.kernels.ReferenceKernels;
  * Adam's square root and division alone, {@code out = a / (sqrt(b) + eps)}, with the Panama kernels'
  * vectors: in cache no rule that divides by a square root per element can beat it.
  */
-@Measures(RuleTraffic.ADAM_DIVIDER_BOUND)
+@Reference(label = "Adam divider bound (sqrt + div)", reads = {"a", "b"}, writes = "out")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

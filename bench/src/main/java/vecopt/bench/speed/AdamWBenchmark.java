@@ -1,13 +1,16 @@
 package vecopt.bench.speed;
 
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.AdamCoefficients;
 
-/** {@code torch.optim.AdamW} (decoupled weight decay 1e-2) at step 10: Adam's kernel with a parameter scale. */
-@Measures(RuleTraffic.ADAMW)
+/** {@code torch.optim.AdamW} defaults (decoupled weight decay 1e-2) at step 10: Adam's kernel with a parameter scale. */
+@Measures(rule = "AdamW")
 public class AdamWBenchmark extends RuleBenchmark {
 
-    private static final double WEIGHT_DECAY = 1e-2;
-    private static final AdamCoefficients COEFFICIENTS = AdamBenchmark.coefficients(WEIGHT_DECAY);
+    private static final Hyperparameters H = hyperparameters(AdamWBenchmark.class);
+    private static final AdamCoefficients COEFFICIENTS =
+            AdamCoefficients.forStep(H, AdamCoefficients.WeightDecay.DECOUPLED, STEP, StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -21,8 +24,8 @@ public class AdamWBenchmark extends RuleBenchmark {
         g = BenchData.gradients(n, 2);
         m = BenchData.gradients(n, 3);
         v = BenchData.squares(n, 4);
-        ejml = new EjmlUnfusedAdam(p, g, m, v, AdamBenchmark.LR, AdamBenchmark.BETA1, AdamBenchmark.BETA2,
-                AdamBenchmark.EPS, WEIGHT_DECAY);
+        ejml = new EjmlUnfusedAdam(p, g, m, v, H.get("lr"), H.get("beta1"), H.get("beta2"), H.get("eps"),
+                H.get("weight_decay"));
     }
 
     @Override
@@ -32,7 +35,7 @@ public class AdamWBenchmark extends RuleBenchmark {
 
     @Override
     protected void ejmlStep() {
-        ejml.step(AdamBenchmark.STEP);
+        ejml.step(STEP);
     }
 
     @Override

@@ -13,6 +13,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import vecopt.engine.ChunkedExecutor;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.AdamCoefficients;
 import vecopt.engine.kernels.NoiseCoefficients;
 import vecopt.engine.kernels.OptimizerKernels;
@@ -39,7 +41,7 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * optimizer does. The suite files these under Adam ({@code @Measures}): its GB/s are Adam's 28 bytes
  * per element over each method's time, ns per element is the figure to compare.
  */
-@Measures(RuleTraffic.ADAM)
+@Measures(rule = "Adam", kwargs = "lr=1e-6")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,8 +51,7 @@ public class GradientClippingBenchmark {
 
     /** Constant after class init, so C2 sees through the interface call. */
     private static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
-    private static final float LR = 1e-6f;
-    private static final int STEP = 10;
+    private static final Hyperparameters H = MeasuredRule.of(GradientClippingBenchmark.class).hyperparameters();
     /** Below the gradients' norm, so that every step clips. */
     private static final double MAX_NORM = 1.0;
     private static final float CLIP_VALUE = 0.1f;
@@ -82,13 +83,10 @@ public class GradientClippingBenchmark {
         executor = ChunkedExecutor.withThreads(threads, 1);
     }
 
-    /** Adam's coefficients at a fixed step, with the given gradient scale and clamp. */
-    private static AdamCoefficients coefficients(float gradScale, float gradClip) {
-        double beta1 = 0.9;
-        double beta2 = 0.999;
-        return new AdamCoefficients(gradScale, 0f, 1f, (float) beta1, (float) (1 - beta1), (float) beta2,
-                (float) (1 - beta2), (float) (1 / Math.sqrt(1 - Math.pow(beta2, STEP))), 1e-8f,
-                (float) (-LR / (1 - Math.pow(beta1, STEP))), gradClip);
+    /** Adam's coefficients at {@link RuleBenchmark#STEP}, with the given norm-clipping scale and clamp. */
+    private static AdamCoefficients coefficients(float normScale, float clipValue) {
+        return AdamCoefficients.forStep(H, AdamCoefficients.WeightDecay.BY_FLAG, RuleBenchmark.STEP,
+                new StepContext(normScale, clipValue));
     }
 
     private static final AdamCoefficients PLAIN = coefficients(1f, Float.POSITIVE_INFINITY);

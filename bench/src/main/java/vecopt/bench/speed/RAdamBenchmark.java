@@ -2,30 +2,15 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.RAdamCoefficients;
 
 /** {@code torch.optim.RAdam} defaults at step 10, where rho_t > 5 and the adapted step runs. */
-@Measures(RuleTraffic.RADAM)
+@Measures(rule = "RAdam")
 public class RAdamBenchmark extends RuleBenchmark {
 
-    private static final double LR = 1e-3;
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final float EPS = 1e-8f;
-    private static final long STEP = 10;
-    private static final float NEG_STEP;
-
-    static {
-        double bias1 = 1 - Math.pow(BETA1, STEP);
-        double bias2 = 1 - Math.pow(BETA2, STEP);
-        double rhoInf = 2 / (1 - BETA2) - 1;
-        double rhoT = rhoInf - 2 * STEP * Math.pow(BETA2, STEP) / bias2;
-        double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-        NEG_STEP = (float) (-LR / bias1 * rect * Math.sqrt(bias2));
-    }
-
-    private static final RAdamCoefficients COEFFICIENTS = new RAdamCoefficients(1f, 0f, 1f, (float) BETA1,
-            (float) (1 - BETA1), (float) BETA2, (float) (1 - BETA2), 1f, EPS, NEG_STEP);
+    private static final RAdamCoefficients C =
+            RAdamCoefficients.forStep(hyperparameters(RAdamBenchmark.class), STEP, StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -54,18 +39,18 @@ public class RAdamBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.radam(p, from, g, from, m, from, v, from, n, COEFFICIENTS);
+        KERNELS.radam(p, from, g, from, m, from, v, from, n, C);
     }
 
     @Override
     protected void ejmlStep() {
-        CommonOps_FDRM.add((float) BETA1, mm, (float) (1 - BETA1), gm, mm);    // m = b1 m + (1 - b1) g
+        CommonOps_FDRM.add(C.beta1(), mm, C.oneMinusBeta1(), gm, mm);          // m = b1 m + (1 - b1) g
         CommonOps_FDRM.elementMult(gm, gm, tmp);                               // tmp = g * g
-        CommonOps_FDRM.add((float) BETA2, vm, (float) (1 - BETA2), tmp, vm);   // v = b2 v + (1 - b2) g * g
+        CommonOps_FDRM.add(C.beta2(), vm, C.oneMinusBeta2(), tmp, vm);         // v = b2 v + (1 - b2) g * g
         CommonOps_FDRM.elementPower(vm, 0.5f, denom);                          // denom = sqrt(v)
-        CommonOps_FDRM.add(denom, EPS, denom);                                 // denom += eps
+        CommonOps_FDRM.add(denom, C.denomOffset(), denom);                     // denom += eps (an adapted step)
         CommonOps_FDRM.elementDiv(mm, denom, tmp);                             // tmp = m / denom
-        CommonOps_FDRM.addEquals(pm, NEG_STEP, tmp);                           // p -= lr rect sqrt(bc2) / bc1 * tmp
+        CommonOps_FDRM.addEquals(pm, C.negStepSize(), tmp);                    // p -= lr rect sqrt(bc2) / bc1 * tmp
     }
 
     @Override

@@ -2,17 +2,15 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.RMSpropCoefficients;
 
 /** {@code torch.optim.RMSprop} defaults (lr 1e-2, alpha 0.99, eps 1e-8, not centered, no momentum). */
-@Measures(RuleTraffic.RMSPROP)
+@Measures(rule = "RMSprop")
 public class RMSpropBenchmark extends RuleBenchmark {
 
-    private static final float LR = 1e-2f;
-    private static final float ALPHA = 0.99f;
-    private static final float EPS = 1e-8f;
-    private static final RMSpropCoefficients COEFFICIENTS =
-            new RMSpropCoefficients(-LR, 1f, 0f, ALPHA, 1 - ALPHA, 0f, EPS, 0f);
+    private static final RMSpropCoefficients C =
+            RMSpropCoefficients.forStep(hyperparameters(RMSpropBenchmark.class), StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -37,17 +35,17 @@ public class RMSpropBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.rmsprop(p, from, g, from, v, from, null, 0, null, 0, n, COEFFICIENTS);
+        KERNELS.rmsprop(p, from, g, from, v, from, null, 0, null, 0, n, C);
     }
 
     @Override
     protected void ejmlStep() {
-        CommonOps_FDRM.elementMult(gm, gm, tmp);              // tmp = g * g
-        CommonOps_FDRM.add(ALPHA, vm, 1 - ALPHA, tmp, vm);    // v = alpha v + (1 - alpha) g * g
-        CommonOps_FDRM.elementPower(vm, 0.5f, denom);         // denom = sqrt(v)
-        CommonOps_FDRM.add(denom, EPS, denom);                // denom += eps
-        CommonOps_FDRM.elementDiv(gm, denom, tmp);            // tmp = g / denom
-        CommonOps_FDRM.addEquals(pm, -LR, tmp);               // p -= lr * tmp
+        CommonOps_FDRM.elementMult(gm, gm, tmp);                          // tmp = g * g
+        CommonOps_FDRM.add(C.alpha(), vm, C.oneMinusAlpha(), tmp, vm);    // v = alpha v + (1 - alpha) g * g
+        CommonOps_FDRM.elementPower(vm, 0.5f, denom);                     // denom = sqrt(v)
+        CommonOps_FDRM.add(denom, C.epsOutsideSqrt(), denom);             // denom += eps
+        CommonOps_FDRM.elementDiv(gm, denom, tmp);                        // tmp = g / denom
+        CommonOps_FDRM.addEquals(pm, C.negLr(), tmp);                     // p -= lr * tmp
     }
 
     @Override

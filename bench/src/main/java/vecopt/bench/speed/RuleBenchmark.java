@@ -14,15 +14,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import vecopt.engine.ChunkedExecutor;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.Rule;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.engine.kernels.ReferenceKernels;
 
 /**
  * One update rule over one tensor of {@code size} elements, every implementation side by side. A
- * rule's benchmark extends this class, names its rule with {@link Measures}, allocates its arrays,
- * and supplies the fused kernel call and the EJML composition; the benchmark methods, the forks, the
- * threads and the bandwidth reference are all here, so every rule is measured the same way.
+ * rule's benchmark extends this class, names its registered rule and options with {@link Measures},
+ * computes its coefficients from those options with the rule's {@code forStep} factory, allocates its
+ * arrays, and supplies the fused kernel call and the EJML composition; the benchmark methods, the
+ * forks, the threads and the bandwidth reference are all here, so every rule is measured the same way.
  *
  * <p>Each implementation runs in its own fork because the kernels are picked once per JVM:
  * {@code panama} (the fused Vector API kernel), {@code scalar} (the scalar fallback, which C2
@@ -34,11 +37,12 @@ import vecopt.engine.kernels.ReferenceKernels;
  * so comparing thread counts finds the size where splitting starts to pay. EJML's operations are
  * single-threaded, so {@code ejmlUnfused} runs with one thread only.
  *
- * <p>Adding a rule: give it a {@link RuleTraffic} entry if it has none, then a class like
- * {@link SgdBenchmark} ({@code @Measures(RuleTraffic.ADAM) public class AdamBenchmark extends
- * RuleBenchmark}, the Adam family with {@link EjmlUnfusedAdam} as its {@link #ejmlStep}). The suite
- * finds it in JMH's benchmark list, and {@code RuleBenchmarksTest} checks that its EJML composition
- * computes the fused update, that its arrays match its traffic and that threads change no bit.
+ * <p>Adding a rule: a class like {@link SgdBenchmark} ({@code @Measures(rule = "Adam") public class
+ * AdamBenchmark extends RuleBenchmark}, the Adam family with {@link EjmlUnfusedAdam} as its
+ * {@link #ejmlStep}). Its label and traffic come from the rule's descriptor ({@link MeasuredRule}). The
+ * suite finds it in JMH's benchmark list, and {@code RuleBenchmarksTest} checks that every registered
+ * rule has one, that its EJML composition computes the fused update, that its arrays match the rule's
+ * traffic and that threads change no bit.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +59,12 @@ public abstract class RuleBenchmark {
 
     /** Constant after class init, so C2 sees through the interface call. */
     protected static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
+
+    /**
+     * The step the coefficients are taken at: past the first, so the bias corrections are below 1 and
+     * RAdam's rectified step runs (rho_t > 5 from step 6 with its defaults).
+     */
+    protected static final long STEP = 10;
 
     /** FMA coefficient of the bandwidth kernels: small, so the arrays stay finite for billions of calls. */
     private static final float BANDWIDTH_COEFFICIENT = 1e-9f;
@@ -99,17 +109,18 @@ public abstract class RuleBenchmark {
             throw new IllegalArgumentException("ejmlUnfused runs on one thread (EJML's element-wise operations are"
                     + " single-threaded), got threads=" + threads);
         }
-        RuleTraffic traffic = traffic(getClass());
+        MeasuredRule measured = MeasuredRule.of(getClass());
         try {
             allocate(size);
         } catch (OutOfMemoryError e) {
-            throw new IllegalStateException(traffic.label() + " at size " + size + " needs more than the "
+            throw new IllegalStateException(measured.label() + " at size " + size + " needs more than the "
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap (-Xmx)", e);
         }
         float[][] updated = updated();
+        Rule.Traffic traffic = measured.traffic();
         if (traffic.reads() != updated.length + 1 || traffic.writes() != updated.length) {
             throw new IllegalStateException(getClass().getSimpleName() + " updates " + updated.length
-                    + " arrays and reads the gradient, but " + traffic + " is " + traffic.shape());
+                    + " arrays and reads the gradient, but " + measured.label() + " is " + traffic.shape());
         }
         result = updated[0];
         executor = ChunkedExecutor.withThreads(threads, 1);
@@ -117,13 +128,9 @@ public abstract class RuleBenchmark {
         bandwidth = bandwidthKernel(updated, gradient());
     }
 
-    /** The rule this benchmark class measures. */
-    static RuleTraffic traffic(Class<?> benchmark) {
-        Measures measures = benchmark.getAnnotation(Measures.class);
-        if (measures == null) {
-            throw new IllegalStateException(benchmark.getName() + " has no @Measures annotation");
-        }
-        return measures.value();
+    /** The hyperparameters {@code benchmark} measures with: its rule's defaults and its {@link Measures} kwargs. */
+    protected static Hyperparameters hyperparameters(Class<? extends RuleBenchmark> benchmark) {
+        return MeasuredRule.of(benchmark).hyperparameters();
     }
 
     /** Built as lambdas, so a fork without the vector module never links {@link ReferenceKernels}. */

@@ -2,18 +2,17 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.SgdCoefficients;
 
 /** SGD with Nesterov momentum and weight decay: {@code torch.optim.SGD(momentum=0.9, nesterov=True)}. */
-@Measures(RuleTraffic.SGD_MOMENTUM)
+@Measures(rule = "SGD", kwargs = {"lr=1e-6", "momentum=0.9", "nesterov=true", "weight_decay=1e-4"},
+        label = "SGD momentum (Nesterov)")
 public class SgdBenchmark extends RuleBenchmark {
 
-    private static final float LR = 1e-6f;
-    private static final float MOMENTUM = 0.9f;
-    private static final float WEIGHT_DECAY = 1e-4f;
     /** A step after the first: the buffer exists, no dampening. */
-    private static final SgdCoefficients COEFFICIENTS =
-            new SgdCoefficients(-LR, 1f, WEIGHT_DECAY, MOMENTUM, 1f, MOMENTUM, 1f);
+    private static final SgdCoefficients C =
+            SgdCoefficients.forStep(hyperparameters(SgdBenchmark.class), false, StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -36,15 +35,15 @@ public class SgdBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.sgdMomentum(p, from, g, from, b, from, n, COEFFICIENTS);
+        KERNELS.sgdMomentum(p, from, g, from, b, from, n, C);
     }
 
     @Override
     protected void ejmlStep() {
-        CommonOps_FDRM.add(gm, WEIGHT_DECAY, pm, d);      // d = g + weight_decay * p
-        CommonOps_FDRM.add(MOMENTUM, bm, 1f, d, bm);      // b = momentum * b + d
-        CommonOps_FDRM.add(d, MOMENTUM, bm, d);           // u = d + momentum * b
-        CommonOps_FDRM.addEquals(pm, -LR, d);             // p = p - lr * u
+        CommonOps_FDRM.add(gm, C.weightDecay(), pm, d);   // d = g + weight_decay * p
+        CommonOps_FDRM.add(C.momentum(), bm, 1f, d, bm);  // b = momentum * b + d
+        CommonOps_FDRM.add(d, C.momentum(), bm, d);       // u = d + momentum * b
+        CommonOps_FDRM.addEquals(pm, C.negLr(), d);       // p = p - lr * u
     }
 
     @Override

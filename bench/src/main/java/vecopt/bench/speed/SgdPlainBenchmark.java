@@ -2,15 +2,15 @@ package vecopt.bench.speed;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
+import vecopt.engine.StepContext;
 import vecopt.engine.kernels.SgdCoefficients;
 
 /** SGD without momentum, with weight decay: {@code torch.optim.SGD(weight_decay=1e-4)}. */
-@Measures(RuleTraffic.SGD)
+@Measures(rule = "SGD", kwargs = {"lr=1e-6", "weight_decay=1e-4"})
 public class SgdPlainBenchmark extends RuleBenchmark {
 
-    private static final float LR = 1e-6f;
-    private static final float WEIGHT_DECAY = 1e-4f;
-    private static final SgdCoefficients COEFFICIENTS = new SgdCoefficients(-LR, 1f, WEIGHT_DECAY, 0f, 1f, 1f, 0f);
+    private static final SgdCoefficients C =
+            SgdCoefficients.forStep(hyperparameters(SgdPlainBenchmark.class), false, StepContext.NONE);
 
     private float[] p;
     private float[] g;
@@ -29,13 +29,13 @@ public class SgdPlainBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.sgd(p, from, g, from, n, COEFFICIENTS);
+        KERNELS.sgd(p, from, g, from, n, C);
     }
 
     @Override
     protected void ejmlStep() {
-        CommonOps_FDRM.add(gm, WEIGHT_DECAY, pm, d);      // d = g + weight_decay * p
-        CommonOps_FDRM.addEquals(pm, -LR, d);             // p = p - lr * d
+        CommonOps_FDRM.add(gm, C.weightDecay(), pm, d);   // d = g + weight_decay * p
+        CommonOps_FDRM.addEquals(pm, C.negLr(), d);       // p = p - lr * d
     }
 
     @Override

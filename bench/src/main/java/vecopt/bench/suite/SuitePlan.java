@@ -13,8 +13,7 @@ import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.VerboseMode;
-import vecopt.bench.speed.Measures;
-import vecopt.bench.speed.RuleTraffic;
+import vecopt.bench.speed.Workload;
 
 /**
  * Which benchmark runs the suite makes, in which order. Every speed benchmark method runs at every
@@ -24,8 +23,9 @@ import vecopt.bench.speed.RuleTraffic;
  *   <li>{@code scalar} and {@code scalarNoSuperWord}: one thread in quick mode, all counts in full mode;</li>
  *   <li>everything else ({@code panama}, {@code bandwidth}, references): every thread count.</li>
  * </ul>
- * The {@code bandwidth} reference depends only on a rule's traffic, so it runs once per traffic
- * (reads, writes), under the first rule that has it; the report shows it under every rule with it.
+ * Runs go in the order of their workloads (rules in registry order, then references). The
+ * {@code bandwidth} reference depends only on a rule's traffic, so it runs once per traffic (reads,
+ * writes), under the first rule that has it; the report shows it under every rule with it.
  */
 public final class SuitePlan {
 
@@ -48,20 +48,18 @@ public final class SuitePlan {
                 List.of("^" + Pattern.quote(PACKAGE)), List.of())) {
             String className = e.getUserClassQName();
             String method = e.getUsername().substring(className.length() + 1);
-            methods.add(new BenchmarkMethod(className, method, ruleOf(className)));
+            methods.add(new BenchmarkMethod(className, method, workloadOf(className)));
         }
         return methods;
     }
 
-    /** The rule a benchmark class measures, read from its {@code @Measures} without initializing it. */
-    public static RuleTraffic ruleOf(String className) {
+    /**
+     * What a benchmark class measures, read from its {@code @Measures} or {@code @Reference} without
+     * initializing it (that would pick the kernels in this JVM).
+     */
+    public static Workload workloadOf(String className) {
         try {
-            Class<?> c = Class.forName(className, false, SuitePlan.class.getClassLoader());
-            Measures measures = c.getAnnotation(Measures.class);
-            if (measures == null) {
-                throw new IllegalStateException(className + " is a speed benchmark without @Measures(RuleTraffic...)");
-            }
-            return measures.value();
+            return Workload.of(Class.forName(className, false, SuitePlan.class.getClassLoader()));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("benchmark class " + className + " is in the benchmark list but not on the class path", e);
         }
@@ -76,7 +74,7 @@ public final class SuitePlan {
                                         List<Integer> sizes, List<Integer> threadCounts) {
         List<BenchmarkMethod> chosen = methods.stream()
                 .filter(m -> include.matcher(m.fullName()).find())
-                .sorted(Comparator.comparing((BenchmarkMethod m) -> m.rule().ordinal())
+                .sorted(Comparator.comparing(BenchmarkMethod::workload)
                         .thenComparing(BenchmarkMethod::className)
                         .thenComparing(m -> implementationRank(m.method()))
                         .thenComparing(BenchmarkMethod::method))
@@ -84,7 +82,7 @@ public final class SuitePlan {
         List<PlannedRun> runs = new ArrayList<>();
         Set<String> bandwidthShapes = new HashSet<>();
         for (BenchmarkMethod m : chosen) {
-            if (m.method().equals("bandwidth") && !bandwidthShapes.add(m.rule().shape())) {
+            if (m.method().equals("bandwidth") && !bandwidthShapes.add(m.workload().traffic().shape())) {
                 continue;
             }
             List<Integer> threads = threadCounts(m.method(), mode, threadCounts);

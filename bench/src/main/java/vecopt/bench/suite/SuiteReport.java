@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import vecopt.bench.speed.RuleTraffic;
+import vecopt.bench.speed.Workload;
 
 /**
  * The suite's Markdown report: one row per rule, size, thread count and implementation with time,
@@ -77,10 +77,10 @@ public final class SuiteReport {
                 + " | × EJML unfused | of bandwidth bound |\n");
         t.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : ruleRows()) {
-            Optional<Measurement> scalar = find(m.rule(), TRUE_SCALAR, m.size(), 1);
-            Optional<Measurement> unfused = find(m.rule(), UNFUSED, m.size(), m.threads());
-            Optional<Measurement> bandwidth = bandwidth(m.rule(), m.size(), m.threads());
-            t.append("| ").append(m.rule().label())
+            Optional<Measurement> scalar = find(m.workload(), TRUE_SCALAR, m.size(), 1);
+            Optional<Measurement> unfused = find(m.workload(), UNFUSED, m.size(), m.threads());
+            Optional<Measurement> bandwidth = bandwidth(m.workload(), m.size(), m.threads());
+            t.append("| ").append(m.workload().label())
                     .append(" | ").append(sizeLabel(m.size()))
                     .append(" | ").append(m.threads())
                     .append(" | ").append(m.implementation())
@@ -103,10 +103,10 @@ public final class SuiteReport {
      */
     List<Measurement> ruleRows() {
         List<Measurement> rows = new ArrayList<>();
-        Map<RuleTraffic, List<Measurement>> byRule = new TreeMap<>();
+        Map<Workload, List<Measurement>> byRule = new TreeMap<>();
         for (Measurement m : results) {
-            if (!m.rule().isReference()) {
-                byRule.computeIfAbsent(m.rule(), r -> new ArrayList<>()).add(m);
+            if (!m.workload().reference()) {
+                byRule.computeIfAbsent(m.workload(), r -> new ArrayList<>()).add(m);
             }
         }
         byRule.forEach((rule, own) -> {
@@ -128,8 +128,8 @@ public final class SuiteReport {
 
     /** The reference benchmarks (the divider bound), or empty. */
     String referencesTable() {
-        List<Measurement> refs = results.stream().filter(m -> m.rule().isReference())
-                .sorted(Comparator.comparing(Measurement::rule).thenComparingInt(Measurement::size)
+        List<Measurement> refs = results.stream().filter(m -> m.workload().reference())
+                .sorted(Comparator.comparing(Measurement::workload).thenComparingInt(Measurement::size)
                         .thenComparingInt(Measurement::threads))
                 .toList();
         if (refs.isEmpty()) {
@@ -138,7 +138,7 @@ public final class SuiteReport {
         StringBuilder t = new StringBuilder("| reference | size | threads | implementation | ns/elem | Gelem/s | GB/s |\n");
         t.append("|---|---:|---:|---|---:|---:|---:|\n");
         for (Measurement m : refs) {
-            t.append("| ").append(m.rule().label()).append(" | ").append(sizeLabel(m.size()))
+            t.append("| ").append(m.workload().label()).append(" | ").append(sizeLabel(m.size()))
                     .append(" | ").append(m.threads()).append(" | ").append(m.implementation())
                     .append(" | ").append(nsCell(m))
                     .append(" | ").append(String.format(Locale.ROOT, "%.2f", m.gelemPerSecond()))
@@ -151,13 +151,13 @@ public final class SuiteReport {
     String threadsSection() {
         Map<String, List<Measurement>> groups = new LinkedHashMap<>();
         results.stream()
-                .sorted(Comparator.comparing(Measurement::rule)
+                .sorted(Comparator.comparing(Measurement::workload)
                         .thenComparingInt(m -> SuitePlan.implementationRank(m.implementation()))
                         .thenComparing(Measurement::implementation)
                         .thenComparingInt(Measurement::threads)
                         .thenComparingInt(Measurement::size))
                 .filter(m -> m.threads() > 1)
-                .forEach(m -> groups.computeIfAbsent(m.rule().label() + " | " + m.implementation() + " | " + m.threads(),
+                .forEach(m -> groups.computeIfAbsent(m.workload().label() + " | " + m.implementation() + " | " + m.threads(),
                         k -> new ArrayList<>()).add(m));
         StringBuilder table = new StringBuilder();
         StringBuilder crossovers = new StringBuilder();
@@ -165,13 +165,13 @@ public final class SuiteReport {
             List<double[]> points = new ArrayList<>(); // size, speed-up
             Measurement first = group.getFirst();
             for (Measurement many : group) {
-                Optional<Measurement> one = find(many.rule(), many.implementation(), many.size(), 1);
+                Optional<Measurement> one = find(many.workload(), many.implementation(), many.size(), 1);
                 if (one.isEmpty()) {
                     continue;
                 }
                 double speedUp = one.get().nsPerOp() / many.nsPerOp();
                 points.add(new double[] {many.size(), speedUp});
-                table.append("| ").append(many.rule().label()).append(" | ").append(many.implementation())
+                table.append("| ").append(many.workload().label()).append(" | ").append(many.implementation())
                         .append(" | ").append(sizeLabel(many.size()))
                         .append(" | ").append(nsCell(one.get()))
                         .append(" | ").append(many.threads())
@@ -179,7 +179,7 @@ public final class SuiteReport {
                         .append(" | ").append(String.format(Locale.ROOT, "%.2f×", speedUp)).append(" |\n");
             }
             if (!points.isEmpty()) {
-                crossovers.append("- ").append(first.rule().label()).append(", ").append(first.implementation())
+                crossovers.append("- ").append(first.workload().label()).append(", ").append(first.implementation())
                         .append(", ").append(first.threads()).append(" threads: ")
                         .append(crossover(points, first.threads())).append('\n');
             }
@@ -230,23 +230,23 @@ public final class SuiteReport {
                 + " (a busy machine, or code C2 had not finished compiling): rerun before trusting that row.%n%n",
                 Measurement.UNSTEADY_SPREAD));
         l.append("| rule | reads → writes (float32 arrays) | bytes/elem |\n|---|---|---:|\n");
-        results.stream().map(Measurement::rule).distinct().sorted().forEach(r ->
+        results.stream().map(Measurement::workload).distinct().sorted().forEach(r ->
                 l.append("| ").append(r.label()).append(" | ").append(r.arrays()).append(" | ")
                         .append(r.bytesPerElement()).append(" |\n"));
         return l.toString();
     }
 
-    Optional<Measurement> find(RuleTraffic rule, String implementation, int size, int threads) {
+    Optional<Measurement> find(Workload rule, String implementation, int size, int threads) {
         return results.stream()
-                .filter(m -> m.rule() == rule && m.implementation().equals(implementation)
+                .filter(m -> m.workload().equals(rule) && m.implementation().equals(implementation)
                         && m.size() == size && m.threads() == threads)
                 .findFirst();
     }
 
     /** The bandwidth reference of the rule's traffic: its own if measured, else another rule's with the same. */
-    Optional<Measurement> bandwidth(RuleTraffic rule, int size, int threads) {
+    Optional<Measurement> bandwidth(Workload rule, int size, int threads) {
         return find(rule, BANDWIDTH, size, threads).or(() -> results.stream()
-                .filter(m -> m.implementation().equals(BANDWIDTH) && m.rule().sameTrafficAs(rule)
+                .filter(m -> m.implementation().equals(BANDWIDTH) && m.workload().sameTrafficAs(rule)
                         && m.size() == size && m.threads() == threads)
                 .findFirst());
     }

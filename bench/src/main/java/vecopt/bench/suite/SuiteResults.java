@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import vecopt.bench.speed.RuleTraffic;
+import vecopt.bench.speed.Workload;
 
 /** Reads a suite's {@code jmh-results.json} back into measurements, to rewrite a report without rerunning. */
 public final class SuiteResults {
@@ -15,8 +15,8 @@ public final class SuiteResults {
     private SuiteResults() {
     }
 
-    /** The measurements in JMH's JSON result file; {@code ruleOf} maps a benchmark class name to its rule. */
-    public static List<Measurement> fromJson(Path json, Function<String, RuleTraffic> ruleOf) throws IOException {
+    /** The measurements in JMH's JSON result file; {@code workloadOf} maps a benchmark class name to its workload. */
+    public static List<Measurement> fromJson(Path json, Function<String, Workload> workloadOf) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         if (root == null || !root.isArray()) {
             throw new IOException(json + " is not a JMH JSON result file (expected an array)");
@@ -32,7 +32,7 @@ public final class SuiteResults {
             }
             String className = benchmark.substring(0, dot);
             measurements.add(new Measurement(className.substring(className.lastIndexOf('.') + 1),
-                    benchmark.substring(dot + 1), ruleOf.apply(className),
+                    benchmark.substring(dot + 1), workloadOf.apply(className),
                     Integer.parseInt(params.path("size").asText()), Integer.parseInt(params.path("threads").asText()),
                     metric.path("score").asDouble(), metric.path("scoreError").asDouble(Double.NaN), spread(metric)));
         }

@@ -19,7 +19,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import vecopt.bench.speed.RuleTraffic;
+import vecopt.bench.speed.Workload;
 
 /**
  * The suite's PNG: throughput against size, one chart per rule in a grid, one line per implementation
@@ -62,21 +62,21 @@ public final class ThroughputChart {
         }
     }
 
-    /** One chart per rule (references included), in rule order. */
+    /** One chart per workload (references included), in report order. */
     static List<XYChart> charts(List<Measurement> results) {
         SuiteReport report = new SuiteReport(results);
-        Map<RuleTraffic, List<Measurement>> byRule = new TreeMap<>();
+        Map<Workload, List<Measurement>> byRule = new TreeMap<>();
         for (Measurement m : report.ruleRows()) {
-            byRule.computeIfAbsent(m.rule(), r -> new ArrayList<>()).add(m);
+            byRule.computeIfAbsent(m.workload(), r -> new ArrayList<>()).add(m);
         }
-        results.stream().filter(m -> m.rule().isReference())
-                .forEach(m -> byRule.computeIfAbsent(m.rule(), r -> new ArrayList<>()).add(m));
+        results.stream().filter(m -> m.workload().reference())
+                .forEach(m -> byRule.computeIfAbsent(m.workload(), r -> new ArrayList<>()).add(m));
         List<XYChart> charts = new ArrayList<>();
         byRule.forEach((rule, ms) -> charts.add(chart(rule, ms)));
         return charts;
     }
 
-    private static XYChart chart(RuleTraffic rule, List<Measurement> ms) {
+    private static XYChart chart(Workload rule, List<Measurement> ms) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(rule.label() + " (" + rule.bytesPerElement() + " B/elem)")
                 .xAxisTitle("size (elements)").yAxisTitle("Gelem/s").build();

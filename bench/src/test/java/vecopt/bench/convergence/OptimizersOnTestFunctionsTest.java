@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
  */
 class OptimizersOnTestFunctionsTest {
 
+    /** How much faster than plain SGD every row but Adagrad leaves the saddle, at least. */
+    private static final double ESCAPES_FASTER_BY = 1.3;
+
     @Test
     void everyOptimizerLowersEveryFunctionWithin100StepsAndCutsTheGapByAFifthWithin500() {
         List<String> failures = new ArrayList<>();
@@ -57,10 +60,10 @@ class OptimizersOnTestFunctionsTest {
 
     /**
      * From (1, 0.001), just off the saddle's ridge y = 0, steps until |y| >= 1 (SGD at lr 0.01 needs
-     * ln(1000) / ln(1.02) = 349). At the table rates (0.01 for all; Adadelta its default 1.0) the
-     * momentum and adaptive methods are faster by at least the factors below (measured: momentum
+     * ln(1000) / ln(1.02) = 349). At their table rates (0.01 for all; Adadelta its default 1.0) every
+     * other row of the table escapes at least 1.3 times faster than plain SGD (measured: momentum
      * 72 steps, Nesterov 67, RMSprop 17, Adadelta 31, Adam 77, AdamW 77, Adamax 124, NAdam 68,
-     * RAdam 249). Adagrad is the exception: its accumulated squares shrink the step like
+     * RAdam 249, the slowest). Adagrad is the exception: its accumulated squares shrink the step like
      * lr / sqrt(t), and it needs 1,263 steps, 3.6 times SGD's; at lr 0.1 for both it escapes in 17
      * steps to SGD's 38.
      */
@@ -70,16 +73,14 @@ class OptimizersOnTestFunctionsTest {
         int sgd = escape(saddle, "SGD", 0.01);
         assertTrue(sgd >= 340 && sgd <= 360, "SGD: " + sgd);
         List<String> failures = new ArrayList<>();
-        Object[][] fasterBy = {
-            {"SGD+momentum", 4.0}, {"SGD+Nesterov", 4.0}, {"RMSprop", 10.0}, {"Adadelta", 8.0}, {"Adam", 4.0},
-            {"AdamW", 4.0}, {"Adamax", 2.5}, {"NAdam", 4.0}, {"RAdam", 1.3}};
-        for (Object[] row : fasterBy) {
-            String label = (String) row[0];
-            double factor = (Double) row[1];
-            OptimizerSetup o = OptimizerTable.get(label);
-            int steps = escape(saddle, label, o.lr().saddle());
-            if (!(steps >= 0 && steps * factor <= sgd)) {
-                failures.add(label + " escaped in " + steps + " steps, not " + factor + "x faster than SGD's " + sgd);
+        for (OptimizerSetup o : OptimizerTable.all()) {
+            if (o.label().equals("SGD") || o.label().equals("Adagrad")) {
+                continue; // the baseline itself, and the exception checked below
+            }
+            int steps = escape(saddle, o.label(), o.lr().saddle());
+            if (!(steps >= 0 && steps * ESCAPES_FASTER_BY <= sgd)) {
+                failures.add(o.label() + " escaped in " + steps + " steps, not " + ESCAPES_FASTER_BY
+                        + "x faster than SGD's " + sgd);
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));

@@ -8,18 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import vecopt.bench.suite.BenchmarkMethod;
 import vecopt.bench.suite.SuitePlan;
+import vecopt.engine.Rule;
+import vecopt.engine.Rules;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
- * Every rule benchmark the suite finds keeps the pattern's promises: its EJML composition computes
- * the fused kernel's update, its traffic matches its rule, splitting across threads changes no bit,
- * and its bandwidth kernel runs. New rule benchmarks are checked without touching this test.
+ * Every registered rule has a rule benchmark, and every rule benchmark the suite finds in JMH's
+ * benchmark list keeps the pattern's promises: its EJML composition computes the fused kernel's
+ * update, its arrays match its rule's traffic, splitting across threads changes no bit, and its
+ * bandwidth kernel runs. New rules and their benchmarks are checked without touching this test.
  */
 class RuleBenchmarksTest {
 
@@ -35,6 +40,15 @@ class RuleBenchmarksTest {
                 .toList();
         assertFalse(classes.isEmpty(), "no rule benchmark in the JMH benchmark list");
         return classes.stream();
+    }
+
+    @Test
+    void everyRegisteredRuleHasARuleBenchmark() {
+        Set<String> measured = ruleBenchmarks().map(c -> MeasuredRule.of(c).rule().torchName())
+                .collect(Collectors.toSet());
+        List<String> missing = Rules.all().stream().map(Rule::torchName).filter(r -> !measured.contains(r)).toList();
+        assertTrue(missing.isEmpty(), "no rule benchmark (a RuleBenchmark with @Measures(rule = ...) in"
+                + " vecopt.bench.speed) measures " + String.join(", ", missing));
     }
 
     @Test
@@ -105,7 +119,7 @@ class RuleBenchmarksTest {
             assertFalse(Arrays.equals(before[a], b.updated()[a]), type.getSimpleName() + " array " + a);
         }
         assertArrayEquals(gradient, b.gradient());
-        assertEquals(RuleBenchmark.traffic(type).writes(), before.length);
+        assertEquals(MeasuredRule.of(type).traffic().writes(), before.length);
         b.tearDownTrial();
     }
 

@@ -5,37 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import vecopt.bench.speed.RuleTraffic;
+import vecopt.bench.speed.Workload;
+import vecopt.engine.Rule;
+import vecopt.engine.Rules;
 
 class SuitePlanTest {
 
     private static final Pattern ALL = Pattern.compile(".*");
 
     /** The five implementations of a rule benchmark class, as the suite discovers them. */
-    private static List<BenchmarkMethod> rule(String simpleName, RuleTraffic rule) {
+    private static List<BenchmarkMethod> rule(String simpleName, Workload workload) {
         return SuitePlan.IMPLEMENTATIONS.stream()
-                .map(m -> new BenchmarkMethod("vecopt.bench.speed." + simpleName, m, rule)).toList();
+                .map(m -> new BenchmarkMethod("vecopt.bench.speed." + simpleName, m, workload)).toList();
     }
 
-    /** Every rule the engine will have, each with its benchmark class, plus the divider bound. */
-    private static List<BenchmarkMethod> allRules() {
-        List<BenchmarkMethod> methods = new ArrayList<>();
-        for (RuleTraffic r : RuleTraffic.values()) {
-            if (r.isReference()) {
-                methods.add(new BenchmarkMethod("vecopt.bench.speed.AdamDividerBoundBenchmark", "panama", r));
-            } else {
-                methods.addAll(rule(r.name() + "Benchmark", r));
-            }
-        }
-        return methods;
+    /** The methods of every rule benchmark and reference in JMH's benchmark list (not the clipping costs). */
+    private static List<BenchmarkMethod> rulesAndReferences() {
+        return SuitePlan.discover().stream().filter(m -> SuitePlan.IMPLEMENTATIONS.contains(m.method())).toList();
     }
 
     @Test
     void quickModeRunsOnlyPanamaAndTheReferencesOnAllThreads() {
-        List<PlannedRun> runs = SuitePlan.plan(rule("SgdBenchmark", RuleTraffic.SGD_MOMENTUM), SuiteMode.QUICK, ALL,
+        List<PlannedRun> runs = SuitePlan.plan(rule("SgdBenchmark", Workloads.SGD_MOMENTUM), SuiteMode.QUICK, ALL,
                 SuiteMode.QUICK.sizes(), List.of(1, 2));
         assertEquals(List.of(
                 "SgdBenchmark.panama size=4096 threads=1", "SgdBenchmark.panama size=4096 threads=2",
@@ -55,7 +51,7 @@ class SuitePlanTest {
 
     @Test
     void fullModeAlsoSplitsTheScalarBaselinesButNeverEjml() {
-        List<PlannedRun> runs = SuitePlan.plan(rule("SgdBenchmark", RuleTraffic.SGD_MOMENTUM), SuiteMode.FULL, ALL,
+        List<PlannedRun> runs = SuitePlan.plan(rule("SgdBenchmark", Workloads.SGD_MOMENTUM), SuiteMode.FULL, ALL,
                 SuiteMode.FULL.sizes(), List.of(1, 4));
         assertEquals(5 * (2 + 2 + 2 + 1 + 2), runs.size());
         assertTrue(runs.stream().anyMatch(r -> r.benchmark().method().equals("scalarNoSuperWord") && r.threads() == 4));
@@ -65,36 +61,56 @@ class SuitePlanTest {
 
     @Test
     void bandwidthRunsOncePerTrafficUnderTheFirstRuleWithIt() {
-        List<PlannedRun> runs = SuitePlan.plan(allRules(), SuiteMode.QUICK, ALL, List.of(4096), List.of(1));
-        List<String> bandwidth = runs.stream().filter(r -> r.benchmark().method().equals("bandwidth"))
-                .map(r -> r.benchmark().simpleClassName()).toList();
-        assertEquals(List.of("SGDBenchmark", "SGD_MOMENTUMBenchmark", "ADADELTABenchmark", "ADAM_AMSGRADBenchmark"),
-                bandwidth);
+        List<PlannedRun> runs = SuitePlan.plan(rulesAndReferences(), SuiteMode.QUICK, ALL, List.of(4096), List.of(1));
+        Set<Rule.Traffic> seen = new HashSet<>();
+        List<Workload> firstOfTheirTraffic = new ArrayList<>();
+        runs.stream().map(r -> r.benchmark().workload()).distinct().filter(w -> !w.reference())
+                .filter(w -> seen.add(w.traffic())).forEach(firstOfTheirTraffic::add);
+        List<Workload> measuredBandwidth = runs.stream().filter(r -> r.benchmark().method().equals("bandwidth"))
+                .map(r -> r.benchmark().workload()).toList();
+        assertEquals(firstOfTheirTraffic, measuredBandwidth);
     }
 
     @Test
-    void runsGoInRuleOrderWithTheDividerBoundLast() {
-        List<PlannedRun> runs = SuitePlan.plan(allRules(), SuiteMode.QUICK, ALL, List.of(4096), List.of(1));
-        List<RuleTraffic> order = runs.stream().map(r -> r.benchmark().rule()).distinct().toList();
-        assertEquals(List.of(RuleTraffic.values()), order);
+    void runsGoInRegistryOrderWithTheDividerBoundLast() {
+        List<PlannedRun> runs = SuitePlan.plan(rulesAndReferences(), SuiteMode.QUICK, ALL, List.of(4096), List.of(1));
+        List<String> rules = runs.stream().map(r -> r.benchmark().workload().rule()).distinct().toList();
+        List<String> registered = Rules.all().stream().map(Rule::torchName).filter(rules::contains).toList();
+        assertEquals(registered, rules.subList(0, rules.size() - 1));
+        assertTrue(runs.getLast().benchmark().workload().reference(), runs.getLast().describe());
+        assertEquals(Workloads.DIVIDER_BOUND, runs.getLast().benchmark().workload());
     }
 
+    @Test
+    void withinARuleLessTrafficGoesFirst() {
+        assertTrue(Workloads.SGD.compareTo(Workloads.SGD_MOMENTUM) < 0);
+        assertTrue(Workloads.SGD_MOMENTUM.compareTo(Workloads.ADAGRAD) < 0);
+        assertTrue(Workloads.NADAM.compareTo(Workloads.DIVIDER_BOUND) < 0);
+    }
+
+    /** Per rule benchmark 15 runs, per traffic 6 bandwidth runs, per reference 6: in all under 8 minutes. */
     @Test
     void theQuickModeOfEveryRuleFitsItsBudgetOnTwoCores() {
-        List<PlannedRun> runs = SuitePlan.plan(allRules(), SuiteMode.QUICK, ALL, SuiteMode.QUICK.sizes(), List.of(1, 2));
-        assertEquals(11 * 15 + 4 * 6 + 6, runs.size());
+        List<BenchmarkMethod> methods = rulesAndReferences();
+        List<PlannedRun> runs = SuitePlan.plan(methods, SuiteMode.QUICK, ALL, SuiteMode.QUICK.sizes(), List.of(1, 2));
+        long ruleBenchmarks = methods.stream().filter(m -> !m.workload().reference()).map(BenchmarkMethod::className)
+                .distinct().count();
+        long traffics = methods.stream().filter(m -> !m.workload().reference()).map(m -> m.workload().traffic())
+                .distinct().count();
+        long references = methods.stream().filter(m -> m.workload().reference()).count();
+        assertEquals(ruleBenchmarks * 15 + traffics * 6 + references * 6, runs.size());
         Duration estimate = SuitePlan.estimate(runs, SuiteMode.QUICK);
         assertTrue(estimate.compareTo(Duration.ofMinutes(8)) < 0, "quick suite would take " + estimate);
     }
 
     @Test
     void includeMatchesAnywhereInTheFullName() {
-        List<PlannedRun> runs = SuitePlan.plan(allRules(), SuiteMode.QUICK, Pattern.compile("SGD_MOMENTUMBenchmark\\.panama"),
-                List.of(4096, 16384), List.of(1, 2));
-        assertEquals(List.of("SGD_MOMENTUMBenchmark.panama size=4096 threads=1",
-                "SGD_MOMENTUMBenchmark.panama size=4096 threads=2",
-                "SGD_MOMENTUMBenchmark.panama size=16384 threads=1",
-                "SGD_MOMENTUMBenchmark.panama size=16384 threads=2"),
+        List<PlannedRun> runs = SuitePlan.plan(rulesAndReferences(), SuiteMode.QUICK,
+                Pattern.compile("\\.SgdBenchmark\\.panama"), List.of(4096, 16384), List.of(1, 2));
+        assertEquals(List.of("SgdBenchmark.panama size=4096 threads=1",
+                "SgdBenchmark.panama size=4096 threads=2",
+                "SgdBenchmark.panama size=16384 threads=1",
+                "SgdBenchmark.panama size=16384 threads=2"),
                 runs.stream().map(PlannedRun::describe).toList());
     }
 

@@ -8,25 +8,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import vecopt.bench.speed.RuleTraffic;
+import vecopt.bench.speed.Workload;
 
 /** The report's arithmetic and layout, on made-up measurements. */
 class SuiteReportTest {
 
     /** {@code nsPerElement} ns/elem at 4Ki. */
-    private static Measurement at4Ki(RuleTraffic rule, String implementation, int threads, double nsPerElement) {
+    private static Measurement at4Ki(Workload rule, String implementation, int threads, double nsPerElement) {
         return new Measurement("X", implementation, rule, 4096, threads, nsPerElement * 4096, 1.0);
     }
 
     private static List<Measurement> adamAt4Ki() {
         return List.of(
-                at4Ki(RuleTraffic.ADAM, "panama", 1, 0.5),
-                at4Ki(RuleTraffic.ADAM, "panama", 2, 0.4),
-                at4Ki(RuleTraffic.ADAM, "scalar", 1, 1.0),
-                at4Ki(RuleTraffic.ADAM, "scalarNoSuperWord", 1, 4.0),
-                at4Ki(RuleTraffic.ADAM, "ejmlUnfused", 1, 2.0),
-                at4Ki(RuleTraffic.ADAM, "bandwidth", 1, 0.25),
-                at4Ki(RuleTraffic.ADAM, "bandwidth", 2, 0.2));
+                at4Ki(Workloads.ADAM, "panama", 1, 0.5),
+                at4Ki(Workloads.ADAM, "panama", 2, 0.4),
+                at4Ki(Workloads.ADAM, "scalar", 1, 1.0),
+                at4Ki(Workloads.ADAM, "scalarNoSuperWord", 1, 4.0),
+                at4Ki(Workloads.ADAM, "ejmlUnfused", 1, 2.0),
+                at4Ki(Workloads.ADAM, "bandwidth", 1, 0.25),
+                at4Ki(Workloads.ADAM, "bandwidth", 2, 0.2));
     }
 
     @Test
@@ -45,7 +45,7 @@ class SuiteReportTest {
     void rowsGoBySizeThenThreadsThenImplementation() {
         List<Measurement> shuffled = new ArrayList<>(adamAt4Ki());
         java.util.Collections.reverse(shuffled);
-        shuffled.add(new Measurement("X", "panama", RuleTraffic.ADAM, 1 << 20, 1, 1e6, 1));
+        shuffled.add(new Measurement("X", "panama", Workloads.ADAM, 1 << 20, 1, 1e6, 1));
         List<String> order = new SuiteReport(shuffled).ruleRows().stream()
                 .map(m -> m.size() + "/" + m.threads() + "/" + m.implementation()).toList();
         assertEquals(List.of("4096/1/panama", "4096/1/scalar", "4096/1/scalarNoSuperWord", "4096/1/ejmlUnfused",
@@ -55,8 +55,8 @@ class SuiteReportTest {
     @Test
     void aRuleWithTheSameTrafficBorrowsTheBandwidthReference() {
         List<Measurement> results = new ArrayList<>(adamAt4Ki());
-        results.add(at4Ki(RuleTraffic.NADAM, "panama", 1, 0.5));
-        results.add(at4Ki(RuleTraffic.SGD, "panama", 1, 0.5));
+        results.add(at4Ki(Workloads.NADAM, "panama", 1, 0.5));
+        results.add(at4Ki(Workloads.SGD, "panama", 1, 0.5));
         String table = new SuiteReport(results).rulesTable();
         assertTrue(table.contains("| NAdam | 4Ki | 1 | panama | 0.500 | 2.00 | 56.0 | – | – | 0.50 |"), table);
         assertTrue(table.contains("| NAdam | 4Ki | 1 | bandwidth | 0.250 |"), table);
@@ -70,8 +70,8 @@ class SuiteReportTest {
         double[][] sizeOneTwo = {{4096, 1.0, 3.0}, {16384, 1.0, 1.2}, {65536, 1.0, 0.6}, {262144, 1.0, 0.55}};
         for (double[] p : sizeOneTwo) {
             int size = (int) p[0];
-            results.add(new Measurement("X", "panama", RuleTraffic.SGD_MOMENTUM, size, 1, p[1] * size, 0));
-            results.add(new Measurement("X", "panama", RuleTraffic.SGD_MOMENTUM, size, 2, p[2] * size, 0));
+            results.add(new Measurement("X", "panama", Workloads.SGD_MOMENTUM, size, 1, p[1] * size, 0));
+            results.add(new Measurement("X", "panama", Workloads.SGD_MOMENTUM, size, 2, p[2] * size, 0));
         }
         String section = new SuiteReport(results).threadsSection();
         assertTrue(section.contains("| SGD momentum (Nesterov) | panama | 16Ki | 1.000 | 2 | 1.200 | 0.83× |"), section);
@@ -94,7 +94,7 @@ class SuiteReportTest {
     @Test
     void wholeReportHasEverySectionAndTheTrafficOfEachRule() {
         List<Measurement> results = new ArrayList<>(adamAt4Ki());
-        results.add(at4Ki(RuleTraffic.ADAM_DIVIDER_BOUND, "panama", 1, 0.45));
+        results.add(at4Ki(Workloads.DIVIDER_BOUND, "panama", 1, 0.45));
         String md = new SuiteReport(results).markdown(new SuiteInfo("quick", "1 fork", "suite --quick", "2 cores",
                 "2026-01-01 00:00", Duration.ofSeconds(348)));
         assertTrue(md.startsWith("# vecopt speed suite (quick)\n"), md);
@@ -108,8 +108,8 @@ class SuiteReportTest {
 
     @Test
     void unsteadyTimesAreMarked() {
-        Measurement steady = new Measurement("X", "panama", RuleTraffic.SGD, 4096, 1, 4096, 0, 1.5);
-        Measurement unsteady = new Measurement("X", "scalar", RuleTraffic.SGD, 4096, 1, 4096, 0, 1.51);
+        Measurement steady = new Measurement("X", "panama", Workloads.SGD, 4096, 1, 4096, 0, 1.5);
+        Measurement unsteady = new Measurement("X", "scalar", Workloads.SGD, 4096, 1, 4096, 0, 1.51);
         String table = new SuiteReport(List.of(steady, unsteady)).rulesTable();
         assertTrue(table.contains("| SGD | 4Ki | 1 | panama | 1.000 | 1.00 |"), table);
         assertTrue(table.contains("| SGD | 4Ki | 1 | scalar | 1.000 † | 1.00 |"), table);

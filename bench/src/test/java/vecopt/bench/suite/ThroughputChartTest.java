@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
-import vecopt.bench.speed.RuleTraffic;
 
 class ThroughputChartTest {
 
@@ -25,11 +24,11 @@ class ThroughputChartTest {
         List<Measurement> results = new ArrayList<>();
         for (int size : new int[] {4096, 65536, 1 << 20}) {
             for (String impl : SuitePlan.IMPLEMENTATIONS) {
-                results.add(new Measurement("SgdBenchmark", impl, RuleTraffic.SGD_MOMENTUM, size, 1, size * 0.3, 0));
+                results.add(new Measurement("SgdBenchmark", impl, Workloads.SGD_MOMENTUM, size, 1, size * 0.3, 0));
             }
-            results.add(new Measurement("SgdBenchmark", "panama", RuleTraffic.SGD_MOMENTUM, size, 2, size * 0.2, 0));
-            results.add(new Measurement("AdagradBenchmark", "panama", RuleTraffic.ADAGRAD, size, 1, size * 0.4, 0));
-            results.add(new Measurement("AdamDividerBoundBenchmark", "panama", RuleTraffic.ADAM_DIVIDER_BOUND,
+            results.add(new Measurement("SgdBenchmark", "panama", Workloads.SGD_MOMENTUM, size, 2, size * 0.2, 0));
+            results.add(new Measurement("AdagradBenchmark", "panama", Workloads.ADAGRAD, size, 1, size * 0.4, 0));
+            results.add(new Measurement("AdamDividerBoundBenchmark", "panama", Workloads.DIVIDER_BOUND,
                     size, 1, size * 0.5, 0));
         }
         return results;
@@ -58,7 +57,7 @@ class ThroughputChartTest {
     @Test
     void singleSizeStillDraws(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("one.png");
-        ThroughputChart.write(List.of(new Measurement("SgdBenchmark", "panama", RuleTraffic.SGD, 4096, 1, 400, 0)), png);
+        ThroughputChart.write(List.of(new Measurement("SgdBenchmark", "panama", Workloads.SGD, 4096, 1, 400, 0)), png);
         assertEquals(ThroughputChart.WIDTH, ImageIO.read(png.toFile()).getWidth());
     }
 

@@ -1,4 +1,4 @@
-package vecopt.bench;
+package vecopt.bench.suite;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,15 +26,6 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
-import vecopt.bench.suite.Measurement;
-import vecopt.bench.suite.PlannedRun;
-import vecopt.bench.suite.SuiteInfo;
-import vecopt.bench.suite.SuiteMode;
-import vecopt.bench.suite.SuitePlan;
-import vecopt.bench.suite.SuiteReport;
-import vecopt.bench.suite.SuiteResults;
-import vecopt.bench.suite.SuiteSettings;
-import vecopt.bench.suite.ThroughputChart;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
 
@@ -53,16 +44,16 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * Panama kernel takes about 0.5 s on an idle machine to reach C2's code and longer on a busy one, then
  * 3 × 200 ms measurement). Per rule
  * and size: {@code panama} on 1 and all threads, {@code scalar}, {@code scalarNoSuperWord} and
- * {@code ejmlUnfused} on 1 thread: 15 runs per rule at 3 sizes. {@code bandwidth} on 1 and all
- * threads is 6 runs per distinct traffic (4 among the rules: r2w1, r3w2, r4w3, r5w4), the divider
- * bound 6 more. With all eleven rules of {@code RuleTraffic}: 11 × 15 + 4 × 6 + 6 = 195 runs, about
- * 7.3 minutes (measured with 2 × 300 ms warm-up: the 48 runs of the two SGD rules and the divider
- * bound took 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
+ * {@code ejmlUnfused} on 1 thread: 15 runs per rule benchmark at 3 sizes. {@code bandwidth} on 1 and
+ * all threads is 6 runs per distinct traffic (r2w1, r3w2, ... as the registered rules' descriptors
+ * state it), the divider bound 6 more. Eleven rule benchmarks with four traffics would be
+ * 11 × 15 + 4 × 6 + 6 = 195 runs, about 7.3 minutes (measured with 2 × 300 ms warm-up: the 48 runs of
+ * the two SGD benchmarks and the divider bound took 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
  * The full mode runs 5 sizes, 5 × 1 s warm-up and 5 × 1 s measurement, and the scalar baselines on
  * all thread counts too: about 11 s a run plus filling 64Mi-element arrays, some 90 minutes for all
  * rules. {@code --dry-run} prints the plan and its estimate.
  */
-final class SuiteCommand {
+public final class SuiteCommand {
 
     /** Every fork's JVM arguments besides those of its {@code @Fork}: not the host's, whatever they are. */
     private static final String[] FORK_JVM_ARGS = {"--sun-misc-unsafe-memory-access=allow"};
@@ -75,7 +66,8 @@ final class SuiteCommand {
     private SuiteCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+    /** Runs the command with the arguments after {@code suite}; returns the process exit status. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         System.setProperty("java.awt.headless", "true");
         int cores = Runtime.getRuntime().availableProcessors();
         SuiteSettings settings;
@@ -122,7 +114,7 @@ final class SuiteCommand {
                 raw.add(result);
                 var statistics = result.getPrimaryResult().getStatistics();
                 Measurement m = new Measurement(run.benchmark().simpleClassName(), run.benchmark().method(),
-                        run.benchmark().rule(), run.size(), run.threads(),
+                        run.benchmark().workload(), run.size(), run.threads(),
                         result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError(),
                         statistics.getMax() / statistics.getMin());
                 measurements.add(m);
@@ -159,7 +151,7 @@ final class SuiteCommand {
 
     /** {@code --from-json}: the report and chart again from a saved JMH result file, nothing run. */
     private static int rewrite(SuiteSettings settings, List<String> args, PrintStream out) throws IOException {
-        List<Measurement> measurements = SuiteResults.fromJson(settings.fromJson(), SuitePlan::ruleOf);
+        List<Measurement> measurements = SuiteResults.fromJson(settings.fromJson(), SuitePlan::workloadOf);
         if (measurements.isEmpty()) {
             throw new IOException(settings.fromJson() + " holds no results");
         }
