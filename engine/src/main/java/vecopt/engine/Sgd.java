@@ -44,7 +44,8 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
-        float[] b = state.buffer("momentum_buffer");
+        // a buffer left from steps with momentum is kept but unused while momentum is 0, as in PyTorch
+        float[] b = h.get(MOMENTUM) != 0 ? state.buffer("momentum_buffer") : null;
         SgdCoefficients c = SgdCoefficients.forStep(h, b != null && state.isFresh("momentum_buffer"), context);
         if (b == null) {
             return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().sgd(pa, pOff, ga, gOff, n, c));
