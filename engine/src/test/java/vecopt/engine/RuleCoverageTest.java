@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.kernels.ParityOf;
 import vecopt.engine.reference.TextbookOptimizers;
 import vecopt.tensor.FloatTensor;
 
@@ -80,6 +81,30 @@ class RuleCoverageTest {
         } catch (IllegalArgumentException e) {
             fail(rule + " has no textbook reference in vecopt.engine.reference: " + e.getMessage());
         }
+    }
+
+    /** The rules named by {@link ParityOf} on the compiled test classes of the kernels package. */
+    static Set<String> rulesWithParityTests() throws IOException, URISyntaxException, ClassNotFoundException {
+        Path root = Path.of(RuleCoverageTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path kernels = root.resolve("vecopt").resolve("engine").resolve("kernels");
+        Set<String> named = new TreeSet<>();
+        try (Stream<Path> files = Files.list(kernels)) {
+            for (Path f : files.filter(f -> f.toString().endsWith("KernelParityTest.class")).toList()) {
+                String simple = f.getFileName().toString().replace(".class", "");
+                ParityOf parity = Class.forName("vecopt.engine.kernels." + simple).getAnnotation(ParityOf.class);
+                if (parity != null) {
+                    named.addAll(List.of(parity.value()));
+                }
+            }
+        }
+        return named;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void everyRuleHasAKernelParityTest(Rule rule) throws Exception {
+        assertTrue(rulesWithParityTests().contains(rule.torchName()), rule + " has no kernel parity test: no"
+                + " *KernelParityTest in vecopt.engine.kernels is annotated @ParityOf(\"" + rule + "\")");
     }
 
     @ParameterizedTest(name = "{0}")

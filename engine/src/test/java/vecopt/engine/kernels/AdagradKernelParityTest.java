@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@ParityOf("Adagrad")
 class AdagradKernelParityTest {
 
     static Stream<Integer> sizes() {

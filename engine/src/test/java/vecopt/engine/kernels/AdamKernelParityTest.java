@@ -13,6 +13,7 @@ import vecopt.engine.Adam;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.StepContext;
 
+@ParityOf({"Adam", "AdamW"})
 class AdamKernelParityTest {
 
     static Stream<Integer> sizes() {

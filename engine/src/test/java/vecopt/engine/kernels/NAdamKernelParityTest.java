@@ -13,6 +13,7 @@ import vecopt.engine.Hyperparameters;
 import vecopt.engine.NAdam;
 import vecopt.engine.StepContext;
 
+@ParityOf("NAdam")
 class NAdamKernelParityTest {
 
     static Stream<Integer> sizes() {

@@ -13,6 +13,7 @@ import vecopt.engine.Hyperparameters;
 import vecopt.engine.RAdam;
 import vecopt.engine.StepContext;
 
+@ParityOf("RAdam")
 class RAdamKernelParityTest {
 
     static Stream<Integer> sizes() {

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@ParityOf("RMSprop")
 class RMSpropKernelParityTest {
 
     static Stream<Integer> sizes() {

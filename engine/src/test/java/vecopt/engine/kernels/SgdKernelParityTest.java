@@ -7,6 +7,7 @@ import static vecopt.engine.kernels.KernelParity.Content.SIGNED;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@ParityOf("SGD")
 class SgdKernelParityTest {
 
     static java.util.stream.Stream<Integer> sizes() {
