@@ -13,6 +13,7 @@ import vecopt.engine.Adamax;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.StepContext;
 
+@ParityOf("Adamax")
 class AdamaxKernelParityTest {
 
     static Stream<Integer> sizes() {
