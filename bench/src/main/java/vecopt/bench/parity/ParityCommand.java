@@ -14,10 +14,51 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * {@code parity FILE...}: replays every case of every trajectory file on the scalar kernels and, when
  * the Vector API is enabled, on the Panama kernels too. Prints one line per case (verdict, largest
  * absolute and relative error, largest distance in ulps, {@code exact} when every bit agrees), then for
- * each kernel path a table of the largest distance to PyTorch per rule, and a summary; exits with 1 if
- * any case failed, 2 on unreadable input.
+ * each kernel path a table of the largest distance to PyTorch per rule, and a summary.
+ *
+ * <p>Exit status, one per outcome; when several apply the first in this order wins
+ * ({@link #FAILED} over {@link #UNREADABLE} over {@link #NOTHING_VERIFIED}):
+ * <ul>
+ *   <li>{@value #FAILED}: some case failed;</li>
+ *   <li>{@value #UNREADABLE}: a file could not be read or parsed (its message names the file, the case
+ *       and the field); the other files are still replayed and the summary still printed;</li>
+ *   <li>{@value #NOTHING_VERIFIED}: nothing was verified: no file held a case, or every case was
+ *       unsupported;</li>
+ *   <li>{@value #PASSED}: every case passed or was unsupported, at least one passed, and every file was
+ *       read;</li>
+ *   <li>{@value #USAGE_ERROR}: no file named, or an unknown option; nothing is replayed.</li>
+ * </ul>
  */
 public final class ParityCommand {
+
+    /** Every file was read, no case failed, and at least one case passed. */
+    public static final int PASSED = 0;
+    /** Some case failed. */
+    public static final int FAILED = 1;
+    /** No file named, or an unknown option. */
+    public static final int USAGE_ERROR = 2;
+    /** A file could not be read or parsed, and no case failed. */
+    public static final int UNREADABLE = 3;
+    /** Every file was read and no case failed, but none passed: no cases, or all unsupported. */
+    public static final int NOTHING_VERIFIED = 4;
+
+    /** The command line, for the list of commands in {@code vecopt-bench.jar}'s usage text. */
+    public static final String USAGE = "parity [--help] FILE...";
+
+    /** The usage text: arguments, output and exit status. */
+    public static final String HELP = """
+            usage: java --add-modules jdk.incubator.vector -jar vecopt-bench.jar parity FILE...
+              Replays PyTorch trajectories (a JSON array of {name, optimizer, hyper, size, steps, init, grads,
+              params} objects, optionally gzipped; NaN and Infinity as Python's json.dump writes them) on the
+              scalar kernels and, with the Vector API, the Panama kernels. Prints PASS, FAIL or UNSUPPORTED
+              per case, the largest distance to PyTorch per rule, and a summary.
+            exit status (the first that applies, in this order):
+              1  some case failed
+              3  a file could not be read or parsed (the other files are still replayed)
+              4  nothing was verified: no cases, or every case unsupported
+              0  every case passed or was unsupported, at least one passed
+              2  usage error: no FILE, or an unknown option (nothing is replayed)
+            """;
 
     private ParityCommand() {
     }
@@ -39,10 +80,31 @@ public final class ParityCommand {
         }
     }
 
-    public static int run(List<String> files, PrintStream out, PrintStream err) {
+    /**
+     * Runs the command on {@code args} (options and files), printing results on {@code out} and problems
+     * on {@code err}; returns the exit status described in the class comment.
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        List<String> files = new ArrayList<>();
+        boolean options = true;
+        for (String a : args) {
+            if (options && a.equals("--")) {
+                options = false;
+            } else if (options && (a.equals("--help") || a.equals("-h"))) {
+                out.print(HELP);
+                return PASSED;
+            } else if (options && a.startsWith("-") && a.length() > 1) {
+                err.println("parity: unknown option " + a);
+                err.print(HELP);
+                return USAGE_ERROR;
+            } else {
+                files.add(a);
+            }
+        }
         if (files.isEmpty()) {
-            err.println("usage: parity FILE...   (JSON array of trajectory cases, optionally gzipped)");
-            return 2;
+            err.println("parity: no trajectory file named");
+            err.print(HELP);
+            return USAGE_ERROR;
         }
         List<OptimizerKernels> paths = new ArrayList<>();
         paths.add(OptimizerKernelsProvider.scalar());
@@ -59,13 +121,22 @@ public final class ParityCommand {
         int passed = 0;
         int failed = 0;
         int unsupported = 0;
+        int unreadable = 0;
         for (String file : files) {
             List<TrajectoryCase> cases;
             try {
                 cases = TrajectoryFile.read(Path.of(file));
-            } catch (IOException | RuntimeException e) {
-                err.println("cannot read " + file + ": " + e.getMessage());
-                return 2;
+            } catch (IOException e) {
+                err.println("parity: " + e.getMessage());
+                unreadable++;
+                continue;
+            } catch (RuntimeException e) { // an invalid path name, for one
+                err.println("parity: " + file + ": cannot read: " + e.getMessage());
+                unreadable++;
+                continue;
+            }
+            if (cases.isEmpty()) {
+                err.println("parity: " + file + ": holds no cases");
             }
             for (TrajectoryCase c : cases) {
                 ParityReplay.Result result = null;
@@ -89,8 +160,23 @@ public final class ParityCommand {
         for (int k = 0; k < paths.size(); k++) {
             printTable(describe(paths.get(k)), perPath.get(k), out);
         }
-        out.println(passed + " passed, " + failed + " failed, " + unsupported + " unsupported");
-        return failed > 0 ? 1 : 0;
+        out.println(passed + " passed, " + failed + " failed, " + unsupported + " unsupported"
+                + (unreadable == 0 ? "" : "; " + unreadable + " of " + files.size() + " files could not be read"));
+        if (failed > 0) {
+            err.println("parity: exit " + FAILED + ": " + failed + (failed == 1 ? " case" : " cases") + " failed");
+            return FAILED;
+        }
+        if (unreadable > 0) {
+            err.println("parity: exit " + UNREADABLE + ": " + unreadable + " of " + files.size()
+                    + (files.size() == 1 ? " file" : " files") + " could not be read");
+            return UNREADABLE;
+        }
+        if (passed == 0) {
+            err.println("parity: exit " + NOTHING_VERIFIED + ": nothing was verified ("
+                    + (unsupported == 0 ? "no cases" : "every case is unsupported") + ")");
+            return NOTHING_VERIFIED;
+        }
+        return PASSED;
     }
 
     /** One Markdown table: rule, cases, steps, max ulp, max relative error, exact. */

@@ -1,6 +1,7 @@
 package vecopt.bench.parity;
 
 import java.util.List;
+import vecopt.engine.NonFinitePolicy;
 import vecopt.engine.Optimizer;
 import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.Parameter;
@@ -11,6 +12,10 @@ import vecopt.tensor.FloatTensor;
  * Replays a {@link TrajectoryCase} through the engine and compares every step with PyTorch's
  * parameters: within PyTorch's own float32 tolerance {@code |got - want| <= 1e-5 + 1.3e-6 |want|}, and
  * by the distance in ulps and bit equality, for the rules that reproduce PyTorch exactly.
+ *
+ * <p>NaN and infinite gradients flow into the parameters as in PyTorch (the optimizer runs with
+ * {@link NonFinitePolicy#PROPAGATE}). A NaN matches only a NaN at the same step and element, an infinity
+ * only the infinity of the same sign; neither is ever within tolerance of anything else.
  */
 public final class ParityReplay {
 
@@ -21,8 +26,10 @@ public final class ParityReplay {
     public enum Verdict { PASS, FAIL, UNSUPPORTED }
 
     /**
-     * @param maxAbsError     largest |got - want| over all steps and elements
-     * @param maxRelError     largest |got - want| / |want| over elements with want != 0
+     * @param maxAbsError     largest |got - want| over all steps and elements; infinite or NaN when a NaN
+     *                        or an infinity meets anything but itself
+     * @param maxRelError     largest |got - want| / |want| over elements with a finite want != 0, and
+     *                        infinite or NaN as above
      * @param maxUlp          largest {@link #ulpDistance} over all steps and elements
      * @param detail          where the first failure happened, or why the case is unsupported; empty on a pass
      * @param firstDifference where the first value whose bits differ from PyTorch's is; empty when every
@@ -67,19 +74,23 @@ public final class ParityReplay {
         return bits >= 0 ? bits : -(long) (bits & Integer.MAX_VALUE);
     }
 
-    /** Replays {@code c} on {@code kernels}. */
+    /**
+     * Replays {@code c} on {@code kernels}. An optimizer or option the engine lacks makes the case
+     * UNSUPPORTED; hyperparameters it refuses, or a step that throws, make it FAIL with the reason in
+     * {@link Result#detail()}.
+     */
     public static Result replay(TrajectoryCase c, OptimizerKernels kernels) {
         float[] value = c.init().clone();
         float[] grad = new float[c.size()];
-        Parameter p = new Parameter("param", FloatTensor.of(value), FloatTensor.of(grad));
         Optimizer optimizer;
         try {
+            Parameter p = new Parameter("param", FloatTensor.of(value), FloatTensor.of(grad));
             optimizer = EngineAccess.stateHooks().fromTorch(c.optimizer(), List.of(p), c.hyper(), kernels);
+            optimizer.setNonFinitePolicy(NonFinitePolicy.PROPAGATE);
         } catch (UnsupportedOperationException e) {
             return new Result(c.name(), Verdict.UNSUPPORTED, 0, 0, 0, e.getMessage(), "");
-        } catch (IllegalArgumentException e) {
-            return new Result(c.name(), Verdict.FAIL, Double.NaN, Double.NaN, Long.MAX_VALUE,
-                    "rejected: " + e.getMessage(), "rejected");
+        } catch (RuntimeException e) {
+            return thrown(c, "rejected: " + describe(e));
         }
         double maxAbs = 0;
         double maxRel = 0;
@@ -88,28 +99,47 @@ public final class ParityReplay {
         String firstDifference = "";
         for (int s = 0; s < c.steps(); s++) {
             System.arraycopy(c.grads()[s], 0, grad, 0, c.size());
-            optimizer.step();
+            try {
+                optimizer.step();
+            } catch (RuntimeException e) {
+                return thrown(c, "step " + (s + 1) + " threw " + describe(e));
+            }
             float[] want = c.params()[s];
             for (int i = 0; i < c.size(); i++) {
+                float got = value[i];
                 double w = want[i];
-                boolean same = Float.compare(value[i], want[i]) == 0; // also equal infinities and NaNs
-                double err = same ? 0 : Math.abs(value[i] - w);       // NaN when exactly one is NaN
-                boolean ok = same || err <= ABS_TOLERANCE + REL_TOLERANCE * Math.abs(w);
+                // Float.compare: a NaN equals a NaN, an infinity the same infinity; -0 and +0 differ in bits
+                boolean same = Float.compare(got, want[i]) == 0;
+                boolean finite = Float.isFinite(got) && Double.isFinite(w);
+                // NaN or infinite when a NaN or an infinity meets anything but itself
+                double err = same ? 0 : Math.abs(got - w);
+                boolean ok = same || finite && err <= ABS_TOLERANCE + REL_TOLERANCE * Math.abs(w);
                 if (!ok && firstFailure.isEmpty()) {
-                    firstFailure = where(s, i, value[i], want[i]);
+                    firstFailure = where(s, i, got, want[i]);
                 }
                 if (!same && firstDifference.isEmpty()) {
-                    firstDifference = where(s, i, value[i], want[i]);
+                    firstDifference = where(s, i, got, want[i]);
                 }
                 maxAbs = Math.max(maxAbs, err);
-                maxUlp = Math.max(maxUlp, ulpDistance(value[i], want[i]));
-                if (w != 0) {
+                maxUlp = Math.max(maxUlp, ulpDistance(got, want[i]));
+                if (!Double.isFinite(w)) {
+                    maxRel = Math.max(maxRel, err); // 0 when equal, else infinite or NaN
+                } else if (w != 0) {
                     maxRel = Math.max(maxRel, err / Math.abs(w));
                 }
             }
         }
         return new Result(c.name(), firstFailure.isEmpty() ? Verdict.PASS : Verdict.FAIL, maxAbs, maxRel, maxUlp,
                 firstFailure, firstDifference);
+    }
+
+    private static Result thrown(TrajectoryCase c, String detail) {
+        return new Result(c.name(), Verdict.FAIL, Double.NaN, Double.NaN, Long.MAX_VALUE, detail, detail);
+    }
+
+    /** The message of an IllegalArgumentException (a refused value), else the exception's class and message. */
+    private static String describe(RuntimeException e) {
+        return e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static String where(int step, int element, float got, float want) {

@@ -53,6 +53,61 @@ class ParityReplayTest {
         assertFalse(r.exact());
     }
 
+    @Test
+    void nanAndInfiniteGradientsPropagateAsInPyTorch() {
+        // lr 0.5: NaN flows into element 0 and stays; element 1 becomes 2 - 0.5 = 1.5, then 1.5 - 0.5 * inf
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        TrajectoryCase c = new TrajectoryCase("sgd/nan", "SGD", Map.of("lr", 0.5), 2, 2, new float[] {1f, 2f},
+                new float[][] {{nan, 1f}, {1f, inf}}, new float[][] {{nan, 1.5f}, {nan, -inf}});
+        ParityReplay.Result r = ParityReplay.replay(c, OptimizerKernelsProvider.scalar());
+        assertEquals(ParityReplay.Verdict.PASS, r.verdict(), r.detail());
+        assertTrue(r.exact(), r.firstDifference());
+        assertEquals(0, r.maxUlp());
+        assertEquals(0, r.maxAbsError());
+        assertEquals(0, r.maxRelError(), "a NaN or an infinity matched by itself is no error");
+    }
+
+    @Test
+    void aNanWherePyTorchHasANumberOrTheOtherWayRoundFails() {
+        float nan = Float.NaN;
+        ParityReplay.Result missing = ParityReplay.replay(new TrajectoryCase("sgd/nan-missing", "SGD",
+                Map.of("lr", 0.5), 2, 1, new float[] {1f, 2f}, new float[][] {{nan, 1f}}, new float[][] {{1f, 1.5f}}),
+                OptimizerKernelsProvider.scalar());
+        assertEquals(ParityReplay.Verdict.FAIL, missing.verdict());
+        assertEquals("step 1 element 0: got NaN, want 1.0", missing.detail());
+        ParityReplay.Result moved = ParityReplay.replay(new TrajectoryCase("sgd/nan-moved", "SGD",
+                Map.of("lr", 0.5), 2, 1, new float[] {1f, 2f}, new float[][] {{nan, 1f}}, new float[][] {{0.5f, nan}}),
+                OptimizerKernelsProvider.scalar());
+        assertEquals(ParityReplay.Verdict.FAIL, moved.verdict());
+        assertEquals("step 1 element 0: got NaN, want 0.5", moved.detail());
+    }
+
+    @Test
+    void anInfinityMatchesOnlyTheInfinityOfTheSameSign() {
+        float inf = Float.POSITIVE_INFINITY;
+        // 1 - 0.5 * inf = -inf; PyTorch recorded +inf, and then a finite value
+        for (float want : new float[] {inf, Float.MAX_VALUE, 1f}) {
+            ParityReplay.Result r = ParityReplay.replay(new TrajectoryCase("sgd/inf", "SGD", Map.of("lr", 0.5), 1, 1,
+                    new float[] {1f}, new float[][] {{inf}}, new float[][] {{want}}), OptimizerKernelsProvider.scalar());
+            assertEquals(ParityReplay.Verdict.FAIL, r.verdict(), "want " + want);
+            assertEquals("step 1 element 0: got -Infinity, want " + want, r.detail());
+        }
+        // and a finite result where PyTorch has an infinity fails too: 1 - 0.5 * 1 = 0.5
+        ParityReplay.Result r = ParityReplay.replay(new TrajectoryCase("sgd/inf-want", "SGD", Map.of("lr", 0.5), 1, 1,
+                new float[] {1f}, new float[][] {{1f}}, new float[][] {{-inf}}), OptimizerKernelsProvider.scalar());
+        assertEquals(ParityReplay.Verdict.FAIL, r.verdict());
+    }
+
+    @Test
+    void hyperparametersTheEngineRefusesFailTheCaseWithTheReason() {
+        ParityReplay.Result r = ParityReplay.replay(new TrajectoryCase("sgd/negative", "SGD", Map.of("lr", -1.0), 1, 1,
+                new float[] {1f}, new float[][] {{1f}}, new float[][] {{2f}}), OptimizerKernelsProvider.scalar());
+        assertEquals(ParityReplay.Verdict.FAIL, r.verdict());
+        assertTrue(r.detail().startsWith("rejected: "), r.detail());
+        assertTrue(r.detail().contains("lr"), r.detail());
+    }
+
     private static TrajectoryCase sgd(float[] afterStep1, float[] afterStep2) {
         return new TrajectoryCase("sgd/two", "SGD", Map.of("lr", 0.5), 1, 2, new float[] {1f},
                 new float[][] {{1f}, {0.5f}}, new float[][] {afterStep1, afterStep2});
