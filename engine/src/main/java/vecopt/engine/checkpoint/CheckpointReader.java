@@ -8,6 +8,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -84,8 +86,17 @@ final class CheckpointReader {
 
     /** {@code schedulers} have been checked ({@link Checkpoints#checkSchedulers}). */
     static void load(Optimizer optimizer, Path file, List<Checkpointable> schedulers) throws IOException {
+        if (Files.isDirectory(file)) {
+            // Linux opens a directory for reading and fails only at the first read, with no path
+            throw new FileSystemException(file.toString(), null, "is a directory, not a checkpoint file");
+        }
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             load(optimizer, in, schedulers);
+        } catch (IOException e) {
+            if (e.getClass() != IOException.class) {
+                throw e; // a CheckpointException or FileSystemException says where; keep other kinds as they are
+            }
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e); // a raw OS error names no file
         }
     }
 

@@ -8,8 +8,14 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -269,8 +275,49 @@ final class CheckpointWriter {
                 break;
             } catch (FileAlreadyExistsException e) {
                 // taken by another save: draw another name
+            } catch (IOException e) {
+                throw namingTarget(e, file, temp);
             }
         }
+        try {
+            write(created, temp, target, header, tensors);
+        } catch (IOException e) {
+            throw namingTarget(e, file, temp);
+        }
+        forceDirectory(dir);
+    }
+
+    /**
+     * {@code e}, which the JDK reports against the hidden temporary file, as the same kind of exception
+     * reported against {@code file}, the path the caller gave, with the temporary file named second.
+     */
+    static IOException namingTarget(IOException e, Path file, Path temp) {
+        String target = file.toString();
+        String via = " (saving through the temporary file " + temp + ")";
+        String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        String why = (reason == null ? "cannot be written" : reason) + via;
+        IOException named = switch (e) {
+            case NoSuchFileException _ -> new NoSuchFileException(target, null, why);
+            case AccessDeniedException _ -> new AccessDeniedException(target, null, why);
+            case FileAlreadyExistsException _ -> new FileAlreadyExistsException(target, null, why);
+            // these three carry no reason, and have no constructor that takes one
+            case NotDirectoryException _ -> new FileSystemException(target, null, "a directory on its path is a file" + via);
+            case DirectoryNotEmptyException _ -> new FileSystemException(target, null, "is a non-empty directory" + via);
+            case AtomicMoveNotSupportedException _ ->
+                    new FileSystemException(target, null, "this file system cannot replace it atomically" + via);
+            case FileSystemException _ -> new FileSystemException(target, null, why);
+            default -> e.getClass() == IOException.class
+                    ? new IOException(target + ": " + why) // a raw OS error such as "No space left on device"
+                    : e; // a kind that means something of its own (interrupted, closed): keep it
+        };
+        if (named != e) {
+            named.initCause(e);
+        }
+        return named;
+    }
+
+    private static void write(FileChannel created, Path temp, Path target, byte[] header, List<Tensor> tensors)
+            throws IOException {
         try {
             try (FileChannel out = created) {
                 ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
@@ -294,7 +341,6 @@ final class CheckpointWriter {
             }
             throw t;
         }
-        forceDirectory(dir);
     }
 
     /** Makes the rename durable where the platform can sync a directory (not on Windows). */

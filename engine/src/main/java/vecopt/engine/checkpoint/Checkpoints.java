@@ -86,12 +86,21 @@ public final class Checkpoints {
      *
      * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
      *     {@link #load} will be given them; none is fine
-     * @throws IllegalArgumentException if a scheduler is null, drives another optimizer or is given twice;
-     *     nothing is written then
-     * @throws IOException if the file cannot be written; {@code file} is then unchanged
+     * @throws IllegalArgumentException if {@code optimizer} or {@code file} is null, {@code file} names no
+     *     file inside a directory (such as {@code /}, {@code ""} or {@code ..}), or a scheduler is null,
+     *     drives another optimizer or is given twice; nothing is written then
+     * @throws IOException if the file cannot be written, naming {@code file} (the temporary file second);
+     *     {@code file} is then unchanged
      */
     public static void save(Optimizer optimizer, Path file, Checkpointable... schedulers) throws IOException {
-        CheckpointWriter.save(optimizer, file, checkSchedulers(optimizer, schedulers));
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        checkFile(file);
+        Path name = file.toAbsolutePath().getFileName();
+        if (name == null || name.toString().isEmpty() || name.toString().equals(".") || name.toString().equals("..")
+                || file.toString().isEmpty()) {
+            throw new IllegalArgumentException("file must name a file inside a directory, got '" + file + "'");
+        }
+        CheckpointWriter.save(optimizer, file, checked);
     }
 
     /**
@@ -108,18 +117,27 @@ public final class Checkpoints {
      * <p>Attach the schedulers to {@code optimizer} before loading: attaching sets a hyperparameter,
      * which would overwrite the loaded value.
      *
-     * @throws IllegalArgumentException if a scheduler is null, drives another optimizer or is given
-     *     twice; nothing is read or changed then
+     * @throws IllegalArgumentException if {@code optimizer} or {@code file} is null, or a scheduler is
+     *     null, drives another optimizer or is given twice; nothing is read or changed then
      * @throws CheckpointException if anything does not match, with a message that says what; the
      *         optimizer and the schedulers are then unchanged
-     * @throws IOException if the file cannot be read; the optimizer and the schedulers are then unchanged
+     * @throws IOException if the file cannot be read (a {@link java.nio.file.FileSystemException} naming
+     *     {@code file} if it is a directory), with a message naming {@code file}; the optimizer and the
+     *     schedulers are then unchanged
      */
     public static void load(Optimizer optimizer, Path file, Checkpointable... schedulers) throws IOException {
         List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        checkFile(file);
         try {
             CheckpointReader.load(optimizer, file, checked);
         } catch (CheckpointException e) {
             throw new CheckpointException("cannot load " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkFile(Path file) {
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
         }
     }
 

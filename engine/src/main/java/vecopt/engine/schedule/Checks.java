@@ -40,4 +40,19 @@ final class Checks {
         }
         return value;
     }
+
+    static <T> T notNull(String name, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    /** A schedule's step count {@code t}, which starts at 0. */
+    static long step(long t) {
+        if (t < 0) {
+            throw new IllegalArgumentException("t must be >= 0, got " + t);
+        }
+        return t;
+    }
 }

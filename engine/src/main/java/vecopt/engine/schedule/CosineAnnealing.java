@@ -14,6 +14,7 @@ public record CosineAnnealing(long period, double min) implements Schedule {
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return min + (initial - min) * (1 + Math.cos(Math.PI * t / period)) / 2;
     }
 }

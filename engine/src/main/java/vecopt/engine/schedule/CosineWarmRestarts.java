@@ -16,11 +16,15 @@ public record CosineWarmRestarts(long firstPeriod, long periodMultiplier, double
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         long period = firstPeriod;
         long position = t;
-        while (position >= period) {
+        if (periodMultiplier == 1) {
+            position = t % period; // every cycle alike: no loop over t / period cycles
+        }
+        while (position >= period) { // at most 63 times: the periods at least double
             position -= period;
-            period *= periodMultiplier;
+            period = period > Long.MAX_VALUE / periodMultiplier ? Long.MAX_VALUE : period * periodMultiplier;
         }
         return min + (initial - min) * (1 + Math.cos(Math.PI * position / period)) / 2;
     }

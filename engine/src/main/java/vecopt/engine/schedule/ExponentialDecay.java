@@ -9,6 +9,7 @@ public record ExponentialDecay(double gamma) implements Schedule {
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return initial * Math.pow(gamma, t);
     }
 }

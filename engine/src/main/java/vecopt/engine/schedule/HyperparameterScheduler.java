@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import vecopt.engine.Hyperparameter;
+import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.checkpoint.Checkpointable;
@@ -13,7 +15,18 @@ import vecopt.engine.checkpoint.Checkpointable;
  * Drives one hyperparameter of every group of an optimizer by a {@link Schedule}, like a PyTorch
  * {@code lr_scheduler}: call {@link #step()} once per epoch (or per batch, for per-iteration
  * schedules). Each group's value when attached is its {@code initial}; attaching sets the value for
- * {@code t = 0}. Any hyperparameter works: {@code "lr"}, {@code "momentum"}, {@code "beta1"}, ...
+ * {@code t = 0}. Any numeric hyperparameter works: {@code "lr"}, {@code "momentum"}, {@code "beta1"}, ...
+ *
+ * <p>A step is all or nothing: every group's new value is computed and validated before any is set,
+ * and the step count moves on only once all are. A value the schedule cannot give (such as
+ * {@link OneCycle} past its end, an {@link IllegalStateException}) or the optimizer refuses (a negative
+ * learning rate, an {@link IllegalArgumentException} naming the step, the group and the value) leaves
+ * {@link #steps()} and every group's value as they were, so the same step can be tried again.
+ *
+ * <p>A scheduler drives the groups the optimizer has when it is created, as PyTorch's schedulers do
+ * (their {@code base_lrs}). A group added later is not skipped silently: {@link #step()} refuses
+ * with an {@link IllegalStateException} naming it, before anything changes. Create the scheduler
+ * after adding every group.
  *
  * <p>A checkpoint holds its position ({@link Checkpointable}): the step count {@code t} and every
  * group's {@code initial}, which a scheduler attached to a fresh optimizer could not know. The
@@ -28,25 +41,48 @@ public final class HyperparameterScheduler implements Checkpointable {
     private final double[] initial;
     private long t;
 
+    /**
+     * Attaches {@code schedule} to the hyperparameter {@code name} of every group {@code optimizer} has,
+     * and sets each group's value for {@code t = 0}.
+     *
+     * @throws IllegalArgumentException naming the argument if one is null, {@code name} is not a numeric
+     *     hyperparameter of the optimizer, or a value at {@code t = 0} is refused; nothing changes then
+     */
     public HyperparameterScheduler(Optimizer optimizer, String name, Schedule schedule) {
-        if (optimizer == null || schedule == null) {
-            throw new IllegalArgumentException("optimizer and schedule must not be null");
-        }
+        Checks.notNull("optimizer", optimizer);
+        Checks.notNull("name", name);
+        Checks.notNull("schedule", schedule);
         this.optimizer = optimizer;
         this.groups = optimizer.paramGroups();
         this.name = name;
         this.schedule = schedule;
+        Hyperparameters defaults = optimizer.defaultHyperparameters();
+        defaults.get(name); // refuses a name the optimizer does not have, listing those it has
+        for (Hyperparameter h : defaults.definitions()) {
+            if (h.name().equals(name) && h.isFlag()) {
+                throw new IllegalArgumentException("name must be a numeric hyperparameter, got " + name + ", a flag");
+            }
+        }
         this.initial = new double[groups.size()];
         for (int i = 0; i < initial.length; i++) {
             initial[i] = groups.get(i).hyperparameters().get(name);
         }
-        apply();
+        apply(0);
     }
 
-    /** Advances to the next step and sets every group's value. */
+    /**
+     * Advances to the next step and sets every group's value; all or nothing.
+     *
+     * @throws IllegalStateException if a group was added to the optimizer after this scheduler was
+     *     created, or the schedule has no next step ({@link OneCycle} past its end)
+     * @throws IllegalArgumentException if the optimizer refuses a new value, naming the step and group
+     */
     public void step() {
+        if (t == Long.MAX_VALUE) {
+            throw new IllegalStateException(checkpointName() + " has taken " + t + " steps, the most it counts");
+        }
+        apply(t + 1);
         t++;
-        apply();
     }
 
     /** Steps taken so far. */
@@ -56,18 +92,45 @@ public final class HyperparameterScheduler implements Checkpointable {
 
     /** The current value in group {@code g}. */
     public double value(int g) {
+        if (g < 0 || g >= groups.size()) {
+            throw new IllegalArgumentException("g must be in [0, " + groups.size() + "), got " + g);
+        }
         return groups.get(g).hyperparameters().get(name);
     }
 
-    private void apply() {
-        // Validate every group's new value before changing any, so a rejected value changes nothing.
-        double[] values = new double[initial.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = schedule.valueAt(t, initial[i]);
-            groups.get(i).hyperparameters().with(name, values[i]);
+    /** Sets every group's value for step {@code step}, after computing and validating all of them. */
+    private void apply(long step) {
+        if (groups.size() != initial.length) {
+            throw new IllegalStateException("group " + initial.length + " was added to the optimizer after "
+                    + checkpointName() + " was created, which drives groups 0 to " + (initial.length - 1)
+                    + " only; create the scheduler after adding every group");
         }
-        for (int i = 0; i < values.length; i++) {
-            groups.get(i).set(name, values[i]);
+        Hyperparameters[] before = new Hyperparameters[initial.length];
+        Hyperparameters[] after = new Hyperparameters[initial.length];
+        for (int i = 0; i < initial.length; i++) {
+            double value = schedule.valueAt(step, initial[i]);
+            before[i] = groups.get(i).hyperparameters();
+            try {
+                after[i] = before[i].with(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(checkpointName() + " step " + step + ", group " + i + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        for (int i = 0; i < after.length; i++) {
+            try {
+                groups.get(i).setHyperparameters(after[i]);
+            } catch (RuntimeException e) {
+                // only misuse gets here (ParamGroup.set while the optimizer steps in another thread): undo
+                for (int j = 0; j < i; j++) {
+                    try {
+                        groups.get(j).setHyperparameters(before[j]);
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                }
+                throw e;
+            }
         }
     }
 
@@ -94,9 +157,11 @@ public final class HyperparameterScheduler implements Checkpointable {
     }
 
     /**
-     * Checks a saved {@code t} (a whole number {@code >= 0}) and one finite {@code initial.<g>} per
-     * group this scheduler drives. Installing them sets no hyperparameter: the checkpoint restores the
-     * groups' values, and the next {@link #step()} sets what the uninterrupted run's would.
+     * Checks a saved {@code t} (a whole number {@code >= 0} that the schedule defines: a rejected step
+     * never advances {@code t}, so a saved one is always a step that was taken) and one finite
+     * {@code initial.<g>} per group this scheduler drives. Installing them sets no hyperparameter: the
+     * checkpoint restores the groups' values, and the next {@link #step()} sets what the uninterrupted
+     * run's would.
      */
     @Override
     public Runnable prepareRestore(Map<String, Number> state) {
@@ -110,6 +175,14 @@ public final class HyperparameterScheduler implements Checkpointable {
         double[] savedInitial = new double[initial.length];
         for (int i = 0; i < savedInitial.length; i++) {
             savedInitial[i] = SavedState.real(state, "initial." + i, false);
+        }
+        for (double value : savedInitial) {
+            try {
+                schedule.valueAt(savedT, value);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("t " + savedT + " is not a step of this scheduler's schedule: "
+                        + e.getMessage(), e);
+            }
         }
         return () -> {
             t = savedT;

@@ -9,6 +9,7 @@ public record InverseTimeDecay(double rate) implements Schedule {
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return initial / (1 + rate * t);
     }
 }

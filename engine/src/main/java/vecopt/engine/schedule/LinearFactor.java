@@ -23,6 +23,7 @@ public record LinearFactor(double startFactor, double endFactor, long steps) imp
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return initial * (startFactor + (endFactor - startFactor) * Math.min(t, steps) / steps);
     }
 }

@@ -14,6 +14,7 @@ public record LinearRamp(double from, double to, long steps) implements Schedule
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return from + (to - from) * Math.min(t, steps) / steps;
     }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 public record MultiStepDecay(long[] milestones, double gamma) implements Schedule {
 
     public MultiStepDecay {
-        milestones = milestones.clone();
+        milestones = Checks.notNull("milestones", milestones).clone();
         for (int i = 0; i < milestones.length; i++) {
             if (milestones[i] < 0 || (i > 0 && milestones[i] < milestones[i - 1])) {
                 throw new IllegalArgumentException("milestones must be non-negative and ascending, got "
@@ -21,6 +21,7 @@ public record MultiStepDecay(long[] milestones, double gamma) implements Schedul
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         int passed = 0;
         for (long m : milestones) {
             if (m <= t) {

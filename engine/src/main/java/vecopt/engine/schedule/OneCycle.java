@@ -6,7 +6,9 @@ package vecopt.engine.schedule;
  * {@code pctStart} of {@code totalSteps}, then anneals to {@code maxLr / (divFactor * finalDivFactor)};
  * momentum (or Adam's beta1) moves the opposite way between {@code maxMomentum} and
  * {@code baseMomentum}. Cosine or linear annealing. Values are absolute, not relative to the group's.
- * The last defined step is {@code totalSteps}, as in PyTorch, which refuses to step further.
+ * The last defined step is {@code totalSteps}, as in PyTorch, which refuses to step further: so does
+ * {@link HyperparameterScheduler#step()}, with an {@link IllegalStateException} that leaves the scheduler
+ * at {@code totalSteps}.
  */
 public record OneCycle(double maxLr, long totalSteps, double pctStart, boolean cosine, double divFactor,
                        double finalDivFactor, double baseMomentum, double maxMomentum) {
@@ -19,6 +21,10 @@ public record OneCycle(double maxLr, long totalSteps, double pctStart, boolean c
         Checks.positive("finalDivFactor", finalDivFactor);
         Checks.nonNegative("baseMomentum", baseMomentum);
         Checks.nonNegative("maxMomentum", maxMomentum);
+        if (pctStart * totalSteps == 1) {
+            throw new IllegalArgumentException("pctStart * totalSteps must not be 1 (a warm-up ending at step 0, where"
+                    + " PyTorch's OneCycleLR divides by zero), got pctStart " + pctStart + " and totalSteps " + totalSteps);
+        }
     }
 
     /** PyTorch's defaults: 30% warm-up, cosine, div 25, final div 1e4, momentum 0.85 to 0.95. */
@@ -38,8 +44,10 @@ public record OneCycle(double maxLr, long totalSteps, double pctStart, boolean c
     }
 
     private double twoPhases(long t, double start, double peak, double end) {
+        Checks.step(t);
         if (t > totalSteps) {
-            throw new IllegalStateException("one-cycle schedule stepped " + t + " times, past totalSteps " + totalSteps);
+            throw new IllegalStateException("a one-cycle schedule has " + totalSteps + " steps after its start and cannot"
+                    + " take step " + t + "; like PyTorch's OneCycleLR it refuses to step past its end");
         }
         double peakStep = pctStart * totalSteps - 1;
         double lastStep = totalSteps - 1;

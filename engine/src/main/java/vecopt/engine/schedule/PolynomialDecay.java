@@ -13,6 +13,7 @@ public record PolynomialDecay(long totalSteps, double power) implements Schedule
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         double remaining = 1 - (double) Math.min(t, totalSteps) / totalSteps;
         return initial * Math.pow(remaining, power);
     }

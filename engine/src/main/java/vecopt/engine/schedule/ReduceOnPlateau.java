@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.checkpoint.Checkpointable;
@@ -14,6 +15,11 @@ import vecopt.engine.checkpoint.Checkpointable;
  * ({@code threshold} fraction) or absolute, for a metric to minimize or maximize; after a reduction
  * {@code cooldown} steps pass before bad steps count again; the rate never goes below {@code minLr},
  * and changes smaller than {@code eps} are skipped.
+ *
+ * <p>It reduces every group the optimizer has at each step, including groups added after it was
+ * created (it keeps nothing per group: {@code minLr} is one value for all), starting from the rate
+ * each group has then. A step is all or nothing: the counters move on only once every reduced rate
+ * has been accepted.
  *
  * <p>A checkpoint holds its counters ({@link Checkpointable}): the best metric so far, the bad steps
  * since it and the cooldown steps left. The reduced rates are the groups' {@code lr}, which the
@@ -40,14 +46,15 @@ public final class ReduceOnPlateau implements Checkpointable {
 
     public ReduceOnPlateau(Optimizer optimizer, boolean maximize, double factor, int patience, double threshold,
                            boolean relative, int cooldown, double minLr, double eps) {
+        Checks.notNull("optimizer", optimizer);
         if (!(factor >= 0 && factor < 1)) {
             throw new IllegalArgumentException("factor must be in [0, 1), got " + factor);
         }
-        if (patience < 0 || cooldown < 0) {
-            throw new IllegalArgumentException("patience and cooldown must be >= 0, got " + patience + ", " + cooldown);
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
         }
-        if (optimizer == null) {
-            throw new IllegalArgumentException("optimizer must not be null");
+        if (cooldown < 0) {
+            throw new IllegalArgumentException("cooldown must be >= 0, got " + cooldown);
         }
         this.optimizer = optimizer;
         this.groups = optimizer.paramGroups();
@@ -67,31 +74,65 @@ public final class ReduceOnPlateau implements Checkpointable {
         return new ReduceOnPlateau(optimizer, false, 0.1, 10, 1e-4, true, 0, 0, 1e-8);
     }
 
-    /** Records this step's metric and reduces the learning rate if it has plateaued. */
+    /**
+     * Records this step's metric and reduces the learning rate if it has plateaued; all or nothing.
+     *
+     * @throws IllegalArgumentException if {@code metric} is NaN; nothing changes then
+     */
     public void step(double metric) {
         if (Double.isNaN(metric)) {
             throw new IllegalArgumentException("metric must not be NaN");
         }
+        double newBest = best;
+        int newBadSteps = badSteps;
+        int newCooldownLeft = cooldownLeft;
         if (isBetter(metric)) {
-            best = metric;
-            badSteps = 0;
+            newBest = metric;
+            newBadSteps = 0;
         } else {
-            badSteps++;
+            newBadSteps++;
         }
-        if (cooldownLeft > 0) {
-            cooldownLeft--;
-            badSteps = 0;
+        if (newCooldownLeft > 0) {
+            newCooldownLeft--;
+            newBadSteps = 0;
         }
-        if (badSteps > patience) {
-            for (ParamGroup g : groups) {
-                double old = g.lr();
-                double reduced = Math.max(old * factor, minLr);
-                if (old - reduced > eps) {
-                    g.set("lr", reduced);
+        if (newBadSteps > patience) {
+            reduce();
+            newCooldownLeft = cooldown;
+            newBadSteps = 0;
+        }
+        best = newBest;
+        badSteps = newBadSteps;
+        cooldownLeft = newCooldownLeft;
+    }
+
+    /** Multiplies every group's lr by {@code factor}, not below {@code minLr}, validating all first. */
+    private void reduce() {
+        List<ParamGroup> now = List.copyOf(groups);
+        Hyperparameters[] before = new Hyperparameters[now.size()];
+        Hyperparameters[] after = new Hyperparameters[now.size()];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = now.get(i).hyperparameters();
+            double old = before[i].get("lr");
+            double reduced = Math.max(old * factor, minLr);
+            after[i] = old - reduced > eps ? before[i].with("lr", reduced) : before[i];
+        }
+        for (int i = 0; i < after.length; i++) {
+            try {
+                if (after[i] != before[i]) {
+                    now.get(i).setHyperparameters(after[i]);
                 }
+            } catch (RuntimeException e) {
+                // only misuse gets here (ParamGroup.set while the optimizer steps in another thread): undo
+                for (int j = 0; j < i; j++) {
+                    try {
+                        now.get(j).setHyperparameters(before[j]);
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                }
+                throw e;
             }
-            cooldownLeft = cooldown;
-            badSteps = 0;
         }
     }
 

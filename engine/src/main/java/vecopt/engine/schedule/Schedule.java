@@ -8,11 +8,16 @@ package vecopt.engine.schedule;
 @FunctionalInterface
 public interface Schedule {
 
-    /** The value at step {@code t >= 0} for a group whose value was {@code initial} at attachment. */
+    /**
+     * The value at step {@code t >= 0} for a group whose value was {@code initial} at attachment. The
+     * schedules of this package throw {@link IllegalArgumentException} for {@code t < 0}, and
+     * {@link IllegalStateException} for a {@code t} past their end (only {@link OneCycle} has one).
+     */
     double valueAt(long t, double initial);
 
     /** This schedule for {@code t < milestone}, then {@code next} restarted at {@code t - milestone}. */
     default Schedule then(long milestone, Schedule next) {
+        Checks.notNull("next", next);
         return new SequentialSchedule(this, milestone, next);
     }
 }

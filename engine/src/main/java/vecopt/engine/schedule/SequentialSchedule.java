@@ -8,14 +8,14 @@ package vecopt.engine.schedule;
 public record SequentialSchedule(Schedule first, long milestone, Schedule second) implements Schedule {
 
     public SequentialSchedule {
-        if (first == null || second == null) {
-            throw new IllegalArgumentException("schedules must not be null");
-        }
+        Checks.notNull("first", first);
+        Checks.notNull("second", second);
         Checks.positive("milestone", milestone);
     }
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return t < milestone ? first.valueAt(t, initial) : second.valueAt(t - milestone, initial);
     }
 }

@@ -13,6 +13,7 @@ public record StepDecay(long stepSize, double gamma) implements Schedule {
 
     @Override
     public double valueAt(long t, double initial) {
+        Checks.step(t);
         return initial * Math.pow(gamma, t / stepSize);
     }
 }

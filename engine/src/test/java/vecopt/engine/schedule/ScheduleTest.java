@@ -179,7 +179,7 @@ class ScheduleTest {
         Optimizer o = sgd();
         HyperparameterScheduler s = new HyperparameterScheduler(o, "lr", (t, initial) -> t == 0 ? initial : -1);
         var e = assertThrows(IllegalArgumentException.class, s::step);
-        assertEquals("lr must be >= 0, got -1", e.getMessage());
+        assertEquals("HyperparameterScheduler(lr) step 1, group 0: lr must be >= 0, got -1", e.getMessage());
         assertEquals(0.1, o.paramGroups().get(0).lr());
     }
 
