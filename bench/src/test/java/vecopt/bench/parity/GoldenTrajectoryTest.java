@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.engine.Rule;
+import vecopt.engine.Rules;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
 
@@ -78,12 +80,24 @@ class GoldenTrajectoryTest {
         assertTrue(r.exact(), r.name() + " differs from PyTorch at " + r.firstDifference() + " (" + r.maxUlp() + " ulp)");
     }
 
+    /**
+     * Registered rules that have no golden PyTorch cases, each with the reason; empty today. A rule
+     * PyTorch does not ship (Debian's torch 1.13 lacks some) goes here with its reference named.
+     */
+    static final Map<String, String> WITHOUT_GOLDEN_CASES = Map.of();
+
+    /** The registered rules that must have golden cases. */
+    static List<String> rulesWithGoldenCases() {
+        return Rules.all().stream().map(Rule::torchName).filter(r -> !WITHOUT_GOLDEN_CASES.containsKey(r)).toList();
+    }
+
     @Test
-    void fixturesCoverEveryRuleTheIssueNames() throws IOException {
+    void fixturesCoverEveryRegisteredRule() throws IOException {
         Map<String, Long> perOptimizer = cases().stream()
                 .collect(Collectors.groupingBy(TrajectoryCase::optimizer, TreeMap::new, Collectors.counting()));
-        for (String rule : List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam")) {
-            assertTrue(perOptimizer.getOrDefault(rule, 0L) >= 3, rule + " has too few cases: " + perOptimizer);
+        for (String rule : rulesWithGoldenCases()) {
+            assertTrue(perOptimizer.getOrDefault(rule, 0L) >= 3, rule + " has too few golden cases (add them to"
+                    + " generate_golden.py, or state why it has none in WITHOUT_GOLDEN_CASES): " + perOptimizer);
         }
     }
 
@@ -93,7 +107,7 @@ class GoldenTrajectoryTest {
                 .filter(c -> c.steps() >= 100 && c.size() >= 67 && c.size() <= 133)
                 .collect(Collectors.groupingBy(TrajectoryCase::optimizer, TreeMap::new,
                         Collectors.mapping(c -> c.name().substring(c.name().lastIndexOf('/') + 1), Collectors.toSet())));
-        for (String rule : List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam")) {
+        for (String rule : rulesWithGoldenCases()) {
             assertTrue(kindsOfLongRuns.getOrDefault(rule, Set.of()).containsAll(Set.of("wide", "mixed")),
                     rule + " lacks a long run with wide or with mixed gradients: " + kindsOfLongRuns);
         }
