@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -27,6 +28,8 @@ import vecopt.engine.GradientNoise;
 import vecopt.engine.NonFinitePolicy;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
+import vecopt.engine.Rule;
+import vecopt.engine.Rules;
 import vecopt.engine.schedule.CosineAnnealing;
 import vecopt.engine.schedule.HyperparameterScheduler;
 import vecopt.engine.schedule.ReduceOnPlateau;
@@ -210,6 +213,52 @@ class CheckpointFuzzTest {
                     bytes[at] = (byte) (bytes[at] ^ (1 + random.nextInt(255)));
                 }
                 assertRejected(o, before, bytes, "trial " + trial);
+            }
+        });
+    }
+
+    /** Kwargs of {@code rule}'s resume case that creates the most buffers. */
+    private static Map<String, ?> richestCase(Rule rule) {
+        return CheckpointResumeTest.rules().filter(a -> a.get()[0].equals(rule.torchName()))
+                .map(a -> (Map<String, ?>) a.get()[1])
+                .max(Comparator.comparingInt(kwargs -> rule.buffers(vecopt.engine.Optimizers.fromTorch(
+                        rule.torchName(), model(9), kwargs).paramGroups().get(0).hyperparameters()).size()))
+                .orElseThrow(() -> new AssertionError(rule + " has no case in CheckpointResumeTest"));
+    }
+
+    static Stream<Rule> rules() {
+        return Rules.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void everyRulesCheckpointRefusesEveryTruncationAndBitFlip(Rule rule) throws IOException {
+        Map<String, ?> kwargs = richestCase(rule);
+        List<Parameter> model = model(1);
+        Optimizer saved = vecopt.engine.Optimizers.fromTorch(rule.torchName(), model, kwargs);
+        List<Parameter> targetModel = model(2);
+        Optimizer o = vecopt.engine.Optimizers.fromTorch(rule.torchName(), targetModel, kwargs);
+        for (int step = 1; step <= 3; step++) {
+            Fixtures.gradients(model, step);
+            Fixtures.gradients(targetModel, step + 7);
+            if (step <= 2) {
+                saved.step();
+            }
+            o.step();
+        }
+        Path file = dir.resolve(rule.torchName() + ".safetensors");
+        Checkpoints.save(saved, file);
+        byte[] bytes = Files.readAllBytes(file);
+        Fixtures.Snapshot before = Fixtures.Snapshot.of(o);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (int length = 0; length < bytes.length; length++) {
+                assertRejected(o, before, Arrays.copyOf(bytes, length), rule + " truncated to " + length + " bytes");
+            }
+            byte[] damaged = bytes.clone();
+            for (int bit = 0; bit < 8 * bytes.length; bit++) {
+                damaged[bit >> 3] ^= (byte) (1 << (bit & 7));
+                assertRejected(o, before, damaged, rule + ": bit " + (bit & 7) + " of byte " + (bit >> 3) + " flipped");
+                damaged[bit >> 3] ^= (byte) (1 << (bit & 7));
             }
         });
     }
