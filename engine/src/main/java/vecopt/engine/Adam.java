@@ -2,6 +2,7 @@ package vecopt.engine;
 
 import java.util.List;
 import vecopt.engine.kernels.AdamCoefficients;
+import vecopt.engine.kernels.OptimizerKernels;
 
 /**
  * Adam, as {@code torch.optim.Adam}, with optional AMSGrad, L2 or decoupled weight decay and
@@ -51,15 +52,18 @@ public final class Adam extends Optimizer {
 
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        return kernelCall(kernels(), state, h.flag(AMSGRAD), AdamCoefficients.forStep(h, DECOUPLED, step, context));
+    }
+
+    /** The Adam kernel call over a parameter's state, the AMSGrad one with {@code amsgrad}; Adam's and AdamW's. */
+    static StepPlan kernelCall(OptimizerKernels kernels, ParameterState state, boolean amsgrad, AdamCoefficients c) {
         float[] m = state.buffer("exp_avg");
         float[] v = state.buffer("exp_avg_sq");
-        AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
-        if (h.flag(AMSGRAD)) {
+        if (amsgrad) {
             float[] vMax = state.buffer("max_exp_avg_sq");
-            return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adamAmsgrad(pa, pOff, ga, gOff,
+            return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels.adamAmsgrad(pa, pOff, ga, gOff,
                     m, from, v, from, vMax, from, n, c));
         }
-        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adam(pa, pOff, ga, gOff,
-                m, from, v, from, n, c));
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels.adam(pa, pOff, ga, gOff, m, from, v, from, n, c));
     }
 }

@@ -50,15 +50,6 @@ public final class AdamW extends Optimizer {
 
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
-        float[] m = state.buffer("exp_avg");
-        float[] v = state.buffer("exp_avg_sq");
-        AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
-        if (h.flag(AMSGRAD)) {
-            float[] vMax = state.buffer("max_exp_avg_sq");
-            return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adamAmsgrad(pa, pOff, ga, gOff,
-                    m, from, v, from, vMax, from, n, c));
-        }
-        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().adam(pa, pOff, ga, gOff,
-                m, from, v, from, n, c));
+        return Adam.kernelCall(kernels(), state, h.flag(AMSGRAD), AdamCoefficients.forStep(h, DECOUPLED, step, context));
     }
 }

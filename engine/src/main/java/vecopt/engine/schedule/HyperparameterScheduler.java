@@ -117,21 +117,7 @@ public final class HyperparameterScheduler implements Checkpointable {
                         + e.getMessage(), e);
             }
         }
-        for (int i = 0; i < after.length; i++) {
-            try {
-                groups.get(i).setHyperparameters(after[i]);
-            } catch (RuntimeException e) {
-                // only misuse gets here (ParamGroup.set while the optimizer steps in another thread): undo
-                for (int j = 0; j < i; j++) {
-                    try {
-                        groups.get(j).setHyperparameters(before[j]);
-                    } catch (RuntimeException undo) {
-                        e.addSuppressed(undo);
-                    }
-                }
-                throw e;
-            }
-        }
+        GroupValues.setAll(groups, before, after);
     }
 
     @Override

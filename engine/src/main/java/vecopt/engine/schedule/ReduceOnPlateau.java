@@ -117,23 +117,7 @@ public final class ReduceOnPlateau implements Checkpointable {
             double reduced = Math.max(old * factor, minLr);
             after[i] = old - reduced > eps ? before[i].with("lr", reduced) : before[i];
         }
-        for (int i = 0; i < after.length; i++) {
-            try {
-                if (after[i] != before[i]) {
-                    now.get(i).setHyperparameters(after[i]);
-                }
-            } catch (RuntimeException e) {
-                // only misuse gets here (ParamGroup.set while the optimizer steps in another thread): undo
-                for (int j = 0; j < i; j++) {
-                    try {
-                        now.get(j).setHyperparameters(before[j]);
-                    } catch (RuntimeException undo) {
-                        e.addSuppressed(undo);
-                    }
-                }
-                throw e;
-            }
-        }
+        GroupValues.setAll(now, before, after);
     }
 
     @Override

@@ -2,14 +2,9 @@ package vecopt.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import vecopt.engine.Optimizer;
@@ -49,26 +44,15 @@ class KernelSwitchesProcessTest {
     })
     void switchesChooseTheKernelsOrNameTheBadValue(boolean vectorModule, String property, String expected)
             throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = String.join(File.pathSeparator,
-                location(Optimizer.class), location(FloatTensor.class), location(BuildAndStep.class));
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> options = new ArrayList<>();
         if (vectorModule) {
-            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+            options.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }
-        command.addAll(List.of(property, "-cp", classPath, BuildAndStep.class.getName()));
-        Process child = new ProcessBuilder(command).start();
-        if (!child.waitFor(60, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new AssertionError("child JVM did not finish in 60 s");
-        }
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), err);
+        options.add(property);
+        ChildJvm.Result child = ChildJvm.run(options, BuildAndStep.class);
+        String out = child.out();
+        String err = child.err();
+        assertEquals(0, child.exitCode(), err);
         assertEquals(expected, out, err);
-    }
-
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

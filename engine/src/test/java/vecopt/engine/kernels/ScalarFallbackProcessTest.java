@@ -2,12 +2,7 @@ package vecopt.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import vecopt.engine.Sgd;
 import vecopt.tensor.FloatTensor;
@@ -33,24 +28,13 @@ class ScalarFallbackProcessTest {
 
     @Test
     void classPathProgramWithoutTheVectorModuleRunsScalarAndLogsOnce() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = String.join(File.pathSeparator,
-                location(Sgd.class), location(FloatTensor.class), location(TwoSteps.class));
-        Process child = new ProcessBuilder(java, "-cp", classPath, TwoSteps.class.getName()).start();
-        if (!child.waitFor(60, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new AssertionError("child JVM did not finish in 60 s");
-        }
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), err);
+        ChildJvm.Result child = ChildJvm.run(List.of(), TwoSteps.class);
+        String out = child.out();
+        String err = child.err();
+        assertEquals(0, child.exitCode(), err);
         // b1 = g, p1 = p - 0.5 g; b2 = 0.5 g + g = 1.5 g, p2 = p1 - 0.75 g = p - 1.25 g (exact in binary)
         assertEquals("scalar 0.375 3.25 0.5", out);
         long hints = err.lines().filter(l -> l.contains("--add-modules jdk.incubator.vector")).count();
         assertEquals(1, hints, "stderr was:\n" + err);
-    }
-
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

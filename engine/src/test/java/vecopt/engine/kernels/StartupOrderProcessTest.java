@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -67,27 +65,15 @@ class StartupOrderProcessTest {
         // the fallback run (no vector module) repeats nothing here: the children choose their own flags
         assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
                 "the start-up order is checked in the surefire runs that enable the Vector API");
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = String.join(File.pathSeparator,
-                location(Optimizer.class), location(FloatTensor.class), location(TouchThenStep.class));
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
+        List<String> options = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
         if (!bitSize.isEmpty()) {
-            command.add(bitSize);
+            options.add(bitSize);
         }
-        command.addAll(List.of("-cp", classPath, TouchThenStep.class.getName(), className));
-        Process child = new ProcessBuilder(command).start();
-        if (!child.waitFor(60, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new AssertionError("child JVM did not finish in 60 s");
-        }
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), err);
+        ChildJvm.Result child = ChildJvm.run(options, TouchThenStep.class, className);
+        String out = child.out();
+        String err = child.err();
+        assertEquals(0, child.exitCode(), err);
         // the first momentum step is p - lr * g: 1 - 0.25 and -2 + 0.125, exact in binary
         assertEquals("panama 0.75 -1.875", out, err);
-    }
-
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }
