@@ -326,6 +326,46 @@ public abstract class Optimizer {
         }
     }
 
+    /** Recomputes the loss and writes every gradient, for {@link #step(LossClosure)}. */
+    @FunctionalInterface
+    public interface LossClosure {
+        /** Runs the model forward and backward: writes the gradients and returns the loss. */
+        double evaluate();
+    }
+
+    /**
+     * PyTorch's {@code step(closure)}: calls {@code closure}, which recomputes the gradients and
+     * returns the loss, then takes one {@link #step()} and returns that loss. Rules that evaluate the
+     * loss several times per step (LBFGS) call it more often.
+     *
+     * @throws IllegalArgumentException if {@code closure} is null; nothing is called
+     */
+    public double step(LossClosure closure) {
+        if (closure == null) {
+            throw new IllegalArgumentException("closure must not be null; call step() to use the gradients as they are");
+        }
+        double loss = closure.evaluate();
+        step();
+        return loss;
+    }
+
+    /**
+     * Sets every gradient of every group to zero, as PyTorch's {@code zero_grad(set_to_none=False)}:
+     * the gradient arrays are shared with the model, so they are zeroed in place, not dropped.
+     */
+    public void zeroGrad() {
+        guard.enter("zeroGrad()");
+        try {
+            for (ParamGroup group : groups) {
+                for (Parameter p : group.parameters()) {
+                    p.grad().fill(0f);
+                }
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
     private void stepGuarded() {
         if (executor.isClosed()) {
             throw new IllegalStateException("the executor of this " + rule + " optimizer was closed; give it a"

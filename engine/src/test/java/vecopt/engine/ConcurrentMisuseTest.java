@@ -59,7 +59,7 @@ class ConcurrentMisuseTest {
             for (int round = 0; round < 50; round++) {
                 o.inKernel = new CountDownLatch(1);
                 o.release = new CountDownLatch(1);
-                Future<?> running = stepper.submit(o::step);
+                Future<?> running = stepper.submit(() -> o.step());
                 assertTrue(o.inKernel.await(10, TimeUnit.SECONDS), "the step did not start");
                 var stepping = assertThrows(ConcurrentModificationException.class, o::step);
                 assertEquals("step() was called while step() is running on the same optimizer; an optimizer is"
