@@ -14,7 +14,7 @@ of objects:
      "params": [[floats] per step]}   # params AFTER each opt.step()
 
 "optimizer" is the torch.optim class name and "hyper" holds exactly the
-constructor kwargs passed (betas as a JSON list).  foreach=False is always
+constructor kwargs passed (betas, etas, step_sizes as JSON lists).  foreach=False is always
 passed too (single-tensor code path) but is not recorded in "hyper".
 
 Everything is float32 on the CPU.  Each float is written as the shortest
@@ -268,6 +268,28 @@ CASES = [
     ("RAdam", "decoupled_wd",
      {"lr": 1e-3, "weight_decay": 0.1, "decoupled_weight_decay": True},
      [(33, 12, "normal"), (17, 12, "wide")]),
+
+    # ---------------- Rprop (sign changes every few steps with random gradients) ----
+    ("Rprop", "default", {"lr": 0.01},
+     [(33, 12, "normal"), (17, 15, "wide"), (7, 15, "sparse")]),
+    ("Rprop", "etas+step_sizes",
+     {"lr": 0.05, "etas": [0.3, 1.5], "step_sizes": [1e-3, 0.2]},
+     [(33, 14, "normal"), (17, 12, "sparse")]),
+    ("Rprop", "maximize", {"lr": 0.01, "maximize": True},
+     [(17, 12, "huge"), (1, 12, "wide")]),
+    ("Rprop", "tiny", {"lr": 1e-3},
+     [(33, 12, "tiny")]),
+
+    # ---------------- ASGD (small t0 so that the averaging starts) ----------
+    ("ASGD", "default", {"lr": 0.01},
+     [(33, 12, "normal"), (17, 15, "wide"), (7, 15, "sparse")]),
+    ("ASGD", "t0", {"lr": 0.01, "t0": 3},
+     [(33, 15, "normal"), (1, 12, "wide")]),
+    ("ASGD", "lambd+alpha", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5},
+     [(17, 14, "huge")]),
+    ("ASGD", "wd+maximize",
+     {"lr": 0.01, "weight_decay": 0.1, "maximize": True, "t0": 2},
+     [(33, 12, "tiny"), (17, 12, "sparse")]),
 ]
 
 
@@ -309,6 +331,12 @@ LONG_CASES = {
     ("NAdam", "wd+betas+eps"): [(67, 100, "wide")],
     ("RAdam", "default"): [(97, 100, "mixed")],
     ("RAdam", "wd+betas+eps"): [(73, 100, "wide")],
+    ("Rprop", "default"): [(89, 100, "mixed")],
+    ("Rprop", "etas+step_sizes"): [(71, 100, "wide")],
+    ("Rprop", "maximize"): [(101, 100, "mixed")],
+    ("ASGD", "t0"): [(97, 100, "mixed")],
+    ("ASGD", "lambd+alpha"): [(67, 100, "wide")],
+    ("ASGD", "wd+maximize"): [(73, 110, "wide")],
 }
 
 

@@ -436,7 +436,7 @@ public abstract class Optimizer {
         if (state == null) {
             ParameterState created = new ParameterState();
             for (Rule.Scalar s : rule.scalars()) {
-                created.setScalar(s.name(), s.initialValue());
+                created.setScalar(s.name(), s.initialValue(h));
             }
             states.put(p.name(), created);
             undo.add(() -> states.remove(p.name()));

@@ -15,6 +15,15 @@ public final class Optimizers {
     /** Kwargs that choose PyTorch's implementation strategy, not the update: accepted and ignored. */
     private static final List<String> IMPLEMENTATION_KWARGS = List.of("foreach", "fused", "capturable", "differentiable");
 
+    /**
+     * PyTorch's pair kwargs and the two hyperparameters each sets here: Adam's {@code betas}, Rprop's
+     * {@code etas} and {@code step_sizes}.
+     */
+    private static final Map<String, List<String>> PAIRS = Map.of(
+            "betas", List.of("beta1", "beta2"),
+            "etas", List.of("etaminus", "etaplus"),
+            "step_sizes", List.of("step_size_min", "step_size_max"));
+
     private Optimizers() {
     }
 
@@ -41,7 +50,8 @@ public final class Optimizers {
 
     /**
      * {@code defaults} with every kwarg applied at once, so their order does not matter ({@code nesterov}
-     * with {@code momentum}); {@code betas} sets {@code beta1} and {@code beta2}.
+     * with {@code momentum}); {@code betas} sets {@code beta1} and {@code beta2}, {@code etas}
+     * {@code etaminus} and {@code etaplus}, {@code step_sizes} {@code step_size_min} and {@code step_size_max}.
      */
     static Hyperparameters hyperparameters(String className, Hyperparameters defaults, Map<String, ?> kwargs) {
         Map<String, Double> changes = new LinkedHashMap<>();
@@ -54,14 +64,15 @@ public final class Optimizers {
             if (IMPLEMENTATION_KWARGS.contains(name)) {
                 continue;
             }
-            if (name.equals("betas") && defaults.has("beta1")) {
-                List<?> betas = asList(value);
-                if (betas == null || betas.size() != 2 || !(betas.get(0) instanceof Number b1)
-                        || !(betas.get(1) instanceof Number b2)) {
-                    throw new IllegalArgumentException("betas must be a pair of numbers, got " + describe(value));
+            List<String> pair = PAIRS.get(name);
+            if (pair != null && defaults.has(pair.get(0))) {
+                List<?> values = asList(value);
+                if (values == null || values.size() != 2 || !(values.get(0) instanceof Number first)
+                        || !(values.get(1) instanceof Number second)) {
+                    throw new IllegalArgumentException(name + " must be a pair of numbers, got " + describe(value));
                 }
-                changes.put("beta1", b1.doubleValue());
-                changes.put("beta2", b2.doubleValue());
+                changes.put(pair.get(0), first.doubleValue());
+                changes.put(pair.get(1), second.doubleValue());
             } else if (!defaults.has(name)) {
                 throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
             } else if (isFlag(defaults, name)) {

@@ -81,12 +81,23 @@ public final class Rule {
     }
 
     /**
-     * A scalar of state, kept in double, with its value before the first step (NAdam's
-     * {@code mu_product} starts at 1).
+     * A scalar of state, kept in double, with its value before the first step as a function of the
+     * hyperparameters (NAdam's {@code mu_product} starts at 1, ASGD's {@code eta} at {@code lr}).
      */
-    public record Scalar(String name, double initialValue) {
+    public record Scalar(String name, ToDoubleFunction<Hyperparameters> initial) {
         public Scalar {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(initial, "initial");
+        }
+
+        /** A scalar starting at {@code initialValue} whatever the hyperparameters. */
+        public Scalar(String name, double initialValue) {
+            this(name, h -> initialValue);
+        }
+
+        /** Its value before the first step of a parameter with hyperparameters {@code h}. */
+        public double initialValue(Hyperparameters h) {
+            return initial.applyAsDouble(h);
         }
     }
 
@@ -224,6 +235,12 @@ public final class Rule {
 
         /** A scalar of state and its value before the first step. */
         public Builder scalar(String name, double initialValue) {
+            scalars.add(new Scalar(name, initialValue));
+            return this;
+        }
+
+        /** A scalar of state whose value before the first step depends on the hyperparameters. */
+        public Builder scalar(String name, ToDoubleFunction<Hyperparameters> initialValue) {
             scalars.add(new Scalar(name, initialValue));
             return this;
         }

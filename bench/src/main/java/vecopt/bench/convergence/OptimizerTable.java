@@ -20,7 +20,9 @@ import vecopt.bench.convergence.OptimizerSetup.LearningRates;
  * Rosenbrock). Adadelta keeps PyTorch's lr 1.0 except on the ravine, where it circles the minimum at
  * a distance of about 0.07 with lr 1.0 and converges with 0.1. The saddle column is 0.01 for every
  * method that has no other default, so their escape speeds compare at one rate. The digits columns
- * are for mini-batches of 32. One rate per problem, not tuned per start point.
+ * are for mini-batches of 32. One rate per problem, not tuned per start point. Rprop's rate is only
+ * its initial step size; its steps are capped at 0.01 (PyTorch's cap is 50), without which mini-batch
+ * noise on the digits grows the step sizes until the loss rises (Rprop is a full-batch method).
  */
 public final class OptimizerTable {
 
@@ -50,7 +52,9 @@ public final class OptimizerTable {
             row("AdamW", "AdamW", kwargs("weight_decay", 0.01),                 0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("Adamax", "Adamax", kwargs(),                                   0.01, 0.05,  0.01,      0.01, 0.05,      0.02,   2e-3),
             row("NAdam", "NAdam", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   2e-3),
-            row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  2e-3,      0.01, 0.05,      0.01,   1e-3));
+            row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  2e-3,      0.01, 0.05,      0.01,   1e-3),
+            row("Rprop", "Rprop", kwargs("step_sizes", List.of(1e-6, 0.01)),   0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   0.01),
+            row("ASGD", "ASGD", kwargs(),                                       0.02, 0.07,  1e-3,      0.01, 0.02,      0.5,    0.1));
 
     /** Name, value, name, value, ... in the order given, which is the order {@link OptimizerSetup#describe} prints. */
     private static Map<String, Object> kwargs(Object... nameValue) {

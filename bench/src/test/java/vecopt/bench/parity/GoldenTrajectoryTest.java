@@ -36,7 +36,7 @@ class GoldenTrajectoryTest {
      * Rules that round exactly as ATen does: every parameter bit of every step equals PyTorch's. The
      * others save a division or a root where PyTorch spends one (see {@code docs/torch-ulp.md}).
      */
-    static final Set<String> EXACT_RULES = Set.of("SGD", "Adagrad", "RMSprop", "Adamax");
+    static final Set<String> EXACT_RULES = Set.of("SGD", "Adagrad", "RMSprop", "Adamax", "Rprop", "ASGD");
 
     static List<TrajectoryCase> cases() throws IOException {
         try (InputStream in = GoldenTrajectoryTest.class.getResourceAsStream(FIXTURE)) {

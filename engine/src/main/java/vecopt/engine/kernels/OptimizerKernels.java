@@ -188,6 +188,37 @@ public interface OptimizerKernels {
     void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                int n, RAdamCoefficients c);
 
+    // ---- Rprop, ASGD ----
+
+    /**
+     * Rprop with the previous gradient {@code prev} and the per-element step sizes {@code s}
+     * ({@code step_size}), in ATen's operations: {@code sign(x)} is {@code (x > 0) - (x < 0)}, so
+     * {@code sign(-0) = sign(NaN) = 0} as in torch 1.13, and a NaN product {@code d * prev} keeps the
+     * step size. Branch-free on vectors (compares and blends).
+     * <pre>
+     * d    = gradScale * clamp(g)
+     * q    = d * prev
+     * s    = min(max(s * (q &gt; 0 ? etaplus : q &lt; 0 ? etaminus : 1), stepSizeMin), stepSizeMax)
+     * d    = q &lt; 0 ? +0 : d
+     * p    = fma(-sign(d), s, p)
+     * prev = d
+     * </pre>
+     */
+    void rprop(float[] p, int pOff, float[] g, int gOff, float[] prev, int prevOff, float[] s, int sOff,
+               int n, RpropCoefficients c);
+
+    /**
+     * ASGD with the average of the iterates {@code ax}; ATen's {@code param.mul_(1 - lambd * eta)},
+     * {@code param.add_(d, alpha=-eta)} and {@code ax.add_(param.sub(ax).mul(mu))}, or
+     * {@code ax.copy_(param)} while {@code mu} is 1 (a loop-invariant choice, a blend on vectors).
+     * <pre>
+     * d  = fma(weightDecay, p, gradScale * clamp(g))
+     * p  = fma(negEta, d, paramScale * p)
+     * ax = averaging ? ax + (p - ax) * mu : p
+     * </pre>
+     */
+    void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c);
+
     // ---- Passes over a gradient alone: its norm, its noise ----
 
     /**

@@ -3,6 +3,7 @@ package vecopt.engine.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -373,6 +374,69 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      */
     private static FloatVector clamp(FloatVector g, FloatVector clip, FloatVector negClip) {
         return g.blend(clip, g.compare(VectorOperators.GT, clip)).blend(negClip, g.compare(VectorOperators.LT, negClip));
+    }
+
+    // ---- Rprop, ASGD ----
+
+    @Override
+    public void rprop(float[] p, int pOff, float[] g, int gOff, float[] prev, int prevOff, float[] s, int sOff,
+                      int n, RpropCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector etaminus = FloatVector.broadcast(SPECIES, c.etaminus());
+        FloatVector etaplus = FloatVector.broadcast(SPECIES, c.etaplus());
+        FloatVector stepSizeMin = FloatVector.broadcast(SPECIES, c.stepSizeMin());
+        FloatVector stepSizeMax = FloatVector.broadcast(SPECIES, c.stepSizeMax());
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector prevv = FloatVector.fromArray(SPECIES, prev, prevOff + i);
+            FloatVector sv = FloatVector.fromArray(SPECIES, s, sOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector q = d.mul(prevv);
+            VectorMask<Float> flipped = q.compare(VectorOperators.LT, zero);
+            FloatVector factor = one.blend(etaplus, q.compare(VectorOperators.GT, zero)).blend(etaminus, flipped);
+            sv = sv.mul(factor).max(stepSizeMin).min(stepSizeMax);
+            d = d.blend(zero, flipped);
+            FloatVector sign = zero.blend(one, d.compare(VectorOperators.GT, zero))
+                    .sub(zero.blend(one, d.compare(VectorOperators.LT, zero)));
+            sv.intoArray(s, sOff + i);
+            d.intoArray(prev, prevOff + i);
+            sign.neg().fma(sv, pv).intoArray(p, pOff + i);
+        }
+        TAIL.rprop(p, pOff + i, g, gOff + i, prev, prevOff + i, s, sOff + i, n - i, c);
+    }
+
+    @Override
+    public void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector negEta = FloatVector.broadcast(SPECIES, c.negEta());
+        FloatVector mu = FloatVector.broadcast(SPECIES, c.mu());
+        // all lanes take the new iterate while mu is 1: a loop-invariant mask, not a branch per element
+        VectorMask<Float> copy = SPECIES.maskAll(!c.averaging());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector av = FloatVector.fromArray(SPECIES, ax, axOff + i);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            pv = negEta.fma(d, paramScale.mul(pv));
+            av.add(pv.sub(av).mul(mu)).blend(pv, copy).intoArray(ax, axOff + i);
+            pv.intoArray(p, pOff + i);
+        }
+        TAIL.asgd(p, pOff + i, g, gOff + i, ax, axOff + i, n - i, c);
     }
 
     // ---- Passes over a gradient alone ----

@@ -177,6 +177,38 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
+    // ---- Rprop, ASGD ----
+
+    @Override
+    public void rprop(float[] p, int pOff, float[] g, int gOff, float[] prev, int prevOff, float[] s, int sOff,
+                      int n, RpropCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float q = d * prev[prevOff + i];
+            float factor = q > 0 ? c.etaplus() : q < 0 ? c.etaminus() : 1f;
+            float si = Math.min(Math.max(s[sOff + i] * factor, c.stepSizeMin()), c.stepSizeMax());
+            d = q < 0 ? 0f : d;
+            float sign = (d > 0 ? 1f : 0f) - (d < 0 ? 1f : 0f);
+            s[sOff + i] = si;
+            prev[prevOff + i] = d;
+            p[pOff + i] = Math.fma(-sign, si, p[pOff + i]);
+        }
+    }
+
+    @Override
+    public void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c) {
+        boolean averaging = c.averaging();
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
+            pi = Math.fma(c.negEta(), d, c.paramScale() * pi);
+            float ai = ax[axOff + i];
+            float average = ai + (pi - ai) * c.mu();
+            ax[axOff + i] = averaging ? average : pi;
+            p[pOff + i] = pi;
+        }
+    }
+
     // ---- Passes over a gradient alone ----
 
     @Override

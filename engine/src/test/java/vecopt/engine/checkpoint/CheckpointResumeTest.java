@@ -62,7 +62,12 @@ class CheckpointResumeTest {
                 Arguments.of("NAdam", Map.of()),
                 Arguments.of("NAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1, "momentum_decay", 0.01)),
                 Arguments.of("RAdam", Map.of()),
-                Arguments.of("RAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1)));
+                Arguments.of("RAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1)),
+                Arguments.of("Rprop", Map.of()),
+                Arguments.of("Rprop", ordered("lr", 0.05, "etas", List.of(0.3, 1.5), "step_sizes", List.of(1e-3, 0.2),
+                        "maximize", true)),
+                Arguments.of("ASGD", Map.of()),
+                Arguments.of("ASGD", ordered("lr", 0.05, "lambd", 0.01, "alpha", 0.5, "t0", 2.0, "weight_decay", 0.1)));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */

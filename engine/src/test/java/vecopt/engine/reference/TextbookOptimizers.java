@@ -24,6 +24,9 @@ import java.util.Set;
  *          decoupled_weight_decay=False, maximize=False
  * RAdam    lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
  *          maximize=False
+ * Rprop    lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False (also etaminus, etaplus,
+ *          step_size_min, step_size_max, vecopt's names for the halves of the pairs)
+ * ASGD     lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, maximize=False
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -40,7 +43,7 @@ public final class TextbookOptimizers {
     /** The torch class names {@link #create} understands. */
     public static final List<String> NAMES =
             List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam",
-                    "RAdam");
+                    "RAdam", "Rprop", "ASGD");
 
     /**
      * @param torchClassName one of {@link #NAMES}, spelled as in {@code torch.optim}
@@ -146,6 +149,26 @@ public final class TextbookOptimizers {
                 return new TextbookRAdam(
                         lr, betas[0], betas[1], eps, weightDecay, decoupled, maximize);
             }
+            case "Rprop" -> {
+                double lr = k.number("lr", 1e-2);
+                double[] etas = k.pair("etas", "etaminus", "etaplus", 0.5, 1.2);
+                double[] stepSizes = k.pair("step_sizes", "step_size_min", "step_size_max", 1e-6, 50);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookRprop(lr, etas[0], etas[1], stepSizes[0], stepSizes[1], maximize);
+            }
+            case "ASGD" -> {
+                double lr = k.number("lr", 1e-2);
+                double lambd = k.number("lambd", 1e-4);
+                double alpha = k.number("alpha", 0.75);
+                double t0 = k.number("t0", 1e6);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach", "capturable", "differentiable");
+                k.rejectUnknown();
+                return new TextbookASGD(lr, lambd, alpha, t0, weightDecay, maximize);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
                             "Unknown optimizer '" + torchClassName + "' (known: " + NAMES + ")");
@@ -203,6 +226,32 @@ public final class TextbookOptimizers {
                 return new double[] {beta1.doubleValue(), beta2.doubleValue()};
             }
             throw wrongType("betas", value, "a list of two numbers");
+        }
+
+        /**
+         * PyTorch's pair {@code key} ({@code etas}, {@code step_sizes}), or its two halves by the
+         * names vecopt gives them ({@code etaminus}, {@code etaplus}); a half given alone overrides
+         * that half of the pair.
+         */
+        double[] pair(String key, String first, String second, double defaultFirst, double defaultSecond) {
+            known.add(key);
+            double[] pair = {defaultFirst, defaultSecond};
+            if (values.containsKey(key)) {
+                Object value = values.get(key);
+                if (value instanceof double[] array && array.length == 2) {
+                    pair = array.clone();
+                } else if (value instanceof List<?> list
+                        && list.size() == 2
+                        && list.get(0) instanceof Number a
+                        && list.get(1) instanceof Number b) {
+                    pair = new double[] {a.doubleValue(), b.doubleValue()};
+                } else {
+                    throw wrongType(key, value, "a list of two numbers");
+                }
+            }
+            pair[0] = number(first, pair[0]);
+            pair[1] = number(second, pair[1]);
+            return pair;
         }
 
         /** Accepts implementation switches that do not change the arithmetic, and ignores them. */
