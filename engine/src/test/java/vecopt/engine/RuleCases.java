@@ -40,7 +40,10 @@ final class RuleCases {
                 Arguments.of("AdamW", kwargs("lr", 0.01, "amsgrad", true)),
                 Arguments.of("Adamax", kwargs("lr", 0.01, "weight_decay", 0.01)),
                 Arguments.of("NAdam", kwargs("lr", 0.01, "decoupled_weight_decay", true, "weight_decay", 0.01)),
-                Arguments.of("RAdam", kwargs("lr", 0.01, "maximize", true)));
+                Arguments.of("RAdam", kwargs("lr", 0.01, "maximize", true)),
+                Arguments.of("Lion", kwargs("lr", 1e-3, "weight_decay", 0.1, "maximize", true)),
+                Arguments.of("AdaBelief", kwargs("lr", 0.01, "weight_decay", 0.01)),
+                Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)));
     }
 
     /**

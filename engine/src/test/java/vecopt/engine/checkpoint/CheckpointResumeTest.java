@@ -62,7 +62,13 @@ class CheckpointResumeTest {
                 Arguments.of("NAdam", Map.of()),
                 Arguments.of("NAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1, "momentum_decay", 0.01)),
                 Arguments.of("RAdam", Map.of()),
-                Arguments.of("RAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1)));
+                Arguments.of("RAdam", Map.of("decoupled_weight_decay", true, "weight_decay", 0.1)),
+                Arguments.of("Lion", Map.of()),
+                Arguments.of("Lion", Map.of("weight_decay", 0.1, "maximize", true, "betas", List.of(0.8, 0.9))),
+                Arguments.of("AdaBelief", Map.of()),
+                Arguments.of("AdaBelief", Map.of("weight_decay", 0.1, "eps", 1e-8, "maximize", true)),
+                Arguments.of("Yogi", Map.of()),
+                Arguments.of("Yogi", Map.of("initial_accumulator_value", 0.01, "betas", List.of(0.5, 0.9))));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */

@@ -24,6 +24,12 @@ import java.util.Set;
  *          decoupled_weight_decay=False, maximize=False
  * RAdam    lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
  *          maximize=False
+ * Lion     lr=1e-4, betas=(0.9, 0.99), weight_decay=0, maximize=False (no torch class: the paper,
+ *          optax's names; weight decay decoupled)
+ * AdaBelief lr=1e-3, betas=(0.9, 0.999), eps=1e-16, weight_decay=0 (decoupled), maximize=False
+ *          (no torch class: adabelief-pytorch's names with rectify=False)
+ * Yogi     lr=1e-2, betas=(0.9, 0.999), eps=1e-3, initial_accumulator_value=1e-6, maximize=False
+ *          (no torch class: optax's names and conventions)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -40,7 +46,7 @@ public final class TextbookOptimizers {
     /** The torch class names {@link #create} understands. */
     public static final List<String> NAMES =
             List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam",
-                    "RAdam");
+                    "RAdam", "Lion", "AdaBelief", "Yogi");
 
     /**
      * @param torchClassName one of {@link #NAMES}, spelled as in {@code torch.optim}
@@ -145,6 +151,32 @@ public final class TextbookOptimizers {
                 k.rejectUnknown();
                 return new TextbookRAdam(
                         lr, betas[0], betas[1], eps, weightDecay, decoupled, maximize);
+            }
+            case "Lion" -> {
+                double lr = k.number("lr", 1e-4);
+                double[] betas = k.betas(0.9, 0.99);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookLion(lr, betas[0], betas[1], weightDecay, maximize);
+            }
+            case "AdaBelief" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-16);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookAdaBelief(lr, betas[0], betas[1], eps, weightDecay, maximize);
+            }
+            case "Yogi" -> {
+                double lr = k.number("lr", 1e-2);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-3);
+                double initial = k.number("initial_accumulator_value", 1e-6);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookYogi(lr, betas[0], betas[1], eps, initial, maximize);
             }
             case null, default ->
                     throw new IllegalArgumentException(
