@@ -50,7 +50,10 @@ public final class OptimizerTable {
             row("AdamW", "AdamW", kwargs("weight_decay", 0.01),                 0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("Adamax", "Adamax", kwargs(),                                   0.01, 0.05,  0.01,      0.01, 0.05,      0.02,   2e-3),
             row("NAdam", "NAdam", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   2e-3),
-            row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  2e-3,      0.01, 0.05,      0.01,   1e-3));
+            row("RAdam", "RAdam", kwargs(),                                     0.01, 0.05,  2e-3,      0.01, 0.05,      0.01,   1e-3),
+            row("Lion", "Lion", kwargs(),                                       0.01, 0.01,  1e-3,      0.01, 0.01,      3e-3,   3e-4),
+            row("AdaBelief", "AdaBelief", kwargs(),                             0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("Yogi", "Yogi", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3));
 
     /** Name, value, name, value, ... in the order given, which is the order {@link OptimizerSetup#describe} prints. */
     private static Map<String, Object> kwargs(Object... nameValue) {
