@@ -42,7 +42,10 @@ final class RuleCases {
                 Arguments.of("NAdam", kwargs("lr", 0.01, "decoupled_weight_decay", true, "weight_decay", 0.01)),
                 Arguments.of("RAdam", kwargs("lr", 0.01, "maximize", true)),
                 Arguments.of("Rprop", kwargs("lr", 0.01, "etas", List.of(0.4, 1.3), "step_sizes", List.of(1e-5, 1.0))),
-                Arguments.of("ASGD", kwargs("lr", 0.01, "t0", 2.0, "weight_decay", 0.01, "maximize", true)));
+                Arguments.of("ASGD", kwargs("lr", 0.01, "t0", 2.0, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("Lion", kwargs("lr", 1e-3, "weight_decay", 0.1, "maximize", true)),
+                Arguments.of("AdaBelief", kwargs("lr", 0.01, "weight_decay", 0.01)),
+                Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)));
     }
 
     /**

@@ -27,7 +27,7 @@ class ParityCommandTest {
             {"name":"sgd/wrong","optimizer":"SGD","hyper":{"lr":0.5},"size":1,"steps":1,
              "init":[1.0],"grads":[[1.0]],"params":[[0.375]]}""";
     private static final String UNKNOWN_RULE = """
-            {"name":"lion","optimizer":"Lion","hyper":{},"size":1,"steps":1,"init":[1.0],"grads":[[1.0]],"params":[[1.0]]}""";
+            {"name":"nosuchrule","optimizer":"NoSuchRule","hyper":{},"size":1,"steps":1,"init":[1.0],"grads":[[1.0]],"params":[[1.0]]}""";
     private static final String UNKNOWN_OPTION = """
             {"name":"sgd/option","optimizer":"SGD","hyper":{"lr":0.1,"grad_scale":2},"size":1,"steps":1,
              "init":[1.0],"grads":[[1.0]],"params":[[0.9]]}""";
@@ -57,15 +57,15 @@ class ParityCommandTest {
         Run run = run(write("mixed.json", "[" + GOOD + "," + WRONG + "," + UNKNOWN_RULE + "]", false));
         assertTrue(run.out.contains("Distance to PyTorch per rule, scalar kernels:"), run.out);
         assertTrue(run.out.contains("| rule | cases | steps | max ulp | max relative error | exact |"), run.out);
-        // both SGD cases, 2 + 1 steps; the unsupported Lion case has no row
+        // both SGD cases, 2 + 1 steps; the unsupported NoSuchRule case has no row
         assertTrue(run.out.contains("| SGD | 2 | 3 | 4194304 | 3.33e-01 | no |"), run.out);
-        assertFalse(run.out.contains("| Lion |"), run.out);
+        assertFalse(run.out.contains("| NoSuchRule |"), run.out);
     }
 
     @Test
     void missingRulesAndOptionsAreUnsupportedNotPassed() throws IOException {
         Run run = run(write("unsupported.json", "[" + UNKNOWN_RULE + "," + UNKNOWN_OPTION + "]", false));
-        assertTrue(run.out.contains("lion UNSUPPORTED"), run.out);
+        assertTrue(run.out.contains("nosuchrule UNSUPPORTED"), run.out);
         assertTrue(run.out.contains("sgd/option UNSUPPORTED"), run.out);
         assertTrue(run.out.contains("0 passed, 0 failed, 2 unsupported"), run.out);
     }

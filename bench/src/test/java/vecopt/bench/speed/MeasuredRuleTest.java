@@ -27,7 +27,7 @@ class MeasuredRuleTest {
     static final class NotAFlag {
     }
 
-    @Measures(rule = "Lion")
+    @Measures(rule = "NoSuchRule")
     static final class UnregisteredRule {
     }
 
@@ -80,7 +80,7 @@ class MeasuredRuleTest {
         String flag = assertThrows(IllegalStateException.class, () -> MeasuredRule.of(NotAFlag.class)).getMessage();
         assertTrue(flag.endsWith("amsgrad is a flag (true or false), got 'yes'"), flag);
         String rule = assertThrows(IllegalStateException.class, () -> MeasuredRule.of(UnregisteredRule.class)).getMessage();
-        assertTrue(rule.contains("vecopt has no optimizer Lion"), rule);
+        assertTrue(rule.contains("vecopt has no optimizer NoSuchRule"), rule);
         assertEquals(NoAnnotation.class.getName() + " is a speed benchmark without @Measures(rule = ...) or @Reference(...)",
                 assertThrows(IllegalStateException.class, () -> Workload.of(NoAnnotation.class)).getMessage());
     }

@@ -188,6 +188,61 @@ public interface OptimizerKernels {
     void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                int n, RAdamCoefficients c);
 
+    // ---- Lion, AdaBelief, Yogi ----
+
+    /**
+     * Lion with the momentum {@code m} ({@code exp_avg}); the step is the sign of an interpolation
+     * of momentum and gradient, after the decoupled decay {@code paramScale}. {@code sign(x)} is 1 for
+     * {@code x > 0}, -1 for {@code x < 0}, +0 for either zero and {@code x} itself for NaN.
+     * <pre>
+     * d = gradScale * clamp(g)
+     * c = fma(oneMinusBeta1, d, beta1 * m)
+     * m = fma(oneMinusBeta2, d, beta2 * m)
+     * p = fma(negLr, sign(c), paramScale * p)
+     * </pre>
+     */
+    void lion(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int n, LionCoefficients c);
+
+    /**
+     * AdaBelief with first moment {@code m} ({@code exp_avg}) and the second moment {@code s}
+     * ({@code exp_avg_var}) of the prediction error {@code d - m}, eps kept in it; decoupled decay is
+     * {@code paramScale}. The error {@code d - m_new} is computed as {@code beta1 * (d - m_old)}, the
+     * same value: subtracting the rounded new {@code m}, which is nearly {@code d} when beta1 is small,
+     * would leave mostly rounding error (the authors' code subtracts; so the last bits differ).
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * r     = beta1 * (d - m)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * s     = fma(oneMinusBeta2 * r, r, beta2 * s) + eps
+     * denom = fma(sqrt(s), invSqrtBias2, eps)
+     * p     = paramScale * p + negStepSize * m / denom
+     * </pre>
+     */
+    void adabelief(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] s, int sOff,
+                   int n, AdaBeliefCoefficients c);
+
+    /**
+     * Yogi with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
+     * ({@code exp_avg_sq}), which moves by {@code (1 - beta2) d^2} towards {@code d^2}:
+     * {@code v - (1 - beta2) sign(v - d^2) d^2}. {@code diff = fma(-d, d, v)} is one rounding of
+     * {@code v - d^2}, so its sign is the exact difference's; where {@code v > d^2} the new value is
+     * then computed as {@code (v - d^2) + beta2 d^2}, a sum of two non-negative terms, instead of
+     * {@code v - (1 - beta2) d^2}, which cancels when beta2 is near 0 and v near {@code d^2}.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * diff  = fma(-d, d, v)
+     * v     = fma(beta2 * d, d, diff)          if diff &gt; 0
+     *         fma(oneMinusBeta2 * d, d, v)     if diff &lt; 0
+     *         v                                if diff == 0
+     *         diff (NaN)                       otherwise
+     * denom = fma(sqrt(v), invSqrtBias2, eps)
+     * p     = p + negStepSize * m / denom
+     * </pre>
+     */
+    void yogi(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+              int n, YogiCoefficients c);
+
     // ---- Rprop, ASGD ----
 
     /**

@@ -376,6 +376,113 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         return g.blend(clip, g.compare(VectorOperators.GT, clip)).blend(negClip, g.compare(VectorOperators.LT, negClip));
     }
 
+    // ---- Lion, AdaBelief, Yogi ----
+
+    @Override
+    public void lion(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int n, LionCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, mOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mv));
+            oneMinusBeta2.fma(d, beta2.mul(mv)).intoArray(m, mOff + i);
+            negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        TAIL.lion(p, pOff + i, g, gOff + i, m, mOff + i, n - i, c);
+    }
+
+    @Override
+    public void adabelief(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] s, int sOff,
+                          int n, AdaBeliefCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector mOld = FloatVector.fromArray(SPECIES, m, mOff + i);
+            FloatVector r = beta1.mul(d.sub(mOld));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(mOld));
+            FloatVector sv = oneMinusBeta2.mul(r).fma(r, beta2.mul(FloatVector.fromArray(SPECIES, s, sOff + i))).add(eps);
+            mv.intoArray(m, mOff + i);
+            sv.intoArray(s, sOff + i);
+            FloatVector denom = sv.sqrt().fma(invSqrtBias2, eps);
+            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
+        }
+        TAIL.adabelief(p, pOff + i, g, gOff + i, m, mOff + i, s, sOff + i, n - i, c);
+    }
+
+    @Override
+    public void yogi(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     int n, YogiCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
+            FloatVector vOld = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector diff = d.neg().fma(d, vOld);
+            FloatVector vv = diff.blend(vOld, diff.compare(VectorOperators.EQ, zero))
+                    .blend(beta2.mul(d).fma(d, diff), diff.compare(VectorOperators.GT, zero))
+                    .blend(oneMinusBeta2.mul(d).fma(d, vOld), diff.compare(VectorOperators.LT, zero));
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            pv.add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
+        }
+        TAIL.yogi(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+    }
+
+    /**
+     * {@link ScalarOptimizerKernels#sign} on lanes: 1 where {@code x > 0}, -1 where {@code x < 0},
+     * +0 for either zero, and {@code x} itself (NaN) where it is neither.
+     */
+    private static FloatVector sign(FloatVector x) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        return x.blend(FloatVector.broadcast(SPECIES, 1f), x.compare(VectorOperators.GT, zero))
+                .blend(FloatVector.broadcast(SPECIES, -1f), x.compare(VectorOperators.LT, zero))
+                .blend(zero, x.compare(VectorOperators.EQ, zero));
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override

@@ -177,6 +177,59 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
+    // ---- Lion, AdaBelief, Yogi ----
+
+    @Override
+    public void lion(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int n, LionCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float mi = m[mOff + i];
+            float ci = Math.fma(c.oneMinusBeta1(), d, c.beta1() * mi);
+            m[mOff + i] = Math.fma(c.oneMinusBeta2(), d, c.beta2() * mi);
+            p[pOff + i] = Math.fma(c.negLr(), sign(ci), c.paramScale() * p[pOff + i]);
+        }
+    }
+
+    @Override
+    public void adabelief(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] s, int sOff,
+                          int n, AdaBeliefCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float mOld = m[mOff + i];
+            float r = c.beta1() * (d - mOld);
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * mOld);
+            float si = Math.fma(c.oneMinusBeta2() * r, r, c.beta2() * s[sOff + i]) + c.eps();
+            m[mOff + i] = mi;
+            s[sOff + i] = si;
+            float denom = Math.fma((float) Math.sqrt(si), c.invSqrtBias2(), c.eps());
+            p[pOff + i] = c.paramScale() * pi + c.negStepSize() * mi / denom;
+        }
+    }
+
+    @Override
+    public void yogi(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     int n, YogiCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[mOff + i]);
+            float vOld = v[vOff + i];
+            float diff = Math.fma(-d, d, vOld);
+            float vi = diff > 0 ? Math.fma(c.beta2() * d, d, diff)
+                    : diff < 0 ? Math.fma(c.oneMinusBeta2() * d, d, vOld)
+                    : diff == 0 ? vOld : diff;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            p[pOff + i] = p[pOff + i] + c.negStepSize() * mi / denom;
+        }
+    }
+
+    /** 1 for {@code x > 0}, -1 for {@code x < 0}, +0 for either zero, {@code x} itself (NaN) otherwise. */
+    static float sign(float x) {
+        return x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x;
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override

@@ -67,7 +67,13 @@ class CheckpointResumeTest {
                 Arguments.of("Rprop", ordered("lr", 0.05, "etas", List.of(0.3, 1.5), "step_sizes", List.of(1e-3, 0.2),
                         "maximize", true)),
                 Arguments.of("ASGD", Map.of()),
-                Arguments.of("ASGD", ordered("lr", 0.05, "lambd", 0.01, "alpha", 0.5, "t0", 2.0, "weight_decay", 0.1)));
+                Arguments.of("ASGD", ordered("lr", 0.05, "lambd", 0.01, "alpha", 0.5, "t0", 2.0, "weight_decay", 0.1)),
+                Arguments.of("Lion", Map.of()),
+                Arguments.of("Lion", Map.of("weight_decay", 0.1, "maximize", true, "betas", List.of(0.8, 0.9))),
+                Arguments.of("AdaBelief", Map.of()),
+                Arguments.of("AdaBelief", Map.of("weight_decay", 0.1, "eps", 1e-8, "maximize", true)),
+                Arguments.of("Yogi", Map.of()),
+                Arguments.of("Yogi", Map.of("initial_accumulator_value", 0.01, "betas", List.of(0.5, 0.9))));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */

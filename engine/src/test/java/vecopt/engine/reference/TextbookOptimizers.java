@@ -27,6 +27,12 @@ import java.util.Set;
  * Rprop    lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False (also etaminus, etaplus,
  *          step_size_min, step_size_max, vecopt's names for the halves of the pairs)
  * ASGD     lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, maximize=False
+ * Lion     lr=1e-4, betas=(0.9, 0.99), weight_decay=0, maximize=False (no torch class: the paper,
+ *          optax's names; weight decay decoupled)
+ * AdaBelief lr=1e-3, betas=(0.9, 0.999), eps=1e-16, weight_decay=0 (decoupled), maximize=False
+ *          (no torch class: adabelief-pytorch's names with rectify=False)
+ * Yogi     lr=1e-2, betas=(0.9, 0.999), eps=1e-3, initial_accumulator_value=1e-6, maximize=False
+ *          (no torch class: optax's names and conventions)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -40,13 +46,8 @@ public final class TextbookOptimizers {
 
     private TextbookOptimizers() {}
 
-    /** The torch class names {@link #create} understands. */
-    public static final List<String> NAMES =
-            List.of("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam",
-                    "RAdam", "Rprop", "ASGD");
-
     /**
-     * @param torchClassName one of {@link #NAMES}, spelled as in {@code torch.optim}
+     * @param torchClassName a rule's name, spelled as in {@code torch.optim}
      * @param hyper constructor keyword arguments by their PyTorch names; {@code null} means none
      */
     public static TextbookOptimizer create(String torchClassName, Map<String, Object> hyper) {
@@ -169,9 +170,35 @@ public final class TextbookOptimizers {
                 k.rejectUnknown();
                 return new TextbookASGD(lr, lambd, alpha, t0, weightDecay, maximize);
             }
+            case "Lion" -> {
+                double lr = k.number("lr", 1e-4);
+                double[] betas = k.betas(0.9, 0.99);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookLion(lr, betas[0], betas[1], weightDecay, maximize);
+            }
+            case "AdaBelief" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-16);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookAdaBelief(lr, betas[0], betas[1], eps, weightDecay, maximize);
+            }
+            case "Yogi" -> {
+                double lr = k.number("lr", 1e-2);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-3);
+                double initial = k.number("initial_accumulator_value", 1e-6);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookYogi(lr, betas[0], betas[1], eps, initial, maximize);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
-                            "Unknown optimizer '" + torchClassName + "' (known: " + NAMES + ")");
+                            "Unknown optimizer '" + torchClassName + "': no textbook reference for it");
         }
     }
 

@@ -1,0 +1,64 @@
+package vecopt.engine;
+
+import java.util.List;
+import vecopt.engine.kernels.LionCoefficients;
+
+/**
+ * Lion (EvoLved Sign Momentum, Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms",
+ * Algorithm 2). PyTorch has no Lion; the names, defaults and order of operations follow optax's
+ * {@code lion} ({@code scale_by_lion} then {@code add_decayed_weights} then the learning rate):
+ * <pre>
+ * c = beta1 * m + (1 - beta1) * g                (g negated first when maximize)
+ * p = p * (1 - lr * weight_decay) - lr * sign(c)
+ * m = beta2 * m + (1 - beta2) * g
+ * </pre>
+ * The paper's and optax's {@code p - lr * (sign(c) + weight_decay * p)} is computed as the decoupled
+ * decay first, {@code p * (1 - lr * weight_decay)}, then one fused multiply-add of {@code -lr * sign(c)}
+ * (as AdamW and the authors' PyTorch code, which decay in place before the update): without weight
+ * decay the factor is exactly 1 and a step rounds once. The decay uses the parameter before this
+ * step, as in the paper. {@code sign(+0) = sign(-0) = +0}, so a zero interpolation leaves the
+ * parameter to its decay alone, and {@code sign(NaN) = NaN}, so a NaN gradient propagates as in
+ * every other rule.
+ *
+ * <p>Defaults: lr 1e-4 and betas (0.9, 0.99), as the paper, optax and the authors' code. weight_decay
+ * defaults to 0, as in the authors' PyTorch implementation ({@code lion_pytorch.py} in
+ * google/automl) and as every {@code torch.optim} rule but AdamW, so that a rule built with its defaults
+ * never shrinks parameters unasked; optax's {@code lion} defaults to 1e-3 (the paper advises a
+ * weight decay 3-10 times AdamW's, with an lr 3-10 times smaller): pass it explicitly to match optax.
+ *
+ * <p>State: {@code exp_avg}. The step reads p, g and m and writes p and m: 20 bytes per element, as
+ * SGD with momentum.
+ */
+public final class Lion extends Optimizer {
+
+    public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-4, 0);
+    public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.99, 0, 1);
+    public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
+
+    private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
+            List.of(LR, BETA1, BETA2, WEIGHT_DECAY, MAXIMIZE), h -> { });
+
+    /** Lion's descriptor: {@code exp_avg}. */
+    public static final Rule RULE = Rule.builder("Lion", DEFAULTS, Lion::new)
+            .buffer("exp_avg")
+            .build();
+
+    /** The paper's and optax's lr 1e-4 and betas (0.9, 0.99); no weight decay (optax: 1e-3). */
+    public static Hyperparameters defaults() {
+        return DEFAULTS;
+    }
+
+    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    public Lion(List<Parameter> parameters, Hyperparameters hyperparameters) {
+        super(RULE, parameters, hyperparameters);
+    }
+
+    @Override
+    protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+        float[] m = state.buffer("exp_avg");
+        LionCoefficients c = LionCoefficients.forStep(h, step, context);
+        return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().lion(pa, pOff, ga, gOff, m, from, n, c));
+    }
+}
