@@ -29,7 +29,7 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * 5. commit      step counts and scalar state
  * </pre>
  *
- * <p>Not thread-safe: step, change hyperparameters and load checkpoints from one thread at a time.
+ * <p>Not thread-safe: step, change hyperparameters, add groups and load checkpoints from one thread at a time.
  * Overlapping calls are detected (one compare-and-set per call) and the later one throws
  * {@link java.util.ConcurrentModificationException} without changing anything.
  */
@@ -107,6 +107,15 @@ public abstract class Optimizer {
 
     /** Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls). */
     public ParamGroup addParamGroup(List<Parameter> parameters, Hyperparameters hyperparameters) {
+        guard.enter("addParamGroup");
+        try {
+            return addParamGroupGuarded(parameters, hyperparameters);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private ParamGroup addParamGroupGuarded(List<Parameter> parameters, Hyperparameters hyperparameters) {
         if (parameters == null) {
             throw new IllegalArgumentException("parameters must not be null");
         }
@@ -461,6 +470,15 @@ public abstract class Optimizer {
      * @throws OutOfMemoryError if the state does not fit; the optimizer is then unchanged
      */
     public void allocateState() {
+        guard.enter("allocateState()");
+        try {
+            allocateStateGuarded();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void allocateStateGuarded() {
         List<Runnable> undo = new ArrayList<>();
         try {
             for (ParamGroup group : groups) {
