@@ -43,12 +43,13 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * costs about 2.2 s: 0.6-0.7 s to start the fork and 1.5 s of iterations (3 × 300 ms warm-up, as a
  * Panama kernel takes about 0.5 s on an idle machine to reach C2's code and longer on a busy one, then
  * 3 × 200 ms measurement). Per rule
- * and size: {@code panama} on 1 and all threads, {@code scalar}, {@code scalarNoSuperWord} and
- * {@code ejmlUnfused} on 1 thread: 15 runs per rule benchmark at 3 sizes. {@code bandwidth} on 1 and
- * all threads is 6 runs per distinct traffic (r2w1, r3w2, ... as the registered rules' descriptors
- * state it), the divider bound 6 more. Eleven rule benchmarks with four traffics would be
- * 11 × 15 + 4 × 6 + 6 = 195 runs, about 7.3 minutes (measured with 2 × 300 ms warm-up: the 48 runs of
- * the two SGD benchmarks and the divider bound took 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
+ * benchmark: {@code panama} on 1 and all threads and {@code scalar} on 1 thread at 3 sizes, the slow
+ * baselines {@code scalarNoSuperWord} and {@code ejmlUnfused} on 1 thread at 64Ki only (the true
+ * scalar target is at 64Ki; the EJML one at 16Mi, outside quick mode): 11 runs. {@code bandwidth} on 1
+ * and all threads is 6 runs per distinct traffic (r2w1, r3w2, ... as the registered rules' descriptors
+ * state it), the divider bound 6 more. {@code --dry-run} prints the count and the estimate
+ * (measured with 2 × 300 ms warm-up: the 48 runs of the two SGD benchmarks and the divider bound took
+ * 1 min 31 s on an idle machine). Times whose iterations disagree are marked in the report.
  * The full mode runs 5 sizes, 5 × 1 s warm-up and 5 × 1 s measurement, and the scalar baselines on
  * all thread counts too: about 11 s a run plus filling 64Mi-element arrays, some 90 minutes for all
  * rules. {@code --dry-run} prints the plan and its estimate.

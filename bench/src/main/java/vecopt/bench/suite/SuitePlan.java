@@ -23,6 +23,8 @@ import vecopt.bench.speed.Workload;
  *   <li>{@code scalar} and {@code scalarNoSuperWord}: one thread in quick mode, all counts in full mode;</li>
  *   <li>everything else ({@code panama}, {@code bandwidth}, references): every thread count.</li>
  * </ul>
+ * In quick mode {@code scalarNoSuperWord} and {@code ejmlUnfused} run only at 64Ki
+ * ({@link SuiteMode#slowBaselineSizes()}) when that size is planned, at every planned size otherwise.
  * Runs go in the order of their workloads (rules in registry order, then references). The
  * {@code bandwidth} reference depends only on a rule's traffic, so it runs once per traffic (reads,
  * writes), under the first rule that has it; the report shows it under every rule with it.
@@ -86,13 +88,26 @@ public final class SuitePlan {
                 continue;
             }
             List<Integer> threads = threadCounts(m.method(), mode, threadCounts);
-            for (int size : sizes.stream().sorted().distinct().toList()) {
+            for (int size : sizes(m.method(), mode, sizes)) {
                 for (int t : threads) {
                     runs.add(new PlannedRun(m, size, t));
                 }
             }
         }
         return runs;
+    }
+
+    /**
+     * The sizes {@code method} runs at, out of {@code all}: a slow baseline only at the mode's sizes
+     * for it, unless none of those is planned.
+     */
+    static List<Integer> sizes(String method, SuiteMode mode, List<Integer> all) {
+        List<Integer> sorted = all.stream().sorted().distinct().toList();
+        if (!SuiteMode.SLOW_BASELINES.contains(method) || mode.slowBaselineSizes().isEmpty()) {
+            return sorted;
+        }
+        List<Integer> confined = sorted.stream().filter(mode.slowBaselineSizes()::contains).toList();
+        return confined.isEmpty() ? sorted : confined;
     }
 
     /** The thread counts {@code method} runs with, out of {@code all}. */
