@@ -45,7 +45,8 @@ final class RuleCases {
                 Arguments.of("ASGD", kwargs("lr", 0.01, "t0", 2.0, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("Lion", kwargs("lr", 1e-3, "weight_decay", 0.1, "maximize", true)),
                 Arguments.of("AdaBelief", kwargs("lr", 0.01, "weight_decay", 0.01)),
-                Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)));
+                Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)),
+                Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)));
     }
 
     /**

@@ -90,7 +90,9 @@ class GoldenTrajectoryTest {
             "AdaBelief", "not in torch.optim; the reference is the float64 TextbookAdaBelief, written from Zhuang"
                     + " et al. 2020, Algorithm 2, with adabelief-pytorch's decoupled decay (not installed here)",
             "Yogi", "not in torch.optim; the reference is the float64 TextbookYogi, written from Zaheer et al."
-                    + " 2018, Algorithm 2, with optax's scale_by_yogi conventions (optax cannot run here)");
+                    + " 2018, Algorithm 2, with optax's scale_by_yogi conventions (optax cannot run here)",
+            "ADOPT", "not in torch.optim; the reference is the float64 TextbookADOPT, written from Taniguchi et al."
+                    + " 2024, Algorithm 2, with optax's clipping schedule (optax cannot run here)");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {

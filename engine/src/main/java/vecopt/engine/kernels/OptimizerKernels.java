@@ -243,6 +243,28 @@ public interface OptimizerKernels {
     void yogi(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
               int n, YogiCoefficients c);
 
+    // ---- ADOPT, AdEMAMix ----
+
+    /**
+     * ADOPT with first moment {@code m} ({@code exp_avg}) and second moment {@code v}
+     * ({@code exp_avg_sq}): the gradient is normalised by the previous {@code v}, clamped by
+     * {@code updateClip} (the same NaN-keeping clamp as {@code gradClip}), and only then enters
+     * {@code m}; decoupled decay is {@code paramScale}. On the first step ({@code firstStep}) only
+     * {@code v} is written, and {@code p} and {@code m} are neither read nor written.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * first step:
+     *   v   = d * d
+     * later steps:
+     *   x   = clamp(d / max(sqrt(v), eps), updateClip)
+     *   m   = fma(oneMinusBeta1, x, beta1 * m)
+     *   p   = fma(negLr, m, paramScale * p)
+     *   v   = fma(oneMinusBeta2 * d, d, beta2 * v)
+     * </pre>
+     */
+    void adopt(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+               int n, ADOPTCoefficients c);
+
     // ---- Rprop, ASGD ----
 
     /**

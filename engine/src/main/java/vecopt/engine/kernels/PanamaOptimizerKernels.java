@@ -472,6 +472,54 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         TAIL.yogi(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }
 
+    // ---- ADOPT, AdEMAMix ----
+
+    @Override
+    public void adopt(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, ADOPTCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        if (c.firstStep()) {
+            for (; i < bound; i += LANES) {
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+                FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+                d.mul(d).intoArray(v, vOff + i);
+            }
+            TAIL.adopt(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+            return;
+        }
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector updateClip = FloatVector.broadcast(SPECIES, c.updateClip());
+        FloatVector negUpdateClip = FloatVector.broadcast(SPECIES, -c.updateClip());
+        boolean clippingUpdate = c.updateClip() < Float.POSITIVE_INFINITY;
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, mOff + i);
+            FloatVector vOld = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector x = d.div(vOld.sqrt().max(eps));
+            if (clippingUpdate) {
+                x = clamp(x, updateClip, negUpdateClip);
+            }
+            mv = oneMinusBeta1.fma(x, beta1.mul(mv));
+            mv.intoArray(m, mOff + i);
+            negLr.fma(mv, paramScale.mul(pv)).intoArray(p, pOff + i);
+            oneMinusBeta2.mul(d).fma(d, beta2.mul(vOld)).intoArray(v, vOff + i);
+        }
+        TAIL.adopt(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
+    }
+
     /**
      * {@link ScalarOptimizerKernels#sign} on lanes: 1 where {@code x > 0}, -1 where {@code x < 0},
      * +0 for either zero, and {@code x} itself (NaN) where it is neither.

@@ -225,6 +225,29 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
+    // ---- ADOPT, AdEMAMix ----
+
+    @Override
+    public void adopt(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, ADOPTCoefficients c) {
+        if (c.firstStep()) {
+            for (int i = 0; i < n; i++) {
+                float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+                v[vOff + i] = d * d;
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float vOld = v[vOff + i];
+            float x = clamp(d / Math.max((float) Math.sqrt(vOld), c.eps()), c.updateClip());
+            float mi = Math.fma(c.oneMinusBeta1(), x, c.beta1() * m[mOff + i]);
+            m[mOff + i] = mi;
+            p[pOff + i] = Math.fma(c.negLr(), mi, c.paramScale() * p[pOff + i]);
+            v[vOff + i] = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * vOld);
+        }
+    }
+
     /** 1 for {@code x > 0}, -1 for {@code x < 0}, +0 for either zero, {@code x} itself (NaN) otherwise. */
     static float sign(float x) {
         return x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x;

@@ -73,7 +73,9 @@ class CheckpointResumeTest {
                 Arguments.of("AdaBelief", Map.of()),
                 Arguments.of("AdaBelief", Map.of("weight_decay", 0.1, "eps", 1e-8, "maximize", true)),
                 Arguments.of("Yogi", Map.of()),
-                Arguments.of("Yogi", Map.of("initial_accumulator_value", 0.01, "betas", List.of(0.5, 0.9))));
+                Arguments.of("Yogi", Map.of("initial_accumulator_value", 0.01, "betas", List.of(0.5, 0.9))),
+                Arguments.of("ADOPT", Map.of()),
+                Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */

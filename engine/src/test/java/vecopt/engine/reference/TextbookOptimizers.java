@@ -33,6 +33,8 @@ import java.util.Set;
  *          (no torch class: adabelief-pytorch's names with rectify=False)
  * Yogi     lr=1e-2, betas=(0.9, 0.999), eps=1e-3, initial_accumulator_value=1e-6, maximize=False
  *          (no torch class: optax's names and conventions)
+ * ADOPT    lr=1e-3, betas=(0.9, 0.9999), eps=1e-6, weight_decay=0 (decoupled), use_clipping=True,
+ *          maximize=False (no torch class: optax's names and clipping schedule, the authors' decay)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -195,6 +197,16 @@ public final class TextbookOptimizers {
                 boolean maximize = k.bool("maximize", false);
                 k.rejectUnknown();
                 return new TextbookYogi(lr, betas[0], betas[1], eps, initial, maximize);
+            }
+            case "ADOPT" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.9999);
+                double eps = k.number("eps", 1e-6);
+                double weightDecay = k.number("weight_decay", 0);
+                boolean clipping = k.bool("use_clipping", true);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookADOPT(lr, betas[0], betas[1], eps, weightDecay, clipping, maximize);
             }
             case null, default ->
                     throw new IllegalArgumentException(
