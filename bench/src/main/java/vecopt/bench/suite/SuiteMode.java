@@ -15,8 +15,11 @@ public enum SuiteMode {
     FULL(List.of(1 << 12, 1 << 16, 1 << 20, 1 << 24, 1 << 26), 5, Duration.ofSeconds(1), 5, Duration.ofSeconds(1), true,
             List.of());
 
-    /** The slow baselines, which {@link #slowBaselineSizes()} may confine to fewer sizes. */
-    static final List<String> SLOW_BASELINES = List.of("scalarNoSuperWord", "ejmlUnfused");
+    /**
+     * The baselines, which {@link #slowBaselineSizes()} may confine to fewer sizes: the scalar fallback,
+     * the true scalar and the EJML composition (the quick suite needs them where its targets look, at 64Ki).
+     */
+    static final List<String> SLOW_BASELINES = List.of("scalar", "scalarNoSuperWord", "ejmlUnfused");
 
     /** What a fork costs beyond its iterations (JVM, JMH, class loading): measured 0.6-0.7 s on 2 cores. */
     static final Duration FORK_OVERHEAD = Duration.ofMillis(700);
