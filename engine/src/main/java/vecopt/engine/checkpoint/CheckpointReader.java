@@ -51,6 +51,7 @@ final class CheckpointReader {
             Set.of("skipped_steps", "non_finite_policy", "gradient_clipping", "gradient_noise");
     private static final Set<String> NOISE_KEYS = Set.of("eta", "gamma", "seed");
     private static final Set<String> SCHEDULER_KEYS = Set.of("name", "state");
+    private static final Set<String> SCHEDULER_KEYS_WITH_BUFFERS = Set.of("name", "state", "buffers");
     private static final Set<String> TENSOR_KEYS = Set.of("dtype", "shape", "data_offsets");
     private static final Set<String> GROUP_KEYS = Set.of("hyperparameters", "params");
     private static final Set<String> PARAM_KEYS_WITHOUT_STATE = Set.of("name", "size");
@@ -62,8 +63,19 @@ final class CheckpointReader {
     }
 
     /** A tensor entry of the header, checked against the parameter it belongs to. */
-    private record Entry(String name, long begin, long end, int floats, String crc, StagedParameter owner,
-                         String buffer) {
+    private record Entry(String name, long begin, long end, int floats, String crc, Target target) {
+    }
+
+    /**
+     * Where a tensor goes: {@code buffer} of {@code owner} ("parameter fc1" or "scheduler 0 ..."), of
+     * {@code size} floats, read into {@code into}.
+     */
+    private record Target(String owner, String buffer, int size, String sizeOwner, Map<String, float[]> into) {
+    }
+
+    /** A scheduler's saved position and buffers, restored once its buffers have been read. */
+    private record PendingRestore(Checkpointable live, String where, Map<String, Number> state,
+                                  Map<String, Integer> lengths, Map<String, float[]> buffers) {
     }
 
     /** The step settings a version 2 file holds, checked. */
@@ -143,9 +155,10 @@ final class CheckpointReader {
         List<Hyperparameters> hyperparameters = groups(metadata, staged);
         boolean version1 = metadata.get("version").equals("1");
         Settings settings = version1 ? null : settings(metadata);
-        List<Runnable> restores = version1 ? noSchedulers() : schedulers(metadata);
-        List<Entry> entries = entries(header, metadata, staged, dataLength);
+        List<PendingRestore> pending = version1 ? noSchedulers() : schedulers(metadata);
+        List<Entry> entries = entries(header, metadata, staged, pending, dataLength);
         readBuffers(entries, dataStart);
+        List<Runnable> restores = prepareRestores(pending);
 
         // Everything has passed: swap it in. None of these calls can fail now.
         EngineAccess.StateHooks hooks = EngineAccess.stateHooks();
@@ -164,7 +177,7 @@ final class CheckpointReader {
     }
 
     /** A version 1 file holds no scheduler positions: loading it is refused if schedulers are given. */
-    private List<Runnable> noSchedulers() throws CheckpointException {
+    private List<PendingRestore> noSchedulers() throws CheckpointException {
         if (!schedulers.isEmpty()) {
             throw new CheckpointException("checkpoint version 1 holds no scheduler positions; given "
                     + schedulers.size() + ": " + names(schedulers) + "; load it without schedulers");
@@ -179,6 +192,11 @@ final class CheckpointReader {
      */
     private long headerBound() {
         long bound = (64 << 10) + (4L << 10) * schedulers.size();
+        for (Checkpointable c : schedulers) {
+            for (String name : c.checkpointBufferLengths().keySet()) {
+                bound += (4 << 10) + 64L * name.length();
+            }
+        }
         for (ParamGroup g : optimizer.paramGroups()) {
             bound += 4 << 10;
             for (Parameter p : g.parameters()) {
@@ -352,13 +370,13 @@ final class CheckpointReader {
      * The schedulers metadata, matched one to one, by name and in order, with the schedulers given;
      * each position checked by its scheduler. Returns the actions that install them.
      */
-    private List<Runnable> schedulers(Map<String, String> metadata) throws CheckpointException {
+    private List<PendingRestore> schedulers(Map<String, String> metadata) throws CheckpointException {
         String what = "the schedulers metadata";
         List<Object> saved = list(Json.parse(what, checkedText(metadata, "schedulers", what)), what);
         List<String> savedNames = new ArrayList<>();
         for (int i = 0; i < saved.size(); i++) {
             Map<String, Object> entry = object(saved.get(i), "scheduler " + i);
-            keys(entry, SCHEDULER_KEYS, "scheduler " + i);
+            keys(entry, entry.containsKey("buffers") ? SCHEDULER_KEYS_WITH_BUFFERS : SCHEDULER_KEYS, "scheduler " + i);
             savedNames.add(string(entry.get("name"), "scheduler " + i + " name"));
         }
         List<String> printableNames = new ArrayList<>();
@@ -369,7 +387,7 @@ final class CheckpointReader {
             throw new CheckpointException("the checkpoint holds " + saved.size() + " schedulers " + printableNames
                     + "; given " + schedulers.size() + ": " + names(schedulers));
         }
-        List<Runnable> restores = new ArrayList<>();
+        List<PendingRestore> restores = new ArrayList<>();
         for (int i = 0; i < saved.size(); i++) {
             Checkpointable live = schedulers.get(i);
             String where = "scheduler " + i + " " + live.checkpointName();
@@ -382,14 +400,40 @@ final class CheckpointReader {
                     .entrySet()) {
                 state.put(e.getKey(), schedulerValue(e.getValue(), where + " " + e.getKey()));
             }
+            Map<String, Integer> lengths = new LinkedHashMap<>();
+            Object bufferNames = object(saved.get(i), where).get("buffers");
+            if (bufferNames != null) {
+                Map<String, Integer> allowed = live.checkpointBufferLengths();
+                for (Object b : list(bufferNames, where + " buffers")) {
+                    String name = string(b, where + " buffer name");
+                    Integer length = allowed.get(name);
+                    if (length == null) {
+                        throw new CheckpointException(where + " keeps no buffer " + quoted(name));
+                    }
+                    if (lengths.put(name, length) != null) {
+                        throw new CheckpointException(where + ": buffer " + quoted(name) + " is listed twice");
+                    }
+                }
+            }
+            restores.add(new PendingRestore(live, where, Collections.unmodifiableMap(state), lengths,
+                    new LinkedHashMap<>()));
+        }
+        return restores;
+    }
+
+    /** Each scheduler checks its position and buffers; the actions that install them. */
+    private static List<Runnable> prepareRestores(List<PendingRestore> pending) throws CheckpointException {
+        List<Runnable> restores = new ArrayList<>();
+        for (PendingRestore p : pending) {
             try {
-                Runnable restore = live.prepareRestore(Collections.unmodifiableMap(state));
+                Runnable restore = p.buffers.isEmpty() && p.lengths.isEmpty() ? p.live.prepareRestore(p.state)
+                        : p.live.prepareRestore(p.state, Collections.unmodifiableMap(p.buffers));
                 if (restore == null) {
-                    throw new IllegalStateException(where + ": prepareRestore returned null");
+                    throw new IllegalStateException(p.where + ": prepareRestore returned null");
                 }
                 restores.add(restore);
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException(where + ": " + e.getMessage());
+                throw new CheckpointException(p.where + ": " + e.getMessage());
             }
         }
         return restores;
@@ -514,14 +558,23 @@ final class CheckpointReader {
      * end: no gaps, no overlaps, nothing out of bounds, no trailing bytes.
      */
     private List<Entry> entries(Map<String, Object> header, Map<String, String> metadata,
-                                List<StagedParameter> staged, long dataLength) throws CheckpointException {
-        Map<String, StagedParameter> owners = new LinkedHashMap<>();
-        Map<String, String> bufferNames = new HashMap<>();
+                                List<StagedParameter> staged, List<PendingRestore> pending, long dataLength)
+            throws CheckpointException {
+        Map<String, Target> owners = new LinkedHashMap<>();
         for (StagedParameter s : staged) {
             if (s.buffers != null) {
                 for (String buffer : s.buffers.keySet()) {
-                    owners.put(s.parameter.name() + "/" + buffer, s);
-                    bufferNames.put(s.parameter.name() + "/" + buffer, buffer);
+                    owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
+                            s.parameter.size(), "the parameter", s.buffers));
+                }
+            }
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            PendingRestore p = pending.get(i);
+            for (Map.Entry<String, Integer> b : p.lengths.entrySet()) {
+                String name = CheckpointWriter.schedulerTensorName(i, b.getKey());
+                if (owners.put(name, new Target(p.where, b.getKey(), b.getValue(), p.where, p.buffers)) != null) {
+                    throw new CheckpointException("tensor " + quoted(name) + " is both a parameter's and a scheduler's");
                 }
             }
         }
@@ -533,7 +586,7 @@ final class CheckpointReader {
             if (name.equals("__metadata__")) {
                 continue;
             }
-            StagedParameter owner = owners.get(name);
+            Target owner = owners.get(name);
             if (owner == null) {
                 throw new CheckpointException("tensor " + quoted(name) + " is not a buffer the groups metadata lists");
             }
@@ -565,11 +618,11 @@ final class CheckpointReader {
                 throw new CheckpointException(where + " ends at byte " + end + " but the data has only " + dataLength
                         + " bytes");
             }
-            int size = owner.parameter.size();
-            String buffer = bufferNames.get(name);
+            int size = owner.size;
+            String buffer = owner.buffer;
             if (elements != size) {
-                throw new CheckpointException("parameter " + owner.parameter.name() + ": " + buffer + " has "
-                        + elements + " floats, the parameter has " + size);
+                throw new CheckpointException(owner.owner + ": " + buffer + " has "
+                        + elements + " floats, " + owner.sizeOwner + " has " + size);
             }
             if (end - begin != 4L * size) {
                 throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
@@ -580,12 +633,12 @@ final class CheckpointReader {
                 throw new CheckpointException(where + " has " + (crc == null ? "no CRC32C" : "an invalid CRC32C " + crc)
                         + " in the crc32c metadata");
             }
-            entries.add(new Entry(name, begin, end, size, (String) crc, owner, buffer));
+            entries.add(new Entry(name, begin, end, size, (String) crc, owner));
         }
         for (String name : owners.keySet()) {
             if (!header.containsKey(name)) {
-                throw new CheckpointException("parameter " + owners.get(name).parameter.name() + ": buffer "
-                        + bufferNames.get(name) + " is listed but tensor " + quoted(name) + " is missing");
+                throw new CheckpointException(owners.get(name).owner + ": buffer "
+                        + owners.get(name).buffer + " is listed but tensor " + quoted(name) + " is missing");
             }
         }
         for (String name : crcs.keySet()) {
@@ -631,7 +684,7 @@ final class CheckpointReader {
                 throw new CheckpointException("tensor " + e.name + " is damaged: its CRC32C is " + computed
                         + ", the header says " + e.crc);
             }
-            e.owner.buffers.put(e.buffer, data);
+            e.target.into.put(e.target.buffer, data);
         }
     }
 

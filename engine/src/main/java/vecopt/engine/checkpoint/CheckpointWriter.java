@@ -52,7 +52,7 @@ final class CheckpointWriter {
         List<Tensor> tensors = new ArrayList<>();
         String groups = groupsJson(optimizer, tensors);
         String settings = settingsJson(optimizer);
-        String schedulerText = schedulersJson(schedulers);
+        String schedulerText = schedulersJson(schedulers, tensors);
         byte[] header = header(optimizer.torchName(), groups, settings, schedulerText, tensors);
         writeAtomically(file, header, tensors);
     }
@@ -79,7 +79,7 @@ final class CheckpointWriter {
     }
 
     /** Each scheduler's name and position, in the order given. */
-    private static String schedulersJson(List<Checkpointable> schedulers) {
+    private static String schedulersJson(List<Checkpointable> schedulers, List<Tensor> tensors) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < schedulers.size(); i++) {
             Checkpointable c = schedulers.get(i);
@@ -113,9 +113,38 @@ final class CheckpointWriter {
                             + "; a checkpoint holds Long and Double values");
                 }
             }
-            sb.append("}}");
+            sb.append('}');
+            Map<String, float[]> buffers = c.checkpointBuffers();
+            if (buffers == null) {
+                throw new IllegalArgumentException(where + ": checkpointBuffers() returned null");
+            }
+            if (!buffers.isEmpty()) { // only then, so files without scheduler buffers keep their bytes
+                sb.append(",\"buffers\":[");
+                first = true;
+                for (Map.Entry<String, float[]> e : buffers.entrySet()) {
+                    if (e.getKey() == null || e.getKey().isEmpty() || e.getValue() == null) {
+                        throw new IllegalArgumentException(where + ": buffer " + e.getKey() + " has no name or no array");
+                    }
+                    Json.appendString(sb.append(first ? "" : ","), e.getKey());
+                    first = false;
+                    String tensor = schedulerTensorName(i, e.getKey());
+                    for (Tensor t : tensors) {
+                        if (t.name.equals(tensor)) {
+                            throw new IllegalArgumentException(where + ": tensor name " + tensor + " is taken");
+                        }
+                    }
+                    tensors.add(new Tensor(tensor, new int[] {e.getValue().length}, e.getValue()));
+                }
+                sb.append(']');
+            }
+            sb.append('}');
         }
         return sb.append(']').toString();
+    }
+
+    /** The tensor holding buffer {@code name} of the {@code index}-th scheduler. */
+    static String schedulerTensorName(int index, String name) {
+        return "__schedulers__/" + index + "/" + name;
     }
 
     /** The groups metadata: hyperparameters, parameter names and sizes, steps, scalars, buffer names. */

@@ -38,4 +38,35 @@ public interface Checkpointable {
      *     has one this object does not keep, or has a value of the wrong type or out of range
      */
     Runnable prepareRestore(Map<String, Number> state);
+
+    /**
+     * Arrays this object keeps besides its position, such as Lookahead's slow weights: names (not
+     * empty) to the arrays themselves, shared, not copied, in a fixed order. None by default. Each is
+     * saved as a one-dimensional F32 tensor called {@code "__schedulers__/<index>/<name>"}.
+     */
+    default Map<String, float[]> checkpointBuffers() {
+        return Map.of();
+    }
+
+    /**
+     * The buffers a checkpoint may restore into this object: names to the length each must have.
+     * Loading refuses a saved buffer not listed here, or of another length, before reading it. None by default.
+     */
+    default Map<String, Integer> checkpointBufferLengths() {
+        return Map.of();
+    }
+
+    /**
+     * {@link #prepareRestore(Map)} with the saved buffers too (new arrays of the lengths
+     * {@link #checkpointBufferLengths()} allows, which the action may keep). By default no buffers are
+     * accepted and the position alone is restored.
+     *
+     * @throws IllegalArgumentException as {@link #prepareRestore(Map)}, or if a buffer is missing or not kept
+     */
+    default Runnable prepareRestore(Map<String, Number> state, Map<String, float[]> buffers) {
+        if (!buffers.isEmpty()) {
+            throw new IllegalArgumentException(checkpointName() + " keeps no buffers, got " + buffers.keySet());
+        }
+        return prepareRestore(state);
+    }
 }

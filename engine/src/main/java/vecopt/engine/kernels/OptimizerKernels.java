@@ -296,6 +296,20 @@ public interface OptimizerKernels {
      */
     void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c);
 
+    // ---- Lookahead ----
+
+    /**
+     * Lookahead's synchronisation (Zhang et al. 2019), every k-th inner step: the slow weights move
+     * {@code alpha} of the way to the fast weights {@code p}, and the fast weights restart from them.
+     * Less Wright's Ranger's {@code slow.add_(p - slow, alpha=alpha)}, which ATen computes as an fma on
+     * vector lanes; {@code p} is then a copy of {@code slow}.
+     * <pre>
+     * slow = fma(p - slow, alpha, slow)
+     * p    = slow
+     * </pre>
+     */
+    void lookaheadSync(float[] p, int pOff, float[] slow, int slowOff, int n, float alpha);
+
     // ---- Passes over a gradient alone: its norm, its noise ----
 
     /**

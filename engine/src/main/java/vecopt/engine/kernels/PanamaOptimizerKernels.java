@@ -594,6 +594,23 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         TAIL.asgd(p, pOff + i, g, gOff + i, ax, axOff + i, n - i, c);
     }
 
+    // ---- Lookahead ----
+
+    @Override
+    public void lookaheadSync(float[] p, int pOff, float[] slow, int slowOff, int n, float alpha) {
+        FloatVector a = FloatVector.broadcast(SPECIES, alpha);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector sv = FloatVector.fromArray(SPECIES, slow, slowOff + i);
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            sv = pv.sub(sv).fma(a, sv);
+            sv.intoArray(slow, slowOff + i);
+            sv.intoArray(p, pOff + i);
+        }
+        TAIL.lookaheadSync(p, pOff + i, slow, slowOff + i, n - i, alpha);
+    }
+
     // ---- Passes over a gradient alone ----
 
     /**

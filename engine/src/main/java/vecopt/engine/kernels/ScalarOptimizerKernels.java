@@ -285,6 +285,18 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
+    // ---- Lookahead ----
+
+    @Override
+    public void lookaheadSync(float[] p, int pOff, float[] slow, int slowOff, int n, float alpha) {
+        for (int i = 0; i < n; i++) {
+            float s = slow[slowOff + i];
+            s = Math.fma(p[pOff + i] - s, alpha, s);
+            slow[slowOff + i] = s;
+            p[pOff + i] = s;
+        }
+    }
+
     // ---- Passes over a gradient alone ----
 
     @Override
