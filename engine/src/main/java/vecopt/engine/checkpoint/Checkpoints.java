@@ -45,7 +45,10 @@ import vecopt.engine.Optimizer;
  * <li>{@code schedulers}: JSON text, per scheduler in the order given its
  *     {@link Checkpointable#checkpointName() name} and its {@link Checkpointable#checkpointState() state}
  *     (whole numbers as integers, doubles as decimals that parse back to the same double, non-finite
- *     ones as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"});
+ *     ones as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), and for a
+ *     {@link Checkpointable} that keeps arrays (Lookahead's slow weights) a {@code buffers} list of
+ *     their names and lengths; each such array is a one-dimensional F32 tensor named
+ *     {@code __schedulers__/<i>/<name>}, checksummed like the optimizer's buffers;
  * <li>{@code groups_crc32c}, {@code settings_crc32c}, {@code schedulers_crc32c}: the CRC32C of each of
  *     those texts, so a damaged hyperparameter, count or position is detected too;
  * <li>{@code crc32c}: JSON text mapping each tensor name to the CRC32C of its bytes (8 lower-case hex
