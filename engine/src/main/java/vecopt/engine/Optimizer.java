@@ -324,7 +324,8 @@ public abstract class Optimizer {
      *     noise, if any was added)
      * @throws IllegalStateException if the executor was closed or a state buffer does not fit its
      *     parameter; nothing is changed
-     * @throws IllegalArgumentException if a coefficient of this step overflows float32; nothing is changed
+     * @throws IllegalArgumentException if a coefficient of this step overflows float32; parameters, state
+     *     and step counters are unchanged (the gradients hold the noise, if any was added)
      */
     public void step() {
         guard.enter("step()");
