@@ -265,6 +265,24 @@ public interface OptimizerKernels {
     void adopt(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                int n, ADOPTCoefficients c);
 
+    /**
+     * AdEMAMix with the fast EMA {@code m1} ({@code exp_avg_fast}), the slow EMA {@code m2}
+     * ({@code exp_avg_slow}, not bias-corrected) and the second moment {@code v} ({@code exp_avg_sq});
+     * the scheduled {@code alpha} and {@code beta3} arrive as coefficients, decoupled decay is
+     * {@code paramScale}. The root is bias-corrected with one fma, as in {@link #adam}.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * m1    = fma(oneMinusBeta1, d, beta1 * m1)
+     * m2    = fma(oneMinusBeta3, d, beta3 * m2)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
+     * denom = fma(sqrt(v), invSqrtBias2, eps)
+     * u     = fma(alpha, m2, invBias1 * m1)
+     * p     = fma(negLr, u / denom, paramScale * p)
+     * </pre>
+     */
+    void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
+                  float[] v, int vOff, int n, AdEMAMixCoefficients c);
+
     // ---- Rprop, ASGD ----
 
     /**

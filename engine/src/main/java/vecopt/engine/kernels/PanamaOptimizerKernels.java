@@ -520,6 +520,47 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         TAIL.adopt(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }
 
+    @Override
+    public void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
+                         float[] v, int vOff, int n, AdEMAMixCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta3 = FloatVector.broadcast(SPECIES, c.beta3());
+        FloatVector oneMinusBeta3 = FloatVector.broadcast(SPECIES, c.oneMinusBeta3());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invBias1 = FloatVector.broadcast(SPECIES, c.invBias1());
+        FloatVector alpha = FloatVector.broadcast(SPECIES, c.alpha());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector fast = FloatVector.fromArray(SPECIES, m1, m1Off + i);
+            FloatVector slow = FloatVector.fromArray(SPECIES, m2, m2Off + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            fast = oneMinusBeta1.fma(d, beta1.mul(fast));
+            slow = oneMinusBeta3.fma(d, beta3.mul(slow));
+            vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vv));
+            fast.intoArray(m1, m1Off + i);
+            slow.intoArray(m2, m2Off + i);
+            vv.intoArray(v, vOff + i);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            FloatVector u = alpha.fma(slow, invBias1.mul(fast));
+            negLr.fma(u.div(denom), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        TAIL.ademamix(p, pOff + i, g, gOff + i, m1, m1Off + i, m2, m2Off + i, v, vOff + i, n - i, c);
+    }
+
     /**
      * {@link ScalarOptimizerKernels#sign} on lanes: 1 where {@code x > 0}, -1 where {@code x < 0},
      * +0 for either zero, and {@code x} itself (NaN) where it is neither.

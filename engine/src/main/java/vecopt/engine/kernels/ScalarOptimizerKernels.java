@@ -248,6 +248,23 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
+    @Override
+    public void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
+                         float[] v, int vOff, int n, AdEMAMixCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float fast = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m1[m1Off + i]);
+            float slow = Math.fma(c.oneMinusBeta3(), d, c.beta3() * m2[m2Off + i]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
+            m1[m1Off + i] = fast;
+            m2[m2Off + i] = slow;
+            v[vOff + i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            float u = Math.fma(c.alpha(), slow, c.invBias1() * fast);
+            p[pOff + i] = Math.fma(c.negLr(), u / denom, c.paramScale() * p[pOff + i]);
+        }
+    }
+
     /** 1 for {@code x > 0}, -1 for {@code x < 0}, +0 for either zero, {@code x} itself (NaN) otherwise. */
     static float sign(float x) {
         return x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x;
