@@ -46,7 +46,9 @@ final class RuleCases {
                 Arguments.of("Lion", kwargs("lr", 1e-3, "weight_decay", 0.1, "maximize", true)),
                 Arguments.of("AdaBelief", kwargs("lr", 0.01, "weight_decay", 0.01)),
                 Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)),
-                Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)));
+                Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("AdEMAMix", kwargs("lr", 0.01, "weight_decay", 0.01, "t_alpha", 5, "t_beta3", 5,
+                        "maximize", true)));
     }
 
     /**

@@ -75,7 +75,9 @@ class CheckpointResumeTest {
                 Arguments.of("Yogi", Map.of()),
                 Arguments.of("Yogi", Map.of("initial_accumulator_value", 0.01, "betas", List.of(0.5, 0.9))),
                 Arguments.of("ADOPT", Map.of()),
-                Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)));
+                Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)),
+                Arguments.of("AdEMAMix", Map.of()),
+                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */

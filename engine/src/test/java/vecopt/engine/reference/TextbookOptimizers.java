@@ -35,6 +35,9 @@ import java.util.Set;
  *          (no torch class: optax's names and conventions)
  * ADOPT    lr=1e-3, betas=(0.9, 0.9999), eps=1e-6, weight_decay=0 (decoupled), use_clipping=True,
  *          maximize=False (no torch class: optax's names and clipping schedule, the authors' decay)
+ * AdEMAMix lr=1e-3, betas=(0.9, 0.999), beta3=0.9999, alpha=5, eps=1e-8, weight_decay=0 (times lr),
+ *          t_alpha=0, t_beta3=0 (0: no warm-up), maximize=False (no torch class: optax's ademamix,
+ *          the paper's schedulers at the count before the step)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -207,6 +210,20 @@ public final class TextbookOptimizers {
                 boolean maximize = k.bool("maximize", false);
                 k.rejectUnknown();
                 return new TextbookADOPT(lr, betas[0], betas[1], eps, weightDecay, clipping, maximize);
+            }
+            case "AdEMAMix" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double beta3 = k.number("beta3", 0.9999);
+                double alpha = k.number("alpha", 5.0);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                double tAlpha = k.number("t_alpha", 0);
+                double tBeta3 = k.number("t_beta3", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookAdEMAMix(lr, betas[0], betas[1], beta3, alpha, eps, weightDecay, tAlpha, tBeta3,
+                        maximize);
             }
             case null, default ->
                     throw new IllegalArgumentException(
