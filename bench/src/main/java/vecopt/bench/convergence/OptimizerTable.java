@@ -57,6 +57,7 @@ public final class OptimizerTable {
             row("AdaBelief", "AdaBelief", kwargs(),                             0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("Yogi", "Yogi", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("ADOPT", "ADOPT", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("AdEMAMix", "AdEMAMix", kwargs(),                               0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("Rprop", "Rprop", kwargs("step_sizes", List.of(1e-6, 0.01)),   0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   0.01),
             row("ASGD", "ASGD", kwargs(),                                       0.02, 0.07,  1e-3,      0.01, 0.02,      0.5,    0.1));
 

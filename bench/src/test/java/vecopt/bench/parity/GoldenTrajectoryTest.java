@@ -92,7 +92,10 @@ class GoldenTrajectoryTest {
             "Yogi", "not in torch.optim; the reference is the float64 TextbookYogi, written from Zaheer et al."
                     + " 2018, Algorithm 2, with optax's scale_by_yogi conventions (optax cannot run here)",
             "ADOPT", "not in torch.optim; the reference is the float64 TextbookADOPT, written from Taniguchi et al."
-                    + " 2024, Algorithm 2, with optax's clipping schedule (optax cannot run here)");
+                    + " 2024, Algorithm 2, with optax's clipping schedule (optax cannot run here)",
+            "AdEMAMix", "not in torch.optim; the reference is the float64 TextbookAdEMAMix, written from Pagliardini"
+                    + " et al. 2024, Algorithm 1 and its schedulers, with optax's ademamix conventions (optax cannot"
+                    + " run here)");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {
