@@ -328,6 +328,29 @@ public interface OptimizerKernels {
      */
     void lookaheadSync(float[] p, int pOff, float[] slow, int slowOff, int n, float alpha);
 
+    // ---- Gradient accumulation ----
+
+    /**
+     * Gradient accumulation (optax {@code MultiSteps}), on a call that is not the k-th: adds one
+     * micro-batch gradient to its accumulator.
+     * <pre>
+     * acc = acc + g
+     * </pre>
+     */
+    void accumulate(float[] acc, int accOff, float[] g, int gOff, int n);
+
+    /**
+     * Gradient accumulation on the k-th call: adds the last micro-batch gradient, writes the mean of the
+     * k into the gradient array for the inner optimizer, and clears the accumulator, in one pass.
+     * {@code k} is the number of micro-batches as a float (exact up to 2^24); the division is rounded
+     * once, as float32 division is.
+     * <pre>
+     * g   = (acc + g) / k
+     * acc = 0
+     * </pre>
+     */
+    void accumulateMean(float[] g, int gOff, float[] acc, int accOff, int n, float k);
+
     // ---- Passes over a gradient alone: its norm, its noise ----
 
     /**

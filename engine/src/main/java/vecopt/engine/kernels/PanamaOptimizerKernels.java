@@ -652,6 +652,35 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         TAIL.lookaheadSync(p, pOff + i, slow, slowOff + i, n - i, alpha);
     }
 
+    // ---- Gradient accumulation ----
+
+    @Override
+    public void accumulate(float[] acc, int accOff, float[] g, int gOff, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, acc, accOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            av.add(gv).intoArray(acc, accOff + i);
+        }
+        TAIL.accumulate(acc, accOff + i, g, gOff + i, n - i);
+    }
+
+    @Override
+    public void accumulateMean(float[] g, int gOff, float[] acc, int accOff, int n, float k) {
+        FloatVector kv = FloatVector.broadcast(SPECIES, k);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, acc, accOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            av.add(gv).div(kv).intoArray(g, gOff + i);
+            zero.intoArray(acc, accOff + i);
+        }
+        TAIL.accumulateMean(g, gOff + i, acc, accOff + i, n - i, k);
+    }
+
     // ---- Passes over a gradient alone ----
 
     /**

@@ -314,6 +314,23 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
     }
 
+    // ---- Gradient accumulation ----
+
+    @Override
+    public void accumulate(float[] acc, int accOff, float[] g, int gOff, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[accOff + i] = acc[accOff + i] + g[gOff + i];
+        }
+    }
+
+    @Override
+    public void accumulateMean(float[] g, int gOff, float[] acc, int accOff, int n, float k) {
+        for (int i = 0; i < n; i++) {
+            g[gOff + i] = (acc[accOff + i] + g[gOff + i]) / k;
+            acc[accOff + i] = 0f;
+        }
+    }
+
     // ---- Passes over a gradient alone ----
 
     @Override
