@@ -2,7 +2,6 @@ package vecopt.engine;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import vecopt.engine.checkpoint.Checkpointable;
@@ -57,7 +56,7 @@ import vecopt.engine.checkpoint.Checkpointable;
  * A parameter group added in the middle of a window gets its accumulator at its next call; its mean is
  * still divided by k. Not thread-safe, like the inner optimizer.
  */
-public final class GradientAccumulation implements Checkpointable {
+public final class GradientAccumulation implements OptimizerWrapper, Checkpointable {
 
     private final Optimizer inner;
     /** The inner optimizer's step, or the Lookahead's around it. */
@@ -113,6 +112,7 @@ public final class GradientAccumulation implements Checkpointable {
     }
 
     /** The optimizer that makes the updates (inside the Lookahead, if accumulation wraps one). */
+    @Override
     public Optimizer inner() {
         return inner;
     }
@@ -138,31 +138,12 @@ public final class GradientAccumulation implements Checkpointable {
         return accumulators.get(name);
     }
 
-    /** The inner optimizer's groups, for hyperparameters and schedules. */
-    public List<ParamGroup> paramGroups() {
-        return inner.paramGroups();
-    }
-
-    /** The inner optimizer's {@link Optimizer#zeroGrad()}. */
-    public void zeroGrad() {
-        inner.zeroGrad();
-    }
-
-    /** {@link #step()} after {@code closure} has recomputed the gradients; returns its loss. */
-    public double step(Optimizer.LossClosure closure) {
-        if (closure == null) {
-            throw new IllegalArgumentException("closure must not be null; call step() to use the gradients as they are");
-        }
-        double loss = closure.evaluate();
-        step();
-        return loss;
-    }
-
     /**
      * One micro-batch: adds the gradients to the accumulators, and on every k-th call writes their
      * mean into the gradients, clears the accumulators and runs the inner step (see the class comment
      * for what a failing inner step leaves).
      */
+    @Override
     public void step() {
         if (k == 1) {
             innerStep.run();

@@ -39,7 +39,7 @@ import vecopt.engine.checkpoint.Checkpointable;
  * weights (a group added later gets them at its first step and joins the same schedule). A step the
  * inner optimizer skips ({@link NonFinitePolicy#SKIP}) is not counted. Not thread-safe, like the inner optimizer.
  */
-public final class Lookahead implements Checkpointable {
+public final class Lookahead implements OptimizerWrapper, Checkpointable {
 
     /** The paper's and torch-optimizer's default number of inner steps per synchronisation. */
     public static final int DEFAULT_K = 5;
@@ -86,6 +86,7 @@ public final class Lookahead implements Checkpointable {
     }
 
     /** The wrapped optimizer: its groups, hyperparameters and settings are Lookahead's. */
+    @Override
     public Optimizer inner() {
         return inner;
     }
@@ -111,31 +112,12 @@ public final class Lookahead implements Checkpointable {
         return slow.get(name);
     }
 
-    /** The inner optimizer's groups, for hyperparameters and schedules. */
-    public List<ParamGroup> paramGroups() {
-        return inner.paramGroups();
-    }
-
-    /** The inner optimizer's {@link Optimizer#zeroGrad()}. */
-    public void zeroGrad() {
-        inner.zeroGrad();
-    }
-
-    /** {@link #step()} after {@code closure} has recomputed the gradients; returns its loss. */
-    public double step(Optimizer.LossClosure closure) {
-        if (closure == null) {
-            throw new IllegalArgumentException("closure must not be null; call step() to use the gradients as they are");
-        }
-        double loss = closure.evaluate();
-        step();
-        return loss;
-    }
-
     /**
      * One inner step, and on every k-th the synchronisation. Slow weights missing for a parameter are
      * copied from it first; if the inner step throws, they are dropped again and nothing is counted, so
      * a failed step leaves the wrapper as it was (the inner optimizer's guarantees apply to the rest).
      */
+    @Override
     public void step() {
         List<String> created = new ArrayList<>();
         try {
