@@ -202,16 +202,7 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
 
     @Override
     public Map<String, Integer> checkpointBufferLengths() {
-        Map<String, Integer> lengths = new LinkedHashMap<>();
-        if (k == 1) {
-            return lengths;
-        }
-        for (ParamGroup group : inner.paramGroups()) {
-            for (Parameter p : group.parameters()) {
-                lengths.put(p.name(), p.size());
-            }
-        }
-        return lengths;
+        return k == 1 ? new LinkedHashMap<>() : WrapperBuffers.lengths(inner);
     }
 
     @Override
@@ -228,29 +219,13 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
             throw new IllegalArgumentException("miniStep must be a Long in [0, " + k + "), got " + state.get("miniStep"));
         }
         Map<String, Integer> lengths = checkpointBufferLengths();
-        Map<String, float[]> restored = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : buffers.entrySet()) {
-            Integer length = lengths.get(e.getKey());
-            if (length == null) {
-                throw new IllegalArgumentException("no parameter called " + e.getKey() + " for an accumulator");
-            }
-            if (e.getValue().length != length) {
-                throw new IllegalArgumentException("accumulator of " + e.getKey() + " has " + e.getValue().length
-                        + " elements, the parameter has " + length);
-            }
-            restored.put(e.getKey(), e.getValue());
-        }
+        Map<String, float[]> restored = WrapperBuffers.checked("accumulator", lengths, buffers);
         if (mini > 0 && restored.isEmpty() && !lengths.isEmpty()) {
             throw new IllegalArgumentException("miniStep is " + mini + " but no accumulators were saved");
         }
         return () -> {
             accumulators.clear();
-            // in the inner optimizer's parameter order, as a wrapper that stepped would hold them
-            for (String name : lengths.keySet()) {
-                if (restored.containsKey(name)) {
-                    accumulators.put(name, restored.get(name));
-                }
-            }
+            accumulators.putAll(restored); // in the inner optimizer's parameter order, as after stepping
             miniStep = mini;
         };
     }

@@ -183,13 +183,7 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
 
     @Override
     public Map<String, Integer> checkpointBufferLengths() {
-        Map<String, Integer> lengths = new LinkedHashMap<>();
-        for (ParamGroup group : inner.paramGroups()) {
-            for (Parameter p : group.parameters()) {
-                lengths.put(p.name(), p.size());
-            }
-        }
-        return lengths;
+        return WrapperBuffers.lengths(inner);
     }
 
     @Override
@@ -206,29 +200,13 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
             throw new IllegalArgumentException("step must be a Long >= 0, got " + state.get("step"));
         }
         Map<String, Integer> lengths = checkpointBufferLengths();
-        Map<String, float[]> restored = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : buffers.entrySet()) {
-            Integer length = lengths.get(e.getKey());
-            if (length == null) {
-                throw new IllegalArgumentException("no parameter called " + e.getKey() + " for slow weights");
-            }
-            if (e.getValue().length != length) {
-                throw new IllegalArgumentException("slow weights of " + e.getKey() + " have " + e.getValue().length
-                        + " elements, the parameter has " + length);
-            }
-            restored.put(e.getKey(), e.getValue());
-        }
+        Map<String, float[]> restored = WrapperBuffers.checked("slow weights", lengths, buffers);
         if (step > 0 && restored.isEmpty() && !lengths.isEmpty()) {
             throw new IllegalArgumentException("step is " + step + " but no slow weights were saved");
         }
         return () -> {
             slow.clear();
-            // in the inner optimizer's parameter order, as a wrapper that stepped would hold them
-            for (String name : lengths.keySet()) {
-                if (restored.containsKey(name)) {
-                    slow.put(name, restored.get(name));
-                }
-            }
+            slow.putAll(restored); // in the inner optimizer's parameter order, as after stepping
             steps = step;
         };
     }
