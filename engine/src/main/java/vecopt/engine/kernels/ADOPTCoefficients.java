@@ -41,7 +41,7 @@ public record ADOPTCoefficients(
         return new ADOPTCoefficients(
                 step == 1,
                 context.gradScale(h.flag("maximize")),
-                FiniteCoefficient.of("ADOPT", "1 - lr * weight_decay", 1 - lr * h.get("weight_decay"), step),
+                FiniteCoefficient.decoupledDecay("ADOPT", lr, h.get("weight_decay"), step),
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,

@@ -52,7 +52,7 @@ public record AdEMAMixCoefficients(
         double bias2 = 1 - Math.pow(beta2, step);
         return new AdEMAMixCoefficients(
                 context.gradScale(h.flag("maximize")),
-                FiniteCoefficient.of("AdEMAMix", "1 - lr * weight_decay", 1 - lr * h.get("weight_decay"), step),
+                FiniteCoefficient.decoupledDecay("AdEMAMix", lr, h.get("weight_decay"), step),
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta3,

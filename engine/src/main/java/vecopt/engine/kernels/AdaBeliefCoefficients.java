@@ -46,7 +46,7 @@ public record AdaBeliefCoefficients(
         double bias2 = 1 - Math.pow(beta2, step);
         return new AdaBeliefCoefficients(
                 context.gradScale(h.flag("maximize")),
-                FiniteCoefficient.of("AdaBelief", "1 - lr * weight_decay", 1 - lr * h.get("weight_decay"), step),
+                FiniteCoefficient.decoupledDecay("AdaBelief", lr, h.get("weight_decay"), step),
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,

@@ -60,7 +60,7 @@ public record AdamCoefficients(
         return new AdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
-                decoupled ? FiniteCoefficient.of("Adam", "1 - lr * weight_decay", 1 - lr * wd, step) : 1f,
+                decoupled ? FiniteCoefficient.decoupledDecay("Adam", lr, wd, step) : 1f,
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,

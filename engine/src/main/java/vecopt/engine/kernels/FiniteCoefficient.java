@@ -24,4 +24,9 @@ final class FiniteCoefficient {
         }
         return f;
     }
+
+    /** The decoupled weight-decay factor {@code 1 - lr * weight_decay}, checked by {@link #of}. */
+    static float decoupledDecay(String rule, double lr, double weightDecay, long step) {
+        return of(rule, "1 - lr * weight_decay", 1 - lr * weightDecay, step);
+    }
 }

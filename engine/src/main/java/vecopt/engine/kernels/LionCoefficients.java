@@ -39,7 +39,7 @@ public record LionCoefficients(
         double beta2 = h.get("beta2");
         return new LionCoefficients(
                 context.gradScale(h.flag("maximize")),
-                FiniteCoefficient.of("Lion", "1 - lr * weight_decay", 1 - lr * h.get("weight_decay"), step),
+                FiniteCoefficient.decoupledDecay("Lion", lr, h.get("weight_decay"), step),
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,

@@ -60,7 +60,7 @@ public record NAdamCoefficients(
         return new NAdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
-                decoupled ? FiniteCoefficient.of("NAdam", "1 - lr * weight_decay", 1 - lr * wd, step) : 1f,
+                decoupled ? FiniteCoefficient.decoupledDecay("NAdam", lr, wd, step) : 1f,
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,

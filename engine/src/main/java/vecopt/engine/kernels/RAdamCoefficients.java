@@ -64,7 +64,7 @@ public record RAdamCoefficients(
         return new RAdamCoefficients(
                 context.gradScale(h.flag("maximize")),
                 decoupled ? 0f : (float) wd,
-                decoupled ? FiniteCoefficient.of("RAdam", "1 - lr * weight_decay", 1 - lr * wd, step) : 1f,
+                decoupled ? FiniteCoefficient.decoupledDecay("RAdam", lr, wd, step) : 1f,
                 (float) beta1,
                 (float) (1 - beta1),
                 (float) beta2,
