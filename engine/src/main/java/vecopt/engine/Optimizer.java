@@ -559,10 +559,10 @@ public abstract class Optimizer {
         if (state == null) {
             return;
         }
-        int[] shape = p.value().shape();
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
             Rule.Buffer b = rule.buffer(e.getKey());
-            int expected = b == null ? p.size() : b.length(shape);
+            // element-wise buffers (nearly all) need no shape: no copy of it on every step
+            int expected = b == null || b.elementWise() ? p.size() : b.length(p.value().shape());
             if (e.getValue().length != expected) {
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
                         + " elements, so its state " + e.getKey() + " must have " + expected + ", got "
