@@ -397,12 +397,19 @@ public abstract class Optimizer {
         List<Planned> planned = planAll(context);
         for (Planned pl : planned) {
             Parameter p = pl.parameter();
-            StepPlan.ParameterKernel kernel = pl.plan().kernel();
             float[] value = p.value().array();
             float[] grad = p.grad().array();
             int valueOffset = p.value().offset();
             int gradOffset = p.grad().offset();
-            executor.run(p.size(), (from, n) -> kernel.run(value, valueOffset + from, grad, gradOffset + from, from, n));
+            for (StepPlan.Pass pass : pl.plan().passes()) {
+                StepPlan.ParameterKernel kernel = pass.kernel();
+                if (pass.splittable()) {
+                    executor.run(p.size(), pass.alignment(),
+                            (from, n) -> kernel.run(value, valueOffset + from, grad, gradOffset + from, from, n));
+                } else {
+                    kernel.run(value, valueOffset, grad, gradOffset, 0, p.size());
+                }
+            }
         }
         for (Planned pl : planned) {
             pl.state().setStep(pl.step());

@@ -1,15 +1,22 @@
 package vecopt.engine;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * A rule's step of one parameter, decided before anything is written: the kernel to run over the
- * parameter's elements, and the scalars of state to store once it has run (NAdam's {@code mu_product}).
+ * A rule's step of one parameter, decided before anything is written: the passes to run over the
+ * parameter's elements, in order, and the scalars of state to store once they have run (NAdam's
+ * {@code mu_product}).
  *
- * @param kernel  the fused update over a range of the parameter, its gradient and its state
+ * <p>Most rules are one element-wise pass ({@link #of}). A rule that needs a value of the whole tensor
+ * (a norm, a row mean, a matrix product) runs several passes: an earlier pass leaves what a later one
+ * reads in an object both capture (per-block partial sums, for instance). Every pass of a parameter
+ * finishes, on every thread, before the next starts.
+ *
+ * @param passes  the passes over the parameter, its gradient and its state, run in order; not empty
  * @param scalars new values of scalar state by name; empty for most rules
  */
-public record StepPlan(ParameterKernel kernel, Map<String, Double> scalars) {
+public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
 
     /**
      * One kernel call over elements {@code [stateOffset, stateOffset + n)} of a parameter: its value
@@ -20,15 +27,70 @@ public record StepPlan(ParameterKernel kernel, Map<String, Double> scalars) {
         void run(float[] value, int valueOffset, float[] grad, int gradOffset, int stateOffset, int n);
     }
 
-    public StepPlan {
-        if (kernel == null || scalars == null) {
-            throw new IllegalArgumentException("kernel and scalars must not be null");
+    /**
+     * A pass over a parameter's elements. A splittable pass may run as several calls on several
+     * threads, each over a range starting at a multiple of {@code alignment}: element-wise work gives
+     * the same bits for any split, and a reduction that keeps one partial result per aligned block and
+     * adds them in block order gives the same bits too. An unsplit pass is one call over the whole
+     * parameter on the stepping thread (a matrix product, a sort).
+     *
+     * @param kernel    the work of the pass
+     * @param alignment the multiple every split range starts at; ignored when not splittable
+     * @param splittable whether the range may be split
+     */
+    public record Pass(ParameterKernel kernel, int alignment, boolean splittable) {
+
+        public Pass {
+            if (kernel == null) {
+                throw new IllegalArgumentException("kernel must not be null");
+            }
+            if (alignment < 1) {
+                throw new IllegalArgumentException("alignment must be >= 1, got " + alignment);
+            }
         }
+
+        /** An element-wise pass: split anywhere on whole vectors and cache lines. */
+        public static Pass elementWise(ParameterKernel kernel) {
+            return new Pass(kernel, 64, true);
+        }
+
+        /**
+         * A pass split only at multiples of {@code block} elements, for reductions with one partial
+         * result per block.
+         */
+        public static Pass blocked(int block, ParameterKernel kernel) {
+            return new Pass(kernel, block, true);
+        }
+
+        /** A pass run as one call over the whole parameter, on the stepping thread. */
+        public static Pass whole(ParameterKernel kernel) {
+            return new Pass(kernel, 1, false);
+        }
+    }
+
+    public StepPlan {
+        if (passes == null || scalars == null) {
+            throw new IllegalArgumentException("passes and scalars must not be null");
+        }
+        if (passes.isEmpty()) {
+            throw new IllegalArgumentException("a step plan needs at least one pass");
+        }
+        passes = List.copyOf(passes);
         scalars = Map.copyOf(scalars);
     }
 
-    /** A step that only runs {@code kernel}. */
+    /** One element-wise pass of {@code kernel}, then {@code scalars} stored. */
+    public StepPlan(ParameterKernel kernel, Map<String, Double> scalars) {
+        this(List.of(Pass.elementWise(kernel)), scalars);
+    }
+
+    /** A step that only runs {@code kernel}, element-wise. */
     public static StepPlan of(ParameterKernel kernel) {
         return new StepPlan(kernel, Map.of());
+    }
+
+    /** A step of several passes, run in order, with no scalar state. */
+    public static StepPlan of(Pass... passes) {
+        return new StepPlan(List.of(passes), Map.of());
     }
 }
