@@ -12,4 +12,5 @@ module vecopt.bench {
     exports vecopt.bench.speed;
     exports vecopt.bench.parity;
     exports vecopt.bench.convergence;
+    exports vecopt.bench.handoff;
 }

@@ -381,6 +381,7 @@ public abstract class Optimizer {
             throw new IllegalStateException("the executor of this " + rule + " optimizer was closed; give it a"
                     + " running one with setExecutor before stepping");
         }
+        executor.wake(); // idle workers start waking now, while the step checks and plans
         for (ParamGroup group : groups) {
             for (Parameter p : group.parameters()) {
                 checkStateFits(p, states.get(p.name()));
