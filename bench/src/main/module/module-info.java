@@ -1,6 +1,7 @@
 /** vecopt's command-line tool: speed benchmarks, PyTorch parity replay and the convergence suite. */
 module vecopt.bench {
     requires vecopt.engine;
+    requires static jdk.incubator.vector;
     requires jmh.core;
     requires ejml.core;
     requires ejml.fdense;
@@ -12,5 +13,6 @@ module vecopt.bench {
     exports vecopt.bench.speed;
     exports vecopt.bench.parity;
     exports vecopt.bench.convergence;
+    exports vecopt.bench.storage;
     exports vecopt.bench.handoff;
 }
