@@ -175,7 +175,8 @@ public final class ParameterServer {
      * or null.
      *
      * @return each block's receipt
-     * @throws IllegalArgumentException if the gradient is not as long as the server; nothing is sent
+     * @throws IllegalArgumentException if the gradient is not as long as the server or holds NaN or an
+     *     infinity; nothing is sent
      */
     public PushReceipt[] pushAll(int worker, long sequence, float[] gradient, float[] sumsAtRead) {
         checkLength("gradient", gradient);
@@ -239,10 +240,17 @@ public final class ParameterServer {
         return Arrays.copyOfRange(a, from, from + blockLength(b));
     }
 
+    /** Checks length and finiteness before anything is sent, so a bad push changes no block. */
     private void checkLength(String what, float[] a) {
         if (a == null || a.length != length) {
             throw new IllegalArgumentException("parameter server " + name + " has " + length + " parameters, the "
                     + what + " " + (a == null ? "is null" : "has " + a.length) + "; nothing was pushed");
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new IllegalArgumentException("the " + what + " pushed to parameter server " + name
+                        + " is not finite at index " + i + ": " + a[i] + "; nothing was pushed");
+            }
         }
     }
 
