@@ -68,6 +68,14 @@ public record ClusterSettings(String clusterName, String bindAddress, int port, 
         return new ClusterSettings(clusterName, bindAddress, port, members, backupCount);
     }
 
+    /**
+     * The configuration of a lite member: it joins the cluster and calls it like any member, but owns no
+     * partition, so every block lives on the other members (a training driver, a benchmark client).
+     */
+    public Config liteMemberConfig() {
+        return memberConfig().setLiteMember(true);
+    }
+
     /** The Hazelcast configuration of this member. */
     public Config memberConfig() {
         Config config = new Config();

@@ -3,6 +3,8 @@ package vecopt.distributed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -198,5 +200,48 @@ public final class Hogwild {
             params[ui + k] = u[k] - lr * (err * v + lambda * u[k]);
             params[vj + k] = v - lr * (err * u[k] + lambda * v);
         }
+    }
+
+    /**
+     * Hogwild! on a dense model: each thread computes the gradient of its minibatches at the shared
+     * parameters as it reads them and subtracts {@code lr} times it in place, without a lock
+     * ({@link Mode#LOCK_FREE}) or holding one lock for the whole update ({@link Mode#LOCKED}). Thread 0
+     * reports progress every {@code reportEvery} steps.
+     */
+    public static TrainingRun trainDense(float[] params, IntFunction<GradientSource> sources, int threads, int steps,
+                                         double lr, Mode mode, int reportEvery, Progress progress) {
+        if (threads < 1 || steps < 0 || !(lr > 0) || reportEvery < 1) {
+            throw new IllegalArgumentException("need threads >= 1, steps >= 0, lr > 0 and reportEvery >= 1, got "
+                    + threads + ", " + steps + ", " + lr + ", " + reportEvery);
+        }
+        ReentrantLock lock = mode == Mode.LOCKED ? new ReentrantLock() : null;
+        AtomicLong examples = new AtomicLong();
+        long start = System.nanoTime();
+        float step = (float) lr;
+        List<Integer> failed = Workers.run(threads, 600, t -> {
+            GradientSource source = sources.apply(t);
+            float[] grad = new float[params.length];
+            for (int s = 0; s < steps; s++) {
+                if (t == 0 && s % reportEvery == 0) {
+                    progress.report(examples.get(), params.clone());
+                }
+                if (lock != null) {
+                    lock.lock();
+                }
+                try {
+                    source.lossAndGradient(params, grad, s);
+                    for (int i = 0; i < params.length; i++) {
+                        params[i] -= step * grad[i];
+                    }
+                } finally {
+                    if (lock != null) {
+                        lock.unlock();
+                    }
+                }
+                examples.addAndGet(source.batchSize());
+            }
+        });
+        progress.report(examples.get(), params.clone());
+        return new TrainingRun(params, examples.get(), 0, List.of(), failed, (System.nanoTime() - start) / 1e9);
     }
 }
