@@ -1,6 +1,7 @@
-/** vecopt's command-line tool: speed benchmarks, PyTorch parity replay and the convergence suite. */
+/** vecopt's command-line tool: speed benchmarks, PyTorch parity replay, the convergence suite and the distributed demo. */
 module vecopt.bench {
     requires vecopt.engine;
+    requires vecopt.distributed;
     requires jmh.core;
     requires ejml.core;
     requires ejml.fdense;
@@ -13,4 +14,5 @@ module vecopt.bench {
     exports vecopt.bench.parity;
     exports vecopt.bench.convergence;
     exports vecopt.bench.handoff;
+    exports vecopt.bench.distributed;
 }
