@@ -1,7 +1,8 @@
-/** vecopt's command-line tool: speed benchmarks, PyTorch parity replay and the convergence suite. */
+/** vecopt's command-line tool: speed benchmarks, PyTorch parity replay, the convergence suite and the distributed demo. */
 module vecopt.bench {
     requires vecopt.engine;
     requires static jdk.incubator.vector;
+    requires vecopt.distributed;
     requires jmh.core;
     requires ejml.core;
     requires ejml.fdense;
@@ -15,4 +16,5 @@ module vecopt.bench {
     exports vecopt.bench.convergence;
     exports vecopt.bench.storage;
     exports vecopt.bench.handoff;
+    exports vecopt.bench.distributed;
 }

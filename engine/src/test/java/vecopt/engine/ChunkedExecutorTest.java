@@ -113,7 +113,7 @@ class ChunkedExecutorTest {
         for (long spin : new long[] {0, ChunkedExecutor.DEFAULT_SPIN_NANOS}) {
             try (ChunkedExecutor executor = ChunkedExecutor.withThreads(3, 1, spin, java.util.concurrent.TimeUnit.NANOSECONDS)) {
                 int[] counts = new int[3 * 64 + 5];
-                for (int call = 0; call < 20_000; call++) {
+                for (int call = 0; call < 5_000; call++) {
                     int n = 1 + call % counts.length;
                     executor.run(n, (from, length) -> {
                         for (int i = from; i < from + length; i++) {
@@ -122,7 +122,7 @@ class ChunkedExecutorTest {
                     });
                 }
                 int[] want = new int[counts.length];
-                for (int call = 0; call < 20_000; call++) {
+                for (int call = 0; call < 5_000; call++) {
                     for (int i = 0; i < 1 + call % counts.length; i++) {
                         want[i]++;
                     }
