@@ -51,6 +51,15 @@ public record ScheduleFreeAveraging(double lr, double lrMax, double weightSum, d
         return new ScheduleFreeAveraging(lr, newLrMax, newWeightSum, ckp1);
     }
 
+    /** The averaging of step {@code step} when every step up to it had the hyperparameters {@code h} (benchmarks, tests). */
+    public static ScheduleFreeAveraging steady(String rule, Hyperparameters h, long step) {
+        ScheduleFreeAveraging a = forStep(rule, h, 1, INITIAL_LR_MAX, 0);
+        for (long t = 2; t <= step; t++) {
+            a = forStep(rule, h, t, a.lrMax(), a.weightSum());
+        }
+        return a;
+    }
+
     /**
      * {@code torch.lerp}'s two forms as one fma, for a weight {@code w} of the interpolation from
      * {@code start} to {@code end}: {@code fma(lerpScale(w), end - start, lerpFromEnd(w) ? end : start)},

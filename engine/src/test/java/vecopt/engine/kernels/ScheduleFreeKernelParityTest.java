@@ -27,27 +27,14 @@ class ScheduleFreeKernelParityTest {
         return KernelParity.sizes();
     }
 
-    /** The averaging of {@code step} when every step before it had the same hyperparameters. */
-    static ScheduleFreeAveraging averaging(String rule, Hyperparameters h, int step) {
-        double lrMax = ScheduleFreeAveraging.INITIAL_LR_MAX;
-        double weightSum = 0;
-        ScheduleFreeAveraging a = null;
-        for (int t = 1; t <= step; t++) {
-            a = ScheduleFreeAveraging.forStep(rule, h, t, lrMax, weightSum);
-            lrMax = a.lrMax();
-            weightSum = a.weightSum();
-        }
-        return a;
-    }
-
     static SGDScheduleFreeCoefficients sgd(int step, Map<String, Double> options) {
         Hyperparameters h = SGDScheduleFree.defaults().withValues(options);
-        return SGDScheduleFreeCoefficients.forStep(h, averaging("SGDScheduleFree", h, step), step, StepContext.NONE);
+        return SGDScheduleFreeCoefficients.forStep(h, ScheduleFreeAveraging.steady("SGDScheduleFree", h, step), step, StepContext.NONE);
     }
 
     static AdamWScheduleFreeCoefficients adamW(int step, Map<String, Double> options) {
         Hyperparameters h = AdamWScheduleFree.defaults().withValues(options);
-        return AdamWScheduleFreeCoefficients.forStep(h, averaging("AdamWScheduleFree", h, step), step, StepContext.NONE);
+        return AdamWScheduleFreeCoefficients.forStep(h, ScheduleFreeAveraging.steady("AdamWScheduleFree", h, step), step, StepContext.NONE);
     }
 
     @ParameterizedTest
