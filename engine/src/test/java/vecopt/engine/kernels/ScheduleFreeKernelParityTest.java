@@ -29,12 +29,14 @@ class ScheduleFreeKernelParityTest {
 
     static SGDScheduleFreeCoefficients sgd(int step, Map<String, Double> options) {
         Hyperparameters h = SGDScheduleFree.defaults().withValues(options);
-        return SGDScheduleFreeCoefficients.forStep(h, ScheduleFreeAveraging.steady("SGDScheduleFree", h, step), step, StepContext.NONE);
+        return SGDScheduleFreeCoefficients.forStep(h, ScheduleFreeAveraging.steady("SGDScheduleFree", h, step), step,
+                StepContext.NONE);
     }
 
     static AdamWScheduleFreeCoefficients adamW(int step, Map<String, Double> options) {
         Hyperparameters h = AdamWScheduleFree.defaults().withValues(options);
-        return AdamWScheduleFreeCoefficients.forStep(h, ScheduleFreeAveraging.steady("AdamWScheduleFree", h, step), step, StepContext.NONE);
+        return AdamWScheduleFreeCoefficients.forStep(h, ScheduleFreeAveraging.steady("AdamWScheduleFree", h, step), step,
+                StepContext.NONE);
     }
 
     @ParameterizedTest
