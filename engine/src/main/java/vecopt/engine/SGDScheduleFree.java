@@ -25,8 +25,9 @@ import vecopt.engine.kernels.ScheduleFreeAveraging;
  * {@code foreach} is accepted and ignored by {@link Optimizers#fromTorch}.
  *
  * <p>State: {@code z}, the scalars {@code weight_sum} (0 before the first step) and {@code lr_max}
- * (-1, the package's start), and {@value ScheduleFreeOptimizer#Y} while in eval mode; 12 bytes per
- * element per step (p, g, z), 4 more per element held in eval mode.
+ * (-1, the package's start), and {@value ScheduleFreeOptimizer#Y} while in eval mode: 4 bytes of state
+ * per element, 8 in eval mode. A step moves 20 bytes per element (reads p, g, z; writes p, z), as SGD
+ * with momentum.
  */
 public final class SGDScheduleFree extends ScheduleFreeOptimizer {
 
