@@ -40,6 +40,11 @@ public final class Hyperparameter {
         return new Hyperparameter(name, defaultValue, false, min, true, max, false);
     }
 
+    /** A value in {@code (min, max)}: both ends excluded (schedule-free's momentum, whose eval divides by it). */
+    public static Hyperparameter inOpen(String name, double defaultValue, double min, double max) {
+        return new Hyperparameter(name, defaultValue, false, min, false, max, false);
+    }
+
     /** A value in {@code [min, max]}. */
     public static Hyperparameter inClosed(String name, double defaultValue, double min, double max) {
         return new Hyperparameter(name, defaultValue, false, min, true, max, true);

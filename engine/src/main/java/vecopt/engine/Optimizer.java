@@ -487,6 +487,20 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * Runs {@code body} as one call of this optimizer, like {@link #step()}: an overlapping call on
+     * another thread throws {@link java.util.ConcurrentModificationException}. For a rule's own public
+     * calls that write parameters or state outside a step (schedule-free's {@code train()}, {@code eval()}).
+     */
+    void runGuarded(String call, Runnable body) {
+        guard.enter(call);
+        try {
+            body.run();
+        } finally {
+            guard.exit();
+        }
+    }
+
     private void allocateStateGuarded() {
         List<Runnable> undo = new ArrayList<>();
         try {

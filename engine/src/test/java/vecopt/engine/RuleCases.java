@@ -48,7 +48,10 @@ final class RuleCases {
                 Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)),
                 Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("AdEMAMix", kwargs("lr", 0.01, "weight_decay", 0.01, "t_alpha", 5, "t_beta3", 5,
-                        "maximize", true)));
+                        "maximize", true)),
+                Arguments.of("SGDScheduleFree", kwargs("lr", 0.1, "weight_decay", 1e-3, "warmup_steps", 3)),
+                Arguments.of("AdamWScheduleFree", kwargs("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.01,
+                        "r", 1.0, "maximize", true)));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.ejml.data.FMatrixRMaj;
 import vecopt.engine.Optimizer;
+import vecopt.engine.ScheduleFreeOptimizer;
 
 /** Trains a {@link DigitsModel} with a vecopt optimizer and records its curves. */
 public final class Trainer {
@@ -85,7 +86,7 @@ public final class Trainer {
 
     /**
      * Trains {@code model} with {@code optimizer} (built over {@code model.parameters()}) and evaluates
-     * it on both sets before the first epoch and after each.
+     * it on both sets before the first epoch and after each (a schedule-free optimizer at x).
      */
     public static Curves train(DigitsModel model, Optimizer optimizer, Digits.Split data, Schedule schedule) {
         Digits.Dataset train = data.train();
@@ -95,8 +96,7 @@ public final class Trainer {
         int[] labels = new int[train.size()];
         List<DigitsModel.Evaluation> trainCurve = new ArrayList<>();
         List<DigitsModel.Evaluation> testCurve = new ArrayList<>();
-        trainCurve.add(model.evaluate(train));
-        testCurve.add(model.evaluate(data.test()));
+        evaluate(model, optimizer, data, trainCurve, testCurve);
         long steps = 0;
         long start = System.nanoTime();
         for (int epoch = 0; epoch < schedule.epochs(); epoch++) {
@@ -114,10 +114,26 @@ public final class Trainer {
                 optimizer.step();
                 steps++;
             }
-            trainCurve.add(model.evaluate(train));
-            testCurve.add(model.evaluate(data.test()));
+            evaluate(model, optimizer, data, trainCurve, testCurve);
         }
         return new Curves(model.name(), schedule, trainCurve, testCurve, steps, System.nanoTime() - start, "");
+    }
+
+    /**
+     * Adds the loss and accuracy on both sets to the curves: at x, the average, for a schedule-free
+     * optimizer (in eval mode, then back to y, bit for bit, so evaluating changes nothing of the run).
+     */
+    private static void evaluate(DigitsModel model, Optimizer optimizer, Digits.Split data,
+                                 List<DigitsModel.Evaluation> trainCurve, List<DigitsModel.Evaluation> testCurve) {
+        ScheduleFreeOptimizer averaging = optimizer instanceof ScheduleFreeOptimizer sf ? sf : null;
+        if (averaging != null) {
+            averaging.eval();
+        }
+        trainCurve.add(model.evaluate(data.train()));
+        testCurve.add(model.evaluate(data.test()));
+        if (averaging != null) {
+            averaging.train();
+        }
     }
 
     /**

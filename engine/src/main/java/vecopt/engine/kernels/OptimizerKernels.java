@@ -283,6 +283,55 @@ public interface OptimizerKernels {
     void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
                   float[] v, int vOff, int n, AdEMAMixCoefficients c);
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    /**
+     * Schedule-free SGD (Defazio et al. 2024) with the parameter holding {@code y}, the point where the
+     * gradient is taken, and {@code z} the SGD iterate; the average {@code x} is kept implicitly, as the
+     * authors' package does ({@code y.lerp_(z, c)}, {@code y.add_(d, alpha=lr*(momentum*(1-c)-1))},
+     * {@code z.sub_(d, alpha=lr)}). Weight decay is taken at {@code y}. On the first step {@code z}
+     * is read as {@code y} (the package starts {@code z} as a copy of the parameter); the interpolation is
+     * {@code torch.lerp}'s, so {@code c = 1} gives {@code z} exactly.
+     * <pre>
+     * d  = fma(weightDecay, p, gradScale * clamp(g))
+     * zo = firstStep ? p : z
+     * q  = fma(lerpScale, zo - p, lerpFromZ ? zo : p)
+     * p  = fma(yGradStep, d, q)
+     * z  = fma(negLr, d, zo)
+     * </pre>
+     */
+    void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                         SGDScheduleFreeCoefficients c);
+
+    /**
+     * Schedule-free AdamW: {@link #sgdScheduleFree} on the gradient normalised by the bias-corrected
+     * root of its second moment {@code v} ({@code exp_avg_sq}), the root as in {@link #adam}; weight
+     * decay is added to the normalised gradient at {@code y}, as the package does.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
+     * denom = fma(sqrt(v), invSqrtBias2, eps)
+     * u     = fma(weightDecay, p, d / denom)
+     * zo    = firstStep ? p : z
+     * q     = fma(lerpScale, zo - p, lerpFromZ ? zo : p)
+     * p     = fma(yGradStep, u, q)
+     * z     = fma(negLr, u, zo)
+     * </pre>
+     */
+    void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                           int n, AdamWScheduleFreeCoefficients c);
+
+    /**
+     * Schedule-free's switch to evaluation: keeps {@code y} and writes the average {@code x} into the
+     * parameter, computed from {@code y} and {@code z} as the package's {@code p.lerp_(z, 1 - 1/momentum)}.
+     * <pre>
+     * y = p
+     * p = fma(lerpScale, z - p, lerpFromZ ? z : p)
+     * </pre>
+     */
+    void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                          ScheduleFreeEvalCoefficients c);
+
     // ---- Rprop, ASGD ----
 
     /**

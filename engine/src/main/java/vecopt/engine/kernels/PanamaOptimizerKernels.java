@@ -572,6 +572,87 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
                 .blend(zero, x.compare(VectorOperators.EQ, zero));
     }
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    @Override
+    public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                                SGDScheduleFreeCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector lerpScale = FloatVector.broadcast(SPECIES, c.lerpScale());
+        FloatVector yGradStep = FloatVector.broadcast(SPECIES, c.yGradStep());
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector zo = first ? y : FloatVector.fromArray(SPECIES, z, zOff + i);
+            FloatVector d = weightDecay.fma(y, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector q = lerpScale.fma(zo.sub(y), fromZ ? zo : y);
+            yGradStep.fma(d, q).intoArray(p, pOff + i);
+            negLr.fma(d, zo).intoArray(z, zOff + i);
+        }
+        TAIL.sgdScheduleFree(p, pOff + i, g, gOff + i, z, zOff + i, n - i, c);
+    }
+
+    @Override
+    public void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                                  int n, AdamWScheduleFreeCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector lerpScale = FloatVector.broadcast(SPECIES, c.lerpScale());
+        FloatVector yGradStep = FloatVector.broadcast(SPECIES, c.yGradStep());
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector zo = first ? y : FloatVector.fromArray(SPECIES, z, zOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vv));
+            vv.intoArray(v, vOff + i);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            FloatVector u = weightDecay.fma(y, d.div(denom));
+            FloatVector q = lerpScale.fma(zo.sub(y), fromZ ? zo : y);
+            yGradStep.fma(u, q).intoArray(p, pOff + i);
+            negLr.fma(u, zo).intoArray(z, zOff + i);
+        }
+        TAIL.adamWScheduleFree(p, pOff + i, g, gOff + i, z, zOff + i, v, vOff + i, n - i, c);
+    }
+
+    @Override
+    public void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                                 ScheduleFreeEvalCoefficients c) {
+        FloatVector lerpScale = FloatVector.broadcast(SPECIES, c.lerpScale());
+        boolean fromZ = c.lerpFromZ();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector yv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector zv = FloatVector.fromArray(SPECIES, z, zOff + i);
+            yv.intoArray(y, yOff + i);
+            lerpScale.fma(zv.sub(yv), fromZ ? zv : yv).intoArray(p, pOff + i);
+        }
+        TAIL.scheduleFreeEval(p, pOff + i, z, zOff + i, y, yOff + i, n - i, c);
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override

@@ -270,6 +270,54 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x;
     }
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    @Override
+    public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                                SGDScheduleFreeCoefficients c) {
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float y = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), y, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
+            float zo = first ? y : z[zOff + i];
+            float q = Math.fma(c.lerpScale(), zo - y, fromZ ? zo : y);
+            p[pOff + i] = Math.fma(c.yGradStep(), d, q);
+            z[zOff + i] = Math.fma(c.negLr(), d, zo);
+        }
+    }
+
+    @Override
+    public void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                                  int n, AdamWScheduleFreeCoefficients c) {
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float y = p[pOff + i];
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
+            v[vOff + i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            float u = Math.fma(c.weightDecay(), y, d / denom);
+            float zo = first ? y : z[zOff + i];
+            float q = Math.fma(c.lerpScale(), zo - y, fromZ ? zo : y);
+            p[pOff + i] = Math.fma(c.yGradStep(), u, q);
+            z[zOff + i] = Math.fma(c.negLr(), u, zo);
+        }
+    }
+
+    @Override
+    public void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                                 ScheduleFreeEvalCoefficients c) {
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float yi = p[pOff + i];
+            float zi = z[zOff + i];
+            y[yOff + i] = yi;
+            p[pOff + i] = Math.fma(c.lerpScale(), zi - yi, fromZ ? zi : yi);
+        }
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override

@@ -38,6 +38,10 @@ import java.util.Set;
  * AdEMAMix lr=1e-3, betas=(0.9, 0.999), beta3=0.9999, alpha=5, eps=1e-8, weight_decay=0 (times lr),
  *          t_alpha=0, t_beta3=0 (0: no warm-up), maximize=False (no torch class: optax's ademamix,
  *          the paper's schedulers at the count before the step)
+ * SGDScheduleFree lr=1.0, momentum=0.9, weight_decay=0 (at y), warmup_steps=0, r=0, weight_lr_power=2,
+ *          maximize=False (no torch class: the authors' schedulefree package)
+ * AdamWScheduleFree lr=0.0025, betas=(0.9, 0.999), eps=1e-8, weight_decay=0 (at y), warmup_steps=0,
+ *          r=0, weight_lr_power=2, maximize=False (no torch class: the authors' schedulefree package)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -224,6 +228,32 @@ public final class TextbookOptimizers {
                 k.rejectUnknown();
                 return new TextbookAdEMAMix(lr, betas[0], betas[1], beta3, alpha, eps, weightDecay, tAlpha, tBeta3,
                         maximize);
+            }
+            case "SGDScheduleFree" -> {
+                double lr = k.number("lr", 1.0);
+                double momentum = k.number("momentum", 0.9);
+                double weightDecay = k.number("weight_decay", 0);
+                double warmupSteps = k.number("warmup_steps", 0);
+                double r = k.number("r", 0);
+                double weightLrPower = k.number("weight_lr_power", 2);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookSGDScheduleFree(lr, momentum, weightDecay, warmupSteps, r, weightLrPower, maximize);
+            }
+            case "AdamWScheduleFree" -> {
+                double lr = k.number("lr", 0.0025);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                double warmupSteps = k.number("warmup_steps", 0);
+                double r = k.number("r", 0);
+                double weightLrPower = k.number("weight_lr_power", 2);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookAdamWScheduleFree(lr, betas[0], betas[1], eps, weightDecay, warmupSteps, r,
+                        weightLrPower, maximize);
             }
             case null, default ->
                     throw new IllegalArgumentException(
