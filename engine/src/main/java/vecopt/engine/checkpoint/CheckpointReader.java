@@ -56,6 +56,7 @@ final class CheckpointReader {
     private static final Set<String> SCHEDULER_KEYS_WITH_BUFFERS = Set.of("name", "state", "buffers");
     private static final Set<String> TENSOR_KEYS = Set.of("dtype", "shape", "data_offsets");
     private static final Set<String> GROUP_KEYS = Set.of("hyperparameters", "params");
+    private static final Set<String> GROUP_KEYS_WITH_CLIPPING = Set.of("hyperparameters", "gradient_clipping", "params");
     private static final Set<String> PARAM_KEYS_WITHOUT_STATE = Set.of("name", "size");
     private static final Set<String> PARAM_KEYS_WITH_STATE = Set.of("name", "size", "step", "buffers", "scalars");
 
@@ -253,7 +254,8 @@ final class CheckpointReader {
         Map<String, Object> header = object(Json.parse("the header", headerText), "the header");
         Map<String, String> metadata = metadata(header.get("__metadata__"));
         List<StagedParameter> staged = new ArrayList<>();
-        List<Hyperparameters> hyperparameters = groups(metadata, staged);
+        List<GradientClipping> groupClipping = new ArrayList<>();
+        List<Hyperparameters> hyperparameters = groups(metadata, staged, groupClipping);
         boolean version1 = metadata.get("version").equals("1");
         Settings settings = version1 ? null : settings(metadata);
         List<PendingRestore> pending = version1 ? noSchedulers() : schedulers(metadata);
@@ -272,7 +274,7 @@ final class CheckpointReader {
         hooks.replaceState(optimizer, hyperparameters, states);
         if (settings != null) {
             hooks.restoreStepSettings(optimizer, settings.skippedSteps, settings.clipping, settings.noise,
-                    settings.policy);
+                    settings.policy, groupClipping);
         }
         restores.forEach(Runnable::run);
     }
@@ -354,7 +356,8 @@ final class CheckpointReader {
      * The groups metadata, checked against the live groups: hyperparameters (names and valid values),
      * parameter names and sizes in order, steps and state names. Fills {@code staged}.
      */
-    private List<Hyperparameters> groups(Map<String, String> metadata, List<StagedParameter> staged)
+    private List<Hyperparameters> groups(Map<String, String> metadata, List<StagedParameter> staged,
+                                         List<GradientClipping> groupClipping)
             throws CheckpointException {
         String what = "the groups metadata";
         List<Object> groups = list(Json.parse(what, checkedText(metadata, "groups", what)), what);
@@ -368,7 +371,9 @@ final class CheckpointReader {
         for (int g = 0; g < groups.size(); g++) {
             String where = "group " + g;
             Map<String, Object> group = object(groups.get(g), where);
-            keys(group, GROUP_KEYS, where);
+            keys(group, group.containsKey("gradient_clipping") ? GROUP_KEYS_WITH_CLIPPING : GROUP_KEYS, where);
+            groupClipping.add(group.containsKey("gradient_clipping")
+                    ? clipping(group.get("gradient_clipping"), where + " gradient_clipping") : GradientClipping.none());
             ParamGroup liveGroup = live.get(g);
             Map<String, Double> values = hyperparameters(object(group.get("hyperparameters"), where + " hyperparameters"),
                     liveGroup.hyperparameters(), where);
@@ -424,11 +429,10 @@ final class CheckpointReader {
             throw new CheckpointException("settings: non_finite_policy must be one of "
                     + List.of(NonFinitePolicy.values()) + ", got " + quoted(policyName));
         }
-        return new Settings(skipped, policy, clipping(map.get("gradient_clipping")), noise(map.get("gradient_noise")));
+        return new Settings(skipped, policy, clipping(map.get("gradient_clipping"), "settings gradient_clipping"), noise(map.get("gradient_noise")));
     }
 
-    private static GradientClipping clipping(Object value) throws CheckpointException {
-        String where = "settings gradient_clipping";
+    private static GradientClipping clipping(Object value, String where) throws CheckpointException {
         Map<String, Object> map = object(value, where);
         String kind = string(map.get("kind"), where + " kind");
         try {
@@ -441,12 +445,16 @@ final class CheckpointReader {
                     keys(map, Set.of("kind", "max_norm"), where);
                     return GradientClipping.byNorm(number(map.get("max_norm"), where + " max_norm"));
                 }
+                case "by_norm_per_parameter" -> {
+                    keys(map, Set.of("kind", "max_norm"), where);
+                    return GradientClipping.byNormPerParameter(number(map.get("max_norm"), where + " max_norm"));
+                }
                 case "by_value" -> {
                     keys(map, Set.of("kind", "clip_value"), where);
                     return GradientClipping.byValue(number(map.get("clip_value"), where + " clip_value"));
                 }
-                default -> throw new CheckpointException(where + ": kind must be \"none\", \"by_norm\" or "
-                        + "\"by_value\", got " + quoted(kind));
+                default -> throw new CheckpointException(where + ": kind must be \"none\", \"by_norm\", "
+                        + "\"by_norm_per_parameter\" or \"by_value\", got " + quoted(kind));
             }
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(where + ": " + e.getMessage());

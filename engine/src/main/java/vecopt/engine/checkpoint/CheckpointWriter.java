@@ -78,20 +78,27 @@ final class CheckpointWriter {
         StringBuilder sb = new StringBuilder("{\"skipped_steps\":").append(settings.skippedSteps());
         sb.append(",\"non_finite_policy\":");
         Json.appendString(sb, settings.nonFinitePolicy().name());
-        sb.append(",\"gradient_clipping\":");
-        switch (settings.gradientClipping()) {
-            case GradientClipping.None none -> sb.append("{\"kind\":\"none\"}");
-            case GradientClipping.ByNorm byNorm ->
-                    appendFinite(sb.append("{\"kind\":\"by_norm\",\"max_norm\":"), byNorm.maxNorm(), "max_norm").append('}');
-            case GradientClipping.ByValue byValue ->
-                    appendFinite(sb.append("{\"kind\":\"by_value\",\"clip_value\":"), byValue.clipValue(), "clip_value")
-                            .append('}');
-        }
+        appendClipping(sb.append(",\"gradient_clipping\":"), settings.gradientClipping());
         GradientNoise noise = settings.gradientNoise();
         appendFinite(sb.append(",\"gradient_noise\":{\"eta\":"), noise.eta(), "eta");
         appendFinite(sb.append(",\"gamma\":"), noise.gamma(), "gamma");
         sb.append(",\"seed\":").append(noise.seed()).append("}}");
         return sb.toString();
+    }
+
+    /** A clipping as {@code {"kind":...}} with its bound. */
+    private static StringBuilder appendClipping(StringBuilder sb, GradientClipping clipping) {
+        return switch (clipping) {
+            case GradientClipping.None none -> sb.append("{\"kind\":\"none\"}");
+            case GradientClipping.ByNorm byNorm ->
+                    appendFinite(sb.append("{\"kind\":\"by_norm\",\"max_norm\":"), byNorm.maxNorm(), "max_norm").append('}');
+            case GradientClipping.ByNormPerParameter perParameter ->
+                    appendFinite(sb.append("{\"kind\":\"by_norm_per_parameter\",\"max_norm\":"), perParameter.maxNorm(),
+                            "max_norm").append('}');
+            case GradientClipping.ByValue byValue ->
+                    appendFinite(sb.append("{\"kind\":\"by_value\",\"clip_value\":"), byValue.clipValue(), "clip_value")
+                            .append('}');
+        };
     }
 
     /** Each scheduler's name and position, in the order given (checked by {@link StateDict#capture}). */
@@ -160,7 +167,11 @@ final class CheckpointWriter {
                     appendFinite(sb, h.get(d), "hyperparameter " + d.name());
                 }
             }
-            sb.append("},\"params\":[");
+            sb.append('}');
+            if (!(group.gradientClipping() instanceof GradientClipping.None)) { // only then: older files keep their bytes
+                appendClipping(sb.append(",\"gradient_clipping\":"), group.gradientClipping());
+            }
+            sb.append(",\"params\":[");
             List<StateDict.ParameterEntry> parameters = group.parameters();
             for (int i = 0; i < parameters.size(); i++) {
                 StateDict.ParameterEntry p = parameters.get(i);

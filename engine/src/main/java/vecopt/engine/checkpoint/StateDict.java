@@ -34,12 +34,16 @@ import vecopt.engine.ParameterState;
  */
 public final class StateDict {
 
-    /** One parameter group: its hyperparameters and its parameters in order. */
-    public record Group(Hyperparameters hyperparameters, List<ParameterEntry> parameters) {
+    /**
+     * One parameter group: its hyperparameters, its own gradient clipping
+     * ({@link ParamGroup#gradientClipping()}) and its parameters in order.
+     */
+    public record Group(Hyperparameters hyperparameters, GradientClipping gradientClipping,
+                        List<ParameterEntry> parameters) {
 
         public Group {
-            if (hyperparameters == null || parameters == null) {
-                throw new IllegalArgumentException("hyperparameters and parameters must not be null");
+            if (hyperparameters == null || gradientClipping == null || parameters == null) {
+                throw new IllegalArgumentException("hyperparameters, gradientClipping and parameters must not be null");
             }
             parameters = List.copyOf(parameters);
         }
@@ -159,7 +163,7 @@ public final class StateDict {
                 }
                 entries.add(new ParameterEntry(p.name(), p.value().shape(), state));
             }
-            groups.add(new Group(group.hyperparameters(), entries));
+            groups.add(new Group(group.hyperparameters(), group.gradientClipping(), entries));
         }
         Settings settings = new Settings(optimizer.skippedSteps(), optimizer.nonFinitePolicy(),
                 optimizer.gradientClipping(), optimizer.gradientNoise());
@@ -273,7 +277,7 @@ public final class StateDict {
                     + old.hyperparameters().definitions() + ", got " + hyperparameters.definitions());
         }
         List<Group> changed = new ArrayList<>(groups);
-        changed.set(group, new Group(hyperparameters, old.parameters()));
+        changed.set(group, new Group(hyperparameters, old.gradientClipping(), old.parameters()));
         return new StateDict(optimizer, changed, settings, schedulers);
     }
 
