@@ -251,7 +251,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("clipping, noise and policy must not be null, got " + clipping + ", "
                     + noise + ", " + policy);
         }
-        if (groupClipping.size() != groups.size() || groupClipping.contains(null)) {
+        if (groupClipping.size() != groups.size() || groupClipping.stream().anyMatch(c -> c == null)) {
             throw new IllegalArgumentException("groupClipping must hold one clipping per group (" + groups.size()
                     + "), got " + groupClipping);
         }
