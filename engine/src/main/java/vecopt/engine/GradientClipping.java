@@ -9,7 +9,19 @@ package vecopt.engine;
  * <pre>
  * optimizer.setGradientClipping(GradientClipping.byNorm(1.0));
  * optimizer.setGradientClipping(GradientClipping.byValue(0.5));
+ * optimizer.setGradientClipping(GradientClipping.byNormPerParameter(1.0));    // each tensor by its own norm
+ * optimizer.paramGroups().get(1).setGradientClipping(GradientClipping.byNorm(0.5)); // one group's norm
  * </pre>
+ *
+ * <p>Scopes: a parameter group's clipping ({@link ParamGroup#setGradientClipping}) applies to its
+ * parameters besides the optimizer's, from the finest scope to the widest, as if
+ * {@code clip_grad_norm_} were called on each parameter, then on each group, then on all: the
+ * optimizer's per-parameter clipping, the group's per-parameter clipping, the group's norm clipping,
+ * the optimizer's norm clipping, each norm taken of the gradients as the scopes before left them. All
+ * of it comes from the one pass that sums squares per parameter (a clipped gradient's sum of squares
+ * is the coefficient squared times the original's), and the product of the coefficients is the one
+ * scale the kernel reads: clipping still writes no gradient and costs no extra pass. Clipping by
+ * value clamps at the smallest bound in force; norms are taken before that clamp.
  */
 public sealed interface GradientClipping {
 
@@ -39,6 +51,17 @@ public sealed interface GradientClipping {
         return new ByValue(clipValue);
     }
 
+    /**
+     * Clipping of each parameter by its own 2-norm, as {@code clip_grad_norm_(p, max_norm)} called on
+     * each tensor (DL4J's per-layer L2 clipping, {@code ClipL2PerParamType}): a parameter's gradient is
+     * multiplied by {@code max_norm / (norm + 1e-6)} when that is below 1.
+     *
+     * @throws IllegalArgumentException unless {@code maxNorm} is finite and positive
+     */
+    static GradientClipping byNormPerParameter(double maxNorm) {
+        return new ByNormPerParameter(maxNorm);
+    }
+
     /** No clipping. */
     record None() implements GradientClipping {
     }
@@ -59,6 +82,19 @@ public sealed interface GradientClipping {
          */
         public double coefficient(double totalNorm) {
             return Math.min(maxNorm / (totalNorm + EPS), 1.0);
+        }
+    }
+
+    /** Clipping of each parameter by its own norm; see {@link GradientClipping#byNormPerParameter}. */
+    record ByNormPerParameter(double maxNorm) implements GradientClipping {
+
+        public ByNormPerParameter {
+            checkPositive("max_norm", maxNorm);
+        }
+
+        /** {@code min(max_norm / (norm + 1e-6), 1)}, as {@link ByNorm#coefficient}. */
+        public double coefficient(double norm) {
+            return Math.min(maxNorm / (norm + ByNorm.EPS), 1.0);
         }
     }
 

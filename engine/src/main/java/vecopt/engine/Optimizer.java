@@ -21,11 +21,13 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * by default a non-finite gradient throws before anything is written). In that order:
  * <pre>
  * 1. noise       g += N(0, eta / (1 + t)^gamma)     one read and write of g (only with noise)
- * 2. norm pass   total_norm over all gradients      one read of g (clipping by norm, ERROR or SKIP)
+ * 2. norm pass   total_norm over all gradients      one read of g (clipping by norm, ERROR or SKIP);
+ *                per-group and per-parameter norms come from the same pass
  *                non-finite: ERROR throws, SKIP returns, PROPAGATE goes on
  * 3. plan        every parameter's state is created if missing and its rule plans its kernel call;
  *                a failure here (a rejected coefficient, no memory) leaves everything as it was
  * 4. update      the rule's fused kernel reads g as sign * coefficient * clamp(g): clipping costs no pass
+ *                (the coefficient is the parameter's own when a group clips or clipping is per parameter)
  * 5. commit      step counts and scalar state
  * </pre>
  *
@@ -53,6 +55,8 @@ public abstract class Optimizer {
     private long skippedSteps;
     /** The global gradient norm the last step computed, NaN if it computed none. */
     private double lastGradientNorm = Double.NaN;
+    /** This step's context of each parameter when a group or the per-parameter clipping clips; else null. */
+    private Map<Parameter, StepContext> parameterContexts;
     /** Refuses overlapping step, set and load calls. */
     private final UseGuard guard = new UseGuard();
 
@@ -239,7 +243,7 @@ public abstract class Optimizer {
      * checkpoints). Every argument is checked before any is set, so a rejected call changes nothing.
      */
     void restoreStepSettings(long skippedSteps, GradientClipping clipping, GradientNoise noise,
-                             NonFinitePolicy policy) {
+                             NonFinitePolicy policy, List<GradientClipping> groupClipping) {
         if (skippedSteps < 0) {
             throw new IllegalArgumentException("skippedSteps must be >= 0, got " + skippedSteps);
         }
@@ -247,10 +251,17 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("clipping, noise and policy must not be null, got " + clipping + ", "
                     + noise + ", " + policy);
         }
+        if (groupClipping.size() != groups.size() || groupClipping.stream().anyMatch(c -> c == null)) {
+            throw new IllegalArgumentException("groupClipping must hold one clipping per group (" + groups.size()
+                    + "), got " + groupClipping);
+        }
         this.skippedSteps = skippedSteps;
         this.gradientClipping = clipping;
         this.gradientNoise = noise;
         this.nonFinitePolicy = policy;
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).replaceClippingWhileGuarded(groupClipping.get(g));
+        }
     }
 
     /**
@@ -436,7 +447,8 @@ public abstract class Optimizer {
                 for (Parameter p : group.parameters()) {
                     ParameterState state = createMissingState(p, h, undo);
                     long step = state.step() + 1;
-                    planned.add(new Planned(p, state, step, plan(p, state, h, step, context)));
+                    StepContext own = parameterContexts == null ? context : parameterContexts.get(p);
+                    planned.add(new Planned(p, state, step, plan(p, state, h, step, own)));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -532,19 +544,31 @@ public abstract class Optimizer {
 
     /**
      * This step's clipping, with one pass over the gradients when clipping by norm or checking for
-     * non-finite values; null if the step is to be skipped.
+     * non-finite values; null if the step is to be skipped. When a group clips or the optimizer clips
+     * per parameter, each parameter's context goes to {@link #parameterContexts}, from the same pass.
      */
     private StepContext clipAndCheck() {
-        float clipValue = gradientClipping instanceof GradientClipping.ByValue v
-                ? (float) v.clipValue() : Float.POSITIVE_INFINITY;
+        float clipValue = ScopedClipping.clipValue(gradientClipping);
         lastGradientNorm = Double.NaN;
+        parameterContexts = null;
+        boolean scoped = ScopedClipping.applies(gradientClipping, groups);
         boolean byNorm = gradientClipping instanceof GradientClipping.ByNorm;
-        if (!byNorm && nonFinitePolicy == NonFinitePolicy.PROPAGATE) {
+        if (!byNorm && nonFinitePolicy == NonFinitePolicy.PROPAGATE
+                && !(scoped && ScopedClipping.needsNorms(gradientClipping, groups))) {
+            if (scoped) {
+                parameterContexts = ScopedClipping.contexts(gradientClipping, groups, null);
+            }
             return new StepContext(1f, clipValue);
         }
+        double[][] sums = scoped ? new double[groups.size()][] : null;
         double sumOfSquares = 0;
-        for (ParamGroup group : groups) {
-            for (Parameter p : group.parameters()) {
+        for (int g = 0; g < groups.size(); g++) {
+            List<Parameter> parameters = groups.get(g).parameters();
+            if (scoped) {
+                sums[g] = new double[parameters.size()];
+            }
+            for (int i = 0; i < parameters.size(); i++) {
+                Parameter p = parameters.get(i);
                 double s = GradientNorms.sumOfSquares(p, kernels, executor);
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold
@@ -559,9 +583,16 @@ public abstract class Optimizer {
                     throw new NonFiniteGradientException(p.name(), at, p.grad().array()[p.grad().offset() + at]);
                 }
                 sumOfSquares += s;
+                if (scoped) {
+                    sums[g][i] = s;
+                }
             }
         }
         lastGradientNorm = Math.sqrt(sumOfSquares);
+        if (scoped) {
+            parameterContexts = ScopedClipping.contexts(gradientClipping, groups, sums);
+            return new StepContext(1f, clipValue); // not used: every parameter has its own
+        }
         float normScale = gradientClipping instanceof GradientClipping.ByNorm clip
                 ? (float) clip.coefficient(lastGradientNorm) : 1f;
         return new StepContext(normScale, clipValue);

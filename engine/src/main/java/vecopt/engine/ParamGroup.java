@@ -11,6 +11,7 @@ public final class ParamGroup {
     private final List<Parameter> parameters;
     private final UseGuard guard;
     private volatile Hyperparameters hyperparameters;
+    private volatile GradientClipping gradientClipping = GradientClipping.none();
 
     ParamGroup(List<Parameter> parameters, Hyperparameters hyperparameters, UseGuard guard) {
         this.parameters = List.copyOf(parameters);
@@ -63,6 +64,35 @@ public final class ParamGroup {
     /** Replaces the hyperparameters while the optimizer already holds its guard (loading a checkpoint). */
     void replaceWhileGuarded(Hyperparameters h) {
         hyperparameters = h;
+    }
+
+    /**
+     * Clips this group's gradients from the next step on, besides the optimizer's clipping (see
+     * {@link GradientClipping} for how the scopes combine): by the norm of this group's gradients
+     * together, by each parameter's own norm, by value, or not ({@link GradientClipping#none()}, the default).
+     *
+     * @throws IllegalArgumentException if {@code clipping} is null; nothing changes then
+     */
+    public void setGradientClipping(GradientClipping clipping) {
+        if (clipping == null) {
+            throw new IllegalArgumentException("clipping must not be null; GradientClipping.none() turns it off");
+        }
+        guard.enter("ParamGroup.setGradientClipping");
+        try {
+            gradientClipping = clipping;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** How this group's gradients are clipped besides the optimizer's clipping. */
+    public GradientClipping gradientClipping() {
+        return gradientClipping;
+    }
+
+    /** Sets the clipping while the optimizer already holds its guard (loading a checkpoint). */
+    void replaceClippingWhileGuarded(GradientClipping clipping) {
+        gradientClipping = clipping;
     }
 
     /** Shortcut for the learning rate, {@code get("lr")}. */

@@ -12,4 +12,11 @@ public record ExponentialDecay(double gamma) implements Schedule {
         Checks.step(t);
         return initial * Math.pow(gamma, t);
     }
+
+    /** {@code current * gamma}. */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        return current * gamma;
+    }
 }

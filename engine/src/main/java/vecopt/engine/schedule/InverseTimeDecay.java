@@ -12,4 +12,11 @@ public record InverseTimeDecay(double rate) implements Schedule {
         Checks.step(t);
         return initial / (1 + rate * t);
     }
+
+    /** {@code current * (1 + rate * (t - 1)) / (1 + rate * t)}. */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        return current * (1 + rate * (t - 1)) / (1 + rate * t);
+    }
 }

@@ -26,4 +26,19 @@ public record LinearFactor(double startFactor, double endFactor, long steps) imp
         Checks.step(t);
         return initial * (startFactor + (endFactor - startFactor) * Math.min(t, steps) / steps);
     }
+
+    /**
+     * {@code current * (1 + (end - start) / (steps * start + (t - 1) * (end - start)))} up to {@code steps},
+     * then {@code current}, as PyTorch's {@code LinearLR} steps (the divisor is {@code steps} times the
+     * factor at {@code t - 1}, which is positive before {@code steps}).
+     */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        if (t > steps) {
+            return current;
+        }
+        double slope = endFactor - startFactor;
+        return current * (1.0 + slope / (steps * startFactor + (t - 1) * slope));
+    }
 }

@@ -31,6 +31,19 @@ public record MultiStepDecay(long[] milestones, double gamma) implements Schedul
         return initial * Math.pow(gamma, passed);
     }
 
+    /** {@code current * gamma^(times t is a milestone)}. */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        int hits = 0;
+        for (long m : milestones) {
+            if (m == t) {
+                hits++;
+            }
+        }
+        return hits == 0 ? current : current * Math.pow(gamma, hits);
+    }
+
     @Override
     public long[] milestones() {
         return milestones.clone();

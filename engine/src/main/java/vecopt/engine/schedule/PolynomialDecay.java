@@ -17,4 +17,18 @@ public record PolynomialDecay(long totalSteps, double power) implements Schedule
         double remaining = 1 - (double) Math.min(t, totalSteps) / totalSteps;
         return initial * Math.pow(remaining, power);
     }
+
+    /**
+     * {@code current * ((1 - t / totalSteps) / (1 - (t - 1) / totalSteps))^power} up to {@code totalSteps},
+     * then {@code current}, as PyTorch's {@code PolynomialLR} steps.
+     */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        if (t > totalSteps) {
+            return current;
+        }
+        double factor = (1.0 - (double) t / totalSteps) / (1.0 - (double) (t - 1) / totalSteps);
+        return current * Math.pow(factor, power);
+    }
 }

@@ -18,4 +18,14 @@ public record SequentialSchedule(Schedule first, long milestone, Schedule second
         Checks.step(t);
         return t < milestone ? first.valueAt(t, initial) : second.valueAt(t - milestone, initial);
     }
+
+    /** {@code first} stepping until the milestone, {@code second}'s closed form at it, {@code second} stepping after. */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        if (t < milestone) {
+            return first.nextValue(t, current, initial);
+        }
+        return t == milestone ? second.valueAt(0, initial) : second.nextValue(t - milestone, current, initial);
+    }
 }

@@ -16,4 +16,11 @@ public record StepDecay(long stepSize, double gamma) implements Schedule {
         Checks.step(t);
         return initial * Math.pow(gamma, t / stepSize);
     }
+
+    /** {@code current * gamma} at every multiple of {@code stepSize}, else {@code current}. */
+    @Override
+    public double nextValue(long t, double current, double initial) {
+        Checks.nextStep(t);
+        return t % stepSize == 0 ? current * gamma : current;
+    }
 }
