@@ -44,9 +44,10 @@ import vecopt.engine.checkpoint.Checkpointable;
  * {@link Schedule}: a schedule's value depends on the step and the group's first value alone, which would
  * round differently from PyTorch's recursion and ignore a rate another scheduler set.
  *
- * <p>A step is all or nothing, as {@link HyperparameterScheduler}'s: a rate the optimizer refuses leaves
- * the step count and every group as they were. It drives the groups the optimizer has when it is
- * created; a group added later makes {@link #step()} refuse. A checkpoint holds its position: the step
+ * <p>Each rate it sets is a weighted mean of the group's current rate and its {@code swa_lr}, both of
+ * which the group accepts (the constructor checks {@code swa_lr}), so the optimizer takes it; a step is
+ * still all or nothing, as {@link HyperparameterScheduler}'s. It drives the groups the optimizer has when
+ * it is created; a group added later makes {@link #step()} refuse, before any rate changes. A checkpoint holds its position: the step
  * count and each group's {@code swa_lr}, which PyTorch keeps in the optimizer's param groups and so
  * restores with them; {@code anneal_epochs} and the strategy are part of the name, so a checkpoint loads
  * only into the same ones.
@@ -119,6 +120,11 @@ public final class SWALR implements Checkpointable {
         }
         for (int g = 0; g < swaLrs.length; g++) {
             Checks.nonNegative("swaLrs[" + g + "]", swaLrs[g]);
+            try {
+                groups.get(g).hyperparameters().with("lr", swaLrs[g]); // the rate it ends at must be one the group takes
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("swaLrs[" + g + "]: " + e.getMessage(), e);
+            }
         }
         if (annealEpochs < 0) {
             throw new IllegalArgumentException("annealEpochs must be >= 0, got " + annealEpochs);
