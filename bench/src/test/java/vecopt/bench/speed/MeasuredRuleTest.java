@@ -63,6 +63,17 @@ class MeasuredRuleTest {
     }
 
     @Test
+    void aPassFiledUnderARuleNamesItsOwnArraysAndKeepsTheRulesTraffic() {
+        Workload ema = Workload.of(EmaAveragingBenchmark.class);
+        assertEquals("p, avg → avg", ema.arrays());
+        assertEquals("SGD", ema.rule());
+        assertEquals("EMA of the weights (AveragedModel)", ema.label());
+        assertEquals(Workload.of(SgdPlainBenchmark.class).traffic(), ema.traffic());
+        assertTrue(ema.sameTrafficAs(Workload.of(SwaAveragingBenchmark.class)));
+        assertFalse(ema.reference());
+    }
+
+    @Test
     void aReferenceIsNoRuleAndSortsAfterEveryRule() {
         Workload bound = Workload.of(AdamDividerBoundBenchmark.class);
         assertTrue(bound.reference());
