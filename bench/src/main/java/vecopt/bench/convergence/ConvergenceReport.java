@@ -240,10 +240,10 @@ public final class ConvergenceReport {
                 + " to %s over %d epoch(s) (cosine) as it starts; their EMA with decay %s after every step, timm's"
                 + " warm-up.%n%n", ConvergenceSuite.swaStart(s.epochs()), s.epochs(), plain(lr / 2),
                 Math.max(1, s.epochs() / 10), plain(ConvergenceSuite.EMA_DECAY)));
-        md.append("| weights | test acc | train loss | time |\n|---|---:|---:|---:|\n");
+        md.append("| weights | test acc | test loss | train loss | time |\n|---|---:|---:|---:|---:|\n");
         for (Trainer.Curves c : r.averaging()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.4f | %.2f s |%s%n", c.schedule().name(),
-                    100 * c.finalTest().accuracy(), c.finalTrain().loss(), c.nanos() / 1e9,
+            md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.4f | %.4f | %.2f s |%s%n", c.schedule().name(),
+                    100 * c.finalTest().accuracy(), c.finalTest().loss(), c.finalTrain().loss(), c.nanos() / 1e9,
                     c.stop().isEmpty() ? "" : " " + c.stop()));
         }
         md.append('\n');
