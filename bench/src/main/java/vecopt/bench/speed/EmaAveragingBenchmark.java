@@ -9,8 +9,11 @@ import org.ejml.dense.row.CommonOps_FDRM;
  * two arrays and writes one, plain SGD's traffic, so the suite files it under SGD ({@code @Measures}) with
  * SGD's bandwidth reference; the report names its own arrays. The EJML composition is PyTorch's in-place
  * idiom {@code avg.mul_(decay).add_(p, alpha=1 - decay)}, two passes.
+ *
+ * <p>SWA's pass ({@code averageEqual}) moves the same arrays with a division per element; it runs once
+ * per epoch rather than once per step, so the suite does not spend a benchmark's runs on it.
  */
-@Measures(rule = "SGD", label = "EMA of the weights (AveragedModel)", arrays = "p, avg → avg")
+@Measures(rule = "SGD", label = "Weight averaging: EMA (AveragedModel)", arrays = "p, avg → avg")
 public class EmaAveragingBenchmark extends RuleBenchmark {
 
     /** Near the decays in use (timm's default is 0.9998 to 0.9999): the average moves little per call. */
