@@ -51,6 +51,13 @@ public final class ConvergenceReport {
                 .mapToObj(Charts::paletteColor).toList();
         Charts.saveGrid(Charts.training("MLP with Adam", r.schedules(), scheduleNames, scheduleColors), 2, schedules);
         files.add(schedules);
+        Path averaging = dir.resolve("digits-mlp-averaging.png");
+        List<String> averagingNames = r.averaging().stream().map(c -> c.schedule().name()).toList();
+        List<Color> averagingColors = java.util.stream.IntStream.range(0, averagingNames.size())
+                .mapToObj(Charts::paletteColor).toList();
+        Charts.saveGrid(Charts.training("MLP with " + ConvergenceSuite.AVERAGED_OPTIMIZER + ": last and averaged weights",
+                r.averaging(), averagingNames, averagingColors), 2, averaging);
+        files.add(averaging);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r), StandardCharsets.UTF_8);
         files.add(summary);
@@ -217,6 +224,27 @@ public final class ConvergenceReport {
         for (Trainer.Curves c : r.schedules()) {
             md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f%% | %.4f | %.2f s |%n", c.schedule().name(), c.steps(),
                     100 * c.finalTest().accuracy(), c.finalTrain().loss(), c.nanos() / 1e9));
+        }
+        md.append('\n');
+        averagingTable(md, r);
+    }
+
+    private static void averagingTable(StringBuilder md, ConvergenceSuite.Results r) {
+        ConvergenceSuite.Settings s = r.settings();
+        double lr = OptimizerTable.get(ConvergenceSuite.AVERAGED_OPTIMIZER).lr().mlp();
+        md.append("### MLP with ").append(ConvergenceSuite.AVERAGED_OPTIMIZER).append(" (lr ").append(plain(lr))
+                .append("): last weights against their averages\n\n");
+        md.append(String.format(Locale.ROOT, "Three runs from the same start on the same mini-batches, each evaluated on"
+                + " other weights (`AveragedModel`, swapped into the model for each evaluation): its last weights; their"
+                + " SWA, the equal average of the weights at the end of epochs %d to %d, with `SWALR` annealing the rate"
+                + " to %s over %d epoch(s) (cosine) as it starts; their EMA with decay %s after every step, timm's"
+                + " warm-up.%n%n", ConvergenceSuite.swaStart(s.epochs()), s.epochs(), plain(lr / 2),
+                Math.max(1, s.epochs() / 10), plain(ConvergenceSuite.EMA_DECAY)));
+        md.append("| weights | test acc | test loss | train loss | time |\n|---|---:|---:|---:|---:|\n");
+        for (Trainer.Curves c : r.averaging()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.4f | %.4f | %.2f s |%s%n", c.schedule().name(),
+                    100 * c.finalTest().accuracy(), c.finalTest().loss(), c.finalTrain().loss(), c.nanos() / 1e9,
+                    c.stop().isEmpty() ? "" : " " + c.stop()));
         }
         md.append('\n');
     }

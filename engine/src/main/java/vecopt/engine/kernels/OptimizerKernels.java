@@ -435,4 +435,38 @@ public interface OptimizerKernels {
      * @param index element index of {@code g[off]}, at least 0
      */
     void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c);
+
+    // ---- Weight averaging (SWA, EMA): passes over a parameter and its averaged copy ----
+
+    /**
+     * Stochastic weight averaging: one more model into the equal running mean of the parameter's past
+     * values, as {@code torch.optim.swa_utils.AveragedModel}'s default {@code avg_fn} computes it.
+     * {@code count} is the number of models in the mean after this one ({@code n_averaged + 1}) as a
+     * float; each operation is rounded on its own, as ATen's separate {@code sub}, {@code div} and
+     * {@code add} kernels round:
+     * <pre>
+     * avg = avg + (p - avg) / count
+     * </pre>
+     */
+    void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count);
+
+    /**
+     * Exponential moving average of the parameter, as timm's {@code ModelEmaV2} and PyTorch's
+     * {@code decay * ema + (1 - decay) * p} compute it: two products and a sum, each rounded on its own
+     * (no fused multiply-add, as ATen's separate {@code mul} and {@code add} kernels round).
+     * {@code oneMinusDecay} is {@code 1 - decay} computed in double and then rounded to float.
+     * <pre>
+     * avg = decay * avg + oneMinusDecay * p
+     * </pre>
+     */
+    void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay);
+
+    /**
+     * Exchanges two ranges element by element, every bit kept (NaN payloads included): the averaged
+     * weights into the parameters for evaluation, and back.
+     * <pre>
+     * (a, b) = (b, a)
+     * </pre>
+     */
+    void swapRanges(float[] a, int aOff, float[] b, int bOff, int n);
 }

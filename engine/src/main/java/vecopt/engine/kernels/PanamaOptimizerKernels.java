@@ -986,4 +986,46 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     private static FloatVector horner(FloatVector x, float c0, float c1, float c2, float c3, float c4) {
         return horner(x, c0, c1, c2, c3).fma(x, FloatVector.broadcast(SPECIES, c4));
     }
+
+    // ---- Weight averaging ----
+
+    @Override
+    public void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count) {
+        FloatVector c = FloatVector.broadcast(SPECIES, count);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, avg, avgOff + i);
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            av.add(pv.sub(av).div(c)).intoArray(avg, avgOff + i);
+        }
+        TAIL.averageEqual(avg, avgOff + i, p, pOff + i, n - i, count);
+    }
+
+    @Override
+    public void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay) {
+        FloatVector d = FloatVector.broadcast(SPECIES, decay);
+        FloatVector c = FloatVector.broadcast(SPECIES, oneMinusDecay);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, avg, avgOff + i);
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            d.mul(av).add(c.mul(pv)).intoArray(avg, avgOff + i);
+        }
+        TAIL.averageEma(avg, avgOff + i, p, pOff + i, n - i, decay, oneMinusDecay);
+    }
+
+    @Override
+    public void swapRanges(float[] a, int aOff, float[] b, int bOff, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, aOff + i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + i);
+            bv.intoArray(a, aOff + i);
+            av.intoArray(b, bOff + i);
+        }
+        TAIL.swapRanges(a, aOff + i, b, bOff + i, n - i);
+    }
 }

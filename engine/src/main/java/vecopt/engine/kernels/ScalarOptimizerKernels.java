@@ -448,4 +448,29 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return clip < Float.POSITIVE_INFINITY ? Math.min(Math.max(g, -clip), clip) : g;
     }
 
+    // ---- Weight averaging ----
+
+    @Override
+    public void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count) {
+        for (int i = 0; i < n; i++) {
+            float a = avg[avgOff + i];
+            avg[avgOff + i] = a + (p[pOff + i] - a) / count;
+        }
+    }
+
+    @Override
+    public void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay) {
+        for (int i = 0; i < n; i++) {
+            avg[avgOff + i] = decay * avg[avgOff + i] + oneMinusDecay * p[pOff + i];
+        }
+    }
+
+    @Override
+    public void swapRanges(float[] a, int aOff, float[] b, int bOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float t = a[aOff + i];
+            a[aOff + i] = b[bOff + i];
+            b[bOff + i] = t;
+        }
+    }
 }
