@@ -29,6 +29,12 @@ public final class ChunkedExecutor implements AutoCloseable {
     /** A kernel call over {@code [from, from + length)}. */
     @FunctionalInterface
     public interface RangeTask {
+        /**
+         * Runs the task over one chunk.
+         *
+         * @param from the first index of the chunk
+         * @param length the chunk's length
+         */
         void run(int from, int length);
     }
 
@@ -42,12 +48,12 @@ public final class ChunkedExecutor implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** Runs everything on the calling thread. */
+    /** {@return an executor that runs everything on the calling thread} */
     public static ChunkedExecutor callingThread() {
         return CALLING_THREAD;
     }
 
-    /** One chunk per available core, with the default threshold. */
+    /** {@return an executor with one chunk per available core and the default threshold} */
     public static ChunkedExecutor allCores() {
         return withThreads(Runtime.getRuntime().availableProcessors(), DEFAULT_MIN_PARALLEL_LENGTH);
     }
@@ -55,6 +61,10 @@ public final class ChunkedExecutor implements AutoCloseable {
     /**
      * Splits ranges of at least {@code minParallelLength} elements into {@code threads} chunks; the
      * calling thread runs one of them, {@code threads - 1} daemon threads the others.
+     *
+     * @param threads the number of chunks, at least 1
+     * @param minParallelLength the shortest range that is split
+     * @return the executor; close it to stop its threads
      */
     public static ChunkedExecutor withThreads(int threads, int minParallelLength) {
         if (threads < 1) {
@@ -75,17 +85,22 @@ public final class ChunkedExecutor implements AutoCloseable {
         return new ChunkedExecutor(threads, minParallelLength, Executors.newFixedThreadPool(threads - 1, factory));
     }
 
-    /** Number of threads a long range is split across. */
+    /** {@return the number of threads a long range is split across} */
     public int threads() {
         return threads;
     }
 
-    /** Shortest range that is split. */
+    /** {@return the shortest range that is split} */
     public int minParallelLength() {
         return minParallelLength;
     }
 
-    /** Runs {@code task} over {@code [0, n)}, split when {@code n} is long enough; returns when all is done. */
+    /**
+     * Runs {@code task} over {@code [0, n)}, split when {@code n} is long enough; returns when all is done.
+     *
+     * @param n the length of the range
+     * @param task the work over one chunk
+     */
     public void run(int n, RangeTask task) {
         run(n, ALIGNMENT, task);
     }
@@ -94,6 +109,10 @@ public final class ChunkedExecutor implements AutoCloseable {
      * As {@link #run(int, RangeTask)}, with every chunk starting at a multiple of {@code alignment}: a
      * reduction whose partial results are kept per aligned block then gives the same blocks, so the
      * same result, on any number of threads.
+     *
+     * @param n the length of the range
+     * @param alignment every chunk but the first starts at a multiple of it
+     * @param task the work over one chunk
      */
     public void run(int n, int alignment, RangeTask task) {
         if (alignment < 1) {
@@ -122,7 +141,7 @@ public final class ChunkedExecutor implements AutoCloseable {
         }
     }
 
-    /** True once {@link #close} was called on an executor that has threads of its own. */
+    /** {@return true once {@link #close} was called on an executor that has threads of its own} */
     public boolean isClosed() {
         return pool != null && pool.isShutdown();
     }

@@ -29,7 +29,12 @@ public final class FlatParameters {
         this.grads = grads;
     }
 
-    /** Starts a layout whose combined parameter is called {@code name}. */
+    /**
+     * Starts a layout whose combined parameter is called {@code name}.
+     *
+     * @param name the name of the combined parameter
+     * @return the builder
+     */
     public static Builder builder(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, got " + (name == null ? null : "'" + name + "'"));
@@ -37,22 +42,32 @@ public final class FlatParameters {
         return new Builder(name);
     }
 
-    /** The one parameter spanning every tensor, for the optimizer. */
+    /** {@return the one parameter spanning every tensor, for the optimizer} */
     public Parameter parameter() {
         return parameter;
     }
 
-    /** The value view of the tensor called {@code name}. */
+    /**
+     * The value view of the tensor called {@code name}.
+     *
+     * @param name the tensor's name
+     * @return its values, a view into the shared value array
+     */
     public FloatTensor value(String name) {
         return lookup(values, name);
     }
 
-    /** The gradient view of the tensor called {@code name}. */
+    /**
+     * The gradient view of the tensor called {@code name}.
+     *
+     * @param name the tensor's name
+     * @return its gradient, a view into the shared gradient array
+     */
     public FloatTensor grad(String name) {
         return lookup(grads, name);
     }
 
-    /** The tensor names, in layout order. */
+    /** {@return the tensor names, in layout order} */
     public java.util.Set<String> names() {
         return Collections.unmodifiableSet(values.keySet());
     }
@@ -75,7 +90,13 @@ public final class FlatParameters {
             this.name = name;
         }
 
-        /** Appends a tensor of the given shape. */
+        /**
+         * Appends a tensor of the given shape.
+         *
+         * @param tensorName the tensor's name, unique in this layout
+         * @param shape the tensor's shape
+         * @return this builder
+         */
         public Builder add(String tensorName, int... shape) {
             if (tensorName == null || tensorName.isBlank()) {
                 throw new IllegalArgumentException("tensorName must not be blank, got "
@@ -97,6 +118,11 @@ public final class FlatParameters {
             return this;
         }
 
+        /**
+         * Allocates the shared value and gradient arrays, filled with zeros.
+         *
+         * @return the layout
+         */
         public FlatParameters build() {
             float[] values = new float[(int) total];
             float[] grads = new float[(int) total];

@@ -17,9 +17,20 @@ public record StepPlan(ParameterKernel kernel, Map<String, Double> scalars) {
      */
     @FunctionalInterface
     public interface ParameterKernel {
+        /**
+         * Runs the update over {@code n} elements.
+         *
+         * @param value the parameter's value array
+         * @param valueOffset the index in {@code value} of the first element
+         * @param grad the parameter's gradient array
+         * @param gradOffset the index in {@code grad} of the first element
+         * @param stateOffset the index in every state buffer of the first element
+         * @param n the number of elements
+         */
         void run(float[] value, int valueOffset, float[] grad, int gradOffset, int stateOffset, int n);
     }
 
+    /** Checks that neither component is null and copies {@code scalars}. */
     public StepPlan {
         if (kernel == null || scalars == null) {
             throw new IllegalArgumentException("kernel and scalars must not be null");
@@ -27,7 +38,12 @@ public record StepPlan(ParameterKernel kernel, Map<String, Double> scalars) {
         scalars = Map.copyOf(scalars);
     }
 
-    /** A step that only runs {@code kernel}. */
+    /**
+     * A step that only runs {@code kernel}.
+     *
+     * @param kernel the kernel call
+     * @return the plan, with no scalar state
+     */
     public static StepPlan of(ParameterKernel kernel) {
         return new StepPlan(kernel, Map.of());
     }
