@@ -47,7 +47,12 @@ public final class FlatParameters {
         this.slices = slices;
     }
 
-    /** Starts a layout whose combined parameter is called {@code name}. */
+    /**
+     * Starts a layout whose combined parameter is called {@code name}.
+     *
+     * @param name the name of the combined parameter
+     * @return the builder
+     */
     public static Builder builder(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, got " + (name == null ? null : "'" + name + "'"));
@@ -55,7 +60,7 @@ public final class FlatParameters {
         return new Builder(name);
     }
 
-    /** The one parameter spanning every tensor, for the optimizer. */
+    /** {@return the one parameter spanning every tensor, for the optimizer} */
     public Parameter parameter() {
         return parameter;
     }
@@ -80,17 +85,26 @@ public final class FlatParameters {
         return List.copyOf(slices.values());
     }
 
-    /** The value view of the tensor called {@code name}. */
+     * The value view of the tensor called {@code name}.
+     *
+     * @param name the tensor's name
+     * @return its values, a view into the shared value array
+     */
     public FloatTensor value(String name) {
         return lookup(values, name);
     }
 
-    /** The gradient view of the tensor called {@code name}. */
+    /**
+     * The gradient view of the tensor called {@code name}.
+     *
+     * @param name the tensor's name
+     * @return its gradient, a view into the shared gradient array
+     */
     public FloatTensor grad(String name) {
         return lookup(grads, name);
     }
 
-    /** The tensor names, in layout order (slice by slice when slices were given). */
+    /** {@return the tensor names, in layout order (slice by slice when slices were given)} */
     public java.util.Set<String> names() {
         return Collections.unmodifiableSet(values.keySet());
     }
@@ -114,7 +128,13 @@ public final class FlatParameters {
             this.name = name;
         }
 
-        /** Appends a tensor of the given shape. */
+        /**
+         * Appends a tensor of the given shape.
+         *
+         * @param tensorName the tensor's name, unique in this layout
+         * @param shape the tensor's shape
+         * @return this builder
+         */
         public Builder add(String tensorName, int... shape) {
             if (tensorName == null || tensorName.isBlank()) {
                 throw new IllegalArgumentException("tensorName must not be blank, got "
@@ -156,6 +176,8 @@ public final class FlatParameters {
          *
          * @throws IllegalArgumentException if the slice function names no slice (null or blank) for a
          *     tensor, naming the tensor and what it returned
+         *
+         * @return the layout
          */
         public FlatParameters build() {
             Map<String, List<String>> bySlice = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ package vecopt.engine;
  */
 public sealed interface GradientClipping {
 
-    /** No clipping, the default. */
+    /** {@return no clipping, the default} */
     static GradientClipping none() {
         return new None();
     }
@@ -35,6 +35,8 @@ public sealed interface GradientClipping {
      * {@code clip_grad_norm_(params, max_norm, norm_type=2)}: every gradient is multiplied by
      * {@code max_norm / (total_norm + 1e-6)} when that is below 1.
      *
+     * @param maxNorm the largest norm let through, PyTorch's {@code max_norm}
+     * @return the clipping
      * @throws IllegalArgumentException unless {@code maxNorm} is finite and positive
      */
     static GradientClipping byNorm(double maxNorm) {
@@ -45,6 +47,8 @@ public sealed interface GradientClipping {
      * Clipping of every gradient element to {@code [-clipValue, clipValue]}, as
      * {@code clip_grad_value_(params, clip_value)}. NaN stays NaN.
      *
+     * @param clipValue the largest magnitude let through, PyTorch's {@code clip_value}
+     * @return the clipping
      * @throws IllegalArgumentException unless {@code clipValue} is finite and positive
      */
     static GradientClipping byValue(double clipValue) {
@@ -66,12 +70,17 @@ public sealed interface GradientClipping {
     record None() implements GradientClipping {
     }
 
-    /** Clipping by the global norm; see {@link GradientClipping#byNorm}. */
+    /**
+     * Clipping by the global norm; see {@link GradientClipping#byNorm}.
+     *
+     * @param maxNorm the largest norm let through
+     */
     record ByNorm(double maxNorm) implements GradientClipping {
 
         /** PyTorch's {@code clip_grad_norm_} adds this to the norm before dividing. */
         public static final double EPS = 1e-6;
 
+        /** Checks that {@code maxNorm} is finite and positive. */
         public ByNorm {
             checkPositive("max_norm", maxNorm);
         }
@@ -79,6 +88,9 @@ public sealed interface GradientClipping {
         /**
          * The factor the gradients are multiplied by, {@code min(max_norm / (totalNorm + 1e-6), 1)}:
          * 1 when the norm is small enough, NaN when it is NaN (as in PyTorch).
+         *
+         * @param totalNorm the 2-norm of all gradients
+         * @return the factor
          */
         public double coefficient(double totalNorm) {
             return Math.min(maxNorm / (totalNorm + EPS), 1.0);
@@ -98,9 +110,14 @@ public sealed interface GradientClipping {
         }
     }
 
-    /** Clipping by value; see {@link GradientClipping#byValue}. */
+    /**
+     * Clipping by value; see {@link GradientClipping#byValue}.
+     *
+     * @param clipValue the largest magnitude let through
+     */
     record ByValue(double clipValue) implements GradientClipping {
 
+        /** Checks that {@code clipValue} is finite and positive. */
         public ByValue {
             checkPositive("clip_value", clipValue);
         }

@@ -25,17 +25,39 @@ public final class Hyperparameter {
         this.maxInclusive = maxInclusive;
     }
 
-    /** A finite value {@code >= min}. */
+    /**
+     * A finite value {@code >= min}.
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the smallest valid value
+     * @return the definition
+     */
     public static Hyperparameter atLeast(String name, double defaultValue, double min) {
         return new Hyperparameter(name, defaultValue, false, min, true, Double.MAX_VALUE, true);
     }
 
-    /** A finite value {@code > min}. */
+    /**
+     * A finite value {@code > min}.
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the exclusive lower bound
+     * @return the definition
+     */
     public static Hyperparameter above(String name, double defaultValue, double min) {
         return new Hyperparameter(name, defaultValue, false, min, false, Double.MAX_VALUE, true);
     }
 
-    /** A value in {@code [min, max)}. */
+    /**
+     * A value in {@code [min, max)}.
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the smallest valid value
+     * @param max the exclusive upper bound
+     * @return the definition
+     */
     public static Hyperparameter inHalfOpen(String name, double defaultValue, double min, double max) {
         return new Hyperparameter(name, defaultValue, false, min, true, max, false);
     }
@@ -45,24 +67,41 @@ public final class Hyperparameter {
         return new Hyperparameter(name, defaultValue, false, min, false, max, false);
     }
 
-    /** A value in {@code [min, max]}. */
+    /**
+     * A value in {@code [min, max]}.
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the smallest valid value
+     * @param max the largest valid value
+     * @return the definition
+     */
     public static Hyperparameter inClosed(String name, double defaultValue, double min, double max) {
         return new Hyperparameter(name, defaultValue, false, min, true, max, true);
     }
 
-    /** A boolean option. */
+    /**
+     * A boolean option.
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @return the definition
+     */
     public static Hyperparameter flag(String name, boolean defaultValue) {
         return new Hyperparameter(name, defaultValue ? 1 : 0, true, 0, true, 1, true);
     }
 
+    /** {@return the PyTorch name, such as {@code "lr"}} */
     public String name() {
         return name;
     }
 
+    /** {@return the default value; 0 or 1 for a flag} */
     public double defaultValue() {
         return defaultValue;
     }
 
+    /** {@return whether this is a boolean option} */
     public boolean isFlag() {
         return flag;
     }

@@ -61,6 +61,8 @@ public abstract class Optimizer {
     private final UseGuard guard = new UseGuard();
 
     /**
+     * An optimizer of {@code rule} with one group; for the constructors of the rules' classes.
+     *
      * @param rule the rule this optimizer applies
      * @param parameters the first group's parameters
      * @param hyperparameters the defaults for every group, and the first group's values
@@ -85,12 +87,20 @@ public abstract class Optimizer {
         addParamGroup(parameters, hyperparameters);
     }
 
-    /** The rule this optimizer applies. */
+    /**
+     * The rule this optimizer applies.
+     *
+     * @return the rule
+     */
     public Rule rule() {
         return rule;
     }
 
-    /** The {@code torch.optim} class name of this rule, e.g. {@code "Adam"}. */
+    /**
+     * The {@code torch.optim} class name of this rule, e.g. {@code "Adam"}.
+     *
+     * @return the {@code torch.optim} class name
+     */
     public String torchName() {
         return rule.torchName();
     }
@@ -104,12 +114,23 @@ public abstract class Optimizer {
         return this;
     }
 
-    /** Adds a group that uses this optimizer's default hyperparameters. */
+    /**
+     * Adds a group that uses this optimizer's default hyperparameters.
+     *
+     * @param parameters the group's parameters, none of them in another group
+     * @return the new group
+     */
     public ParamGroup addParamGroup(List<Parameter> parameters) {
         return addParamGroup(parameters, defaults);
     }
 
-    /** Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls). */
+    /**
+     * Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls).
+     *
+     * @param parameters the group's parameters, none of them in another group
+     * @param hyperparameters the group's hyperparameters
+     * @return the new group
+     */
     public ParamGroup addParamGroup(List<Parameter> parameters, Hyperparameters hyperparameters) {
         guard.enter("addParamGroup");
         try {
@@ -149,12 +170,20 @@ public abstract class Optimizer {
         return group;
     }
 
-    /** The groups, in the order they were added. */
+    /**
+     * The groups, in the order they were added.
+     *
+     * @return the groups, unmodifiable
+     */
     public List<ParamGroup> paramGroups() {
         return Collections.unmodifiableList(groups);
     }
 
-    /** The hyperparameters new groups get. */
+    /**
+     * The hyperparameters new groups get.
+     *
+     * @return the default hyperparameters
+     */
     public Hyperparameters defaultHyperparameters() {
         return defaults;
     }
@@ -167,6 +196,8 @@ public abstract class Optimizer {
     /**
      * Splits the kernel call of each large parameter across {@code executor}'s threads. The results
      * are bit-identical to a single-threaded step. Default: the calling thread only.
+     *
+     * @param executor the threads to split kernel calls across
      */
     public void setExecutor(ChunkedExecutor executor) {
         if (executor == null) {
@@ -175,7 +206,11 @@ public abstract class Optimizer {
         this.executor = executor;
     }
 
-    /** Where kernel calls run. */
+    /**
+     * Where kernel calls run.
+     *
+     * @return the executor
+     */
     public ChunkedExecutor executor() {
         return executor;
     }
@@ -183,6 +218,8 @@ public abstract class Optimizer {
     /**
      * Clips gradients before each update from the next step on: by their global norm, by value, or
      * not ({@link GradientClipping#none()}, the default).
+     *
+     * @param clipping the clipping of the next steps
      */
     public void setGradientClipping(GradientClipping clipping) {
         if (clipping == null) {
@@ -191,7 +228,11 @@ public abstract class Optimizer {
         this.gradientClipping = clipping;
     }
 
-    /** How gradients are clipped. */
+    /**
+     * How gradients are clipped.
+     *
+     * @return the clipping
+     */
     public GradientClipping gradientClipping() {
         return gradientClipping;
     }
@@ -199,6 +240,8 @@ public abstract class Optimizer {
     /**
      * Adds annealed Gaussian noise to the gradients, in place, before each update from the next step
      * on; {@link GradientNoise#none()} (the default) turns it off.
+     *
+     * @param noise the noise of the next steps
      */
     public void setGradientNoise(GradientNoise noise) {
         if (noise == null) {
@@ -207,12 +250,20 @@ public abstract class Optimizer {
         this.gradientNoise = noise;
     }
 
-    /** The gradient noise added before each update. */
+    /**
+     * The gradient noise added before each update.
+     *
+     * @return the noise settings
+     */
     public GradientNoise gradientNoise() {
         return gradientNoise;
     }
 
-    /** What a step does with NaN or infinite gradients; {@link NonFinitePolicy#ERROR} by default. */
+    /**
+     * What a step does with NaN or infinite gradients; {@link NonFinitePolicy#ERROR} by default.
+     *
+     * @param policy the policy of the next steps
+     */
     public void setNonFinitePolicy(NonFinitePolicy policy) {
         if (policy == null) {
             throw new IllegalArgumentException("policy must not be null");
@@ -220,12 +271,20 @@ public abstract class Optimizer {
         this.nonFinitePolicy = policy;
     }
 
-    /** What a step does with NaN or infinite gradients. */
+    /**
+     * What a step does with NaN or infinite gradients.
+     *
+     * @return the policy
+     */
     public NonFinitePolicy nonFinitePolicy() {
         return nonFinitePolicy;
     }
 
-    /** Steps skipped so far because a gradient was NaN or infinite, under {@link NonFinitePolicy#SKIP}. */
+    /**
+     * Steps skipped so far because a gradient was NaN or infinite, under {@link NonFinitePolicy#SKIP}.
+     *
+     * @return the number of skipped steps
+     */
     public long skippedSteps() {
         return skippedSteps;
     }
@@ -269,12 +328,19 @@ public abstract class Optimizer {
      * clipping), what {@code clip_grad_norm_} returns; NaN if that step computed none (no clipping by
      * norm and {@link NonFinitePolicy#PROPAGATE}) or if no step was taken. Infinite or NaN when a
      * gradient was.
+     *
+     * @return the gradient norm of the last step
      */
     public double lastGradientNorm() {
         return lastGradientNorm;
     }
 
-    /** The state of the parameter called {@code name}, or null before its first step. */
+    /**
+     * The state of the parameter called {@code name}, or null before its first step.
+     *
+     * @param name the parameter's name
+     * @return its state, or null
+     */
     public ParameterState state(String name) {
         if (!byName.containsKey(name)) {
             throw new IllegalArgumentException("no parameter called " + name);
@@ -350,7 +416,11 @@ public abstract class Optimizer {
     /** Recomputes the loss and writes every gradient, for {@link #step(LossClosure)}. */
     @FunctionalInterface
     public interface LossClosure {
-        /** Runs the model forward and backward: writes the gradients and returns the loss. */
+        /**
+         * Runs the model forward and backward: writes the gradients and returns the loss.
+         *
+         * @return the loss
+         */
         double evaluate();
     }
 
@@ -359,6 +429,8 @@ public abstract class Optimizer {
      * returns the loss, then takes one {@link #step()} and returns that loss. Rules that evaluate the
      * loss several times per step (LBFGS) call it more often.
      *
+     * @param closure recomputes the gradients and returns the loss
+     * @return the loss {@code closure} returned
      * @throws IllegalArgumentException if {@code closure} is null; nothing is called
      */
     public double step(LossClosure closure) {
@@ -604,6 +676,13 @@ public abstract class Optimizer {
      * parameter and its state. Every buffer the rule keeps with {@code h} exists already
      * ({@link ParameterState#isFresh} tells one no step has used yet). Nothing may be written here: the
      * step runs the kernels only once every parameter is planned.
+     *
+     * @param p the parameter
+     * @param state its state
+     * @param h its group's hyperparameters
+     * @param step the step number, from 1
+     * @param context the step's gradient scaling (clipping, maximize)
+     * @return the kernel call to run
      */
     protected abstract StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step,
                                      StepContext context);

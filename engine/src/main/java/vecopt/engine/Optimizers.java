@@ -31,6 +31,10 @@ public final class Optimizers {
      * The optimizer {@code torch.optim.<className>(params, **kwargs)} describes, for any rule in
      * {@link Rules}.
      *
+     * @param className the {@code torch.optim} class name, such as {@code "AdamW"}
+     * @param parameters the parameters of the first group
+     * @param kwargs the constructor's keyword arguments, as PyTorch names them ({@code betas} as a list of two)
+     * @return the optimizer
      * @throws UnsupportedOperationException if vecopt has no such optimizer or option
      * @throws IllegalArgumentException if a value is out of range or of the wrong type
      */

@@ -29,30 +29,51 @@ public final class ParamGroup {
         }
     }
 
+    /** {@return the group's parameters} */
     public List<Parameter> parameters() {
         return parameters;
     }
 
+    /** {@return the group's current hyperparameters} */
     public Hyperparameters hyperparameters() {
         return hyperparameters;
     }
 
-    /** Sets one hyperparameter by its PyTorch name, for example {@code set("lr", 0.01)}. */
+    /**
+     * Sets one hyperparameter by its PyTorch name, for example {@code set("lr", 0.01)}.
+     *
+     * @param name the PyTorch name
+     * @param value the new value, validated
+     */
     public void set(String name, double value) {
         change(hyperparameters.with(name, value));
     }
 
-    /** Sets one flag by its PyTorch name, for example {@code set("nesterov", true)}. */
+    /**
+     * Sets one flag by its PyTorch name, for example {@code set("nesterov", true)}.
+     *
+     * @param name the PyTorch name
+     * @param value the new value
+     */
     public void set(String name, boolean value) {
         change(hyperparameters.with(name, value));
     }
 
-    /** Sets one hyperparameter. */
+    /**
+     * Sets one hyperparameter.
+     *
+     * @param h the hyperparameter
+     * @param value the new value, validated
+     */
     public void set(Hyperparameter h, double value) {
         change(hyperparameters.with(h, value));
     }
 
-    /** Replaces all hyperparameters; they must be of this optimizer's kind. */
+    /**
+     * Replaces all hyperparameters; they must be of this optimizer's kind.
+     *
+     * @param h the new hyperparameters
+     */
     public void setHyperparameters(Hyperparameters h) {
         if (!h.definitions().equals(hyperparameters.definitions())) {
             throw new IllegalArgumentException("hyperparameters must be of this optimizer's kind "
@@ -95,7 +116,7 @@ public final class ParamGroup {
         gradientClipping = clipping;
     }
 
-    /** Shortcut for the learning rate, {@code get("lr")}. */
+    /** {@return the learning rate, a shortcut for {@code get("lr")}} */
     public double lr() {
         return hyperparameters.get("lr");
     }

@@ -34,7 +34,7 @@ class ConvergenceCommandTest {
         }
         // one panel per row of the table and Newton's, four to a line
         int panels = OptimizerTable.all().size() + 1;
-        assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 300);
+        assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 330);
         for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,12 +41,27 @@ class OptimizerTableTest {
     }
 
     @Test
-    void everyRowAndSecondOrderMethodHasItsOwnColour() {
+    void everyRowAndSecondOrderMethodHasItsOwnLineStyle() {
         List<String> labels = new ArrayList<>(OptimizerTable.all().stream().map(OptimizerSetup::label).toList());
         labels.add(SecondOrder.NEWTON);
         labels.add(SecondOrder.STEEPEST);
-        List<Color> colours = labels.stream().map(Charts::colorOf).toList();
-        assertEquals(labels.size(), Set.copyOf(colours).size(), "colours of " + labels + ": " + colours);
+        List<Charts.RunStyle> styles = labels.stream().map(Charts::styleOf).toList();
+        assertEquals(labels.size(), Set.copyOf(styles).size(), "styles of " + labels + ": " + styles);
         assertNotEquals(Charts.colorOf("no such optimizer"), Charts.colorOf(OptimizerTable.all().getFirst().label()));
+    }
+
+    @Test
+    void rowsOfOneColourDifferInLinePatternAndMarker() {
+        List<String> labels = OptimizerTable.all().stream().map(OptimizerSetup::label).toList();
+        for (int i = 0; i < labels.size(); i++) {
+            for (int j = i + 1; j < labels.size(); j++) {
+                Charts.RunStyle a = Charts.styleOf(labels.get(i));
+                Charts.RunStyle b = Charts.styleOf(labels.get(j));
+                if (a.color().equals(b.color())) {
+                    assertNotEquals(a.stroke(), b.stroke(), labels.get(i) + " and " + labels.get(j));
+                    assertNotEquals(a.marker(), b.marker(), labels.get(i) + " and " + labels.get(j));
+                }
+            }
+        }
     }
 }

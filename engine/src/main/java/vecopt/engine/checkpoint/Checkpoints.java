@@ -95,6 +95,8 @@ public final class Checkpoints {
      *
      * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
      *     {@link #load} will be given them; none is fine
+     * @param optimizer the optimizer whose state is saved
+     * @param file the checkpoint; its directory must exist
      * @throws IllegalArgumentException if {@code optimizer} or {@code file} is null, {@code file} names no
      *     file inside a directory (such as {@code /}, {@code ""} or {@code ..}), or a scheduler is null,
      *     drives another optimizer or is given twice; nothing is written then
@@ -126,6 +128,9 @@ public final class Checkpoints {
      * <p>Attach the schedulers to {@code optimizer} before loading: attaching sets a hyperparameter,
      * which would overwrite the loaded value.
      *
+     * @param optimizer the optimizer, with the same groups and parameter names as the saved one
+     * @param file the checkpoint
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as saved
      * @throws IllegalArgumentException if {@code optimizer} or {@code file} is null, or a scheduler is
      *     null, drives another optimizer or is given twice; nothing is read or changed then
      * @throws CheckpointException if anything does not match, with a message that says what; the

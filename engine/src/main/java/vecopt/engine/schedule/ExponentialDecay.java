@@ -1,8 +1,13 @@
 package vecopt.engine.schedule;
 
-/** {@code initial * gamma^t}. PyTorch's {@code ExponentialLR}. */
+/**
+ * {@code initial * gamma^t}. PyTorch's {@code ExponentialLR}.
+ *
+ * @param gamma the factor per step
+ */
 public record ExponentialDecay(double gamma) implements Schedule {
 
+    /** Checks that {@code gamma} is not negative. */
     public ExponentialDecay {
         Checks.nonNegative("gamma", gamma);
     }

@@ -55,6 +55,9 @@ public final class HyperparameterScheduler implements Checkpointable {
      * Attaches {@code schedule} to the hyperparameter {@code name} of every group {@code optimizer} has,
      * and sets each group's value for {@code t = 0}.
      *
+     * @param optimizer the optimizer whose groups it drives
+     * @param name the hyperparameter's PyTorch name, such as {@code "lr"}
+     * @param schedule the value as a function of the step
      * @throws IllegalArgumentException naming the argument if one is null, {@code name} is not a numeric
      *     hyperparameter of the optimizer, or a value at {@code t = 0} is refused; nothing changes then
      */
@@ -95,12 +98,17 @@ public final class HyperparameterScheduler implements Checkpointable {
         t++;
     }
 
-    /** Steps taken so far. */
+    /** {@return the number of steps taken so far} */
     public long steps() {
         return t;
     }
 
-    /** The current value in group {@code g}. */
+    /**
+     * The current value in group {@code g}.
+     *
+     * @param g the group's index
+     * @return the value
+     */
     public double value(int g) {
         if (g < 0 || g >= groups.size()) {
             throw new IllegalArgumentException("g must be in [0, " + groups.size() + "), got " + g);

@@ -1,8 +1,13 @@
 package vecopt.engine.schedule;
 
-/** {@code initial / (1 + rate * t)}, the 1/t decay of stochastic approximation. */
+/**
+ * {@code initial / (1 + rate * t)}, the 1/t decay of stochastic approximation.
+ *
+ * @param rate the decay rate
+ */
 public record InverseTimeDecay(double rate) implements Schedule {
 
+    /** Checks that {@code rate} is not negative. */
     public InverseTimeDecay {
         Checks.nonNegative("rate", rate);
     }

@@ -3,9 +3,13 @@ package vecopt.engine.schedule;
 /**
  * {@code initial * (1 - min(t, totalSteps) / totalSteps)^power}, reaching 0 at {@code totalSteps}.
  * PyTorch's {@code PolynomialLR}.
+ *
+ * @param totalSteps the step at which the value reaches 0
+ * @param power the exponent
  */
 public record PolynomialDecay(long totalSteps, double power) implements Schedule {
 
+    /** Checks {@code totalSteps} and {@code power}. */
     public PolynomialDecay {
         Checks.positive("totalSteps", totalSteps);
         Checks.nonNegative("power", power);

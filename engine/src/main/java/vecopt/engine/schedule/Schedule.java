@@ -22,6 +22,10 @@ public interface Schedule {
      * The value at step {@code t >= 0} for a group whose value was {@code initial} at attachment. The
      * schedules of this package throw {@link IllegalArgumentException} for {@code t < 0}, and
      * {@link IllegalStateException} for a {@code t} past their end (only {@link OneCycle} has one).
+     *
+     * @param t the step, from 0
+     * @param initial the group's value at attachment
+     * @return the value
      */
     double valueAt(long t, double initial);
 
@@ -36,7 +40,13 @@ public interface Schedule {
         return valueAt(t, initial);
     }
 
-    /** This schedule for {@code t < milestone}, then {@code next} restarted at {@code t - milestone}. */
+    /**
+     * This schedule for {@code t < milestone}, then {@code next} restarted at {@code t - milestone}.
+     *
+     * @param milestone the step at which {@code next} takes over
+     * @param next the schedule from then on
+     * @return the combined schedule
+     */
     default Schedule then(long milestone, Schedule next) {
         Checks.notNull("next", next);
         return new SequentialSchedule(this, milestone, next);

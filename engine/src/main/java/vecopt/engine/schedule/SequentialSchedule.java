@@ -4,9 +4,14 @@ package vecopt.engine.schedule;
  * {@code first} until {@code milestone}, then {@code second} counted from the milestone: warmup
  * followed by cosine, for example. PyTorch's {@code SequentialLR}, whose schedules all start from the
  * group's initial value.
+ *
+ * @param first the schedule before the milestone
+ * @param milestone the step at which {@code second} takes over
+ * @param second the schedule from the milestone on, counted from 0 there
  */
 public record SequentialSchedule(Schedule first, long milestone, Schedule second) implements Schedule {
 
+    /** Checks the components. */
     public SequentialSchedule {
         Checks.notNull("first", first);
         Checks.notNull("second", second);

@@ -3,9 +3,13 @@ package vecopt.engine.schedule;
 /**
  * {@code initial * gamma^floor(t / stepSize)}: for example halve every 7 epochs. PyTorch's
  * {@code StepLR}.
+ *
+ * @param stepSize steps between two multiplications
+ * @param gamma the factor
  */
 public record StepDecay(long stepSize, double gamma) implements Schedule {
 
+    /** Checks {@code stepSize} and {@code gamma}. */
     public StepDecay {
         Checks.positive("stepSize", stepSize);
         Checks.nonNegative("gamma", gamma);
