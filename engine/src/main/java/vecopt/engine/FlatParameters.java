@@ -85,6 +85,7 @@ public final class FlatParameters {
         return List.copyOf(slices.values());
     }
 
+    /**
      * The value view of the tensor called {@code name}.
      *
      * @param name the tensor's name
