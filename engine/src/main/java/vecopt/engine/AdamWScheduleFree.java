@@ -34,14 +34,23 @@ import vecopt.engine.kernels.ScheduleFreeAveraging;
  */
 public final class AdamWScheduleFree extends ScheduleFreeOptimizer {
 
+    /** {@code lr}: the peak learning rate, reached after the warm-up; {@code >= 0}. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 0.0025, 0);
+    /** {@code beta1}: the interpolation weight of x in y, in (0, 1). */
     public static final Hyperparameter BETA1 = Hyperparameter.inOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the running average of squared gradients, in [0, 1). */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.999, 0, 1);
+    /** {@code eps}: added to the denominator for numerical stability; {@code >= 0}. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-8, 0);
+    /** {@code weight_decay}: weight decay coefficient, applied at y; {@code >= 0}. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code warmup_steps}: steps over which the learning rate rises linearly to {@code lr}; {@code >= 0}, 0 for none. */
     public static final Hyperparameter WARMUP_STEPS = Hyperparameter.atLeast("warmup_steps", 0, 0);
+    /** {@code r}: the power of the step number in the averaging weight {@code t^r}; {@code >= 0}. */
     public static final Hyperparameter R = Hyperparameter.atLeast("r", 0, 0);
+    /** {@code weight_lr_power}: the power of {@code lr_max} in the averaging weight; {@code >= 0}. */
     public static final Hyperparameter WEIGHT_LR_POWER = Hyperparameter.atLeast("weight_lr_power", 2, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -53,12 +62,21 @@ public final class AdamWScheduleFree extends ScheduleFreeOptimizer {
             .scalar("weight_sum", 0).scalar("lr_max", ScheduleFreeAveraging.INITIAL_LR_MAX)
             .build();
 
-    /** The package's defaults: lr 0.0025, betas (0.9, 0.999), eps 1e-8, no decay, no warm-up, r 0, weight_lr_power 2. */
+    /**
+     * The package's defaults: lr 0.0025, betas (0.9, 0.999), eps 1e-8, no decay, no warm-up, r 0, weight_lr_power 2.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public AdamWScheduleFree(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters, BETA1);
     }

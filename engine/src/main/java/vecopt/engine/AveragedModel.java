@@ -75,6 +75,9 @@ public final class AveragedModel implements OptimizerWrapper, Checkpointable {
     /**
      * Averages of {@code optimizer}'s parameters, updated after every {@link #step()}.
      *
+     * @param optimizer the optimizer whose parameters are averaged and which {@link #step()} steps
+     * @param averaging how the models are averaged
+     * @return the averaged model, with no model averaged yet
      * @throws IllegalArgumentException naming the argument if one is null
      */
     public static AveragedModel of(Optimizer optimizer, Averaging averaging) {
@@ -85,6 +88,12 @@ public final class AveragedModel implements OptimizerWrapper, Checkpointable {
      * Averages of {@code optimizer}'s parameters, updated after the {@code start}-th {@link #step()} and
      * every {@code every}-th after it.
      *
+     * @param optimizer the optimizer whose parameters are averaged and which {@link #step()} steps
+     * @param averaging how the models are averaged
+     * @param start the first step that averages, counted from 1 among the steps that updated the
+     *     parameters; at least 1
+     * @param every steps between two averaging updates from {@code start} on, at least 1
+     * @return the averaged model, with no model averaged yet
      * @throws IllegalArgumentException naming the argument and its value if one is null or below 1
      */
     public static AveragedModel of(Optimizer optimizer, Averaging averaging, long start, long every) {
@@ -96,6 +105,9 @@ public final class AveragedModel implements OptimizerWrapper, Checkpointable {
      * Averages of the parameters of the optimizer inside {@code wrapper} (a {@link Lookahead}, a
      * {@link GradientAccumulation}), updated after every step of {@code wrapper} that updated them.
      *
+     * @param wrapper the wrapper that {@link #step()} steps; the parameters of its inner optimizer are averaged
+     * @param averaging how the models are averaged
+     * @return the averaged model, with no model averaged yet
      * @throws IllegalArgumentException naming the argument if one is null
      */
     public static AveragedModel of(OptimizerWrapper wrapper, Averaging averaging) {
@@ -106,6 +118,12 @@ public final class AveragedModel implements OptimizerWrapper, Checkpointable {
      * As {@link #of(Optimizer, Averaging, long, long)}, stepping {@code wrapper}: with a
      * {@link GradientAccumulation}, steps count updates, not micro-batches.
      *
+     * @param wrapper the wrapper that {@link #step()} steps; the parameters of its inner optimizer are averaged
+     * @param averaging how the models are averaged
+     * @param start the first step that averages, counted from 1 among the steps of {@code wrapper} that
+     *     updated the parameters; at least 1
+     * @param every steps between two averaging updates from {@code start} on, at least 1
+     * @return the averaged model, with no model averaged yet
      * @throws IllegalArgumentException naming the argument and its value if one is null or below 1
      */
     public static AveragedModel of(OptimizerWrapper wrapper, Averaging averaging, long start, long every) {
@@ -128,38 +146,38 @@ public final class AveragedModel implements OptimizerWrapper, Checkpointable {
         }
     }
 
-    /** The optimizer whose parameters are averaged. */
+    /** {@return the optimizer whose parameters are averaged} */
     @Override
     public Optimizer inner() {
         return inner;
     }
 
-    /** How the models are averaged. */
+    /** {@return how the models are averaged} */
     public Averaging averaging() {
         return averaging;
     }
 
-    /** The first step (counted from 1) after which {@link #step()} averages. */
+    /** {@return the first step (counted from 1) after which {@link #step()} averages} */
     public long start() {
         return start;
     }
 
-    /** Steps between two averaging updates of {@link #step()}. */
+    /** {@return the steps between two averaging updates of {@link #step()}} */
     public long every() {
         return every;
     }
 
-    /** Models averaged so far, PyTorch's {@code n_averaged}. */
+    /** {@return the models averaged so far, PyTorch's {@code n_averaged}} */
     public long nAveraged() {
         return nAveraged;
     }
 
-    /** Steps taken through {@link #step()} that updated the parameters. */
+    /** {@return the steps taken through {@link #step()} that updated the parameters} */
     public long steps() {
         return steps;
     }
 
-    /** Whether the parameters hold the averages now (see {@link #swapParameters()}). */
+    /** {@return whether the parameters hold the averages now (see {@link #swapParameters()})} */
     public boolean isSwapped() {
         return swapped;
     }
@@ -168,6 +186,8 @@ public final class AveragedModel implements OptimizerWrapper, Checkpointable {
      * The averaged weights of the parameter called {@code name}, shared, not copied; null before the
      * first update. While {@link #isSwapped() swapped} the array holds the parameter's training weights.
      *
+     * @param name the name of one of the optimizer's parameters
+     * @return the averages, as long as the parameter; null while it has none (before the first update)
      * @throws IllegalArgumentException if the optimizer has no parameter called {@code name}
      */
     public float[] averaged(String name) {

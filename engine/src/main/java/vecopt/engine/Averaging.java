@@ -14,7 +14,7 @@ package vecopt.engine;
  */
 public sealed interface Averaging permits Averaging.Equal, Averaging.Exponential {
 
-    /** The equal average of SWA, PyTorch's default. */
+    /** {@return the equal average of SWA, PyTorch's default} */
     static Equal equal() {
         return new Equal();
     }
@@ -22,6 +22,8 @@ public sealed interface Averaging permits Averaging.Equal, Averaging.Exponential
     /**
      * An exponential moving average with a constant {@code decay}.
      *
+     * @param decay the weight of the old average at each update, in [0, 1] (timm's default 0.9999)
+     * @return the averaging
      * @throws IllegalArgumentException if {@code decay} is not in [0, 1]
      */
     static Exponential ema(double decay) {
@@ -33,13 +35,15 @@ public sealed interface Averaging permits Averaging.Equal, Averaging.Exponential
      * with its defaults ({@code warmup_gamma} 1, {@code warmup_power} 2/3, {@code min_decay} 0), up to
      * {@code decay}.
      *
+     * @param decay the ceiling the decay warms up to, in [0, 1]
+     * @return the averaging
      * @throws IllegalArgumentException if {@code decay} is not in [0, 1]
      */
     static Exponential emaWithWarmup(double decay) {
         return new Exponential(decay, true, Exponential.DEFAULT_WARMUP_GAMMA, Exponential.DEFAULT_WARMUP_POWER, 0);
     }
 
-    /** The name an {@link AveragedModel} is saved under, with every setting that changes the averages. */
+    /** {@return the name an {@link AveragedModel} is saved under, with every setting that changes the averages} */
     String describe();
 
     /**
@@ -101,6 +105,8 @@ public sealed interface Averaging permits Averaging.Equal, Averaging.Exponential
          * Python were measured to differ in the last bit of 1 of 109,930 warm-up decays, and in none of
          * the floats the kernel is given.
          *
+         * @param n the number of models averaged before the update, at least 1
+         * @return the decay {@code d_n}, in [minDecay, decay]
          * @throws IllegalArgumentException if {@code n < 1}
          */
         public double decayAt(long n) {

@@ -108,6 +108,14 @@ public final class ChunkedExecutor implements AutoCloseable {
      * As {@link #withThreads(int, int)}, with idle workers spinning for {@code spin} before they park:
      * 0 parks at once (lowest CPU use while idle, slowest hand-off); longer spins suit a machine whose
      * cores belong to this process.
+     *
+     * @param threads the number of chunks, at least 1
+     * @param minParallelLength the shortest range that is split, at least 1
+     * @param spin how long an idle worker spins before it parks, in {@code unit}; at least 0
+     * @param unit the unit of {@code spin}, not null
+     * @return the executor (one that runs every range on the calling thread when {@code threads} is 1);
+     *     close it to stop its threads
+     * @throws IllegalArgumentException naming the argument and its value if one is out of range or null
      */
     public static ChunkedExecutor withThreads(int threads, int minParallelLength, long spin, TimeUnit unit) {
         if (threads < 1) {

@@ -69,6 +69,8 @@ public final class FlatParameters {
      * The parameter spanning the tensors of slice {@code name}, called {@code "<flat name>.<slice>"}: one
      * contiguous range of the shared arrays, for a group of its own.
      *
+     * @param name the slice's name, as the builder's slice function returned it
+     * @return the slice's parameter
      * @throws IllegalArgumentException naming the slices there are if there is none called {@code name}
      */
     public Parameter slice(String name) {
@@ -80,7 +82,7 @@ public final class FlatParameters {
         return p;
     }
 
-    /** Every slice's parameter, in layout order; empty if the builder was given no slices. */
+    /** {@return every slice's parameter, in layout order; empty if the builder was given no slices} */
     public List<Parameter> slices() {
         return List.copyOf(slices.values());
     }
@@ -162,6 +164,8 @@ public final class FlatParameters {
          * tensor): the layout then holds each slice's tensors together, and {@link FlatParameters#slice}
          * gives each slice as one parameter.
          *
+         * @param sliceOf the slice of each tensor, given the tensor's name; it must return a non-blank name
+         * @return this builder
          * @throws IllegalArgumentException if {@code sliceOf} is null
          */
         public Builder slices(Function<String, String> sliceOf) {

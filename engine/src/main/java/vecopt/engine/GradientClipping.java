@@ -60,6 +60,8 @@ public sealed interface GradientClipping {
      * each tensor (DL4J's per-layer L2 clipping, {@code ClipL2PerParamType}): a parameter's gradient is
      * multiplied by {@code max_norm / (norm + 1e-6)} when that is below 1.
      *
+     * @param maxNorm the largest norm of one parameter's gradient let through, PyTorch's {@code max_norm}
+     * @return the clipping
      * @throws IllegalArgumentException unless {@code maxNorm} is finite and positive
      */
     static GradientClipping byNormPerParameter(double maxNorm) {
@@ -97,14 +99,25 @@ public sealed interface GradientClipping {
         }
     }
 
-    /** Clipping of each parameter by its own norm; see {@link GradientClipping#byNormPerParameter}. */
+    /**
+     * Clipping of each parameter by its own norm; see {@link GradientClipping#byNormPerParameter}.
+     *
+     * @param maxNorm the largest norm of one parameter's gradient let through
+     */
     record ByNormPerParameter(double maxNorm) implements GradientClipping {
 
+        /** Checks that {@code maxNorm} is finite and positive. */
         public ByNormPerParameter {
             checkPositive("max_norm", maxNorm);
         }
 
-        /** {@code min(max_norm / (norm + 1e-6), 1)}, as {@link ByNorm#coefficient}. */
+        /**
+         * The factor one parameter's gradient is multiplied by, {@code min(max_norm / (norm + 1e-6), 1)},
+         * as {@link ByNorm#coefficient}.
+         *
+         * @param norm the 2-norm of the parameter's gradient
+         * @return the factor: 1 when the norm is small enough, NaN when it is NaN
+         */
         public double coefficient(double norm) {
             return Math.min(maxNorm / (norm + ByNorm.EPS), 1.0);
         }

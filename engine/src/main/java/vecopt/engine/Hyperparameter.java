@@ -62,7 +62,15 @@ public final class Hyperparameter {
         return new Hyperparameter(name, defaultValue, false, min, true, max, false);
     }
 
-    /** A value in {@code (min, max)}: both ends excluded (schedule-free's momentum, whose eval divides by it). */
+    /**
+     * A value in {@code (min, max)}: both ends excluded (schedule-free's momentum, whose eval divides by it).
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the exclusive lower bound
+     * @param max the exclusive upper bound
+     * @return the definition
+     */
     public static Hyperparameter inOpen(String name, double defaultValue, double min, double max) {
         return new Hyperparameter(name, defaultValue, false, min, false, max, false);
     }

@@ -92,6 +92,7 @@ public final class ParamGroup {
      * {@link GradientClipping} for how the scopes combine): by the norm of this group's gradients
      * together, by each parameter's own norm, by value, or not ({@link GradientClipping#none()}, the default).
      *
+     * @param clipping the group's clipping, not null
      * @throws IllegalArgumentException if {@code clipping} is null; nothing changes then
      */
     public void setGradientClipping(GradientClipping clipping) {
@@ -106,7 +107,7 @@ public final class ParamGroup {
         }
     }
 
-    /** How this group's gradients are clipped besides the optimizer's clipping. */
+    /** {@return how this group's gradients are clipped besides the optimizer's clipping} */
     public GradientClipping gradientClipping() {
         return gradientClipping;
     }

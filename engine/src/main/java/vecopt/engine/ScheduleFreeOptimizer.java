@@ -49,7 +49,7 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
         this.momentum = momentum;
     }
 
-    /** Whether the parameters hold y, the training point: true unless {@link #eval()} was called last. */
+    /** {@return whether the parameters hold y, the training point: true unless {@link #eval()} was called last} */
     public boolean training() {
         for (ParamGroup group : paramGroups()) {
             for (Parameter p : group.parameters()) {

@@ -154,6 +154,10 @@ public final class Checkpoints {
      * {@link #save(Optimizer, Path, Checkpointable...)} writes to a file, from the optimizer's own arrays.
      * {@code out} is flushed, not closed. Not atomic: a failure can leave part of a checkpoint written.
      *
+     * @param optimizer the optimizer whose state is saved
+     * @param out the stream the checkpoint is written to, not null
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #load} will be given them; none is fine
      * @throws IllegalArgumentException if an argument is null, or a scheduler is null, drives another
      *     optimizer or is given twice; nothing is written then
      * @throws IOException if {@code out} fails
@@ -169,6 +173,14 @@ public final class Checkpoints {
     /**
      * {@link #save(Optimizer, OutputStream, Checkpointable...)} to a channel, which is left open at the
      * end of the checkpoint.
+     *
+     * @param optimizer the optimizer whose state is saved
+     * @param out the channel the checkpoint is written to, not null
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #load} will be given them; none is fine
+     * @throws IllegalArgumentException if an argument is null, or a scheduler is null, drives another
+     *     optimizer or is given twice; nothing is written then
+     * @throws IOException if {@code out} fails
      */
     public static void save(Optimizer optimizer, WritableByteChannel out, Checkpointable... schedulers)
             throws IOException {
@@ -184,6 +196,9 @@ public final class Checkpoints {
      * no longer, and its tensors no larger, than this optimizer's and schedulers' state can be, so a
      * damaged or hostile stream cannot make it allocate more.
      *
+     * @param optimizer the optimizer, with the same groups and parameter names as the saved one
+     * @param in the stream, positioned at the start of a checkpoint; not null
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as saved
      * @throws IllegalArgumentException as {@link #load(Optimizer, Path, Checkpointable...)}, or if {@code in} is null
      * @throws CheckpointException if the stream ends early or anything does not match; the optimizer and
      *     the schedulers are then unchanged
@@ -195,7 +210,17 @@ public final class Checkpoints {
         CheckpointReader.loadStream(optimizer, Channels.newChannel(in), checked);
     }
 
-    /** {@link #load(Optimizer, InputStream, Checkpointable...)} from a channel, left just after the checkpoint. */
+    /**
+     * {@link #load(Optimizer, InputStream, Checkpointable...)} from a channel, left just after the checkpoint.
+     *
+     * @param optimizer the optimizer, with the same groups and parameter names as the saved one
+     * @param in the channel, positioned at the start of a checkpoint; not null
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as saved
+     * @throws IllegalArgumentException as {@link #load(Optimizer, Path, Checkpointable...)}, or if {@code in} is null
+     * @throws CheckpointException if the channel ends early or anything does not match; the optimizer and
+     *     the schedulers are then unchanged
+     * @throws IOException if {@code in} fails; nothing is changed then either
+     */
     public static void load(Optimizer optimizer, ReadableByteChannel in, Checkpointable... schedulers)
             throws IOException {
         List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
@@ -207,6 +232,10 @@ public final class Checkpoints {
      * A snapshot of the state of {@code optimizer} and of {@code schedulers} in memory, what
      * {@link #save(Optimizer, Path, Checkpointable...)} would write; every buffer is copied.
      *
+     * @param optimizer the optimizer whose state is taken
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #loadStateDict} will be given them; none is fine
+     * @return the snapshot, independent of the optimizer from then on
      * @throws IllegalArgumentException if {@code optimizer} is null, or a scheduler is null, drives another
      *     optimizer or is given twice
      */
@@ -221,6 +250,10 @@ public final class Checkpoints {
      * hyperparameters and settings, the same schedulers in the same order, each position accepted) before
      * anything changes. The arrays are copied in: the state dict can be loaded again.
      *
+     * @param optimizer the optimizer, with the same groups and parameter names as the one the state was taken from
+     * @param stateDict the state to load, not null; unchanged by loading
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as
+     *     in {@code stateDict}
      * @throws IllegalArgumentException if an argument is null, a scheduler is null, drives another
      *     optimizer or is given twice, or {@code stateDict} does not fit (the message says what); the
      *     optimizer and the schedulers are then unchanged

@@ -37,10 +37,15 @@ public final class StateDict {
     /**
      * One parameter group: its hyperparameters, its own gradient clipping
      * ({@link ParamGroup#gradientClipping()}) and its parameters in order.
+     *
+     * @param hyperparameters the group's hyperparameters
+     * @param gradientClipping the group's own clipping, besides the optimizer's
+     * @param parameters the group's parameters, in order (copied)
      */
     public record Group(Hyperparameters hyperparameters, GradientClipping gradientClipping,
                         List<ParameterEntry> parameters) {
 
+        /** Checks that no component is null and copies {@code parameters}. */
         public Group {
             if (hyperparameters == null || gradientClipping == null || parameters == null) {
                 throw new IllegalArgumentException("hyperparameters, gradientClipping and parameters must not be null");
@@ -52,10 +57,13 @@ public final class StateDict {
     /**
      * One parameter: its name, shape and, once it has stepped ({@code state != null}), its state.
      *
+     * @param name the parameter's name
      * @param shape the parameter's shape; its buffers have as many elements
+     * @param state the parameter's state, null if it has not stepped
      */
     public record ParameterEntry(String name, int[] shape, State state) {
 
+        /** Checks that {@code name} and {@code shape} are not null and copies {@code shape}. */
         public ParameterEntry {
             if (name == null || shape == null) {
                 throw new IllegalArgumentException("name and shape must not be null");
@@ -63,12 +71,13 @@ public final class StateDict {
             shape = shape.clone();
         }
 
+        /** {@return a copy of the parameter's shape} */
         @Override
         public int[] shape() {
             return shape.clone();
         }
 
-        /** The number of elements. */
+        /** {@return the number of elements, the product of the shape} */
         public int size() {
             int size = 1;
             for (int d : shape) {
@@ -93,17 +102,17 @@ public final class StateDict {
             this.scalars = Collections.unmodifiableMap(new LinkedHashMap<>(scalars));
         }
 
-        /** Steps this parameter has taken. */
+        /** {@return the steps this parameter has taken} */
         public long step() {
             return step;
         }
 
-        /** The buffer names, in order. */
+        /** {@return the buffer names, in order} */
         public Set<String> bufferNames() {
             return buffers.keySet();
         }
 
-        /** The scalars, in order. */
+        /** {@return the scalars by name, in order} */
         public Map<String, Double> scalars() {
             return scalars;
         }
@@ -114,7 +123,14 @@ public final class StateDict {
         }
     }
 
-    /** The step settings: see {@link Optimizer#skippedSteps()} and the setters beside it. */
+    /**
+     * The step settings: see {@link Optimizer#skippedSteps()} and the setters beside it.
+     *
+     * @param skippedSteps the steps skipped so far because a gradient was NaN or infinite
+     * @param nonFinitePolicy what a step does with NaN or infinite gradients
+     * @param gradientClipping how the optimizer clips gradients
+     * @param gradientNoise the gradient noise added before each update
+     */
     public record Settings(long skippedSteps, NonFinitePolicy nonFinitePolicy, GradientClipping gradientClipping,
                            GradientNoise gradientNoise) {
     }
@@ -210,29 +226,35 @@ public final class StateDict {
         return new SchedulerEntry(name, Collections.unmodifiableMap(position), Collections.unmodifiableMap(kept));
     }
 
-    /** The {@code torch.optim} class name of the optimizer it was taken from, e.g. {@code "Adam"}. */
+    /** {@return the {@code torch.optim} class name of the optimizer it was taken from, e.g. {@code "Adam"}} */
     public String optimizer() {
         return optimizer;
     }
 
-    /** The parameter groups, in order. */
+    /** {@return the parameter groups, in order} */
     public List<Group> groups() {
         return groups;
     }
 
-    /** The step settings. */
+    /** {@return the step settings} */
     public Settings settings() {
         return settings;
     }
 
-    /** The schedulers' names, in the order they were given. */
+    /** {@return the schedulers' names, in the order they were given} */
     public List<String> schedulerNames() {
         List<String> names = new ArrayList<>();
         schedulers.forEach(s -> names.add(s.name()));
         return Collections.unmodifiableList(names);
     }
 
-    /** The position of the {@code index}-th scheduler, as its {@link Checkpointable#checkpointState()} gave it. */
+    /**
+     * The position of the {@code index}-th scheduler, as its {@link Checkpointable#checkpointState()} gave it.
+     *
+     * @param index the scheduler's index, from 0, in the order the schedulers were given
+     * @return its state entries by name, unmodifiable
+     * @throws IllegalArgumentException if {@code index} is out of range
+     */
     public Map<String, Number> schedulerState(int index) {
         checkIndex("index", index, schedulers.size());
         return schedulers.get(index).state();
@@ -241,6 +263,9 @@ public final class StateDict {
     /**
      * A copy of the buffer {@code buffer} of the parameter called {@code parameter}.
      *
+     * @param parameter the parameter's name
+     * @param buffer the buffer's name, such as {@code "exp_avg"}
+     * @return a copy of the buffer, as long as the parameter
      * @throws IllegalArgumentException naming the parameter or buffer if there is no such one
      */
     public float[] buffer(String parameter, String buffer) {
@@ -263,6 +288,9 @@ public final class StateDict {
      * This state dict with group {@code group}'s hyperparameters replaced, as a PyTorch user edits
      * {@code state_dict()["param_groups"][g]}; the arrays are shared with this one, which is unchanged.
      *
+     * @param group the group's index, from 0
+     * @param hyperparameters the group's new hyperparameters, of the optimizer's kind
+     * @return the changed state dict
      * @throws IllegalArgumentException if {@code group} is out of range or {@code hyperparameters} is null
      *     or of another kind
      */

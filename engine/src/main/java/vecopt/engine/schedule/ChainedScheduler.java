@@ -34,6 +34,9 @@ public final class ChainedScheduler implements Checkpointable {
     private final List<HyperparameterScheduler> schedulers;
 
     /**
+     * A chain of {@code schedulers}, all of one optimizer, stepped in the order given.
+     *
+     * @param schedulers the schedulers, at least one, each once, all driving the same optimizer
      * @throws IllegalArgumentException if none is given, one is null, given twice, or drives another
      *     optimizer than the first, naming its index
      */
@@ -62,7 +65,7 @@ public final class ChainedScheduler implements Checkpointable {
         this.schedulers = List.of(schedulers);
     }
 
-    /** The schedulers, in the order they step. */
+    /** {@return the schedulers, in the order they step} */
     public List<HyperparameterScheduler> schedulers() {
         return schedulers;
     }

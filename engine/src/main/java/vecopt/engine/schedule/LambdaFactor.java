@@ -15,6 +15,7 @@ import java.util.function.LongToDoubleFunction;
  */
 public record LambdaFactor(LongToDoubleFunction factor) implements Schedule {
 
+    /** Checks that {@code factor} is not null. */
     public LambdaFactor {
         Checks.notNull("factor", factor);
     }

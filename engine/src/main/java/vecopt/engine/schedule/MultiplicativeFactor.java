@@ -14,6 +14,7 @@ import java.util.function.LongToDoubleFunction;
  */
 public record MultiplicativeFactor(LongToDoubleFunction factor) implements Schedule {
 
+    /** Checks that {@code factor} is not null. */
     public MultiplicativeFactor {
         Checks.notNull("factor", factor);
     }

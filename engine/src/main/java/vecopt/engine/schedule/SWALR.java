@@ -61,7 +61,7 @@ public final class SWALR implements Checkpointable {
         /** {@code "linear"}: {@code x}. */
         LINEAR;
 
-        /** PyTorch's name, {@code "cos"} or {@code "linear"}. */
+        /** {@return PyTorch's name, {@code "cos"} or {@code "linear"}} */
         public String torchName() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -84,6 +84,8 @@ public final class SWALR implements Checkpointable {
     /**
      * PyTorch's {@code SWALR(optimizer, swa_lr)}: cosine annealing to {@code swaLr} over 10 steps.
      *
+     * @param optimizer the optimizer whose groups' {@code lr} this scheduler sets
+     * @param swaLr the rate every group anneals to, finite and {@code >= 0}
      * @throws IllegalArgumentException as {@link #SWALR(Optimizer, double[], long, AnnealStrategy)}
      */
     public SWALR(Optimizer optimizer, double swaLr) {
@@ -93,6 +95,10 @@ public final class SWALR implements Checkpointable {
     /**
      * Annealing to the same {@code swaLr} in every group.
      *
+     * @param optimizer the optimizer whose groups' {@code lr} this scheduler sets
+     * @param swaLr the rate every group anneals to, finite and {@code >= 0}
+     * @param annealEpochs the steps the annealing takes, {@code >= 0} (0 sets {@code swaLr} at once)
+     * @param strategy how the rate moves from its start to {@code swaLr}
      * @throws IllegalArgumentException as {@link #SWALR(Optimizer, double[], long, AnnealStrategy)}
      */
     public SWALR(Optimizer optimizer, double swaLr, long annealEpochs, AnnealStrategy strategy) {
@@ -104,6 +110,10 @@ public final class SWALR implements Checkpointable {
      * rate for step 0, as PyTorch's constructor does (their own rates unless {@code annealEpochs} is 0,
      * which goes to {@code swa_lr} at once).
      *
+     * @param optimizer the optimizer whose groups' {@code lr} this scheduler sets
+     * @param swaLrs the rate each group anneals to, one per group in group order, each finite and {@code >= 0}
+     * @param annealEpochs the steps the annealing takes, {@code >= 0} (0 sets {@code swaLrs} at once)
+     * @param strategy how the rate moves from its start to {@code swa_lr}
      * @throws IllegalArgumentException naming the argument and its value if one is null, {@code swaLrs}
      *     does not have one rate per group, a rate is negative or not finite, {@code annealEpochs} is
      *     negative, or the optimizer refuses a rate; nothing changes then
@@ -157,12 +167,18 @@ public final class SWALR implements Checkpointable {
         t++;
     }
 
-    /** Steps taken since construction. */
+    /** {@return the steps taken since construction} */
     public long steps() {
         return t;
     }
 
-    /** The rate group {@code g} anneals to. */
+    /**
+     * The rate group {@code g} anneals to.
+     *
+     * @param g the group's index in the optimizer, from 0
+     * @return its {@code swa_lr}
+     * @throws IllegalArgumentException if {@code g} is not the index of a group given a rate
+     */
     public double swaLr(int g) {
         if (g < 0 || g >= swaLrs.length) {
             throw new IllegalArgumentException("g must be in [0, " + swaLrs.length + "), got " + g);
@@ -170,10 +186,12 @@ public final class SWALR implements Checkpointable {
         return swaLrs[g];
     }
 
+    /** {@return the steps the annealing takes, PyTorch's {@code anneal_epochs}} */
     public long annealEpochs() {
         return annealEpochs;
     }
 
+    /** {@return how the rate moves from its start to {@code swa_lr}, PyTorch's {@code anneal_strategy}} */
     public AnnealStrategy strategy() {
         return strategy;
     }

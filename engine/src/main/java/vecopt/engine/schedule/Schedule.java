@@ -35,6 +35,11 @@ public interface Schedule {
      * since. A chainable schedule returns {@code current} moved by its step from {@code t - 1} to
      * {@code t} (PyTorch's {@code get_lr}), which is {@code valueAt(t, initial)} when nothing else
      * changed the value; by default, the closed form {@code valueAt(t, initial)}, ignoring {@code current}.
+     *
+     * @param t the step, from 1
+     * @param current the group's value now, after step {@code t - 1}
+     * @param initial the group's value at attachment
+     * @return the value at step {@code t}
      */
     default double nextValue(long t, double current, double initial) {
         return valueAt(t, initial);
