@@ -33,6 +33,7 @@ import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.Rule;
 
 /** Writes an optimizer's state as a safetensors file, atomically. See {@link Checkpoints} for the layout. */
 final class CheckpointWriter {
@@ -175,7 +176,7 @@ final class CheckpointWriter {
                 sb.append(",\"size\":").append(p.size());
                 ParameterState state = optimizer.state(p.name());
                 if (state != null) {
-                    appendState(sb, p, state, tensors);
+                    appendState(sb, optimizer.rule(), p, state, tensors);
                 }
                 sb.append('}');
             }
@@ -184,7 +185,8 @@ final class CheckpointWriter {
         return sb.append(']').toString();
     }
 
-    private static void appendState(StringBuilder sb, Parameter p, ParameterState state, List<Tensor> tensors) {
+    private static void appendState(StringBuilder sb, Rule rule, Parameter p, ParameterState state,
+                                    List<Tensor> tensors) {
         sb.append(",\"step\":").append(state.step()).append(",\"buffers\":[");
         boolean first = true;
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
@@ -194,13 +196,17 @@ final class CheckpointWriter {
                 throw new IllegalStateException("parameter " + p.name() + ": state name '" + buffer
                         + "' cannot be saved (empty or containing '/')");
             }
-            if (data.length != p.size()) {
+            Rule.Buffer declared = rule.buffer(buffer);
+            boolean rows = declared != null && declared.stacked();
+            if (rows ? !declared.fits(data.length, p.size(), p.value().shape()) : data.length != p.size()) {
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                        + " elements but its state " + buffer + " has " + data.length);
+                        + " elements but its state " + buffer + " has " + data.length
+                        + (rows ? ", not a whole number of rows" : ""));
             }
             Json.appendString(sb.append(first ? "" : ","), buffer);
             first = false;
-            tensors.add(new Tensor(p.name() + "/" + buffer, p.value().shape(), data));
+            int[] shape = rows ? declared.shapeOf(data.length, p.size(), p.value().shape()) : p.value().shape();
+            tensors.add(new Tensor(p.name() + "/" + buffer, shape, data));
         }
         sb.append("],\"scalars\":{");
         first = true;
