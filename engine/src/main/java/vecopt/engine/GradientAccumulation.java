@@ -80,13 +80,14 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
     /**
      * Accumulation of {@code k} micro-batch gradients per update of {@code inner}.
      *
-     * @throws IllegalArgumentException if {@code inner} is null or {@code k < 1} or above 2^24 (where k
-     *     is no longer exact in float32); nothing is created
+     * @throws IllegalArgumentException if {@code inner} is null or steps only with a closure (LBFGS), or
+     *     {@code k < 1} or above 2^24 (where k is no longer exact in float32); nothing is created
      */
     public static GradientAccumulation wrap(Optimizer inner, int k) {
         if (inner == null) {
             throw new IllegalArgumentException("inner must not be null");
         }
+        Lookahead.refuseClosureRules(inner, "GradientAccumulation");
         checkK(k);
         return new GradientAccumulation(inner, inner::step, null, k);
     }

@@ -293,7 +293,7 @@ public final class LBFGS extends Optimizer {
                 StrongWolfe.Result r = new StrongWolfe(w.copies, kernels).search(trial -> {
                     w.params.setToScaledSum(trial.asFloat(), w.d, w.x, kernels);
                     return evaluateInsideStep(closure);
-                }, w.grads, w.d, t, loss, flatGrad, gtd, toleranceChange);
+                }, w.grads, w.d, t, loss, flatGrad, gtd);
                 loss = r.loss();
                 flatGrad = r.grad();
                 t = r.t();

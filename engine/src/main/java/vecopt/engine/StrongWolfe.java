@@ -21,6 +21,11 @@ final class StrongWolfe {
     private static final double C1 = 1e-4;
     private static final double C2 = 0.9;
     private static final int MAX_LS = 25;
+    /**
+     * The smallest bracket, times {@code max |d|}: PyTorch's LBFGS calls its line search without its own
+     * {@code tolerance_change}, so the line search's default applies whatever the optimizer's is.
+     */
+    private static final double TOLERANCE_CHANGE = 1e-9;
 
     /** The objective along the line: moves the parameters to {@code x + t d} and evaluates the closure there. */
     @FunctionalInterface
@@ -54,8 +59,7 @@ final class StrongWolfe {
      *
      * @param live the vector the closure writes gradients into
      */
-    Result search(Line line, FlatVector live, FlatVector d, TorchScalar t, double f, FlatVector g, TorchScalar gtd,
-                  double toleranceChange) {
+    Result search(Line line, FlatVector live, FlatVector d, TorchScalar t, double f, FlatVector g, TorchScalar gtd) {
         TorchScalar dNorm = TorchScalar.tensor(d.maxAbs());
         FlatVector gInit = copies.copy(g);
         double fNew = line.evaluate(t);
@@ -120,7 +124,7 @@ final class StrongWolfe {
         int low = bracketF[0] <= bracketF[bracketF.length - 1] ? 0 : 1;
         int high = 1 - low;
         while (!done && lsIter < MAX_LS) {
-            if (bracket[1].minus(bracket[0]).abs().times(dNorm).lessThan(toleranceChange)) {
+            if (bracket[1].minus(bracket[0]).abs().times(dNorm).lessThan(TOLERANCE_CHANGE)) {
                 break; // the bracket is too small
             }
             t = cubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1],

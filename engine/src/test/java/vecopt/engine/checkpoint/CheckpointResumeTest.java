@@ -77,7 +77,10 @@ class CheckpointResumeTest {
                 Arguments.of("ADOPT", Map.of()),
                 Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)),
                 Arguments.of("AdEMAMix", Map.of()),
-                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)));
+                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)),
+                Arguments.of("LBFGS", ordered("lr", 0.5, "max_iter", 3)),
+                // a ring of 4 pairs that has wrapped before the save (12 iterations), so ro is recomputed from it
+                Arguments.of("LBFGS", ordered("line_search_fn", "strong_wolfe", "max_iter", 3, "history_size", 4)));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */
