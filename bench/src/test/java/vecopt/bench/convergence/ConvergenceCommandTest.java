@@ -45,7 +45,7 @@ class ConvergenceCommandTest {
         }
         for (String heading : List.of("## Summary", "## saddle", "## ravine", "## rosenbrock", "## beale",
                 "## two-minima", "## Learning-rate sensitivity on the ravine", "## Digits", "| single example |",
-                "| curriculum, mini-batch 32 |", "| Newton |", "| Steepest (exact step) |")) {
+                "| curriculum, mini-batch 32 |", "| Newton |", "| L-BFGS (strong Wolfe) |", "| Steepest (exact step) |")) {
             assertTrue(summary.contains(heading), heading);
         }
         // Newton on the ravine: one step, no fallback.

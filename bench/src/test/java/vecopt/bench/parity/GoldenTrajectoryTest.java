@@ -95,7 +95,11 @@ class GoldenTrajectoryTest {
                     + " 2024, Algorithm 2, with optax's clipping schedule (optax cannot run here)",
             "AdEMAMix", "not in torch.optim; the reference is the float64 TextbookAdEMAMix, written from Pagliardini"
                     + " et al. 2024, Algorithm 1 and its schedulers, with optax's ademamix conventions (optax cannot"
-                    + " run here)");
+                    + " run here)",
+            "LBFGS", "steps with a closure that re-evaluates the objective at the points it chooses, so recorded"
+                    + " gradients cannot drive it; its PyTorch trajectories record the objective instead"
+                    + " (torch_lbfgs_golden.json.gz, generate_lbfgs_golden.py) and LbfgsGoldenTest replays them bit"
+                    + " for bit");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {
