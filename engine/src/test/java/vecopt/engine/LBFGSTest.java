@@ -491,6 +491,30 @@ class LBFGSTest {
     }
 
     @Test
+    void aClosureThatThrowsAtTheFirstEvaluationChangesNothing() {
+        List<Parameter> ps = model(START);
+        Optimizer o = Optimizers.fromTorch("LBFGS", ps, Map.of());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> o.step(() -> {
+            throw new IllegalStateException("the model's forward pass failed");
+        }));
+        assertEquals("the model's forward pass failed", e.getMessage());
+        assertNull(o.state("a"));
+        assertArrayEquals(new double[] {-1.2f, 1f, -0.5f, 0.8f, 1.5f, -1f, 0.3f}, flat(ps));
+    }
+
+    @Test
+    void aHistoryTooLargeForAnArrayIsRefusedAtTheFirstStepWithoutCreatingState() {
+        List<Parameter> ps = model(START);
+        Optimizer o = Optimizers.fromTorch("LBFGS", ps, Map.of("history_size", 1 << 30));
+        int[] calls = {0};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.step(closure(ps, calls)));
+        assertTrue(e.getMessage().contains("has more than 2^31 - 1 elements"), e.getMessage());
+        assertNull(o.state("a"));
+        assertNull(o.state("b"));
+        assertArrayEquals(new double[] {-1.2f, 1f, -0.5f, 0.8f, 1.5f, -1f, 0.3f}, flat(ps), "parameters unchanged");
+    }
+
+    @Test
     void aDamagedStateIsRefusedBeforeTheClosureRuns() {
         List<Parameter> ps = model(START);
         Optimizer o = Optimizers.fromTorch("LBFGS", ps, Map.of("max_iter", 2));

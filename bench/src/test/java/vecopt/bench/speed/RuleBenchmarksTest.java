@@ -48,7 +48,7 @@ class RuleBenchmarksTest {
      * element-wise pass over a tensor against the bandwidth of its traffic, which such a rule's step is not.
      */
     static final Map<String, String> WITHOUT_RULE_BENCHMARK = Map.of(
-            "LBFGS", "a step is up to max_iter iterations, each a call of the user's closure and 2 history_size + 7"
+            "LBFGS", "a step is up to max_iter iterations, each a call of the user's closure and 2 history_size + 14"
                     + " passes over the flat vector (dot products and axpys that need the whole vector before the next"
                     + " pass), not one element-wise pass: its cost per element is set by history_size and by the"
                     + " closure, and a split across threads would change its dot products; its kernels (dot, axpy,"
