@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
@@ -339,7 +340,7 @@ public abstract class Optimizer {
     }
 
     /** Runs {@code body} as a call that must not overlap step, set or load calls, named {@code call} in the refusal. */
-    final <T> T guarded(String call, java.util.function.Supplier<T> body) {
+    final <T> T guarded(String call, Supplier<T> body) {
         guard.enter(call);
         try {
             return body.get();
