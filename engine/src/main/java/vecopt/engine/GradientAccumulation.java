@@ -83,13 +83,14 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
      * @param inner the optimizer that makes the updates
      * @param k micro-batches per update
      * @return the wrapper; call its {@code step()} once per micro-batch
-     * @throws IllegalArgumentException if {@code inner} is null or {@code k < 1} or above 2^24 (where k
+     * @throws IllegalArgumentException if {@code inner} is null or steps only with a closure (LBFGS), or {@code k < 1} or above 2^24 (where k
      *     is no longer exact in float32); nothing is created
      */
     public static GradientAccumulation wrap(Optimizer inner, int k) {
         if (inner == null) {
             throw new IllegalArgumentException("inner must not be null");
         }
+        Lookahead.refuseClosureRules(inner, "GradientAccumulation");
         checkK(k);
         return new GradientAccumulation(inner, inner::step, null, k);
     }

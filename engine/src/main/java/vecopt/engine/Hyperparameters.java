@@ -136,6 +136,31 @@ public final class Hyperparameters {
     }
 
     /**
+     * A copy with the choice called {@code name} set to the choice {@code value} (null for PyTorch's
+     * None), for example {@code with("line_search_fn", "strong_wolfe")}.
+     */
+    public Hyperparameters with(String name, String value) {
+        int i = indexOf(name);
+        return with(i, definitions.get(i).indexOf(value));
+    }
+
+    /** A copy with the choice {@code h} set to {@code value} (null for None). */
+    public Hyperparameters with(Hyperparameter h, String value) {
+        return with(indexOf(h), h.indexOf(value));
+    }
+
+    /** The name chosen for the choice called {@code name}, or null for PyTorch's None. */
+    public String choice(String name) {
+        int i = indexOf(name);
+        return definitions.get(i).choiceAt(values[i]);
+    }
+
+    /** The name chosen for the choice {@code h}, or null for None. */
+    public String choice(Hyperparameter h) {
+        return h.choiceAt(values[indexOf(h)]);
+    }
+
+    /**
      * Whether this kind of optimizer has a hyperparameter called {@code name}.
      *
      * @param name the PyTorch name

@@ -79,12 +79,14 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
      * @param k inner steps per synchronisation
      * @param alpha the slow weights' step size
      * @return the wrapper; call its {@code step()} instead of the inner one's
-     * @throws IllegalArgumentException if {@code inner} is null, {@code k < 1} or {@code alpha} is not in [0, 1]
+     * @throws IllegalArgumentException if {@code inner} is null or steps only with a closure (LBFGS),
+     *     {@code k < 1} or {@code alpha} is not in [0, 1]
      */
     public static Lookahead wrap(Optimizer inner, int k, double alpha) {
         if (inner == null) {
             throw new IllegalArgumentException("inner must not be null");
         }
+        refuseClosureRules(inner, "Lookahead");
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -92,6 +94,14 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
         return new Lookahead(inner, k, alpha);
+    }
+
+    /** Refuses an optimizer that steps only with a closure: a wrapper's step() would call its refused step(). */
+    static void refuseClosureRules(Optimizer inner, String wrapper) {
+        if (inner.rule().needsClosure()) {
+            throw new IllegalArgumentException(wrapper + " cannot wrap " + inner.rule() + ", which steps only with a"
+                    + " closure (step(closure)) that re-evaluates the loss");
+        }
     }
 
     /** The wrapped optimizer: its groups, hyperparameters and settings are Lookahead's. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
@@ -59,6 +60,8 @@ public abstract class Optimizer {
     private Map<Parameter, StepContext> parameterContexts;
     /** Refuses overlapping step, set and load calls. */
     private final UseGuard guard = new UseGuard();
+    /** The thread running a closure inside a step, which may zero the gradients; null otherwise. */
+    private volatile Thread closureThread;
 
     /**
      * An optimizer of {@code rule} with one group; for the constructors of the rules' classes.
@@ -413,6 +416,35 @@ public abstract class Optimizer {
         }
     }
 
+    /** Runs {@code body} as a call that must not overlap step, set or load calls, named {@code call} in the refusal. */
+    final <T> T guarded(String call, Supplier<T> body) {
+        guard.enter(call);
+        try {
+            return body.get();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Calls {@code closure} from inside a step (LBFGS evaluates several points per step). While it runs,
+     * this thread may call {@link #zeroGrad()}, as PyTorch closures do; every other call still waits
+     * for the step to end.
+     */
+    final double evaluateInsideStep(LossClosure closure) {
+        closureThread = Thread.currentThread();
+        try {
+            return closure.evaluate();
+        } finally {
+            closureThread = null;
+        }
+    }
+
+    /** Counts a step skipped under {@link NonFinitePolicy#SKIP}. */
+    final void countSkippedStep() {
+        skippedSteps++;
+    }
+
     /** Recomputes the loss and writes every gradient, for {@link #step(LossClosure)}. */
     @FunctionalInterface
     public interface LossClosure {
@@ -447,15 +479,23 @@ public abstract class Optimizer {
      * the gradient arrays are shared with the model, so they are zeroed in place, not dropped.
      */
     public void zeroGrad() {
+        if (closureThread == Thread.currentThread()) { // inside the closure of a step(closure) that evaluates it
+            zeroGradients();
+            return;
+        }
         guard.enter("zeroGrad()");
         try {
-            for (ParamGroup group : groups) {
-                for (Parameter p : group.parameters()) {
-                    p.grad().fill(0f);
-                }
-            }
+            zeroGradients();
         } finally {
             guard.exit();
+        }
+    }
+
+    private void zeroGradients() {
+        for (ParamGroup group : groups) {
+            for (Parameter p : group.parameters()) {
+                p.grad().fill(0f);
+            }
         }
     }
 
@@ -533,7 +573,7 @@ public abstract class Optimizer {
     }
 
     /** The state of {@code p} with every buffer its rule keeps with {@code h}; what it creates, {@code undo} removes. */
-    private ParameterState createMissingState(Parameter p, Hyperparameters h, List<Runnable> undo) {
+    ParameterState createMissingState(Parameter p, Hyperparameters h, List<Runnable> undo) {
         ParameterState state = states.get(p.name());
         if (state == null) {
             ParameterState created = new ParameterState();
@@ -546,7 +586,7 @@ public abstract class Optimizer {
         }
         for (Rule.Buffer b : rule.buffers()) {
             if (b.presentFor(h) && state.buffer(b.name()) == null) {
-                state.create(b.name(), b.length(p.value().shape()), (float) b.initialValue().applyAsDouble(h));
+                state.create(b.name(), b.length(p.value().shape(), h), (float) b.initialValue().applyAsDouble(h));
                 ParameterState s = state;
                 undo.add(() -> s.discard(b.name()));
             }
@@ -687,18 +727,19 @@ public abstract class Optimizer {
     protected abstract StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step,
                                      StepContext context);
 
-    private void checkStateFits(Parameter p, ParameterState state) {
+    void checkStateFits(Parameter p, ParameterState state) {
         if (state == null) {
             return;
         }
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
             Rule.Buffer b = rule.buffer(e.getKey());
+            int length = e.getValue().length;
             // element-wise buffers (nearly all) need no shape: no copy of it on every step
-            int expected = b == null || b.elementWise() ? p.size() : b.length(p.value().shape());
-            if (e.getValue().length != expected) {
+            if (b == null || b.elementWise() ? length != p.size() : !b.fits(length, p.size(), p.value().shape())) {
+                String expected = b != null && b.stacked() ? "a whole number of rows of " + p.size()
+                        : Integer.toString(b == null || b.elementWise() ? p.size() : b.length(p.value().shape()));
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                        + " elements, so its state " + e.getKey() + " must have " + expected + ", got "
-                        + e.getValue().length);
+                        + " elements, so its state " + e.getKey() + " must have " + expected + ", got " + length);
             }
         }
     }

@@ -79,6 +79,14 @@ public final class Optimizers {
                 changes.put(pair.get(1), second.doubleValue());
             } else if (!defaults.has(name)) {
                 throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
+            } else if (definition(defaults, name).isChoice()) {
+                if (value != null && !(value instanceof String)) {
+                    throw new IllegalArgumentException(name + " must be " + definition(defaults, name).choices().stream()
+                            .map(c -> c == null ? "None" : "'" + c + "'").toList() + ", got " + describe(value));
+                }
+                changes.put(name, definition(defaults, name).indexOf((String) value));
+            } else if (value == null && definition(defaults, name).acceptsNone()) {
+                changes.put(name, definition(defaults, name).noneValue());
             } else if (isFlag(defaults, name)) {
                 if (!(value instanceof Boolean flag)) {
                     throw new IllegalArgumentException(name + " must be true or false, got " + describe(value));
@@ -119,7 +127,14 @@ public final class Optimizers {
         if (value instanceof Object[] a) {
             return Arrays.deepToString(a);
         }
+        if (value == null) {
+            return "None";
+        }
         return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
+    }
+
+    private static Hyperparameter definition(Hyperparameters h, String name) {
+        return h.definitions().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static boolean isFlag(Hyperparameters h, String name) {

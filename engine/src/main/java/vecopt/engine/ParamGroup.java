@@ -59,6 +59,11 @@ public final class ParamGroup {
         change(hyperparameters.with(name, value));
     }
 
+    /** Sets a choice by its PyTorch name, for example {@code set("line_search_fn", "strong_wolfe")}; null is None. */
+    public void set(String name, String value) {
+        change(hyperparameters.with(name, value));
+    }
+
     /**
      * Sets one hyperparameter.
      *

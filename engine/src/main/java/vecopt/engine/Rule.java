@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,15 +40,18 @@ public final class Rule {
 
     /**
      * One state buffer: its PyTorch state name, its shape as a function of the parameter's shape
-     * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value.
+     * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value; and for a
+     * stack of rows ({@link #rows}), how many rows of that shape it holds with given hyperparameters
+     * (LBFGS keeps {@code history_size} rows of past steps), null for any other buffer.
      *
      * @param name the state name, as in PyTorch's {@code optimizer.state}
      * @param shape the buffer's shape for a parameter's shape
      * @param presentWhen whether a parameter with given hyperparameters keeps it
      * @param initialValue the value of every element before the first step
+     * @param rows the number of rows of a stack for given hyperparameters; null for other buffers
      */
     public record Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
-                         ToDoubleFunction<Hyperparameters> initialValue) {
+                         ToDoubleFunction<Hyperparameters> initialValue, ToIntFunction<Hyperparameters> rows) {
 
         /** The shape of the parameter itself: one state element per parameter element. */
         public static final UnaryOperator<int[]> LIKE_PARAMETER = UnaryOperator.identity();
@@ -61,6 +65,28 @@ public final class Rule {
             Objects.requireNonNull(shape, "shape");
             Objects.requireNonNull(presentWhen, "presentWhen");
             Objects.requireNonNull(initialValue, "initialValue");
+        }
+
+        /** A buffer that is not a stack of rows. */
+        public Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
+                      ToDoubleFunction<Hyperparameters> initialValue) {
+            this(name, shape, presentWhen, initialValue, null);
+        }
+
+        /**
+         * A stack of rows of the parameter's shape that every parameter keeps, starting at 0, with
+         * {@code rows(h)} rows when created: shape {@code [rows, *parameter shape]}. The number of rows
+         * is the rule's to keep in step with its hyperparameters; a checkpoint holds any whole number
+         * of rows.
+         */
+        public static Buffer rows(String name, ToIntFunction<Hyperparameters> rows) {
+            Objects.requireNonNull(rows, "rows");
+            return new Buffer(name, LIKE_PARAMETER, ALWAYS, h -> 0, rows);
+        }
+
+        /** True for a stack of rows of the parameter's shape ({@link #rows(String, ToIntFunction)}). */
+        public boolean stacked() {
+            return rows != null;
         }
 
         /**
@@ -88,11 +114,52 @@ public final class Rule {
          * @return whether it is element-wise
          */
         public boolean elementWise() {
-            return shape == LIKE_PARAMETER;
+            return shape == LIKE_PARAMETER && !stacked();
         }
 
         /**
-         * Its number of elements for a parameter of shape {@code parameterShape}.
+         * Its number of elements when created for a parameter of shape {@code parameterShape} with
+         * hyperparameters {@code h}: a stack's rows times the parameter's size, otherwise {@link #length(int[])}.
+         */
+        public int length(int[] parameterShape, Hyperparameters h) {
+            int one = length(parameterShape);
+            if (!stacked()) {
+                return one;
+            }
+            long n = (long) rows.applyAsInt(h) * one;
+            if (n > Integer.MAX_VALUE || n < 0) {
+                throw new IllegalArgumentException("buffer " + name + " of " + rows.applyAsInt(h) + " rows of "
+                        + one + " elements has more than 2^31 - 1 elements");
+            }
+            return (int) n;
+        }
+
+        /**
+         * Whether an array of {@code length} floats fits a parameter of {@code size} elements and shape
+         * {@code parameterShape}: element-wise buffers have its size, stacks a whole number of rows of it,
+         * others their shape's length.
+         */
+        public boolean fits(int length, int size, int[] parameterShape) {
+            if (stacked()) {
+                return size == 0 ? length == 0 : length % size == 0;
+            }
+            return length == (elementWise() ? size : length(parameterShape));
+        }
+
+        /** The shape of an array of {@code length} floats of this buffer: a stack's rows first. */
+        public int[] shapeOf(int length, int size, int[] parameterShape) {
+            int[] one = shape.apply(parameterShape.clone());
+            if (!stacked()) {
+                return one;
+            }
+            int[] s = new int[one.length + 1];
+            s[0] = size == 0 ? 0 : length / size;
+            System.arraycopy(one, 0, s, 1, one.length);
+            return s;
+        }
+
+        /**
+         * Its number of elements for a parameter of shape {@code parameterShape} (one row of a stack).
          *
          * @param parameterShape the parameter's shape
          * @return the number of elements
@@ -179,14 +246,16 @@ public final class Rule {
     private final List<Buffer> buffers;
     private final List<Scalar> scalars;
     private final Factory factory;
+    private final boolean needsClosure;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
-                 Factory factory) {
+                 Factory factory, boolean needsClosure) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
         this.scalars = List.copyOf(scalars);
         this.factory = factory;
+        this.needsClosure = needsClosure;
     }
 
     /**
@@ -273,6 +342,15 @@ public final class Rule {
     }
 
     /**
+     * Whether a step evaluates the objective itself, several times, as PyTorch's LBFGS does: such an
+     * optimizer steps only through {@link Optimizer#step(Optimizer.LossClosure)}, and {@link Optimizer#step()}
+     * refuses. Tests and tools that feed gradients to {@code step()} leave these rules out.
+     */
+    public boolean needsClosure() {
+        return needsClosure;
+    }
+
+    /**
      * Floats read and written per parameter element by one step with hyperparameters {@code h}.
      *
      * @param h the hyperparameters
@@ -307,6 +385,7 @@ public final class Rule {
         private final Factory factory;
         private final List<Buffer> buffers = new ArrayList<>();
         private final List<Scalar> scalars = new ArrayList<>();
+        private boolean needsClosure;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
             this.torchName = torchName;
@@ -373,13 +452,19 @@ public final class Rule {
             return this;
         }
 
+        /** The rule's step evaluates the objective through a closure ({@link Rule#needsClosure()}). */
+        public Builder needsClosure() {
+            needsClosure = true;
+            return this;
+        }
+
         /**
          * The descriptor, to register with {@link Rules#register} or as a class's {@code RULE}.
          *
          * @return the rule
          */
         public Rule build() {
-            return new Rule(torchName, defaults, buffers, scalars, factory);
+            return new Rule(torchName, defaults, buffers, scalars, factory, needsClosure);
         }
     }
 }

@@ -51,7 +51,17 @@ final class RuleCases {
                         "maximize", true)),
                 Arguments.of("SGDScheduleFree", kwargs("lr", 0.1, "weight_decay", 1e-3, "warmup_steps", 3)),
                 Arguments.of("AdamWScheduleFree", kwargs("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.01,
-                        "r", 1.0, "maximize", true)));
+                        "r", 1.0, "maximize", true)),
+                Arguments.of("LBFGS", kwargs("lr", 0.5, "max_iter", 4, "history_size", 3)),
+                Arguments.of("LBFGS", kwargs("line_search_fn", "strong_wolfe", "max_iter", 5, "history_size", 2)));
+    }
+
+    /**
+     * The cases whose rule steps from the gradients it is given ({@code step()}): every case but those of
+     * rules that step only with a closure (LBFGS), which their own tests cover.
+     */
+    static Stream<Arguments> steppedWithGradients() {
+        return all().filter(a -> !Rules.get((String) a.get()[0]).needsClosure());
     }
 
     /**

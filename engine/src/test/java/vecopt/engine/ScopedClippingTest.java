@@ -30,7 +30,7 @@ class ScopedClippingTest {
     private static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
 
     static Stream<org.junit.jupiter.params.provider.Arguments> rules() {
-        return RuleCases.all();
+        return RuleCases.steppedWithGradients();
     }
 
     private static double sumOfSquares(Parameter p) {

@@ -44,6 +44,7 @@ final class Charts {
     /** The second-order methods drawn beside the optimizers, which are no rows of the table. */
     private static final Map<String, Color> REFERENCE_COLORS = Map.of(
             SecondOrder.NEWTON, Color.BLACK,
+            SecondOrder.LBFGS, new Color(0x8b0000),
             SecondOrder.STEEPEST, new Color(0x555555));
     private static final Color[] LR_COLORS = {new Color(0x1b9e77), new Color(0xd95f02), new Color(0x7570b3),
         new Color(0xe7298a), new Color(0x66a61e)};

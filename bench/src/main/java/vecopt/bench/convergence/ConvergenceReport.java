@@ -78,7 +78,8 @@ public final class ConvergenceReport {
                 + "which f − f* ≤ " + plain(ConvergenceSuite.TOLERANCE) + " (on the saddle: |y| ≥ 1, escaped); "
                 + "\"—\" means never within the run. Summary cells: steps · final f − f* (saddle: final f), and "
                 + "test accuracy · final training loss. Newton's method and exact steepest descent are float64 "
-                + "references; where the Hessian gives no step they take SGD's gradient step (counted).\n\n");
+                + "references; where the Hessian gives no step they take SGD's gradient step (counted). L-BFGS is "
+                + "vecopt's LBFGS (float32, PyTorch's defaults, strong Wolfe line search), one iteration per step.\n\n");
 
         md.append("## Summary\n\n");
         md.append("| optimizer |");
@@ -98,10 +99,14 @@ public final class ConvergenceReport {
             md.append(String.format(Locale.ROOT, " %.1f%% · %.3f | %.1f%% · %.3f |%n", 100 * a.finalTest().accuracy(),
                     a.finalTrain().loss(), 100 * b.finalTest().accuracy(), b.finalTrain().loss()));
         }
-        for (String ref : List.of(SecondOrder.NEWTON, SecondOrder.STEEPEST)) {
+        for (String ref : List.of(SecondOrder.NEWTON, SecondOrder.LBFGS, SecondOrder.STEEPEST)) {
             md.append("| ").append(ref).append(" |");
             for (ConvergenceSuite.FunctionRuns f : r.functions()) {
-                Trajectory t = ref.equals(SecondOrder.NEWTON) ? f.newton() : f.steepest();
+                Trajectory t = switch (ref) {
+                    case SecondOrder.NEWTON -> f.newton();
+                    case SecondOrder.LBFGS -> f.lbfgs();
+                    default -> f.steepest();
+                };
                 md.append(' ').append(t == null ? "n/a" : summaryCell(f.fn(), t)).append(" |");
             }
             md.append(" | |\n");

@@ -12,7 +12,7 @@ import vecopt.engine.schedule.SWALR;
 
 /**
  * Runs every experiment of the convergence suite: each optimizer of {@link OptimizerTable} from the
- * same start on each test function, with Newton's method and exact steepest descent beside them; a
+ * same start on each test function, with Newton's method, L-BFGS and exact steepest descent beside them; a
  * learning-rate sweep on one function; and every optimizer training softmax regression and an MLP
  * on the digits, plus the MLP with Adam under each training schedule and with SGD+momentum evaluated on
  * its last, its SWA and its EMA weights.
@@ -53,13 +53,15 @@ public final class ConvergenceSuite {
         }
     }
 
-    /** Everything one test function gave. */
-    public record FunctionRuns(TestFunction fn, List<Trajectory> optimizers, Trajectory newton, Trajectory steepest) {
+    /** Everything one test function gave; {@code steepest} is null where the function is not quadratic. */
+    public record FunctionRuns(TestFunction fn, List<Trajectory> optimizers, Trajectory newton, Trajectory lbfgs,
+                               Trajectory steepest) {
 
         /** The optimizers' runs and then the references, as charts draw them. */
         public List<Trajectory> all() {
             List<Trajectory> all = new ArrayList<>(optimizers);
             all.add(newton);
+            all.add(lbfgs);
             if (steepest != null) {
                 all.add(steepest);
             }
@@ -85,7 +87,7 @@ public final class ConvergenceSuite {
         for (TestFunction fn : TestFunctions.all()) {
             functions.add(runFunction(fn, s.steps()));
             log.println("  " + fn.name() + ": " + OptimizerTable.all().size() + " optimizers x " + s.steps()
-                    + " steps, Newton, " + (fn.quadratic() ? "exact steepest descent" : "no exact line search (not quadratic)"));
+                    + " steps, Newton, L-BFGS, " + (fn.quadratic() ? "exact steepest descent" : "no exact line search (not quadratic)"));
         }
         Map<String, List<Trajectory>> sweep = learningRateSweep(s);
         log.println("  learning rates " + java.util.Arrays.toString(s.lrs()) + " on " + s.lrFunction().name()
@@ -192,9 +194,9 @@ public final class ConvergenceSuite {
     }
 
     /**
-     * Every optimizer at its table learning rate from {@code fn.start()}, then Newton's method and (on
-     * quadratics) exact steepest descent; the references fall back to SGD's table rate where the
-     * Hessian gives no step.
+     * Every optimizer at its table learning rate from {@code fn.start()}, then Newton's method, L-BFGS
+     * and (on quadratics) exact steepest descent; Newton and steepest descent fall back to SGD's table
+     * rate where the Hessian gives no step.
      */
     public static FunctionRuns runFunction(TestFunction fn, int steps) {
         List<Trajectory> runs = new ArrayList<>();
@@ -203,8 +205,9 @@ public final class ConvergenceSuite {
         }
         double fallbackLr = OptimizerTable.get("SGD").lr().of(fn);
         Trajectory newton = SecondOrder.newton(fn, fn.start(), steps, fallbackLr);
+        Trajectory lbfgs = SecondOrder.lbfgs(fn, fn.start(), steps);
         Trajectory steepest = fn.quadratic() ? SecondOrder.exactSteepestDescent(fn, fn.start(), steps, fallbackLr) : null;
-        return new FunctionRuns(fn, runs, newton, steepest);
+        return new FunctionRuns(fn, runs, newton, lbfgs, steepest);
     }
 
     /** Each optimizer at each of the sweep's learning rates, by optimizer label; Newton under "Newton". */

@@ -45,7 +45,7 @@ class ConvergenceCommandTest {
         }
         for (String heading : List.of("## Summary", "## saddle", "## ravine", "## rosenbrock", "## beale",
                 "## two-minima", "## Learning-rate sensitivity on the ravine", "## Digits", "| single example |",
-                "| curriculum, mini-batch 32 |", "| Newton |", "| Steepest (exact step) |",
+                "| curriculum, mini-batch 32 |", "| Newton |", "| L-BFGS (strong Wolfe) |", "| Steepest (exact step) |",
                 "### MLP with SGD+momentum (lr 0.05): last weights against their averages", "| last weights |",
                 "| SWA of epochs 2-2 |", "| EMA 0.999 per step |")) {
             assertTrue(summary.contains(heading), heading);

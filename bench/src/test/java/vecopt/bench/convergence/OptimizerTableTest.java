@@ -19,11 +19,20 @@ import vecopt.tensor.FloatTensor;
 class OptimizerTableTest {
 
     @Test
-    void everyRegisteredRuleHasAConvergenceRow() {
+    void everyRegisteredRuleHasAConvergenceRowOrRunsAsAReference() {
         Set<String> compared = OptimizerTable.all().stream().map(OptimizerSetup::torchName).collect(Collectors.toSet());
+        compared.addAll(SecondOrder.REFERENCE_RULES);
         List<String> missing = Rules.all().stream().map(Rule::torchName).filter(r -> !compared.contains(r)).toList();
         assertTrue(missing.isEmpty(), "OptimizerTable has no row (learning rates per problem) for "
                 + String.join(", ", missing));
+    }
+
+    @Test
+    void theReferenceRulesAreRegisteredClosureRulesWithoutRows() {
+        for (String rule : SecondOrder.REFERENCE_RULES) {
+            assertTrue(Rules.get(rule).needsClosure(), rule + " steps from gradients: give it a row instead");
+            assertTrue(OptimizerTable.all().stream().noneMatch(r -> r.torchName().equals(rule)), rule + " has a row too");
+        }
     }
 
     @Test
@@ -44,6 +53,7 @@ class OptimizerTableTest {
     void everyRowAndSecondOrderMethodHasItsOwnLineStyle() {
         List<String> labels = new ArrayList<>(OptimizerTable.all().stream().map(OptimizerSetup::label).toList());
         labels.add(SecondOrder.NEWTON);
+        labels.add(SecondOrder.LBFGS);
         labels.add(SecondOrder.STEEPEST);
         List<Charts.RunStyle> styles = labels.stream().map(Charts::styleOf).toList();
         assertEquals(labels.size(), Set.copyOf(styles).size(), "styles of " + labels + ": " + styles);

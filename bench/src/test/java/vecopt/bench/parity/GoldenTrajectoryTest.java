@@ -101,7 +101,11 @@ class GoldenTrajectoryTest {
                     + " the package's averaging weights and decay at y",
             "AdamWScheduleFree", "not in torch.optim, and Debian's torch has no schedulefree package; the reference is"
                     + " the float64 TextbookAdamWScheduleFree, written from Defazio et al. 2024, Algorithm 1, with the"
-                    + " package's bias correction, averaging weights and decay at y");
+                    + " package's bias correction, averaging weights and decay at y",
+            "LBFGS", "steps with a closure that re-evaluates the objective at the points it chooses, so recorded"
+                    + " gradients cannot drive it; its PyTorch trajectories record the objective instead"
+                    + " (torch_lbfgs_golden.json.gz, generate_lbfgs_golden.py) and LbfgsGoldenTest replays them bit"
+                    + " for bit");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {

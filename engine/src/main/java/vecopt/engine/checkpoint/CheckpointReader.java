@@ -73,7 +73,8 @@ final class CheckpointReader {
      * Where a tensor goes: {@code buffer} of {@code owner} ("parameter fc1" or "scheduler 0 ..."), of
      * {@code size} floats, read into {@code into}.
      */
-    private record Target(String owner, String buffer, int size, String sizeOwner, Map<String, float[]> into) {
+    private record Target(String owner, String buffer, int size, boolean rows, String sizeOwner,
+                          Map<String, float[]> into) {
     }
 
     /** A scheduler's saved position and buffers, restored once its buffers have been read. */
@@ -673,8 +674,9 @@ final class CheckpointReader {
         for (StagedParameter s : staged) {
             if (s.buffers != null) {
                 for (String buffer : s.buffers.keySet()) {
+                    Rule.Buffer declared = optimizer.rule().buffer(buffer);
                     owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
-                            s.parameter.size(), "the parameter", s.buffers));
+                            s.parameter.size(), declared != null && declared.stacked(), "the parameter", s.buffers));
                 }
             }
         }
@@ -682,7 +684,7 @@ final class CheckpointReader {
             PendingRestore p = pending.get(i);
             for (Map.Entry<String, Integer> b : p.lengths.entrySet()) {
                 String name = CheckpointWriter.schedulerTensorName(i, b.getKey());
-                if (owners.put(name, new Target(p.where, b.getKey(), b.getValue(), p.where, p.buffers)) != null) {
+                if (owners.put(name, new Target(p.where, b.getKey(), b.getValue(), false, p.where, p.buffers)) != null) {
                     throw new CheckpointException("tensor " + quoted(name) + " is both a parameter's and a scheduler's");
                 }
             }
@@ -729,7 +731,13 @@ final class CheckpointReader {
             }
             int size = owner.size;
             String buffer = owner.buffer;
-            if (elements != size) {
+            if (owner.rows) { // a stack of rows of the parameter's size (LBFGS's history)
+                if (size == 0 ? elements != 0 : elements % size != 0 || elements > Integer.MAX_VALUE) {
+                    throw new CheckpointException(owner.owner + ": " + buffer + " has " + elements
+                            + " floats, not a whole number of rows of " + owner.sizeOwner + "'s " + size);
+                }
+                size = (int) elements;
+            } else if (elements != size) {
                 throw new CheckpointException(owner.owner + ": " + buffer + " has "
                         + elements + " floats, " + owner.sizeOwner + " has " + size);
             }

@@ -31,6 +31,8 @@ import vecopt.engine.GradientNoise;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
+import vecopt.engine.Rule;
+import vecopt.engine.Rules;
 
 /** Writes an optimizer's state as a safetensors file, atomically. See {@link Checkpoints} for the layout. */
 final class CheckpointWriter {
@@ -151,6 +153,7 @@ final class CheckpointWriter {
     /** The groups metadata: hyperparameters, parameter names and sizes, steps, scalars, buffer names. */
     private static String groupsJson(StateDict dict, List<Tensor> tensors) {
         StringBuilder sb = new StringBuilder("[");
+        Rule rule = Rules.contains(dict.optimizer()) ? Rules.get(dict.optimizer()) : null;
         List<StateDict.Group> groups = dict.groups();
         for (int g = 0; g < groups.size(); g++) {
             StateDict.Group group = groups.get(g);
@@ -179,7 +182,7 @@ final class CheckpointWriter {
                 Json.appendString(sb, p.name());
                 sb.append(",\"size\":").append(p.size());
                 if (p.state() != null) {
-                    appendState(sb, p, p.state(), tensors);
+                    appendState(sb, rule, p, p.state(), tensors);
                 }
                 sb.append('}');
             }
@@ -188,15 +191,23 @@ final class CheckpointWriter {
         return sb.append(']').toString();
     }
 
-    private static void appendState(StringBuilder sb, StateDict.ParameterEntry p, StateDict.State state,
+    private static void appendState(StringBuilder sb, Rule rule, StateDict.ParameterEntry p, StateDict.State state,
                                     List<Tensor> tensors) {
         sb.append(",\"step\":").append(state.step()).append(",\"buffers\":[");
         boolean first = true;
-        int[] shape = p.shape();
         for (Map.Entry<String, float[]> e : state.sharedBuffers().entrySet()) {
-            Json.appendString(sb.append(first ? "" : ","), e.getKey());
+            String buffer = e.getKey();
+            float[] data = e.getValue();
+            Rule.Buffer declared = rule == null ? null : rule.buffer(buffer);
+            boolean rows = declared != null && declared.stacked();
+            if (rows && !declared.fits(data.length, p.size(), p.shape())) {
+                throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
+                        + " elements but its state " + buffer + " has " + data.length + ", not a whole number of rows");
+            }
+            Json.appendString(sb.append(first ? "" : ","), buffer);
             first = false;
-            tensors.add(new Tensor(p.name() + "/" + e.getKey(), shape, e.getValue()));
+            int[] shape = rows ? declared.shapeOf(data.length, p.size(), p.shape()) : p.shape();
+            tensors.add(new Tensor(p.name() + "/" + buffer, shape, data));
         }
         sb.append("],\"scalars\":{");
         first = true;

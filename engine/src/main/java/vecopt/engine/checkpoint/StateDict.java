@@ -14,6 +14,7 @@ import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.Rule;
 
 /**
  * The state of an optimizer and of the schedulers that drive it, in memory: what a checkpoint file
@@ -169,9 +170,13 @@ public final class StateDict {
                             throw new IllegalStateException("parameter " + p.name() + ": state name '" + e.getKey()
                                     + "' cannot be saved (empty or containing '/')");
                         }
-                        if (e.getValue().length != p.size()) {
+                        Rule.Buffer declared = optimizer.rule().buffer(e.getKey());
+                        boolean rows = declared != null && declared.stacked();
+                        if (rows ? !declared.fits(e.getValue().length, p.size(), p.value().shape())
+                                : e.getValue().length != p.size()) {
                             throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                                    + " elements but its state " + e.getKey() + " has " + e.getValue().length);
+                                    + " elements but its state " + e.getKey() + " has " + e.getValue().length
+                                    + (rows ? ", not a whole number of rows" : ""));
                         }
                         buffers.put(e.getKey(), copy ? e.getValue().clone() : e.getValue());
                     }

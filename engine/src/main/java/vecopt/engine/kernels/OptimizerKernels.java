@@ -469,4 +469,42 @@ public interface OptimizerKernels {
      * </pre>
      */
     void swapRanges(float[] a, int aOff, float[] b, int bOff, int n);
+
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    /**
+     * The dot product of {@code x[xOff, xOff + n)} and {@code y[yOff, yOff + n)}, in an order fixed by
+     * the index alone, so every implementation and vector width returns the same bits; the blocks and
+     * accumulators of {@link #sumOfSquares}:
+     * <pre>
+     * for each block of SUM_OF_SQUARES_BLOCK elements (the last one may be shorter):
+     *     a[j] = fma(x, y, a[j]) in float, for the block's pairs j, j + 32, j + 64, ... in order (a[j] from 0)
+     *     s    = a[0] + a[1] + ... + a[31], added in this order in double
+     * return s of block 0 + s of block 1 + ..., added in this order in double (0 for n = 0)
+     * </pre>
+     * A float accumulator that overflows makes the result infinite (or NaN), as PyTorch's float32 dot
+     * does. For two elements the result rounded to float is {@code fl(fl(x0 y0) + fl(x1 y1))}, the
+     * bits of {@code torch.dot} (OpenBLAS {@code sdot}) on two floats.
+     */
+    double dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * {@code y = y + a * x}, ATen's {@code y.add_(x, alpha=a)}, with one rounding per element:
+     * <pre>
+     * y = fma(a, x, y)
+     * </pre>
+     */
+    void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * {@link #axpy} and then {@link #dot} of {@code z} with the new {@code y}, in one pass: one pass of
+     * LBFGS's two-loop recursion (the update of {@code q} by one pair and the product that the next
+     * pair needs), 3 floats read and 1 written per element instead of 4 and 1 in two passes. The same
+     * bits as the two calls:
+     * <pre>
+     * y = fma(a, x, y)
+     * return dot(z, y)      (as dot, over the new y)
+     * </pre>
+     */
+    double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n);
 }

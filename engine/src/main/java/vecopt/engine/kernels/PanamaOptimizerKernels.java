@@ -1028,4 +1028,126 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         }
         TAIL.swapRanges(a, aOff + i, b, bOff + i, n - i);
     }
+
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            int xb = xOff + b;
+            int yb = yOff + b;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            int bound = length - length % SUM_OF_SQUARES_LANES;
+            for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
+                a0 = product(x, xb + i, y, yb + i, a0);
+                a1 = product(x, xb + i + LANES, y, yb + i + LANES, a1);
+                if (SUM_VECTORS > 2) {
+                    a2 = product(x, xb + i + 2 * LANES, y, yb + i + 2 * LANES, a2);
+                    a3 = product(x, xb + i + 3 * LANES, y, yb + i + 3 * LANES, a3);
+                }
+                if (SUM_VECTORS > 4) {
+                    a4 = product(x, xb + i + 4 * LANES, y, yb + i + 4 * LANES, a4);
+                    a5 = product(x, xb + i + 5 * LANES, y, yb + i + 5 * LANES, a5);
+                    a6 = product(x, xb + i + 6 * LANES, y, yb + i + 6 * LANES, a6);
+                    a7 = product(x, xb + i + 7 * LANES, y, yb + i + 7 * LANES, a7);
+                }
+            }
+            store(lanes, a0, a1, a2, a3, a4, a5, a6, a7);
+            ScalarOptimizerKernels.accumulateProducts(x, xb, y, yb, bound, length, lanes);
+            sum += ScalarOptimizerKernels.laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@code fma(x, y, a)} on the vectors at {@code x[xAt]} and {@code y[yAt]}. */
+    private static FloatVector product(float[] x, int xAt, float[] y, int yAt, FloatVector a) {
+        return FloatVector.fromArray(SPECIES, x, xAt).fma(FloatVector.fromArray(SPECIES, y, yAt), a);
+    }
+
+    /** The 32 accumulators, as {@code SUM_VECTORS} vectors, into {@code lanes} in lane order. */
+    private static void store(float[] lanes, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
+                              FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, LANES);
+        if (SUM_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+        }
+        if (SUM_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+        }
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            av.fma(FloatVector.fromArray(SPECIES, x, xOff + i), FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        TAIL.axpy(a, x, xOff + i, y, yOff + i, n - i);
+    }
+
+    @Override
+    public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            int xb = xOff + b;
+            int yb = yOff + b;
+            int zb = zOff + b;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            int bound = length - length % SUM_OF_SQUARES_LANES;
+            for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
+                a0 = axpyProduct(av, x, xb + i, y, yb + i, z, zb + i, a0);
+                a1 = axpyProduct(av, x, xb + i + LANES, y, yb + i + LANES, z, zb + i + LANES, a1);
+                if (SUM_VECTORS > 2) {
+                    a2 = axpyProduct(av, x, xb + i + 2 * LANES, y, yb + i + 2 * LANES, z, zb + i + 2 * LANES, a2);
+                    a3 = axpyProduct(av, x, xb + i + 3 * LANES, y, yb + i + 3 * LANES, z, zb + i + 3 * LANES, a3);
+                }
+                if (SUM_VECTORS > 4) {
+                    a4 = axpyProduct(av, x, xb + i + 4 * LANES, y, yb + i + 4 * LANES, z, zb + i + 4 * LANES, a4);
+                    a5 = axpyProduct(av, x, xb + i + 5 * LANES, y, yb + i + 5 * LANES, z, zb + i + 5 * LANES, a5);
+                    a6 = axpyProduct(av, x, xb + i + 6 * LANES, y, yb + i + 6 * LANES, z, zb + i + 6 * LANES, a6);
+                    a7 = axpyProduct(av, x, xb + i + 7 * LANES, y, yb + i + 7 * LANES, z, zb + i + 7 * LANES, a7);
+                }
+            }
+            store(lanes, a0, a1, a2, a3, a4, a5, a6, a7);
+            ScalarOptimizerKernels.axpyAccumulate(a, x, xb, y, yb, z, zb, bound, length, lanes);
+            sum += ScalarOptimizerKernels.laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@code y = fma(a, x, y)} on one vector, then {@code fma(z, y, acc)}. */
+    private static FloatVector axpyProduct(FloatVector a, float[] x, int xAt, float[] y, int yAt, float[] z, int zAt,
+                                           FloatVector acc) {
+        FloatVector v = a.fma(FloatVector.fromArray(SPECIES, x, xAt), FloatVector.fromArray(SPECIES, y, yAt));
+        v.intoArray(y, yAt);
+        return FloatVector.fromArray(SPECIES, z, zAt).fma(v, acc);
+    }
 }

@@ -473,4 +473,81 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             b[bOff + i] = t;
         }
     }
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            accumulateProducts(x, xOff + b, y, yOff + b, 0, length, lanes);
+            sum += laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /**
+     * Adds the products of block pairs {@code [from, length)} (blocks starting at {@code x[xBlock]} and
+     * {@code y[yBlock]}, {@code from} a multiple of 32) to their accumulators {@code lanes[i % 32]}.
+     */
+    static void accumulateProducts(float[] x, int xBlock, float[] y, int yBlock, int from, int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                lanes[j] = Math.fma(x[xBlock + i + j], y[yBlock + i + j], lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            lanes[j] = Math.fma(x[xBlock + i], y[yBlock + i], lanes[j]);
+        }
+    }
+
+    /** The 32 accumulators added in order in double. */
+    static double laneSum(float[] lanes) {
+        double s = 0;
+        for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+            s += lanes[j];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            axpyAccumulate(a, x, xOff + b, y, yOff + b, z, zOff + b, 0, length, lanes);
+            sum += laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@link #axpy} over block elements {@code [from, length)}, then their products with z into {@code lanes[i % 32]}. */
+    static void axpyAccumulate(float a, float[] x, int xBlock, float[] y, int yBlock, float[] z, int zBlock, int from,
+                               int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                float v = Math.fma(a, x[xBlock + i + j], y[yBlock + i + j]);
+                y[yBlock + i + j] = v;
+                lanes[j] = Math.fma(z[zBlock + i + j], v, lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            float v = Math.fma(a, x[xBlock + i], y[yBlock + i]);
+            y[yBlock + i] = v;
+            lanes[j] = Math.fma(z[zBlock + i], v, lanes[j]);
+        }
+    }
 }

@@ -86,7 +86,10 @@ class CheckpointResumeTest {
                         "r", 1.0, "weight_lr_power", 1.0, "maximize", true)),
                 Arguments.of("AdamWScheduleFree", Map.of()),
                 Arguments.of("AdamWScheduleFree", ordered("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.1,
-                        "warmup_steps", 2, "maximize", true)));
+                        "warmup_steps", 2, "maximize", true)),
+                Arguments.of("LBFGS", ordered("lr", 0.5, "max_iter", 3)),
+                // a ring of 4 pairs that has wrapped before the save (12 iterations), so ro is recomputed from it
+                Arguments.of("LBFGS", ordered("line_search_fn", "strong_wolfe", "max_iter", 3, "history_size", 4)));
     }
 
     /** The cases of rules with a train and an eval mode, whose eval mode keeps a buffer of its own. */

@@ -42,6 +42,9 @@ import java.util.Set;
  *          maximize=False (no torch class: the authors' schedulefree package)
  * AdamWScheduleFree lr=0.0025, betas=(0.9, 0.999), eps=1e-8, weight_decay=0 (at y), warmup_steps=0,
  *          r=0, weight_lr_power=2, maximize=False (no torch class: the authors' schedulefree package)
+ * LBFGS    lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
+ *          history_size=100, line_search_fn=None or "strong_wolfe" ({@link TextbookLBFGS}: it steps
+ *          with the objective, not with gradients)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -255,6 +258,21 @@ public final class TextbookOptimizers {
                 return new TextbookAdamWScheduleFree(lr, betas[0], betas[1], eps, weightDecay, warmupSteps, r,
                         weightLrPower, maximize);
             }
+            case "LBFGS" -> {
+                double lr = k.number("lr", 1);
+                int maxIter = (int) k.number("max_iter", 20);
+                Double maxEval = k.numberOrNone("max_eval");
+                double toleranceGrad = k.number("tolerance_grad", 1e-7);
+                double toleranceChange = k.number("tolerance_change", 1e-9);
+                int historySize = (int) k.number("history_size", 100);
+                String lineSearch = k.nameOrNone("line_search_fn");
+                k.rejectUnknown();
+                if (lineSearch != null && !lineSearch.equals("strong_wolfe")) {
+                    throw new IllegalArgumentException("only 'strong_wolfe' is supported, got '" + lineSearch + "'");
+                }
+                return new TextbookLBFGS(lr, maxIter, maxEval == null ? null : maxEval.intValue(), toleranceGrad,
+                        toleranceChange, historySize, lineSearch != null);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
                             "Unknown optimizer '" + torchClassName + "': no textbook reference for it");
@@ -282,6 +300,29 @@ public final class TextbookOptimizers {
                 throw wrongType(key, value, "a number");
             }
             return number.doubleValue();
+        }
+
+        /** A number, or null for None (absent or null). */
+        Double numberOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value == null) {
+                return null;
+            }
+            if (!(value instanceof Number number)) {
+                throw wrongType(key, value, "a number or None");
+            }
+            return number.doubleValue();
+        }
+
+        /** A name, or null for None (absent or null). */
+        String nameOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value != null && !(value instanceof String)) {
+                throw wrongType(key, value, "a string or None");
+            }
+            return (String) value;
         }
 
         boolean bool(String key, boolean defaultValue) {
