@@ -39,7 +39,7 @@ public final class StateDicts {
         Adam resumed = new Adam(model.parameters(), Adam.defaults());    // same groups, same parameter names
         var cosine2 = new HyperparameterScheduler(resumed, "lr", new CosineAnnealing(2 * half, 1e-4));
         Checkpoints.loadStateDict(resumed, middle, cosine2);             // checked as a file is, all or nothing
-        train(model, resumed, cosine2, half);
+        train(model, resumed, cosine2, half);                            // the same bits as the first time
         return new float[][][] {first, copyOf(model.parameters())};
     }
 
