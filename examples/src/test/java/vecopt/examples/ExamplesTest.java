@@ -14,13 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vecopt.engine.Adam;
 import vecopt.engine.AdamW;
+import vecopt.engine.AdamWScheduleFree;
+import vecopt.engine.AveragedModel;
+import vecopt.engine.Averaging;
 import vecopt.engine.Lookahead;
 import vecopt.engine.Parameter;
 import vecopt.engine.RAdam;
 import vecopt.engine.Ranger;
+import vecopt.engine.Sgd;
 import vecopt.engine.checkpoint.Checkpoints;
 import vecopt.engine.schedule.CosineAnnealing;
 import vecopt.engine.schedule.HyperparameterScheduler;
+import vecopt.engine.schedule.SWALR;
 
 /** Runs every example and checks that it does what the README says it does. */
 class ExamplesTest {
@@ -118,6 +123,129 @@ class ExamplesTest {
     }
 
     @Test
+    void scheduleFreeEvalChangesTheWeightsAndTrainRestoresEveryBit(@TempDir Path tmp) throws Exception {
+        TinyMlp model = TinyMlp.create(11);
+        double before = model.forwardBackward();
+        AdamWScheduleFree opt = ScheduleFree.train(model, 5, tmp.resolve("sf.safetensors"));
+
+        TinyMlp neverEvaluated = TinyMlp.create(11);
+        AdamWScheduleFree plain = new AdamWScheduleFree(neverEvaluated.parameters(),
+                AdamWScheduleFree.defaults().with("warmup_steps", 20));
+        for (int step = 0; step < 5 * ScheduleFree.STEPS_PER_EPOCH; step++) {
+            neverEvaluated.forwardBackward();
+            plain.step();
+        }
+        assertSameValues(neverEvaluated.parameters(), model.parameters());   // eval(); train() changed nothing
+
+        float[][] y = StateDicts.copyOf(model.parameters());
+        opt.eval();
+        float[][] x = StateDicts.copyOf(model.parameters());
+        assertTrue(!java.util.Arrays.deepEquals(y, x), "eval() left the parameters at y");
+        double atX = model.forwardBackward();
+        assertTrue(atX < before / 4, "loss at x " + atX + ", at the start " + before);
+        opt.train();
+        assertArrayEquals(y, StateDicts.copyOf(model.parameters()));
+
+        AdamWScheduleFree loaded = new AdamWScheduleFree(TinyMlp.create(11).parameters(), AdamWScheduleFree.defaults());
+        Checkpoints.load(loaded, tmp.resolve("sf.safetensors"));
+        assertTrue(!loaded.training(), "the checkpoint was saved in eval mode");
+    }
+
+    @Test
+    void swaAverageIsTheMeanOfTheWeightsAtTheEndOfEachAveragedEpoch() {
+        int epochs = 30, swaStart = 20;
+        AveragedModel swa = WeightAveraging.swa(TinyMlp.create(13), epochs, swaStart);
+        assertEquals(epochs - swaStart - 1, swa.nAveraged());
+
+        TinyMlp replay = TinyMlp.create(13);                 // the same training, without the average
+        Sgd sgd = new Sgd(replay.parameters(), Sgd.defaults().with("lr", 0.05).with("momentum", 0.9));
+        SWALR swaLr = new SWALR(sgd, 0.025);
+        double[][] sum = new double[TinyMlp.NAMES.size()][];
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            WeightAveraging.trainOneEpoch(replay, sgd);
+            if (epoch > swaStart) {
+                for (int i = 0; i < sum.length; i++) {
+                    float[] p = replay.parameters().get(i).value().toArray();
+                    sum[i] = sum[i] == null ? new double[p.length] : sum[i];
+                    for (int j = 0; j < p.length; j++) {
+                        sum[i][j] += p[j];
+                    }
+                }
+                swaLr.step();
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            String name = TinyMlp.NAMES.get(i);
+            float[] got = swa.averaged(name);
+            for (int j = 0; j < got.length; j++) {
+                double mean = sum[i][j] / swa.nAveraged();
+                assertEquals(mean, got[j], 1e-6 + 1e-5 * Math.abs(mean), name + "[" + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void emaFollowsTimmsWarmupAndLoadsBackFromItsCheckpoint(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("ema.safetensors");
+        int steps = 40;
+        AveragedModel ema = WeightAveraging.ema(TinyMlp.create(13), steps, file);
+
+        TinyMlp replay = TinyMlp.create(13);                 // AdamW alone, averaged here in double
+        AdamW adamw = new AdamW(replay.parameters(), AdamW.defaults());
+        double[][] avg = new double[TinyMlp.NAMES.size()][];
+        for (int n = 0; n < steps; n++) {
+            replay.forwardBackward();
+            adamw.step();
+            double decay = Math.min(0.9999, 1 - Math.pow(1 + n, -2.0 / 3));   // n models averaged before
+            for (int i = 0; i < avg.length; i++) {
+                float[] p = replay.parameters().get(i).value().toArray();
+                if (avg[i] == null) {
+                    avg[i] = new double[p.length];
+                    for (int j = 0; j < p.length; j++) {
+                        avg[i][j] = p[j];
+                    }
+                } else {
+                    for (int j = 0; j < p.length; j++) {
+                        avg[i][j] = decay * avg[i][j] + (1 - decay) * p[j];
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < avg.length; i++) {
+            String name = TinyMlp.NAMES.get(i);
+            float[] got = ema.averaged(name);
+            for (int j = 0; j < got.length; j++) {
+                assertEquals(avg[i][j], got[j], 1e-6 + 1e-5 * Math.abs(avg[i][j]), name + "[" + j + "]");
+            }
+        }
+
+        AveragedModel fresh = AveragedModel.of(new AdamW(TinyMlp.create(1).parameters(), AdamW.defaults()),
+                Averaging.emaWithWarmup(0.9999));
+        Checkpoints.load(fresh.inner(), file, fresh);
+        assertEquals(steps, fresh.nAveraged());
+        for (String name : TinyMlp.NAMES) {
+            assertArrayEquals(ema.averaged(name), fresh.averaged(name), name);
+        }
+    }
+
+    @Test
+    void runResumedFromAStateDictRepeatsTheSecondHalfBitForBit() {
+        float[][][] halves = StateDicts.secondHalfTwice(50);
+        assertArrayEquals(halves[0], halves[1]);
+        TinyMlp start = TinyMlp.create(17);
+        assertTrue(!java.util.Arrays.deepEquals(StateDicts.copyOf(start.parameters()), halves[0]), "nothing trained");
+    }
+
+    @Test
+    void chainedStepAndExponentialDecayMultiplyTheirFactors() {
+        double[] lr = ChainedSchedules.train(4);
+        assertEquals(1.0, lr[0]);
+        assertEquals(0.45, lr[1], 1e-15);
+        assertEquals(0.2025, lr[2], 1e-15);
+        assertEquals(0.091125, lr[3], 1e-15);
+    }
+
+    @Test
     void everyExampleRunsFromItsMainMethod(@TempDir Path tmp) throws Exception {
         String dir = tmp.toString();
         List<ThrowingRunnable> mains = List.of(
@@ -127,7 +255,11 @@ class ExamplesTest {
                 () -> Schedules.main(new String[0]),
                 () -> LookaheadAndRanger.main(new String[] {dir}),
                 () -> AccumulateGradients.main(new String[0]),
-                () -> GradientSafety.main(new String[0]));
+                () -> GradientSafety.main(new String[0]),
+                () -> ScheduleFree.main(new String[] {dir}),
+                () -> WeightAveraging.main(new String[] {dir}),
+                () -> StateDicts.main(new String[0]),
+                () -> ChainedSchedules.main(new String[0]));
         for (ThrowingRunnable main : mains) {
             assertTrue(!stdoutOf(main).isBlank());
         }
