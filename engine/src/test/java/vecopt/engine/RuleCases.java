@@ -48,7 +48,11 @@ final class RuleCases {
                 Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)),
                 Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("AdEMAMix", kwargs("lr", 0.01, "weight_decay", 0.01, "t_alpha", 5, "t_beta3", 5,
-                        "maximize", true)));
+                        "maximize", true)),
+                Arguments.of("LAMB", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("LAMB", kwargs("lr", 0.01, "bias_correction", false, "trust_clip", true)),
+                Arguments.of("LARS", kwargs("lr", 0.5, "weight_decay", 1e-3, "nesterov", true, "maximize", true)),
+                Arguments.of("LARS", kwargs("lr", 0.1, "momentum", 0.0, "eps", 1e-6, "trust_coefficient", 0.01)));
     }
 
     /**

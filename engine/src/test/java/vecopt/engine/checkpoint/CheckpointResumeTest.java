@@ -77,7 +77,11 @@ class CheckpointResumeTest {
                 Arguments.of("ADOPT", Map.of()),
                 Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)),
                 Arguments.of("AdEMAMix", Map.of()),
-                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)));
+                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)),
+                Arguments.of("LAMB", Map.of()),
+                Arguments.of("LAMB", Map.of("weight_decay", 0.1, "bias_correction", false, "maximize", true)),
+                Arguments.of("LARS", Map.of()),
+                Arguments.of("LARS", ordered("lr", 0.2, "weight_decay", 0.01, "nesterov", true, "use_trust_ratio", false)));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */
