@@ -23,6 +23,9 @@ import vecopt.bench.convergence.OptimizerSetup.LearningRates;
  * are for mini-batches of 32. One rate per problem, not tuned per start point. Rprop's rate is only
  * its initial step size; its steps are capped at 0.01 (PyTorch's cap is 50), without which mini-batch
  * noise on the digits grows the step sizes until the loss rises (Rprop is a full-batch method).
+ * LAMB's and LARS's steps are about {@code lr} times the parameter's norm (LARS's times its
+ * trust_coefficient, 1e-3, hence rates near 1), except where that norm is 0: Rosenbrock's start (0, 0)
+ * then takes a plain step of {@code lr} times the gradient, which keeps LARS there at 0.01.
  */
 public final class OptimizerTable {
 
@@ -58,6 +61,8 @@ public final class OptimizerTable {
             row("Yogi", "Yogi", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("ADOPT", "ADOPT", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("AdEMAMix", "AdEMAMix", kwargs(),                               0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("LAMB", "LAMB", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.01,      0.01,   3e-3),
+            row("LARS", "LARS", kwargs(),                                       10,   1.0,   0.01,      1.0,  1.0,       3.0,    3.0),
             row("Rprop", "Rprop", kwargs("step_sizes", List.of(1e-6, 0.01)),   0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   0.01),
             row("ASGD", "ASGD", kwargs(),                                       0.02, 0.07,  1e-3,      0.01, 0.02,      0.5,    0.1));
 
