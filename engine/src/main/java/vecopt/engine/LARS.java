@@ -23,8 +23,8 @@ import vecopt.engine.kernels.SgdCoefficients;
  * {@code u}. 28 bytes per element with momentum (SGD momentum's one pass moves 20).
  *
  * <p>Where implementations differ: the learning rate multiplies the momentum buffer, as in
- * {@code torch.optim.SGD}, timm's {@code Lars} and the LARS of SimCLR and Barlow Twins; optax and the
- * paper put it inside the buffer ({@code b = momentum * b + lr * ratio * u}), which is the same while lr is
+ * {@code torch.optim.SGD}, timm's {@code Lars} and Barlow Twins' LARS; optax, the paper and SimCLR's LARS
+ * put it inside the buffer ({@code b = momentum * b + lr * ratio * u}), which is the same while lr is
  * constant and differs when a schedule changes it. The trust ratio divides by {@code ||g + weight_decay * p||}
  * as optax and Barlow Twins do; the paper and timm divide by {@code ||g|| + weight_decay * ||p||}. The
  * ratio is not clipped (timm's {@code trust_clip} is not offered), and applies to every tensor, as in optax;
