@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
@@ -215,7 +216,8 @@ public final class Rule {
 
     /**
      * Memory traffic of one step per parameter element: floats read (parameter, gradient and each
-     * element-wise buffer) and written (parameter and each buffer). The benchmarks' bandwidth bound.
+     * element-wise buffer) and written (parameter and each buffer), summed over the step's passes when
+     * it makes several. The benchmarks' bandwidth bound.
      *
      * @param reads floats read per element
      * @param writes floats written per element
@@ -248,14 +250,18 @@ public final class Rule {
     private final Factory factory;
     private final boolean needsClosure;
 
+    /** The traffic a rule of several passes states; null for one pass over p, g and the buffers. */
+    private final Function<Hyperparameters, Traffic> traffic;
+
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
-                 Factory factory, boolean needsClosure) {
+                 Factory factory, boolean needsClosure, Function<Hyperparameters, Traffic> traffic) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
         this.scalars = List.copyOf(scalars);
         this.factory = factory;
         this.needsClosure = needsClosure;
+        this.traffic = traffic;
     }
 
     /**
@@ -351,12 +357,17 @@ public final class Rule {
     }
 
     /**
-     * Floats read and written per parameter element by one step with hyperparameters {@code h}.
+     * Floats read and written per parameter element by one step with hyperparameters {@code h}: one
+     * pass that reads p, g and every element-wise buffer and writes p and the buffers, unless the rule
+     * states its own ({@link Builder#traffic}).
      *
      * @param h the hyperparameters
      * @return the traffic
      */
     public Traffic traffic(Hyperparameters h) {
+        if (traffic != null) {
+            return traffic.apply(h);
+        }
         int elementWise = (int) buffers(h).stream().filter(Buffer::elementWise).count();
         return new Traffic(2 + elementWise, 1 + elementWise);
     }
@@ -386,6 +397,7 @@ public final class Rule {
         private final List<Buffer> buffers = new ArrayList<>();
         private final List<Scalar> scalars = new ArrayList<>();
         private boolean needsClosure;
+        private Function<Hyperparameters, Traffic> traffic;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
             this.torchName = torchName;
@@ -459,12 +471,24 @@ public final class Rule {
         }
 
         /**
+         * The traffic of a rule whose step makes several passes (a norm, then the update): floats read
+         * and written per element over all of them, for the given hyperparameters.
+         *
+         * @param traffic the traffic for given hyperparameters
+         * @return this builder
+         */
+        public Builder traffic(Function<Hyperparameters, Traffic> traffic) {
+            this.traffic = Objects.requireNonNull(traffic, "traffic");
+            return this;
+        }
+
+        /**
          * The descriptor, to register with {@link Rules#register} or as a class's {@code RULE}.
          *
          * @return the rule
          */
         public Rule build() {
-            return new Rule(torchName, defaults, buffers, scalars, factory, needsClosure);
+            return new Rule(torchName, defaults, buffers, scalars, factory, needsClosure, traffic);
         }
     }
 }

@@ -52,6 +52,10 @@ final class RuleCases {
                 Arguments.of("SGDScheduleFree", kwargs("lr", 0.1, "weight_decay", 1e-3, "warmup_steps", 3)),
                 Arguments.of("AdamWScheduleFree", kwargs("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.01,
                         "r", 1.0, "maximize", true)),
+                Arguments.of("LAMB", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("LAMB", kwargs("lr", 0.01, "bias_correction", false, "trust_clip", true)),
+                Arguments.of("LARS", kwargs("lr", 0.5, "weight_decay", 1e-3, "nesterov", true, "maximize", true)),
+                Arguments.of("LARS", kwargs("lr", 0.1, "momentum", 0.0, "eps", 1e-6, "trust_coefficient", 0.01)),
                 Arguments.of("LBFGS", kwargs("lr", 0.5, "max_iter", 4, "history_size", 3)),
                 Arguments.of("LBFGS", kwargs("line_search_fn", "strong_wolfe", "max_iter", 5, "history_size", 2)));
     }

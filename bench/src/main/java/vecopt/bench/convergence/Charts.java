@@ -25,8 +25,8 @@ final class Charts {
 
     /**
      * The optimizers' colours, by their row in {@link OptimizerTable}: row i gets colour i mod 10, line
-     * pattern i mod 4 and marker i mod 7, so no two of the first 20 rows look alike, and rows of one
-     * colour differ in pattern and marker. Ten strong colours read better than twenty pale ones.
+     * pattern (i + i / 10) mod 4 and marker i mod 7, so rows of one colour (i, i + 10, ...) differ in
+     * pattern and marker for the first 40 rows. Ten strong colours read better than twenty pale ones.
      */
     private static final Color[] ROW_COLORS = {
         new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
@@ -78,7 +78,7 @@ final class Charts {
 
     /** The pattern and marker of the {@code i}-th run of a chart, in {@code color}. */
     private static RunStyle styleAt(int i, Color color) {
-        return new RunStyle(color, PATTERNS[i % PATTERNS.length], MARKERS[i % MARKERS.length]);
+        return new RunStyle(color, PATTERNS[(i + i / ROW_COLORS.length) % PATTERNS.length], MARKERS[i % MARKERS.length]);
     }
 
     private static int rowOf(String label) {

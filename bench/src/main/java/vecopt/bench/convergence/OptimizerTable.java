@@ -29,6 +29,10 @@ import vecopt.bench.convergence.OptimizerSetup.LearningRates;
  * authors advise: SGDScheduleFree has 0.1 on the saddle (at 0.01 its x escapes 3.4 times slower than
  * plain SGD; at 0.1, in 118 steps) and its package default 1.0 on the digits; AdamWScheduleFree has
  * 0.01 on the digits (10 times AdamW's MLP rate).
+ *
+ * LAMB's and LARS's steps are about {@code lr} times the parameter's norm (LARS's times its
+ * trust_coefficient, 1e-3, hence rates near 1), except where that norm is 0: Rosenbrock's start (0, 0)
+ * then takes a plain step of {@code lr} times the gradient, which keeps LARS there at 0.01.
  */
 public final class OptimizerTable {
 
@@ -66,6 +70,8 @@ public final class OptimizerTable {
             row("AdEMAMix", "AdEMAMix", kwargs(),                               0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("SGDScheduleFree", "SGDScheduleFree", kwargs(),                 0.1,  0.07,  3e-3,      0.03, 0.02,      1.0,    1.0),
             row("AdamWScheduleFree", "AdamWScheduleFree", kwargs(),             0.01, 0.05,  0.03,      0.01, 0.05,      0.01,   0.01),
+            row("LAMB", "LAMB", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.01,      0.01,   3e-3),
+            row("LARS", "LARS", kwargs(),                                       10,   1.0,   0.01,      1.0,  1.0,       3.0,    3.0),
             row("Rprop", "Rprop", kwargs("step_sizes", List.of(1e-6, 0.01)),   0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   0.01),
             row("ASGD", "ASGD", kwargs(),                                       0.02, 0.07,  1e-3,      0.01, 0.02,      0.5,    0.1));
 

@@ -1,5 +1,7 @@
 package vecopt.bench.speed;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,6 +45,10 @@ import vecopt.engine.kernels.ReferenceKernels;
  * suite finds it in JMH's benchmark list, and {@code RuleBenchmarksTest} checks that every registered
  * rule has one, that its EJML composition computes the fused update, that its arrays match the rule's
  * traffic and that threads change no bit.
+ *
+ * <p>A rule whose step makes several passes (a norm, then the update: {@link LAMBBenchmark}) runs them
+ * in {@link #fusedStep} instead of implementing {@link #fusedKernel}, and lists the passes of its
+ * bandwidth reference in {@link #bandwidthPasses}, which together move the rule's traffic.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -77,14 +83,45 @@ public abstract class RuleBenchmark {
 
     private ChunkedExecutor executor;
     private ChunkedExecutor.RangeTask fused;
-    private ChunkedExecutor.RangeTask bandwidth;
+    private List<ChunkedExecutor.RangeTask> bandwidth;
     private float[] result;
+    /** Where a read-only bandwidth pass leaves its sum, so that its reads are not optimised away. */
+    private float bandwidthSink;
+
+    /**
+     * One pass of the bandwidth reference over every array's {@code [0, size)}: the arrays it only reads
+     * and those it reads and writes back.
+     */
+    protected record StreamPass(float[][] readOnly, float[][] readWrite) {
+    }
 
     /** Allocates and fills the rule's arrays and EJML matrices for {@code n} elements. */
     protected abstract void allocate(int n);
 
-    /** The fused kernel over {@code [from, from + n)} of every array. */
-    protected abstract void fusedKernel(int from, int n);
+    /**
+     * The fused kernel over {@code [from, from + n)} of every array. A rule of several passes overrides
+     * {@link #fusedStep} instead and leaves this one alone.
+     */
+    protected void fusedKernel(int from, int n) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " runs its passes in fusedStep");
+    }
+
+    /**
+     * One fused step over the whole tensor on {@code executor}: {@link #fusedKernel} split across its
+     * threads, or, for a rule of several passes, each pass in turn (a blocked one through
+     * {@link ChunkedExecutor#run(int, int, ChunkedExecutor.RangeTask)}).
+     */
+    protected void fusedStep(ChunkedExecutor executor) {
+        executor.run(size, fused);
+    }
+
+    /**
+     * The passes of the bandwidth reference, which together move the rule's traffic: one by default,
+     * reading the gradient and updating {@link #updated()}.
+     */
+    protected List<StreamPass> bandwidthPasses() {
+        return List.of(new StreamPass(new float[][] {gradient()}, updated()));
+    }
 
     /** The same update as a sequence of whole-array EJML operations, one pass each. */
     protected abstract void ejmlStep();
@@ -117,15 +154,22 @@ public abstract class RuleBenchmark {
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap (-Xmx)", e);
         }
         float[][] updated = updated();
+        List<StreamPass> passes = bandwidthPasses();
+        int reads = passes.stream().mapToInt(p -> p.readOnly().length + p.readWrite().length).sum();
+        int writes = passes.stream().mapToInt(p -> p.readWrite().length).sum();
         Rule.Traffic traffic = measured.traffic();
-        if (traffic.reads() != updated.length + 1 || traffic.writes() != updated.length) {
+        if (traffic.reads() != reads || traffic.writes() != writes || writes != updated.length) {
             throw new IllegalStateException(getClass().getSimpleName() + " updates " + updated.length
-                    + " arrays and reads the gradient, but " + measured.label() + " is " + traffic.shape());
+                    + " arrays and its bandwidth passes move " + new Rule.Traffic(reads, writes).shape() + ", but "
+                    + measured.label() + " is " + traffic.shape());
         }
         result = updated[0];
         executor = ChunkedExecutor.withThreads(threads, 1);
         fused = this::fusedKernel;
-        bandwidth = bandwidthKernel(updated, gradient());
+        bandwidth = new ArrayList<>();
+        for (StreamPass pass : passes) {
+            bandwidth.add(bandwidthKernel(pass.readWrite(), pass.readOnly()));
+        }
     }
 
     /** The hyperparameters {@code benchmark} measures with: its rule's defaults and its {@link Measures} kwargs. */
@@ -133,36 +177,58 @@ public abstract class RuleBenchmark {
         return MeasuredRule.of(benchmark).hyperparameters();
     }
 
-    /** Built as lambdas, so a fork without the vector module never links {@link ReferenceKernels}. */
-    private static ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[] r) {
+    /**
+     * A pass reading {@code r} and writing {@code w} back. Built as lambdas, so a fork without the vector
+     * module never links {@link ReferenceKernels}.
+     */
+    private ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[][] r) {
         float c = BANDWIDTH_COEFFICIENT;
+        if (r.length == 2) {
+            return switch (w.length) {
+                case 0 -> (from, n) -> bandwidthSink = ReferenceKernels.read2Write0(r[0], r[1], from, n);
+                case 1 -> (from, n) -> ReferenceKernels.read3Write1(w[0], r[0], r[1], from, n, c);
+                case 2 -> (from, n) -> ReferenceKernels.read4Write2(w[0], w[1], r[0], r[1], from, n, c);
+                default -> throw new IllegalStateException("no bandwidth kernel reads 2 arrays and writes " + w.length);
+            };
+        }
+        if (r.length != 1) {
+            throw new IllegalStateException("no bandwidth kernel reads " + r.length + " arrays only");
+        }
+        float[] g = r[0];
         return switch (w.length) {
-            case 1 -> (from, n) -> ReferenceKernels.read2Write1(w[0], r, from, n, c);
-            case 2 -> (from, n) -> ReferenceKernels.read3Write2(w[0], w[1], r, from, n, c);
-            case 3 -> (from, n) -> ReferenceKernels.read4Write3(w[0], w[1], w[2], r, from, n, c);
-            case 4 -> (from, n) -> ReferenceKernels.read5Write4(w[0], w[1], w[2], w[3], r, from, n, c);
+            case 1 -> (from, n) -> ReferenceKernels.read2Write1(w[0], g, from, n, c);
+            case 2 -> (from, n) -> ReferenceKernels.read3Write2(w[0], w[1], g, from, n, c);
+            case 3 -> (from, n) -> ReferenceKernels.read4Write3(w[0], w[1], w[2], g, from, n, c);
+            case 4 -> (from, n) -> ReferenceKernels.read5Write4(w[0], w[1], w[2], w[3], g, from, n, c);
             default -> throw new IllegalStateException("no bandwidth kernel writes " + w.length + " arrays");
         };
+    }
+
+    /** Each pass of the bandwidth reference in turn. */
+    private void bandwidthStep() {
+        for (ChunkedExecutor.RangeTask pass : bandwidth) {
+            executor.run(size, pass);
+        }
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {ADD_MODULES, VECTOR_MODULE, PANAMA})
     public float[] panama() {
-        executor.run(size, fused);
+        fusedStep(executor);
         return result;
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = SCALAR)
     public float[] scalar() {
-        executor.run(size, fused);
+        fusedStep(executor);
         return result;
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {SCALAR, NO_SUPERWORD})
     public float[] scalarNoSuperWord() {
-        executor.run(size, fused);
+        fusedStep(executor);
         return result;
     }
 
@@ -176,7 +242,7 @@ public abstract class RuleBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {ADD_MODULES, VECTOR_MODULE, PANAMA})
     public float[] bandwidth() {
-        executor.run(size, bandwidth);
+        bandwidthStep();
         return result;
     }
 
@@ -195,11 +261,11 @@ public abstract class RuleBenchmark {
 
     /** Runs the fused kernel once, as the benchmark methods do; for tests. */
     final void runFused() {
-        executor.run(size, fused);
+        fusedStep(executor);
     }
 
     /** Runs the bandwidth kernel once; for tests. */
     final void runBandwidth() {
-        executor.run(size, bandwidth);
+        bandwidthStep();
     }
 }

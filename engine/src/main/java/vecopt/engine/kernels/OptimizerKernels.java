@@ -507,4 +507,52 @@ public interface OptimizerKernels {
      * </pre>
      */
     double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n);
+
+    // ---- LAMB, LARS: the passes of the trust-ratio rules ----
+
+    /**
+     * LAMB's first pass, over a range that starts on a block of {@link #SUM_OF_SQUARES_BLOCK} elements of
+     * its parameter: updates the first moment {@code m} ({@code exp_avg}) and the second moment {@code v}
+     * ({@code exp_avg_sq}) as {@link #adam} does, and for the {@code k}-th block of the range writes the
+     * sum of squares of the parameter to {@code sums[sumsOff + 2k]} and that of the update direction
+     * {@code u} to {@code sums[sumsOff + 2k + 1]}. {@code p} is read, not written. Both sums are
+     * {@link #sumOfSquares}'s for one block: the same 32 float lanes in the same order, added in double,
+     * so every implementation, width and split of a tensor at block boundaries gives the same bits; a
+     * block whose sum comes out infinite or below {@code 2^-100} (a square may have overflowed or lost
+     * its digits below float32's normal range) is summed again in double from its elements.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
+     * u     = fma(weightDecay, p, invBias1 * m / fma(sqrt(v), invSqrtBias2, eps))
+     * sums  = per block: sum of p^2, sum of u^2
+     * </pre>
+     */
+    void lambMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                     double[] sums, int sumsOff, LAMBCoefficients c);
+
+    /**
+     * LAMB's second pass: the update direction of {@link #lambMoments} again, from the moments that pass
+     * wrote, applied with {@code stepScale}, which is {@code -lr} times the trust ratio.
+     * <pre>
+     * u = fma(weightDecay, p, invBias1 * m / fma(sqrt(v), invSqrtBias2, eps))
+     * p = fma(stepScale, u, p)
+     * </pre>
+     */
+    void lambUpdate(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, int n, LAMBCoefficients c,
+                    float stepScale);
+
+    /**
+     * LARS's first pass, over a range that starts on a block of {@link #SUM_OF_SQUARES_BLOCK} elements:
+     * for the {@code k}-th block of the range, the sum of squares of the parameter to
+     * {@code sums[sumsOff + 2k]} and that of the update direction {@code u} (the gradient with coupled
+     * weight decay, which {@link #sgd} and {@link #sgdMomentum} compute as {@code d}) to
+     * {@code sums[sumsOff + 2k + 1]}, summed as in {@link #lambMoments}. Writes nothing else.
+     * <pre>
+     * u    = fma(weightDecay, p, gradScale * clamp(g))
+     * sums = per block: sum of p^2, sum of u^2
+     * </pre>
+     */
+    void larsSumsOfSquares(float[] p, int pOff, float[] g, int gOff, int n, double[] sums, int sumsOff,
+                           LARSCoefficients c);
 }

@@ -1150,4 +1150,105 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         v.intoArray(y, yAt);
         return FloatVector.fromArray(SPECIES, z, zAt).fma(v, acc);
     }
+
+    // ---- LAMB, LARS: the passes of the trust-ratio rules ----
+
+    /**
+     * The vector body of each block keeps the 32 accumulators of {@link #sumOfSquares} in two small
+     * arrays: the vector at block position {@code i} adds into lanes {@code i % 32} onwards, so every
+     * accumulator sees the elements the scalar kernel gives it, in the same order, at every width. The
+     * block's tail and its sums are the scalar kernel's.
+     */
+    @Override
+    public void lambMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                            int n, double[] sums, int sumsOff, LAMBCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invBias1 = FloatVector.broadcast(SPECIES, c.invBias1());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
+        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(pLanes, 0f);
+            java.util.Arrays.fill(uLanes, 0f);
+            int bound = SPECIES.loopBound(length);
+            for (int i = 0; i < bound; i += LANES) {
+                int at = b + i;
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + at);
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + at);
+                FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+                FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + at)));
+                FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(SPECIES, v, vOff + at)));
+                mv.intoArray(m, mOff + at);
+                vv.intoArray(v, vOff + at);
+                FloatVector u = weightDecay.fma(pv, invBias1.mul(mv).div(vv.sqrt().fma(invSqrtBias2, eps)));
+                int lane = i & (SUM_OF_SQUARES_LANES - 1);
+                pv.fma(pv, FloatVector.fromArray(SPECIES, pLanes, lane)).intoArray(pLanes, lane);
+                u.fma(u, FloatVector.fromArray(SPECIES, uLanes, lane)).intoArray(uLanes, lane);
+            }
+            ScalarOptimizerKernels.lambMomentsOfBlock(p, pOff + b, g, gOff + b, m, mOff + b, v, vOff + b, bound, length,
+                    c, pLanes, uLanes);
+            ScalarOptimizerKernels.lambBlockSums(p, pOff + b, m, mOff + b, v, vOff + b, length, c, pLanes, uLanes,
+                    sums, k);
+        }
+    }
+
+    @Override
+    public void lambUpdate(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, int n, LAMBCoefficients c,
+                           float stepScale) {
+        FloatVector invBias1 = FloatVector.broadcast(SPECIES, c.invBias1());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector scale = FloatVector.broadcast(SPECIES, stepScale);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, mOff + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector u = weightDecay.fma(pv, invBias1.mul(mv).div(vv.sqrt().fma(invSqrtBias2, eps)));
+            scale.fma(u, pv).intoArray(p, pOff + i);
+        }
+        TAIL.lambUpdate(p, pOff + i, m, mOff + i, v, vOff + i, n - i, c, stepScale);
+    }
+
+    /** As {@link #lambMoments}: lanes in two small arrays, the block's tail and sums the scalar kernel's. */
+    @Override
+    public void larsSumsOfSquares(float[] p, int pOff, float[] g, int gOff, int n, double[] sums, int sumsOff,
+                                  LARSCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
+        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(pLanes, 0f);
+            java.util.Arrays.fill(uLanes, 0f);
+            int bound = SPECIES.loopBound(length);
+            for (int i = 0; i < bound; i += LANES) {
+                int at = b + i;
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + at);
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + at);
+                FloatVector u = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+                int lane = i & (SUM_OF_SQUARES_LANES - 1);
+                pv.fma(pv, FloatVector.fromArray(SPECIES, pLanes, lane)).intoArray(pLanes, lane);
+                u.fma(u, FloatVector.fromArray(SPECIES, uLanes, lane)).intoArray(uLanes, lane);
+            }
+            ScalarOptimizerKernels.larsSquaresOfBlock(p, pOff + b, g, gOff + b, bound, length, c, pLanes, uLanes);
+            ScalarOptimizerKernels.larsBlockSums(p, pOff + b, g, gOff + b, length, c, pLanes, uLanes, sums, k);
+        }
+    }
 }

@@ -87,6 +87,10 @@ class CheckpointResumeTest {
                 Arguments.of("AdamWScheduleFree", Map.of()),
                 Arguments.of("AdamWScheduleFree", ordered("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.1,
                         "warmup_steps", 2, "maximize", true)),
+                Arguments.of("LAMB", Map.of()),
+                Arguments.of("LAMB", Map.of("weight_decay", 0.1, "bias_correction", false, "maximize", true)),
+                Arguments.of("LARS", Map.of()),
+                Arguments.of("LARS", ordered("lr", 0.2, "weight_decay", 0.01, "nesterov", true, "use_trust_ratio", false)),
                 Arguments.of("LBFGS", ordered("lr", 0.5, "max_iter", 3)),
                 // a ring of 4 pairs that has wrapped before the save (12 iterations), so ro is recomputed from it
                 Arguments.of("LBFGS", ordered("line_search_fn", "strong_wolfe", "max_iter", 3, "history_size", 4)));

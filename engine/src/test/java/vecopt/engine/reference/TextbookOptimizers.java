@@ -45,6 +45,12 @@ import java.util.Set;
  * LBFGS    lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
  *          history_size=100, line_search_fn=None or "strong_wolfe" ({@link TextbookLBFGS}: it steps
  *          with the objective, not with gradients)
+ * LAMB     lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=1e-4 (decoupled, inside the trust
+ *          ratio), bias_correction=True, trust_clip=False, use_trust_ratio=True, maximize=False (no torch
+ *          class: optax's lamb, apex's and timm's switches)
+ * LARS     lr=1.0, momentum=0.9, weight_decay=0, trust_coefficient=1e-3, eps=0, nesterov=False,
+ *          use_trust_ratio=True, maximize=False (no torch class: optax's lars trust ratio, torch SGD's
+ *          momentum with lr outside the buffer)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -272,6 +278,32 @@ public final class TextbookOptimizers {
                 }
                 return new TextbookLBFGS(lr, maxIter, maxEval == null ? null : maxEval.intValue(), toleranceGrad,
                         toleranceChange, historySize, lineSearch != null);
+            }
+            case "LAMB" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-6);
+                double weightDecay = k.number("weight_decay", 1e-4);
+                boolean biasCorrection = k.bool("bias_correction", true);
+                boolean trustClip = k.bool("trust_clip", false);
+                boolean useTrustRatio = k.bool("use_trust_ratio", true);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookLAMB(lr, betas[0], betas[1], eps, weightDecay, biasCorrection, trustClip,
+                        useTrustRatio, maximize);
+            }
+            case "LARS" -> {
+                double lr = k.number("lr", 1.0);
+                double momentum = k.number("momentum", 0.9);
+                double weightDecay = k.number("weight_decay", 0);
+                double trustCoefficient = k.number("trust_coefficient", 1e-3);
+                double eps = k.number("eps", 0);
+                boolean nesterov = k.bool("nesterov", false);
+                boolean useTrustRatio = k.bool("use_trust_ratio", true);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookLARS(lr, momentum, weightDecay, trustCoefficient, eps, nesterov, useTrustRatio,
+                        maximize);
             }
             case null, default ->
                     throw new IllegalArgumentException(
