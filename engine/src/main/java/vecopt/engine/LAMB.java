@@ -43,14 +43,23 @@ import vecopt.engine.kernels.LAMBCoefficients;
  */
 public final class LAMB extends Optimizer {
 
+    /** {@code lr}: the learning rate, the step relative to each tensor's norm; default 1e-3, {@code >= 0}. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-3, 0);
+    /** {@code beta1}: decay rate of the running average of gradients; default 0.9, in {@code [0, 1)}. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the running average of squared gradients; default 0.999, in {@code [0, 1)}. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.999, 0, 1);
+    /** {@code eps}: added to the denominator of the Adam direction; default 1e-6, {@code >= 0}. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-6, 0);
+    /** {@code weight_decay}: decoupled weight decay coefficient, inside the trust ratio; default 1e-4, {@code >= 0}. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 1e-4, 0);
+    /** {@code bias_correction}: whether to divide the moments by {@code 1 - beta^t}; default true. */
     public static final Hyperparameter BIAS_CORRECTION = Hyperparameter.flag("bias_correction", true);
+    /** {@code trust_clip}: whether to cap the trust ratio at 1; default false. */
     public static final Hyperparameter TRUST_CLIP = Hyperparameter.flag("trust_clip", false);
+    /** {@code use_trust_ratio}: whether to scale the update by the trust ratio (false: ratio 1); default true. */
     public static final Hyperparameter USE_TRUST_RATIO = Hyperparameter.flag("use_trust_ratio", true);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it; default false. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -66,12 +75,23 @@ public final class LAMB extends Optimizer {
             .traffic(h -> new Rule.Traffic(4 + 3, 2 + 1))
             .build();
 
-    /** optax's defaults, lr 1e-3 as apex's and timm's. */
+    /**
+     * optax's defaults, lr 1e-3 as apex's and timm's.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     * @throws IllegalArgumentException naming the argument if {@code parameters} is null or empty, contains
+     *     null, a name twice or overlapping arrays, or {@code hyperparameters} is null or not this rule's
+     */
     public LAMB(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }
@@ -81,6 +101,11 @@ public final class LAMB extends Optimizer {
      * {@code "bias|LayerNorm"}) in a group with {@code weight_decay} 0 and {@code use_trust_ratio} false,
      * the others in the first group with {@code hyperparameters}; one group if either side is empty.
      *
+     * @param parameters the parameters to split, at least one, with distinct names
+     * @param hyperparameters the hyperparameters of the others, {@link #defaults()} with changes; the
+     *     matching ones get the same with {@code weight_decay} 0 and {@code use_trust_ratio} false
+     * @param regex a {@link java.util.regex.Pattern} searched for anywhere in each parameter's name
+     * @return the optimizer, with the others in its first group and the matching ones in the second
      * @throws IllegalArgumentException naming the argument if one is null or {@code regex} is not a
      *     regular expression, or as the constructor
      */

@@ -42,13 +42,21 @@ import vecopt.engine.kernels.SgdCoefficients;
  */
 public final class LARS extends Optimizer {
 
+    /** {@code lr}: the learning rate; default 1.0, {@code >= 0}. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1.0, 0);
+    /** {@code momentum}: momentum factor (0: no buffer); default 0.9, {@code >= 0}. */
     public static final Hyperparameter MOMENTUM = Hyperparameter.atLeast("momentum", 0.9, 0);
+    /** {@code weight_decay}: weight decay coefficient, added to the gradient; default 0, {@code >= 0}. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code trust_coefficient}: factor of the trust ratio {@code ||p|| / ||u||}; default 1e-3, {@code >= 0}. */
     public static final Hyperparameter TRUST_COEFFICIENT = Hyperparameter.atLeast("trust_coefficient", 1e-3, 0);
+    /** {@code eps}: added to {@code ||u||} in the trust ratio's denominator; default 0, {@code >= 0}. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 0, 0);
+    /** {@code nesterov}: whether to use Nesterov momentum (needs momentum {@code > 0}); default false. */
     public static final Hyperparameter NESTEROV = Hyperparameter.flag("nesterov", false);
+    /** {@code use_trust_ratio}: whether to apply the trust ratio (false: SGD with momentum); default true. */
     public static final Hyperparameter USE_TRUST_RATIO = Hyperparameter.flag("use_trust_ratio", true);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it; default false. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -65,12 +73,23 @@ public final class LARS extends Optimizer {
             .traffic(LARS::traffic)
             .build();
 
-    /** optax's defaults, lr 1.0 as timm's. */
+    /**
+     * optax's defaults, lr 1.0 as timm's.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     * @throws IllegalArgumentException naming the argument if {@code parameters} is null or empty, contains
+     *     null, a name twice or overlapping arrays, or {@code hyperparameters} is null or not this rule's
+     */
     public LARS(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }
@@ -80,6 +99,11 @@ public final class LARS extends Optimizer {
      * {@code "bias|bn"}) in a group with {@code weight_decay} 0 and {@code use_trust_ratio} false (SGD with
      * momentum), the others in the first group with {@code hyperparameters}; one group if either side is empty.
      *
+     * @param parameters the parameters to split, at least one, with distinct names
+     * @param hyperparameters the hyperparameters of the others, {@link #defaults()} with changes; the
+     *     matching ones get the same with {@code weight_decay} 0 and {@code use_trust_ratio} false
+     * @param regex a {@link java.util.regex.Pattern} searched for anywhere in each parameter's name
+     * @return the optimizer, with the others in its first group and the matching ones in the second
      * @throws IllegalArgumentException naming the argument if one is null or {@code regex} is not a
      *     regular expression, or as the constructor
      */

@@ -58,15 +58,25 @@ import vecopt.engine.kernels.OptimizerKernels;
  */
 public final class LBFGS extends Optimizer {
 
-    /** The step along the direction, or the line search's first trial step. */
+    /** {@code lr}: the step along the direction, or the line search's first trial step; default 1, {@code >= 0}. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1, 0);
+    /** {@code max_iter}: iterations per step; default 20, a whole number {@code >= 1}. */
     public static final Hyperparameter MAX_ITER = Hyperparameter.integer("max_iter", 20, 1);
-    /** Closure calls per step; 0 stands for PyTorch's None, {@code max_iter * 5 / 4}. */
+    /**
+     * {@code max_eval}: closure calls per step; default None, stored as 0, for {@code max_iter * 5 / 4};
+     * else a whole number {@code >= 1}.
+     */
     public static final Hyperparameter MAX_EVAL = Hyperparameter.integerOrNone("max_eval", 1);
+    /** {@code tolerance_grad}: a step stops when {@code max |g|} is at most this; default 1e-7, {@code >= 0}. */
     public static final Hyperparameter TOLERANCE_GRAD = Hyperparameter.atLeast("tolerance_grad", 1e-7, 0);
+    /**
+     * {@code tolerance_change}: a step stops when the step, the change of the loss or {@code -g'd} falls
+     * below this; default 1e-9, {@code >= 0}.
+     */
     public static final Hyperparameter TOLERANCE_CHANGE = Hyperparameter.atLeast("tolerance_change", 1e-9, 0);
+    /** {@code history_size}: the pairs {@code (s, y)} kept; default 100, a whole number {@code >= 1}. */
     public static final Hyperparameter HISTORY_SIZE = Hyperparameter.integer("history_size", 100, 1);
-    /** None (a fixed step of lr) or {@value #STRONG_WOLFE}. */
+    /** {@code line_search_fn}: None (a fixed step of lr), the default, or {@value #STRONG_WOLFE}. */
     public static final Hyperparameter LINE_SEARCH_FN = Hyperparameter.choice("line_search_fn", null, LBFGS.STRONG_WOLFE);
 
     /** The one line search PyTorch's LBFGS has. */
@@ -96,7 +106,11 @@ public final class LBFGS extends Optimizer {
             .needsClosure()
             .build();
 
-    /** PyTorch's defaults: lr 1, max_iter 20, max_eval None, tolerances 1e-7 and 1e-9, history 100, no line search. */
+    /**
+     * PyTorch's defaults: lr 1, max_iter 20, max_eval None, tolerances 1e-7 and 1e-9, history 100, no line search.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
@@ -104,7 +118,14 @@ public final class LBFGS extends Optimizer {
     /** What the last step worked on, rebuilt when the state arrays change (a checkpoint load, a new history size). */
     private Workspace workspace;
 
-    /** An optimizer over {@code parameters}, its one group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, its one group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters every parameter it optimizes: LBFGS has one group only
+     * @param hyperparameters the group's hyperparameters: {@link #defaults()} with changes
+     * @throws IllegalArgumentException naming the argument if {@code parameters} is null or empty, contains
+     *     null, a name twice or overlapping arrays, or {@code hyperparameters} is null or not this rule's
+     */
     public LBFGS(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -21,6 +21,12 @@ import java.util.regex.PatternSyntaxException;
  */
 public record ParameterSplit(List<Parameter> matching, List<Parameter> rest) {
 
+    /**
+     * A split of given lists, kept as unmodifiable copies.
+     *
+     * @throws IllegalArgumentException if {@code matching} or {@code rest} is null
+     * @throws NullPointerException if either list contains null
+     */
     public ParameterSplit {
         if (matching == null || rest == null) {
             throw new IllegalArgumentException("matching and rest must not be null, got " + matching + " and " + rest);
@@ -34,6 +40,9 @@ public record ParameterSplit(List<Parameter> matching, List<Parameter> rest) {
      * ({@link java.util.regex.Matcher#find}, as Python's {@code re.search}): {@code "bias|LayerNorm"}
      * matches {@code encoder.layer0.LayerNorm.weight} and {@code fc1.bias}.
      *
+     * @param parameters the parameters to split, none of them null; may be empty
+     * @param regex a {@link java.util.regex.Pattern} searched for anywhere in each name
+     * @return the matching parameters and the others, each in the order of {@code parameters}
      * @throws IllegalArgumentException naming the argument if {@code parameters} or {@code regex} is null,
      *     {@code parameters} contains null, or {@code regex} is not a regular expression
      */
