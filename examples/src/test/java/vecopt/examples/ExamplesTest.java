@@ -16,6 +16,9 @@ import vecopt.engine.Adam;
 import vecopt.engine.AdamW;
 import vecopt.engine.AdamWScheduleFree;
 import vecopt.engine.AveragedModel;
+import vecopt.engine.LAMB;
+import vecopt.engine.LARS;
+import vecopt.engine.ParamGroup;
 import vecopt.engine.Averaging;
 import vecopt.engine.Lookahead;
 import vecopt.engine.Parameter;
@@ -246,6 +249,111 @@ class ExamplesTest {
     }
 
     @Test
+    void lbfgsReturnsTheLossAtTheStartOfEachStepAndEndsFarBelowIt() {
+        double start = TinyMlp.create(3).forwardBackward();
+        TinyMlp model = TinyMlp.create(3);
+        double[] losses = FitWithLbfgs.train(model, 10);
+        assertEquals(start, losses[0], "step 1 returns the closure's first call, at the initial weights");
+        for (int k : new int[] {1, 4}) {                     // a run stopped after k steps, evaluated afresh
+            TinyMlp partial = TinyMlp.create(3);
+            FitWithLbfgs.train(partial, k);
+            assertEquals(partial.forwardBackward(), losses[k], "step " + (k + 1));
+        }
+        double end = model.forwardBackward();
+        assertTrue(end < start / 100, "loss went from " + start + " to " + end);
+    }
+
+    @Test
+    void lambExcludesTheBiasesFromDecayAndTrustRatioSoTheirStepsArePlainAdam() {
+        TinyMlp model = TinyMlp.create(19);
+        LAMB lamb = TrustRatioGroups.lamb(model.parameters());
+        ParamGroup rest = lamb.paramGroups().get(0), excluded = lamb.paramGroups().get(1);
+        assertEquals(List.of("fc1.weight", "fc2.weight"), rest.parameters().stream().map(Parameter::name).toList());
+        assertEquals(List.of("fc1.bias", "fc2.bias"), excluded.parameters().stream().map(Parameter::name).toList());
+        assertEquals(0.01, rest.hyperparameters().get("weight_decay"));
+        assertTrue(rest.hyperparameters().flag("use_trust_ratio"));
+        assertEquals(0.0, excluded.hyperparameters().get("weight_decay"));
+        assertTrue(!excluded.hyperparameters().flag("use_trust_ratio"));
+        assertEquals(2e-3, excluded.lr());
+
+        // Adam's moments in double, from the paper's equations, for two steps
+        double lr = 2e-3, b1 = 0.9, b2 = 0.999, eps = 1e-6;
+        List<Parameter> ps = model.parameters();
+        double[][] m = new double[ps.size()][], v = new double[ps.size()][];
+        for (int t = 1; t <= 2; t++) {
+            model.forwardBackward();
+            float[][] p0 = StateDicts.copyOf(ps);
+            double[][] want = new double[ps.size()][];
+            for (int i = 0; i < ps.size(); i++) {
+                float[] g = ps.get(i).grad().toArray();
+                boolean weight = ps.get(i).name().endsWith("weight");
+                m[i] = m[i] == null ? new double[g.length] : m[i];
+                v[i] = v[i] == null ? new double[g.length] : v[i];
+                double[] u = new double[g.length];
+                double pNorm = 0, uNorm = 0;
+                for (int j = 0; j < g.length; j++) {
+                    m[i][j] = b1 * m[i][j] + (1 - b1) * g[j];
+                    v[i][j] = b2 * v[i][j] + (1 - b2) * g[j] * g[j];
+                    u[j] = m[i][j] / (1 - Math.pow(b1, t)) / (Math.sqrt(v[i][j] / (1 - Math.pow(b2, t))) + eps)
+                            + (weight ? 0.01 * p0[i][j] : 0);
+                    pNorm += (double) p0[i][j] * p0[i][j];
+                    uNorm += u[j] * u[j];
+                }
+                double ratio = weight ? Math.sqrt(pNorm) / Math.sqrt(uNorm) : 1;
+                want[i] = new double[g.length];
+                for (int j = 0; j < g.length; j++) {
+                    want[i][j] = p0[i][j] - lr * ratio * u[j];
+                }
+            }
+            lamb.step();
+            for (int i = 0; i < ps.size(); i++) {
+                float[] got = ps.get(i).value().toArray();
+                for (int j = 0; j < got.length; j++) {
+                    assertEquals(want[i][j], got[j], 1e-7 + 1e-5 * Math.abs(want[i][j]),
+                            "step " + t + ", " + ps.get(i).name() + "[" + j + "]");
+                }
+            }
+        }
+        double before = TinyMlp.create(19).forwardBackward();
+        double after = TrustRatioGroups.train(model, lamb, 300);
+        assertTrue(after < before / 4, "loss went from " + before + " to " + after);
+    }
+
+    @Test
+    void larsMovesEachWeightTensorByLrTimesTheTrustCoefficientOfItsNormAndTheBiasesBySgd() {
+        TinyMlp model = TinyMlp.create(19);
+        LARS lars = TrustRatioGroups.lars(model.parameters());
+        assertEquals(List.of("fc1.bias", "fc2.bias"),
+                lars.paramGroups().get(1).parameters().stream().map(Parameter::name).toList());
+        model.forwardBackward();
+        float[][] p0 = StateDicts.copyOf(model.parameters());
+        float[][] g = new float[p0.length][];
+        for (int i = 0; i < p0.length; i++) {
+            g[i] = model.parameters().get(i).grad().toArray();
+        }
+        lars.step();
+        for (int i = 0; i < p0.length; i++) {
+            String name = model.parameters().get(i).name();
+            float[] p1 = model.parameters().get(i).value().toArray();
+            if (name.endsWith("weight")) {                   // |p1 - p0| = lr * trust_coefficient * |p0|
+                double moved = 0, norm = 0;
+                for (int j = 0; j < p1.length; j++) {
+                    moved += Math.pow((double) p1[j] - p0[i][j], 2);
+                    norm += (double) p0[i][j] * p0[i][j];
+                }
+                assertEquals(4.8e-3, Math.sqrt(moved / norm), 1e-5, name);
+            } else {                                         // zero-initialised: p1 = -lr * g
+                for (int j = 0; j < p1.length; j++) {
+                    assertEquals(-0.05 * g[i][j], p1[j], 1e-6 * Math.abs(0.05 * g[i][j]) + 1e-12, name + "[" + j + "]");
+                }
+            }
+        }
+        double before = TinyMlp.create(19).forwardBackward();
+        double after = TrustRatioGroups.train(model, lars, 300);
+        assertTrue(after < before / 4, "loss went from " + before + " to " + after);
+    }
+
+    @Test
     void everyExampleRunsFromItsMainMethod(@TempDir Path tmp) throws Exception {
         String dir = tmp.toString();
         List<ThrowingRunnable> mains = List.of(
@@ -259,7 +367,9 @@ class ExamplesTest {
                 () -> ScheduleFree.main(new String[] {dir}),
                 () -> WeightAveraging.main(new String[] {dir}),
                 () -> StateDicts.main(new String[0]),
-                () -> ChainedSchedules.main(new String[0]));
+                () -> ChainedSchedules.main(new String[0]),
+                () -> FitWithLbfgs.main(new String[0]),
+                () -> TrustRatioGroups.main(new String[0]));
         for (ThrowingRunnable main : mains) {
             assertTrue(!stdoutOf(main).isBlank());
         }
