@@ -261,7 +261,7 @@ final class Charts {
         BitmapEncoder.saveBitmap(all, rows, cols, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static void style(XYChart chart) {
+    static void style(XYChart chart) {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendBorderColor(Color.LIGHT_GRAY);
