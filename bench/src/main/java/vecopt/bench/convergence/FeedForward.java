@@ -116,6 +116,11 @@ public final class FeedForward {
         return trainingSteps;
     }
 
+    /** Sets the number of the next dropout mask, so that a test can repeat a training-mode pass exactly. */
+    void setTrainingSteps(long steps) {
+        trainingSteps = steps;
+    }
+
     /**
      * Everything that evaluation reads, copied: the parameters in the order of {@link #parameters()},
      * then the batch-norm running means and variances.
