@@ -51,6 +51,9 @@ public final class ConvergenceReport {
                 .mapToObj(Charts::paletteColor).toList();
         Charts.saveGrid(Charts.training("MLP with Adam", r.schedules(), scheduleNames, scheduleColors), 2, schedules);
         files.add(schedules);
+        Path rates = dir.resolve("linear-rates-ravine.png");
+        Charts.save(LinearRates.chart(r.linearRates()), rates);
+        files.add(rates);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r), StandardCharsets.UTF_8);
         files.add(summary);
@@ -105,6 +108,7 @@ public final class ConvergenceReport {
             functionTable(md, f);
         }
         sweepTable(md, r);
+        ratesTable(md, r);
         digitsTables(md, r);
         return md.toString();
     }
@@ -153,6 +157,18 @@ public final class ConvergenceReport {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | (%s, %s) | %s |%n", t.label(),
                     Double.isNaN(t.lr()) ? "—" : plain(t.lr()), stepsCell(fn, t),
                     num(bounded ? t.lastValue() - fn.minimum() : t.lastValue()), num(last[0]), num(last[1]), note));
+        }
+        md.append('\n');
+    }
+
+    private static void ratesTable(StringBuilder md, ConvergenceSuite.Results r) {
+        md.append("## Linear rates on the quadratic ravine\n\n");
+        md.append("vecopt's SGD at the optimal step 2 / (κ + 1), and with momentum at lr 4 / (√κ + 1)² and "
+                + "β = ((√κ − 1) / (√κ + 1))² (the heavy ball); r fitted to log ‖x_t‖ = a + c log t + t log r.\n\n");
+        md.append("| κ | GD measured | GD (κ−1)/(κ+1) | heavy ball measured | heavy ball (√κ−1)/(√κ+1) |\n|---:|---:|---:|---:|---:|\n");
+        for (LinearRates.Rates x : r.linearRates()) {
+            md.append(String.format(Locale.ROOT, "| %.0f | %.6f | %.6f | %.6f | %.6f |%n", x.kappa(), x.gd(), x.gdTheory(),
+                    x.heavyBall(), x.heavyBallTheory()));
         }
         md.append('\n');
     }

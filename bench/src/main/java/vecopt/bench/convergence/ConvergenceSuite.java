@@ -65,7 +65,7 @@ public final class ConvergenceSuite {
     /** Everything the suite measured. */
     public record Results(Settings settings, List<FunctionRuns> functions, Map<String, List<Trajectory>> lrSweep,
                           List<Trainer.Curves> softmax, List<Trainer.Curves> mlp, List<Trainer.Curves> schedules,
-                          long nanos) {
+                          List<LinearRates.Rates> linearRates, long nanos) {
     }
 
     /** Runs the suite, printing one line per experiment to {@code log}. */
@@ -80,6 +80,8 @@ public final class ConvergenceSuite {
         Map<String, List<Trajectory>> sweep = learningRateSweep(s);
         log.println("  learning rates " + java.util.Arrays.toString(s.lrs()) + " on " + s.lrFunction().name()
                 + ", " + s.lrSteps() + " steps each");
+        List<LinearRates.Rates> rates = LinearRates.sweep();
+        log.println("  ravine: linear rates of GD and the heavy ball for kappa 10 to 10^4");
         Digits.Split data = Digits.load().split();
         List<Trainer.Curves> softmax = new ArrayList<>();
         List<Trainer.Curves> mlp = new ArrayList<>();
@@ -103,7 +105,7 @@ public final class ConvergenceSuite {
             schedules.add(Trainer.train(net, adam.build(net.parameters(), adam.lr().mlp()), data, schedule));
         }
         log.println("  digits: MLP with Adam, full-batch, mini-batch, single-example and curriculum training");
-        return new Results(s, functions, sweep, softmax, mlp, schedules, System.nanoTime() - start);
+        return new Results(s, functions, sweep, softmax, mlp, schedules, rates, System.nanoTime() - start);
     }
 
     /**

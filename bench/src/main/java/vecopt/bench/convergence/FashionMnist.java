@@ -36,15 +36,19 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** The training, validation and test sets. */
-    public record Split(Digits.Dataset train, Digits.Dataset validation, Digits.Dataset test) {
+    /**
+     * The training, validation and test sets, and the number of images in the training file they
+     * came from (which {@link #splitIndices} splits).
+     */
+    public record Split(Digits.Dataset train, Digits.Dataset validation, Digits.Dataset test, int trainFileSize) {
 
         /**
          * The first {@code train}, {@code validation} and {@code test} rows of each set (fewer where a
          * set is smaller): the quick mode's subset.
          */
         public Split head(int train, int validation, int test) {
-            return new Split(first(this.train, train), first(this.validation, validation), first(this.test, test));
+            return new Split(first(this.train, train), first(this.validation, validation), first(this.test, test),
+                    trainFileSize);
         }
 
         private static Digits.Dataset first(Digits.Dataset d, int n) {
@@ -74,7 +78,7 @@ public final class FashionMnist {
                     + VALIDATION_SIZE + " the validation set takes");
         }
         int[][] parts = splitIndices(train.size());
-        return new Split(train.rows(parts[0]), train.rows(parts[1]), test);
+        return new Split(train.rows(parts[0]), train.rows(parts[1]), test, train.size());
     }
 
     /**

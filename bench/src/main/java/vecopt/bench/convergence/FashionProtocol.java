@@ -52,7 +52,7 @@ public final class FashionProtocol {
             throws IOException {
         Files.createDirectories(dir);
         int n = data.train().size();
-        int[][] split = FashionMnist.splitIndices(60_000);
+        int[][] split = FashionMnist.splitIndices(data.trainFileSize());
         ObjectNode root = JSON.createObjectNode();
         root.put("signature", signature(s, n, data.validation().size(), data.test().size()));
         root.put("data_dir", dataDir.toAbsolutePath().toString());

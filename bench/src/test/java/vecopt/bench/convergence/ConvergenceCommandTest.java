@@ -27,7 +27,7 @@ class ConvergenceCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err);
-        assertTrue(printed.contains("wrote 15 files to "), printed);
+        assertTrue(printed.contains("wrote 16 files to "), printed);
         for (String name : List.of("saddle", "ravine", "rosenbrock", "beale", "two-minima")) {
             assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
             assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
@@ -38,6 +38,7 @@ class ConvergenceCommandTest {
         for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
         }
+        assertPng(dir.resolve("linear-rates-ravine.png"), 900, 600);
         String summary = Files.readString(dir.resolve("summary.md"));
         assertTrue(summary.startsWith("# vecopt convergence suite\n\nQuick run: 1,000 steps"), summary);
         for (OptimizerSetup o : OptimizerTable.all()) {
