@@ -6,7 +6,7 @@ package vecopt.bench.convergence;
  * 53 bits of splitmix64(splitmix64(seed + step * 0x9E3779B97F4A7C15 + layer) + k * 0x9E3779B97F4A7C15),
  * all arithmetic modulo 2^64. Kept elements are scaled by 1 / (1 - p) (inverted dropout, as
  * {@code torch.nn.Dropout}), so evaluation uses the activations as they are.
- * {@code tools/fashion_torch.py} computes the same masks with NumPy.
+ * {@code bench/tools/fashion_torch.py} computes the same masks with NumPy.
  */
 public final class DropoutMasks {
 

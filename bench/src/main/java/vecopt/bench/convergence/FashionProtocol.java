@@ -40,9 +40,9 @@ public final class FashionProtocol {
     /** Every setting that changes the curves, as one line; the fixture is for this line only. */
     public static String signature(FashionSuite.Settings s, int train, int validation, int test) {
         return String.format(java.util.Locale.ROOT,
-                "fashion-mnist train=%d validation=%d test=%d split-seed=%d batch=%d wd=%s init=%d order=%d dropout=%s/%d "
+                "fashion-mnist train=%d mlp-train=%d validation=%d test=%d split-seed=%d batch=%d wd=%s init=%d order=%d dropout=%s/%d "
                         + "logistic-epochs=%d mlp=%dx2 mlp-epochs=%d grid-epochs=%d",
-                train, validation, test, FashionMnist.SPLIT_SEED, s.batchSize(), TestFunctions.fmt(s.weightDecay()),
+                train, s.mlpTrainSize() == 0 ? train : Math.min(train, s.mlpTrainSize()), validation, test, FashionMnist.SPLIT_SEED, s.batchSize(), TestFunctions.fmt(s.weightDecay()),
                 s.initSeed(), s.orderSeed(), TestFunctions.fmt(s.dropout()), s.dropoutSeed(), s.logisticEpochs(),
                 s.hidden(), s.mlpEpochs(), s.gridEpochs());
     }
@@ -56,7 +56,8 @@ public final class FashionProtocol {
         ObjectNode root = JSON.createObjectNode();
         root.put("signature", signature(s, n, data.validation().size(), data.test().size()));
         root.put("data_dir", dataDir.toAbsolutePath().toString());
-        root.put("train", n).put("validation", data.validation().size()).put("test", data.test().size());
+        int mlpN = s.mlpTrainSize() == 0 ? n : Math.min(n, s.mlpTrainSize());
+        root.put("train", n).put("mlp_train", mlpN).put("validation", data.validation().size()).put("test", data.test().size());
         root.put("batch_size", s.batchSize()).put("weight_decay", s.weightDecay());
         root.put("hidden", s.hidden()).put("dropout", s.dropout()).put("dropout_seed", s.dropoutSeed());
         root.put("logistic_epochs", s.logisticEpochs()).put("mlp_epochs", s.mlpEpochs()).put("grid_epochs", s.gridEpochs());
@@ -89,10 +90,11 @@ public final class FashionProtocol {
                 }
             }
             Path orders = dir.resolve("orders-" + name + ".i32");
-            int[][] o = FashionSuite.orders(s, n, mlp);
-            int[] flat = new int[o.length * n];
+            int count = mlp ? mlpN : n;
+            int[][] o = FashionSuite.orders(s, count, mlp);
+            int[] flat = new int[o.length * count];
             for (int e = 0; e < o.length; e++) {
-                System.arraycopy(o[e], 0, flat, e * n, n);
+                System.arraycopy(o[e], 0, flat, e * count, count);
             }
             writeInts(orders, flat);
             files.add(init);

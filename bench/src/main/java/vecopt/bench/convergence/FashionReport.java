@@ -54,10 +54,38 @@ public final class FashionReport {
             Charts.save(costChart(e, torch == null ? null : torch.get(e.name())), file);
             files.add(file);
         }
+        Path regularisation = dir.resolve("fashion-mlp-regularisation.png");
+        Charts.saveGrid(regularisationCharts(r), 2, regularisation);
+        files.add(regularisation);
+        Path timing = dir.resolve("fashion-epoch-time.png");
+        org.knowm.xchart.BitmapEncoder.saveBitmap(EpochTiming.chart(r.timing(), r.trainSize()), timing.toString(),
+                org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+        files.add(timing);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r, torch), StandardCharsets.UTF_8);
         files.add(summary);
         return files;
+    }
+
+    /** Training cost and validation loss of the regularisation runs; an early stop ends its line. */
+    static List<XYChart> regularisationCharts(FashionSuite.Results r) {
+        List<XYChart> charts = new ArrayList<>();
+        for (boolean validation : new boolean[] {false, true}) {
+            XYChart chart = new XYChartBuilder().width(700).height(520)
+                    .title("MLP, Adam: " + (validation ? "validation loss" : "training cost"))
+                    .xAxisTitle("epoch").yAxisTitle(validation ? "mean cross-entropy, validation set" : "training cost").build();
+            Charts.style(chart);
+            chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+            for (int i = 0; i < r.regularisation().size(); i++) {
+                EpochTrainer.Curves c = r.regularisation().get(i);
+                XYSeries s = add(chart, c.label() + (c.stop().isEmpty() ? "" : " (stopped, best epoch " + c.bestEpoch() + ")"),
+                        validation ? c.validationLoss() : c.trainCost(), Charts.paletteColor(i), SOLID);
+                s.setMarker(SeriesMarkers.CIRCLE);
+            }
+            chart.getStyler().setMarkerSize(5);
+            charts.add(chart);
+        }
+        return charts;
     }
 
     static XYChart costChart(FashionSuite.Experiment e, Map<String, FashionProtocol.TorchCurves> torch) {
@@ -96,9 +124,9 @@ public final class FashionReport {
     public static String summary(FashionSuite.Results r, Map<String, Map<String, FashionProtocol.TorchCurves>> torch) {
         FashionSuite.Settings s = r.settings();
         StringBuilder md = new StringBuilder("# Fashion-MNIST: the Adam paper's experiments\n\n");
-        md.append(String.format(Locale.ROOT, "%s run: %,d training, %,d validation, %,d test images; mini-batches of %d; "
+        md.append(String.format(Locale.ROOT, "%s run: %,d training (MLP: the first %,d), %,d validation, %,d test images; mini-batches of %d; "
                         + "L2 penalty %s; grid runs of %d epochs, chosen rate by lowest validation loss; took %.1f s.%n",
-                s.quick() ? "Quick" : "Full", r.trainSize(), r.validationSize(), r.testSize(), s.batchSize(),
+                s.quick() ? "Quick" : "Full", r.trainSize(), r.mlpTrainSize(), r.validationSize(), r.testSize(), s.batchSize(),
                 TestFunctions.fmt(s.weightDecay()), Math.min(s.gridEpochs(), s.logisticEpochs()), r.nanos() / 1e9));
         md.append("\nSignature: `").append(FashionProtocol.signature(s, r.trainSize(), r.validationSize(), r.testSize()))
                 .append("`\n\n");
@@ -121,6 +149,14 @@ public final class FashionReport {
             }
             md.append('\n');
         }
+        md.append("\n## MLP with Adam: dropout, batch norm, early stopping\n\n| run | epochs | best epoch | final cost "
+                + "| validation loss | test acc | note |\n|---|---:|---:|---:|---:|---:|---|\n");
+        for (EpochTrainer.Curves c : r.regularisation()) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.4f | %.2f%% | %s |%n", c.label(), c.epochs(),
+                    c.bestEpoch(), c.trainCost()[c.epochs() - 1], c.validationLoss()[c.bestEpoch() - 1],
+                    100 * c.testAccuracy()[c.bestEpoch() - 1], c.stop()));
+        }
+        md.append(EpochTiming.table(r.timing(), r.trainSize()));
         return md.toString();
     }
 

@@ -65,8 +65,9 @@ class FashionCommandTest {
             assertTrue(printed.contains("| " + row.label() + " | "), row.label());
         }
         assertTrue(printed.contains("## MLP 784-64-64-10, dropout 0.2"), printed);
-        assertTrue(printed.contains("wrote 3 files to "), printed);
-        for (String chart : List.of("fashion-logistic.png", "fashion-mlp.png")) {
+        assertTrue(printed.contains("wrote 5 files to "), printed);
+        for (String chart : List.of("fashion-logistic.png", "fashion-mlp.png", "fashion-mlp-regularisation.png",
+                "fashion-epoch-time.png")) {
             assertTrue(Files.size(charts.resolve(chart)) > 10_000, chart);
         }
         assertTrue(Files.readString(charts.resolve(FashionReport.SUMMARY)).contains("Signature: `fashion-mnist train=300"));
