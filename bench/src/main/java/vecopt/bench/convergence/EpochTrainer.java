@@ -65,10 +65,12 @@ public final class EpochTrainer {
      * @param stepNanos time in {@link Optimizer#step()}
      * @param bestEpoch with early stopping, the restored epoch (1-based); else the last
      * @param stop empty, or why training ended before the plan's last epoch
+     * @param finalWeights the model's {@link FeedForward#snapshot()} after training (after restoring
+     *        the best epoch, with early stopping)
      */
     public record Curves(String label, double lr, double[] trainCost, double[] validationLoss,
                          double[] validationAccuracy, double[] testLoss, double[] testAccuracy,
-                         long forwardBackwardNanos, long stepNanos, int bestEpoch, String stop) {
+                         long forwardBackwardNanos, long stepNanos, int bestEpoch, String stop, float[][] finalWeights) {
 
         public int epochs() {
             return trainCost.length;
@@ -155,6 +157,6 @@ public final class EpochTrainer {
             progress.advance((long) (epochs - done) * train.size(), label);
         }
         return new Curves(label, plan.lr(), Arrays.copyOf(cost, done), Arrays.copyOf(vLoss, done),
-                Arrays.copyOf(vAcc, done), Arrays.copyOf(tLoss, done), Arrays.copyOf(tAcc, done), fb, st, best, stop);
+                Arrays.copyOf(vAcc, done), Arrays.copyOf(tLoss, done), Arrays.copyOf(tAcc, done), fb, st, best, stop, model.snapshot());
     }
 }

@@ -57,6 +57,9 @@ public final class FashionReport {
         Path regularisation = dir.resolve("fashion-mlp-regularisation.png");
         Charts.saveGrid(regularisationCharts(r), 2, regularisation);
         files.add(regularisation);
+        Path line = dir.resolve("fashion-mlp-line.png");
+        Charts.save(LineInterpolation.chart(r.mlp().model(), r.lines()), line);
+        files.add(line);
         Path timing = dir.resolve("fashion-epoch-time.png");
         org.knowm.xchart.BitmapEncoder.saveBitmap(EpochTiming.chart(r.timing(), r.trainSize()), timing.toString(),
                 org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);

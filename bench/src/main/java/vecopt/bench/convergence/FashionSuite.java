@@ -74,12 +74,14 @@ public final class FashionSuite {
 
     public record Results(Settings settings, int trainSize, int mlpTrainSize, int validationSize, int testSize,
                           Experiment logistic, Experiment mlp, List<EpochTrainer.Curves> regularisation,
-                          List<EpochTiming.Row> timing, long nanos) {
+                          List<LineInterpolation.Line> lines, List<EpochTiming.Row> timing, long nanos) {
     }
 
     /** Patience and minimum decrease of the early-stopping run of {@link #regularisation}. */
     public static final int PATIENCE = 2;
     public static final double MIN_DELTA = 1e-3;
+    /** Training rows the line interpolation evaluates. */
+    public static final int LINE_TRAIN_ROWS = 5_000;
 
     public static Results run(Settings s, FashionMnist.Split all, PrintStream log, PrintStream progressOut) {
         long start = System.nanoTime();
@@ -94,13 +96,23 @@ public final class FashionSuite {
         List<EpochTrainer.Curves> regularisation = regularisation(s, mlpData, adam.lr(), progressOut);
         log.printf(Locale.ROOT, "  MLP with Adam at lr %s: without dropout, with dropout, batch norm, both, early stopping%n",
                 TestFunctions.fmt(adam.lr()));
+        List<LineInterpolation.Line> lines = new ArrayList<>();
+        FeedForward probe = new FeedForward(FashionMnist.FEATURES, FashionMnist.CLASSES, s.options(true));
+        Digits.Dataset trainSubset = mlpData.head(LINE_TRAIN_ROWS, 0, 0).train();
+        EpochTrainer.Curves nesterov = mlp.chosen().get(0);
+        EpochTrainer.Curves adagrad = mlp.chosen().get(FashionTable.all().indexOf(FashionTable.get("Adagrad")));
+        for (EpochTrainer.Curves other : List.of(nesterov, adagrad)) {
+            lines.add(LineInterpolation.along(probe, adam.label(), adam.finalWeights(), other.label(), other.finalWeights(),
+                    trainSubset, mlpData.validation()));
+        }
+        log.println("  MLP: loss on the line from Adam's weights to SGD+Nesterov's and Adagrad's");
         List<EpochTiming.Row> timing = new ArrayList<>();
         for (boolean m : new boolean[] {false, true}) {
             timing.addAll(EpochTiming.measure(s.options(m), data.train(), s.batchSize(), s.quick() ? 3 : 30));
         }
         log.println("  time per epoch: forward/backward and optimizer step, 1 and 2 threads");
         return new Results(s, data.train().size(), mlpData.train().size(), data.validation().size(), data.test().size(),
-                logistic, mlp, regularisation, timing, System.nanoTime() - start);
+                logistic, mlp, regularisation, lines, timing, System.nanoTime() - start);
     }
 
     /**

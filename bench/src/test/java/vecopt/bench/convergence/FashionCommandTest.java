@@ -65,8 +65,8 @@ class FashionCommandTest {
             assertTrue(printed.contains("| " + row.label() + " | "), row.label());
         }
         assertTrue(printed.contains("## MLP 784-64-64-10, dropout 0.2"), printed);
-        assertTrue(printed.contains("wrote 5 files to "), printed);
-        for (String chart : List.of("fashion-logistic.png", "fashion-mlp.png", "fashion-mlp-regularisation.png",
+        assertTrue(printed.contains("wrote 6 files to "), printed);
+        for (String chart : List.of("fashion-logistic.png", "fashion-mlp.png", "fashion-mlp-regularisation.png", "fashion-mlp-line.png",
                 "fashion-epoch-time.png")) {
             assertTrue(Files.size(charts.resolve(chart)) > 10_000, chart);
         }
