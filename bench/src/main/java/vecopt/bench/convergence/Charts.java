@@ -62,8 +62,13 @@ final class Charts {
 
     /** Trajectories over the contour lines of {@code fn}, with the start and the minimiser marked. */
     static XYChart trajectories(TestFunction fn, List<Trajectory> runs) {
+        return trajectories(fn, runs, 1000, 700);
+    }
+
+    /** {@link #trajectories(TestFunction, List)} at another size (the animations' frames). */
+    static XYChart trajectories(TestFunction fn, List<Trajectory> runs, int width, int height) {
         double[] w = fn.window();
-        XYChart chart = new XYChartBuilder().width(1000).height(700)
+        XYChart chart = new XYChartBuilder().width(width).height(height)
                 .title(fn.name() + ":  " + fn.formula()).xAxisTitle("x").yAxisTitle("y").build();
         style(chart);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideE);

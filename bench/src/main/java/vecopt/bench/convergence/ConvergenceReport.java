@@ -14,6 +14,9 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
 /** Writes the suite's charts and its Markdown summary into a directory. */
 public final class ConvergenceReport {
 
+    /** The test functions with an animated race. */
+    static final List<String> RACES = List.of("saddle", "ravine", "rosenbrock", "beale");
+
     /** The Markdown summary's file name. */
     public static final String SUMMARY = "summary.md";
 
@@ -33,6 +36,13 @@ public final class ConvergenceReport {
             files.add(loss);
         }
         ConvergenceSuite.Settings s = r.settings();
+        for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+            if (RACES.contains(f.fn().name())) {
+                Path race = dir.resolve("race-" + f.fn().name() + ".gif");
+                RaceAnimation.write(f.fn(), RaceAnimation.racers(f, s.steps()), s.steps(), s.quick() ? 6 : 13, race);
+                files.add(race);
+            }
+        }
         Path sweep = dir.resolve("lr-sensitivity-" + s.lrFunction().name() + ".png");
         Charts.saveGrid(Charts.learningRateGrid(s.lrFunction(), new ArrayList<>(r.lrSweep().keySet()), r.lrSweep(),
                 s.lrs(), s.lrSteps()), 4, sweep);
