@@ -76,12 +76,23 @@ public final class EpochTrainer {
             return trainCost.length;
         }
 
+        /** The last epoch's test accuracy; NaN when the first epoch did not finish. */
         public double finalTestAccuracy() {
-            return testAccuracy[testAccuracy.length - 1];
+            return last(testAccuracy);
         }
 
+        /** The last epoch's validation loss; NaN when the first epoch did not finish. */
         public double finalValidationLoss() {
-            return validationLoss[validationLoss.length - 1];
+            return last(validationLoss);
+        }
+
+        /** The last epoch's training cost; NaN when the first epoch did not finish. */
+        public double finalTrainCost() {
+            return last(trainCost);
+        }
+
+        private static double last(double[] a) {
+            return a.length == 0 ? Double.NaN : a[a.length - 1];
         }
     }
 

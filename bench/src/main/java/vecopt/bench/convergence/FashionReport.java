@@ -155,8 +155,12 @@ public final class FashionReport {
         md.append("\n## MLP with Adam: dropout, batch norm, early stopping\n\n| run | epochs | best epoch | final cost "
                 + "| validation loss | test acc | note |\n|---|---:|---:|---:|---:|---:|---|\n");
         for (EpochTrainer.Curves c : r.regularisation()) {
+            if (c.epochs() == 0) {
+                md.append("| ").append(c.label()).append(" | 0 | — | — | — | — | ").append(c.stop()).append(" |\n");
+                continue;
+            }
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.4f | %.2f%% | %s |%n", c.label(), c.epochs(),
-                    c.bestEpoch(), c.trainCost()[c.epochs() - 1], c.validationLoss()[c.bestEpoch() - 1],
+                    c.bestEpoch(), c.finalTrainCost(), c.validationLoss()[c.bestEpoch() - 1],
                     100 * c.testAccuracy()[c.bestEpoch() - 1], c.stop()));
         }
         md.append(EpochTiming.table(r.timing(), r.trainSize()));
@@ -186,7 +190,7 @@ public final class FashionReport {
             }
             String tLr = t == null || t.lr() == c.lr() ? "" : " (PyTorch " + TestFunctions.fmt(t.lr()) + ")";
             md.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %.4f | %.2f%% | %s | %s | %d | %s |%n", c.label(),
-                    TestFunctions.fmt(c.lr()), tLr, c.epochs(), c.trainCost()[c.epochs() - 1], 100 * c.finalTestAccuracy(),
+                    TestFunctions.fmt(c.lr()), tLr, c.epochs(), c.finalTrainCost(), 100 * c.finalTestAccuracy(),
                     tAcc, diff, vecoptRank.indexOf(c.label()) + 1, t == null ? "—" : String.valueOf(torchRank.indexOf(c.label()) + 1)));
         }
         if (torch != null) {

@@ -188,7 +188,7 @@ public final class FashionSuite {
                 model, data.train().size(), FashionTable.all().size(), FashionTable.all().get(0).grid(mlp).length, gridEpochs, epochs);
         for (EpochTrainer.Curves c : chosen) {
             log.printf(Locale.ROOT, "    %-13s lr %-7s test accuracy %.2f%%  final training cost %.4f%n", c.label(),
-                    TestFunctions.fmt(c.lr()), 100 * c.finalTestAccuracy(), c.trainCost()[c.epochs() - 1]);
+                    TestFunctions.fmt(c.lr()), 100 * c.finalTestAccuracy(), c.finalTrainCost());
         }
         return new Experiment(name, model, mlp, grid, chosen);
     }
