@@ -96,7 +96,6 @@ public final class FashionReport {
                 .title("Fashion-MNIST " + e.model() + ": training cost" + (torch == null ? "" : " (vecopt solid, PyTorch dashed)"))
                 .xAxisTitle("epoch").yAxisTitle("training cost (mean mini-batch cross-entropy + L2)").build();
         Charts.style(chart);
-        chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
         for (EpochTrainer.Curves c : e.chosen()) {
             add(chart, c.label() + " " + TestFunctions.fmt(c.lr()), c.trainCost(), colorOf(c.label()), SOLID);

@@ -57,7 +57,6 @@ public final class LineInterpolation {
                 .xAxisTitle("α  (weights (1 − α) A + α B)").yAxisTitle("mean cross-entropy").build();
         Charts.style(chart);
         chart.getStyler().setLegendPosition(LegendPosition.InsideN);
-        chart.getStyler().setYAxisLogarithmic(true);
         int c = 0;
         for (Line l : lines) {
             String name = "A = " + l.a() + ", B = " + l.b();
