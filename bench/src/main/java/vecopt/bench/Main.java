@@ -24,7 +24,7 @@ public final class Main {
                     "replay PyTorch trajectories (JSON, optionally gzipped); parity --help lists the exit codes",
                     ParityCommand::run),
             new Command("convergence", ConvergenceCommand.USAGE,
-                    "optimizers on test functions and the digits; writes charts and summary.md to bench-results/convergence",
+                    "optimizers on test functions and the digits (or Fashion-MNIST); writes charts and summary.md to bench-results/convergence",
                     ConvergenceCommand::run),
             new Command("distributed", DistributedCommand.USAGE,
                     "digits MLP on Hazelcast members on loopback (sync, Downpour, EASGD, Hogwild!) or push speed; writes to bench-results/distributed",

@@ -42,7 +42,8 @@ class MainTest {
     @Test
     void aCommandGetsTheArgumentsAfterItsName() throws Exception {
         assertEquals(2, run("convergence", "--bogus"));
-        assertEquals("convergence: unknown option --bogus\nusage: convergence [--out DIR] [--quick]\n",
+        assertEquals("convergence: unknown option --bogus\nusage: convergence [--out DIR] [--quick] "
+                        + "[--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR]\n",
                 err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -141,8 +141,13 @@ final class Charts {
 
     /** Trajectories over the contour lines of {@code fn}, with the start and the minimiser marked. */
     static XYChart trajectories(TestFunction fn, List<Trajectory> runs) {
+        return trajectories(fn, runs, 1000, 700);
+    }
+
+    /** {@link #trajectories(TestFunction, List)} at another size (the animations' frames). */
+    static XYChart trajectories(TestFunction fn, List<Trajectory> runs, int width, int height) {
         double[] w = fn.window();
-        XYChart chart = new XYChartBuilder().width(1000).height(700)
+        XYChart chart = new XYChartBuilder().width(width).height(height)
                 .title(fn.name() + ":  " + fn.formula()).xAxisTitle("x").yAxisTitle("y").build();
         style(chart);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
@@ -338,7 +343,7 @@ final class Charts {
         BitmapEncoder.saveBitmap(all, rows, cols, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static void style(XYChart chart) {
+    static void style(XYChart chart) {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendBorderColor(Color.LIGHT_GRAY);

@@ -14,6 +14,9 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
 /** Writes the suite's charts and its Markdown summary into a directory. */
 public final class ConvergenceReport {
 
+    /** The test functions with an animated race. */
+    static final List<String> RACES = List.of("saddle", "ravine", "rosenbrock", "beale");
+
     /** The Markdown summary's file name. */
     public static final String SUMMARY = "summary.md";
 
@@ -33,6 +36,13 @@ public final class ConvergenceReport {
             files.add(loss);
         }
         ConvergenceSuite.Settings s = r.settings();
+        for (ConvergenceSuite.FunctionRuns f : r.functions()) {
+            if (RACES.contains(f.fn().name())) {
+                Path race = dir.resolve("race-" + f.fn().name() + ".gif");
+                RaceAnimation.write(f.fn(), RaceAnimation.racers(f, s.steps()), s.steps(), s.quick() ? 6 : 13, race);
+                files.add(race);
+            }
+        }
         Path sweep = dir.resolve("lr-sensitivity-" + s.lrFunction().name() + ".png");
         Charts.saveGrid(Charts.learningRateGrid(s.lrFunction(), new ArrayList<>(r.lrSweep().keySet()), r.lrSweep(),
                 s.lrs(), s.lrSteps()), 4, sweep);
@@ -58,6 +68,9 @@ public final class ConvergenceReport {
         Charts.saveGrid(Charts.training("MLP with " + ConvergenceSuite.AVERAGED_OPTIMIZER + ": last and averaged weights",
                 r.averaging(), averagingNames, averagingColors), 2, averaging);
         files.add(averaging);
+        Path rates = dir.resolve("linear-rates-ravine.png");
+        Charts.save(LinearRates.chart(r.linearRates()), rates);
+        files.add(rates);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r), StandardCharsets.UTF_8);
         files.add(summary);
@@ -117,6 +130,7 @@ public final class ConvergenceReport {
             functionTable(md, f);
         }
         sweepTable(md, r);
+        ratesTable(md, r);
         digitsTables(md, r);
         return md.toString();
     }
@@ -165,6 +179,18 @@ public final class ConvergenceReport {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | (%s, %s) | %s |%n", t.label(),
                     Double.isNaN(t.lr()) ? "—" : plain(t.lr()), stepsCell(fn, t),
                     num(bounded ? t.lastValue() - fn.minimum() : t.lastValue()), num(last[0]), num(last[1]), note));
+        }
+        md.append('\n');
+    }
+
+    private static void ratesTable(StringBuilder md, ConvergenceSuite.Results r) {
+        md.append("## Linear rates on the quadratic ravine\n\n");
+        md.append("vecopt's SGD at the optimal step 2 / (κ + 1), and with momentum at lr 4 / (√κ + 1)² and "
+                + "β = ((√κ − 1) / (√κ + 1))² (the heavy ball); r fitted to log ‖x_t‖ = a + c log t + t log r.\n\n");
+        md.append("| κ | GD measured | GD (κ−1)/(κ+1) | heavy ball measured | heavy ball (√κ−1)/(√κ+1) |\n|---:|---:|---:|---:|---:|\n");
+        for (LinearRates.Rates x : r.linearRates()) {
+            md.append(String.format(Locale.ROOT, "| %.0f | %.6f | %.6f | %.6f | %.6f |%n", x.kappa(), x.gd(), x.gdTheory(),
+                    x.heavyBall(), x.heavyBallTheory()));
         }
         md.append('\n');
     }

@@ -72,7 +72,7 @@ public final class ConvergenceSuite {
     /** Everything the suite measured. */
     public record Results(Settings settings, List<FunctionRuns> functions, Map<String, List<Trajectory>> lrSweep,
                           List<Trainer.Curves> softmax, List<Trainer.Curves> mlp, List<Trainer.Curves> schedules,
-                          List<Trainer.Curves> averaging, long nanos) {
+                          List<Trainer.Curves> averaging, List<LinearRates.Rates> linearRates, long nanos) {
     }
 
     /** The optimizer of the weight-averaging runs: its MLP rate, and its SWA rate (half of it). */
@@ -92,6 +92,8 @@ public final class ConvergenceSuite {
         Map<String, List<Trajectory>> sweep = learningRateSweep(s);
         log.println("  learning rates " + java.util.Arrays.toString(s.lrs()) + " on " + s.lrFunction().name()
                 + ", " + s.lrSteps() + " steps each");
+        List<LinearRates.Rates> rates = LinearRates.sweep();
+        log.println("  ravine: linear rates of GD and the heavy ball for kappa 10 to 10^4");
         Digits.Split data = Digits.load().split();
         List<Trainer.Curves> softmax = new ArrayList<>();
         List<Trainer.Curves> mlp = new ArrayList<>();
@@ -117,7 +119,7 @@ public final class ConvergenceSuite {
         log.println("  digits: MLP with Adam, full-batch, mini-batch, single-example and curriculum training");
         List<Trainer.Curves> averaging = averaging(s, data);
         log.println("  digits: MLP with " + AVERAGED_OPTIMIZER + ", last weights, SWA and EMA");
-        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, System.nanoTime() - start);
+        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, rates, System.nanoTime() - start);
     }
 
     /** The first epoch (from 1) after which SWA averages: the last quarter of the run, as in PyTorch's example. */

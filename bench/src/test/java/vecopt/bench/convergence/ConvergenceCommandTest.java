@@ -27,7 +27,7 @@ class ConvergenceCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err);
-        assertTrue(printed.contains("wrote 16 files to "), printed);
+        assertTrue(printed.contains("wrote 21 files to "), printed);
         for (String name : List.of("saddle", "ravine", "rosenbrock", "beale", "two-minima")) {
             assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
             assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
@@ -37,6 +37,10 @@ class ConvergenceCommandTest {
         assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 330);
         for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
+        }
+        assertPng(dir.resolve("linear-rates-ravine.png"), 900, 600);
+        for (String name : List.of("saddle", "ravine", "rosenbrock", "beale")) {
+            assertGif(dir.resolve("race-" + name + ".gif"), 6);
         }
         String summary = Files.readString(dir.resolve("summary.md"));
         assertTrue(summary.startsWith("# vecopt convergence suite\n\nQuick run: 1,000 steps"), summary);
@@ -63,6 +67,19 @@ class ConvergenceCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("convergence: unknown option --fast"));
         assertEquals(2, ConvergenceCommand.run(List.of("--out"), o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("convergence: --out needs a directory"));
+    }
+
+    /** An animated GIF of {@code frames} frames of 560 x 380. */
+    private static void assertGif(Path file, int frames) throws Exception {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            javax.imageio.ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            assertEquals(frames, reader.getNumImages(true), file.toString());
+            BufferedImage first = reader.read(0);
+            assertEquals(560, first.getWidth(), file.toString());
+            assertEquals(380, first.getHeight(), file.toString());
+            reader.dispose();
+        }
     }
 
     private static void assertPng(Path file, int width, int height) throws Exception {
