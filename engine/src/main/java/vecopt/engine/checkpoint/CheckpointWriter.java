@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 import vecopt.engine.GradientClipping;
 import vecopt.engine.GradientNoise;
+import vecopt.engine.CompressedBuffer;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
@@ -40,8 +41,28 @@ final class CheckpointWriter {
     /** Floats converted to little-endian bytes at a time. */
     static final int CHUNK_FLOATS = 1 << 18;
 
-    /** One state buffer in the file. */
-    private record Tensor(String name, int[] shape, float[] data) {
+    /**
+     * One state buffer in the file: {@code data} is a {@code float[]} (F32), a {@code short[]} of
+     * bfloat16 bits (BF16) or a {@code byte[]} of 8-bit codes (U8).
+     */
+    private record Tensor(String name, int[] shape, String dtype, Object data) {
+
+        Tensor(String name, int[] shape, float[] data) {
+            this(name, shape, "F32", data);
+        }
+
+        int length() {
+            return switch (data) {
+                case float[] f -> f.length;
+                case short[] h -> h.length;
+                case byte[] b -> b.length;
+                default -> throw new IllegalStateException("no tensor data type " + data.getClass());
+            };
+        }
+
+        int elementBytes() {
+            return data instanceof float[] ? 4 : data instanceof short[] ? 2 : 1;
+        }
     }
 
     private CheckpointWriter() {
@@ -202,6 +223,30 @@ final class CheckpointWriter {
             first = false;
             tensors.add(new Tensor(p.name() + "/" + buffer, p.value().shape(), data));
         }
+        StringBuilder compressed = new StringBuilder();
+        for (Map.Entry<String, CompressedBuffer> e : state.compressedBuffers().entrySet()) {
+            String buffer = e.getKey();
+            if (!CheckpointReader.isValidStateName(buffer) || e.getValue().length() != p.size()) {
+                throw new IllegalStateException("parameter " + p.name() + ": compressed state " + buffer
+                        + " cannot be saved (invalid name, or " + e.getValue().length() + " elements for " + p.size() + ")");
+            }
+            Json.appendString(sb.append(first ? "" : ","), buffer);
+            first = false;
+            Json.appendString(compressed.append(compressed.isEmpty() ? "" : ","), buffer);
+            String name = p.name() + "/" + buffer;
+            switch (e.getValue()) {
+                case CompressedBuffer.BFloat16Buffer b -> {
+                    compressed.append(":{\"dtype\":\"BF16\"}");
+                    tensors.add(new Tensor(name, p.value().shape(), "BF16", b.bits()));
+                }
+                case CompressedBuffer.BlockwiseBuffer q -> {
+                    compressed.append(":{\"dtype\":\"U8\",\"block_size\":").append(q.blockSize())
+                            .append(",\"signed\":").append(q.signed()).append('}');
+                    tensors.add(new Tensor(name, p.value().shape(), "U8", q.codes()));
+                    tensors.add(new Tensor(name + "/" + CheckpointReader.ABSMAX, new int[] {q.absmax().length}, q.absmax()));
+                }
+            }
+        }
         sb.append("],\"scalars\":{");
         first = true;
         for (Map.Entry<String, Double> e : state.scalars().entrySet()) {
@@ -210,6 +255,9 @@ final class CheckpointWriter {
             appendDouble(sb.append(':'), e.getValue());
         }
         sb.append('}');
+        if (!compressed.isEmpty()) { // only then, so files of float32 state keep their bytes
+            sb.append(",\"compressed\":{").append(compressed).append('}');
+        }
     }
 
     /** A double as its shortest round-tripping decimal, or as "NaN", "Infinity" or "-Infinity". */
@@ -239,10 +287,10 @@ final class CheckpointWriter {
         for (int t = 0; t < tensors.size(); t++) {
             Tensor tensor = tensors.get(t);
             Json.appendString(crcs.append(t == 0 ? "" : ","), tensor.name);
-            crcs.append(':').append('"').append(hex(crc32c(tensor.data, chunk))).append('"');
-            long end = offset + 4L * tensor.data.length;
+            crcs.append(':').append('"').append(hex(crc32c(tensor, chunk))).append('"');
+            long end = offset + (long) tensor.elementBytes() * tensor.length();
             Json.appendString(entries.append(','), tensor.name);
-            entries.append(":{\"dtype\":\"F32\",\"shape\":[");
+            entries.append(":{\"dtype\":\"").append(tensor.dtype).append("\",\"shape\":[");
             for (int d = 0; d < tensor.shape.length; d++) {
                 entries.append(d == 0 ? "" : ",").append(tensor.shape[d]);
             }
@@ -354,8 +402,8 @@ final class CheckpointWriter {
                 writeFully(out, ByteBuffer.wrap(header));
                 ByteBuffer chunk = chunk();
                 for (Tensor tensor : tensors) {
-                    for (int from = 0; from < tensor.data.length; from += CHUNK_FLOATS) {
-                        fill(chunk, tensor.data, from);
+                    for (int from = 0; from < tensor.length(); from += CHUNK_FLOATS) {
+                        fill(chunk, tensor, from);
                         writeFully(out, chunk);
                     }
                 }
@@ -391,18 +439,23 @@ final class CheckpointWriter {
         return ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Puts up to CHUNK_FLOATS floats of {@code data} from {@code from} into {@code chunk}, ready to read. */
-    private static void fill(ByteBuffer chunk, float[] data, int from) {
-        int n = Math.min(CHUNK_FLOATS, data.length - from);
+    /** Puts up to CHUNK_FLOATS elements of {@code tensor} from {@code from} into {@code chunk}, little-endian, ready to read. */
+    private static void fill(ByteBuffer chunk, Tensor tensor, int from) {
+        int n = Math.min(CHUNK_FLOATS, tensor.length() - from);
         chunk.clear();
-        chunk.asFloatBuffer().put(data, from, n);
-        chunk.limit(4 * n);
+        switch (tensor.data) {
+            case float[] f -> chunk.asFloatBuffer().put(f, from, n);
+            case short[] h -> chunk.asShortBuffer().put(h, from, n);
+            case byte[] b -> chunk.put(b, from, n);
+            default -> throw new IllegalStateException("no tensor data type " + tensor.data.getClass());
+        }
+        chunk.position(0).limit(tensor.elementBytes() * n);
     }
 
-    private static int crc32c(float[] data, ByteBuffer chunk) {
+    private static int crc32c(Tensor tensor, ByteBuffer chunk) {
         CRC32C crc = new CRC32C();
-        for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
-            fill(chunk, data, from);
+        for (int from = 0; from < tensor.length(); from += CHUNK_FLOATS) {
+            fill(chunk, tensor, from);
             crc.update(chunk);
         }
         return (int) crc.getValue();
