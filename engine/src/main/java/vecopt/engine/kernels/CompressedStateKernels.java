@@ -37,6 +37,23 @@ public interface CompressedStateKernels {
     void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
                   int index, int n, int blockSize, AdamCoefficients c);
 
+    /**
+     * Mixed-precision Adam as offload trainers run it: bfloat16 weights {@code w} and gradients
+     * {@code g} (the model's), a float32 master copy and float32 moments (the optimizer's state), in one
+     * pass:
+     * <pre>
+     * d      = fma(weightDecay, master, gradScale * clamp(bf16(g)))   (gradScale carries 1 / loss scale)
+     * m, v   = as {@link OptimizerKernels#adam}, stored as float32
+     * master = paramScale * master + negStepSize * m / fma(sqrt(v), invSqrtBias2, eps)
+     * w      = round(master)                   (nearest even, or stochastic with {@code rounding})
+     * </pre>
+     * {@code master}, {@code m}, {@code v} and the random bits start at {@code index}; {@code w} and
+     * {@code g} at their offsets. Gradients must have been checked for NaN and infinities first (the
+     * optimizer's non-finite policy): a loss-scaled step that overflowed is skipped, not applied.
+     */
+    void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                       int n, AdamCoefficients c, StateRounding rounding);
+
     /** The kernels this JVM uses: Panama when {@link OptimizerKernelsProvider#get()} is Panama, else scalar. */
     static CompressedStateKernels get() {
         return Holder.CHOSEN;

@@ -94,6 +94,55 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     }
 
     @Override
+    public void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                              int n, AdamCoefficients c, StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.adamMixedBf16(w, wOff, g, gOff, master, m, v, index, 1, c, rounding);
+            i = 1;
+        }
+        boolean stochastic = rounding.stochastic();
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(F, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
+        LongVector counter = LongVector.broadcast(L, rounding.key() + ((long) (index + i) >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
+        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + F.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            int k = index + i;
+            FloatVector pv = FloatVector.fromArray(F, master, k);
+            FloatVector gv = widen(g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(F, m, k)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(F, v, k)));
+            mv.intoArray(m, k);
+            vv.intoArray(v, k);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            FloatVector updated = paramScale.mul(pv).add(negStepSize.mul(mv).div(denom));
+            updated.intoArray(master, k);
+            if (stochastic) {
+                IntVector r = mix64(counter).reinterpretAsInts();
+                counter = counter.add(advance);
+                narrow(updated, r.and(0xFFFF), w, wOff + i);
+            } else {
+                narrow(updated, nearestEvenIncrement(updated), w, wOff + i);
+            }
+        }
+        TAIL.adamMixedBf16(w, wOff + i, g, gOff + i, master, m, v, index + i, n - i, c, rounding);
+    }
+
+    @Override
     public void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
                          int index, int n, int blockSize, AdamCoefficients c) {
         int scratch = Math.min(n, blockSize);

@@ -183,6 +183,88 @@ class CompressedStateAdamTest {
         assertEquals(2.5e-4f, vs[1], 1e-10);
     }
 
+    @Test
+    void mixedPrecisionKeepsAFloat32MasterAndWritesItsRoundedWeights() {
+        int n = 777;
+        SplittableRandom random = new SplittableRandom(4);
+        float[] master = new float[n];
+        double[] pRef = new double[n];
+        short[] w = new short[n];
+        for (int i = 0; i < n; i++) {
+            master[i] = (float) random.nextGaussian();
+            pRef[i] = master[i];
+            w[i] = BFloat16.fromFloat(master[i]);
+        }
+        float[] m = new float[n];
+        float[] v = new float[n];
+        double[] mRef = new double[n];
+        double[] vRef = new double[n];
+        for (int t = 1; t <= 20; t++) {
+            short[] g = new short[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = BFloat16.fromFloat((float) (random.nextGaussian() * 0.1));
+                pRef[i] = adamStep(pRef[i], BFloat16.toFloat(g[i]), mRef, vRef, i, t);
+            }
+            CompressedStateKernels.scalar().adamMixedBf16(w, 0, g, 0, master, m, v, 0, n, coefficients(t),
+                    StateRounding.NEAREST_EVEN);
+            for (int i = 0; i < n; i++) {
+                assertEquals(pRef[i], master[i], 1e-5 * (1 + Math.abs(pRef[i])), "master[" + i + "] step " + t);
+                assertEquals(BFloat16.fromFloat(master[i]), w[i], "weight " + i + " is the master rounded");
+            }
+        }
+    }
+
+    @Test
+    void gradientScaleUndoesAPowerOfTwoLossScaleExactly() {
+        int n = 500;
+        SplittableRandom random = new SplittableRandom(5);
+        float[] master = new float[n];
+        short[] g = new short[n];
+        short[] scaled = new short[n];
+        for (int i = 0; i < n; i++) {
+            master[i] = (float) random.nextGaussian();
+            g[i] = BFloat16.fromFloat((float) (random.nextGaussian() * 1e-3));
+            scaled[i] = BFloat16.fromFloat(BFloat16.toFloat(g[i]) * 65536f); // exact: a power of two
+        }
+        float[] master2 = master.clone();
+        short[] w1 = new short[n];
+        short[] w2 = new short[n];
+        float[][] state = {new float[n], new float[n], new float[n], new float[n]};
+        AdamCoefficients c = coefficients(1);
+        AdamCoefficients unscale = new AdamCoefficients(c.gradScale() / 65536f, c.weightDecay(), c.paramScale(), c.beta1(),
+                c.oneMinusBeta1(), c.beta2(), c.oneMinusBeta2(), c.invSqrtBias2(), c.eps(), c.negStepSize());
+        for (CompressedStateKernels k : new CompressedStateKernels[] {CompressedStateKernels.scalar(), CompressedStateKernels.get()}) {
+            k.adamMixedBf16(w1, 0, g, 0, master, state[0], state[1], 0, n, c, StateRounding.NEAREST_EVEN);
+            k.adamMixedBf16(w2, 0, scaled, 0, master2, state[2], state[3], 0, n, unscale, StateRounding.NEAREST_EVEN);
+            assertArrayEquals(master, master2, k.name());
+            assertArrayEquals(w1, w2, k.name());
+        }
+    }
+
+    @Test
+    void stochasticWeightRoundingLetsUpdatesSmallerThanAnUlpAccumulateOnAverage() {
+        // 1 has bf16 ulp 2^-7; each step moves the master by about 1e-3, far less than half of it.
+        int n = 4096;
+        float[] master = new float[n];
+        java.util.Arrays.fill(master, 1f);
+        short[] nearest = new short[n];
+        short[] stochastic = new short[n];
+        float[] master2 = master.clone();
+        float[][] s = {new float[n], new float[n], new float[n], new float[n]};
+        short[] g = new short[n];
+        java.util.Arrays.fill(g, BFloat16.fromFloat(1f)); // positive gradients: the weights decrease
+        AdamCoefficients c = AdamKernelParityTest.coefficients(1, 1e-3, 0.9, 0.999, 1e-8, 0, false, false);
+        CompressedStateKernels.scalar().adamMixedBf16(nearest, 0, g, 0, master, s[0], s[1], 0, n, c, StateRounding.NEAREST_EVEN);
+        CompressedStateKernels.scalar().adamMixedBf16(stochastic, 0, g, 0, master2, s[2], s[3], 0, n, c,
+                StateRounding.stochastic(1, 2, 1));
+        assertEquals(BFloat16.fromFloat(1f), nearest[0], "nearest rounding loses the step");
+        double mean = 0;
+        for (short h : stochastic) {
+            mean += BFloat16.toFloat(h) / n;
+        }
+        assertEquals(master2[0], mean, 4 * 0x1p-8 / Math.sqrt(n), "stochastic rounding keeps it on average");
+    }
+
     private static void requantize(BlockwiseQuantizer q, double[] x) {
         int n = x.length;
         float[] f = new float[n];
