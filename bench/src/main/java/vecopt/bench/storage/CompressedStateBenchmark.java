@@ -1,10 +1,6 @@
 package vecopt.bench.storage;
 
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,6 +19,7 @@ import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.engine.kernels.StateRounding;
+import vecopt.engine.kernels.StorageReferenceKernels;
 
 /**
  * Adam with float32, bfloat16 and block-wise 8-bit moments, each beside its own bandwidth reference:
@@ -44,10 +41,6 @@ public class CompressedStateBenchmark {
 
     private static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
     private static final CompressedStateKernels COMPRESSED = CompressedStateKernels.get();
-    /** 256-bit floats; the narrow state moves as 128-bit shorts and 64-bit bytes of the same lane count. */
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Short> H = ShortVector.SPECIES_128;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
     private static final int BLOCK = 256;
     private static final AdamCoefficients C = new AdamCoefficients(1f, 0f, 1f, 0.9f, 0.1f, 0.999f, 0.001f,
             (float) (1 / Math.sqrt(1 - Math.pow(0.999, 10))), 1e-8f, (float) (-1e-3 / (1 - Math.pow(0.9, 10))));
@@ -110,41 +103,13 @@ public class CompressedStateBenchmark {
         return p;
     }
 
-    /** The same bytes read and written in one pass, with one add per written vector. */
+    /** The same bytes read and written in one pass, with one add per written vector ({@link StorageReferenceKernels}). */
     @Benchmark
     public float[] bandwidth() {
-        FloatVector c = FloatVector.broadcast(F, 1e-9f);
-        int n = size;
-        int bound = F.loopBound(n);
         switch (format) {
-            case "fp32" -> {
-                for (int i = 0; i < bound; i += F.length()) {
-                    FloatVector gv = FloatVector.fromArray(F, g, i);
-                    FloatVector.fromArray(F, m, i).add(gv).intoArray(m, i);
-                    FloatVector.fromArray(F, v, i).add(gv).intoArray(v, i);
-                    c.fma(gv, FloatVector.fromArray(F, p, i)).intoArray(p, i);
-                }
-            }
-            case "bf16", "bf16sr" -> {
-                for (int i = 0; i < bound; i += F.length()) {
-                    FloatVector gv = FloatVector.fromArray(F, g, i);
-                    ShortVector.fromArray(H, mh, i).add((short) 1).intoArray(mh, i);
-                    ShortVector.fromArray(H, vh, i).add((short) 1).intoArray(vh, i);
-                    c.fma(gv, FloatVector.fromArray(F, p, i)).intoArray(p, i);
-                }
-            }
-            default -> {
-                for (int i = 0; i < bound; i += F.length()) {
-                    FloatVector gv = FloatVector.fromArray(F, g, i);
-                    ByteVector.fromArray(B, mq, i).add((byte) 1).intoArray(mq, i);
-                    ByteVector.fromArray(B, vq, i).add((byte) 1).intoArray(vq, i);
-                    c.fma(gv, FloatVector.fromArray(F, p, i)).intoArray(p, i);
-                    if ((i & (BLOCK - 1)) == 0) {
-                        ms[i / BLOCK] += 1f;
-                        vs[i / BLOCK] += 1f;
-                    }
-                }
-            }
+            case "fp32" -> StorageReferenceKernels.streamFloat32(p, g, m, v);
+            case "bf16", "bf16sr" -> StorageReferenceKernels.streamBf16(p, g, mh, vh);
+            default -> StorageReferenceKernels.streamInt8(p, g, mq, vq, ms, vs, BLOCK);
         }
         return p;
     }

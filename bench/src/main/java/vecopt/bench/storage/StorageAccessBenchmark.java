@@ -2,11 +2,7 @@ package vecopt.bench.storage;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import vecopt.engine.kernels.StorageReferenceKernels;
 
 /**
  * What the storage under a fused kernel costs: the same Adam-shaped update (read p, g, m, v; write p,
@@ -37,14 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class StorageAccessBenchmark {
-
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final float B1 = 0.9f;
-    private static final float B2 = 0.999f;
-    private static final float LR = 1e-3f;
-    private static final float EPS = 1e-8f;
 
     @Param({"65536", "16777216"})
     public int size;
@@ -96,73 +85,20 @@ public class StorageAccessBenchmark {
 
     @Benchmark
     public float[] heapArrays() {
-        int n = p.length;
-        FloatVector b1 = FloatVector.broadcast(S, B1);
-        FloatVector c1 = FloatVector.broadcast(S, 1 - B1);
-        FloatVector b2 = FloatVector.broadcast(S, B2);
-        FloatVector c2 = FloatVector.broadcast(S, 1 - B2);
-        FloatVector lr = FloatVector.broadcast(S, -LR);
-        FloatVector eps = FloatVector.broadcast(S, EPS);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector mv = gv.fma(c1, FloatVector.fromArray(S, m, i).mul(b1));
-            FloatVector vv = gv.mul(c2).fma(gv, FloatVector.fromArray(S, v, i).mul(b2));
-            FloatVector pv = lr.mul(mv).div(vv.sqrt().add(eps)).add(FloatVector.fromArray(S, p, i));
-            mv.intoArray(m, i);
-            vv.intoArray(v, i);
-            pv.intoArray(p, i);
-        }
-        for (; i < n; i++) {
-            float mi = Math.fma(g[i], 1 - B1, m[i] * B1);
-            float vi = Math.fma(g[i] * (1 - B2), g[i], v[i] * B2);
-            m[i] = mi;
-            v[i] = vi;
-            p[i] = -LR * mi / ((float) Math.sqrt(vi) + EPS) + p[i];
-        }
+        StorageReferenceKernels.adamShaped(p, g, m, v);
         return p;
     }
 
     @Benchmark
     public MemorySegment heapSegments() {
-        segments(hp, hg, hm, hv);
+        StorageReferenceKernels.adamShaped(hp, hg, hm, hv);
         return hp;
     }
 
     @Benchmark
     public MemorySegment nativeSegments() {
-        segments(np, ng, nm, nv);
+        StorageReferenceKernels.adamShaped(np, ng, nm, nv);
         return np;
-    }
-
-    private static void segments(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v) {
-        long n = p.byteSize() / Float.BYTES;
-        FloatVector b1 = FloatVector.broadcast(S, B1);
-        FloatVector c1 = FloatVector.broadcast(S, 1 - B1);
-        FloatVector b2 = FloatVector.broadcast(S, B2);
-        FloatVector c2 = FloatVector.broadcast(S, 1 - B2);
-        FloatVector lr = FloatVector.broadcast(S, -LR);
-        FloatVector eps = FloatVector.broadcast(S, EPS);
-        long i = 0;
-        long bound = n - n % S.length();
-        for (; i < bound; i += S.length()) {
-            long at = i * Float.BYTES;
-            FloatVector gv = FloatVector.fromMemorySegment(S, g, at, LE);
-            FloatVector mv = gv.fma(c1, FloatVector.fromMemorySegment(S, m, at, LE).mul(b1));
-            FloatVector vv = gv.mul(c2).fma(gv, FloatVector.fromMemorySegment(S, v, at, LE).mul(b2));
-            FloatVector pv = lr.mul(mv).div(vv.sqrt().add(eps)).add(FloatVector.fromMemorySegment(S, p, at, LE));
-            mv.intoMemorySegment(m, at, LE);
-            vv.intoMemorySegment(v, at, LE);
-            pv.intoMemorySegment(p, at, LE);
-        }
-        for (; i < n; i++) {
-            float gi = g.getAtIndex(F, i);
-            float mi = Math.fma(gi, 1 - B1, m.getAtIndex(F, i) * B1);
-            float vi = Math.fma(gi * (1 - B2), gi, v.getAtIndex(F, i) * B2);
-            m.setAtIndex(F, i, mi);
-            v.setAtIndex(F, i, vi);
-            p.setAtIndex(F, i, -LR * mi / ((float) Math.sqrt(vi) + EPS) + p.getAtIndex(F, i));
-        }
     }
 
     @TearDown(Level.Trial)
