@@ -16,5 +16,6 @@ module vecopt.bench {
     exports vecopt.bench.convergence;
     exports vecopt.bench.storage;
     exports vecopt.bench.handoff;
+    exports vecopt.bench.models;
     exports vecopt.bench.distributed;
 }

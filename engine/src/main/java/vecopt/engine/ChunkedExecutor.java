@@ -44,6 +44,12 @@ public final class ChunkedExecutor implements AutoCloseable {
     /** A kernel call over {@code [from, from + length)}. */
     @FunctionalInterface
     public interface RangeTask {
+        /**
+         * Runs the task over one chunk.
+         *
+         * @param from the first index of the chunk
+         * @param length the chunk's length
+         */
         void run(int from, int length);
     }
 
@@ -75,12 +81,12 @@ public final class ChunkedExecutor implements AutoCloseable {
         }
     }
 
-    /** Runs everything on the calling thread. */
+    /** {@return an executor that runs everything on the calling thread} */
     public static ChunkedExecutor callingThread() {
         return CALLING_THREAD;
     }
 
-    /** One chunk per available core, with the default threshold and spin. */
+    /** {@return an executor with one chunk per available core and the default threshold and spin} */
     public static ChunkedExecutor allCores() {
         return withThreads(Runtime.getRuntime().availableProcessors(), DEFAULT_MIN_PARALLEL_LENGTH);
     }
@@ -89,6 +95,10 @@ public final class ChunkedExecutor implements AutoCloseable {
      * Splits ranges of at least {@code minParallelLength} elements into {@code threads} chunks; the
      * calling thread runs one of them, {@code threads - 1} daemon workers the others. Idle workers
      * spin for {@link #DEFAULT_SPIN_NANOS} before they park.
+     *
+     * @param threads the number of chunks, at least 1
+     * @param minParallelLength the shortest range that is split
+     * @return the executor; close it to stop its threads
      */
     public static ChunkedExecutor withThreads(int threads, int minParallelLength) {
         return withThreads(threads, minParallelLength, DEFAULT_SPIN_NANOS, TimeUnit.NANOSECONDS);
@@ -98,6 +108,14 @@ public final class ChunkedExecutor implements AutoCloseable {
      * As {@link #withThreads(int, int)}, with idle workers spinning for {@code spin} before they park:
      * 0 parks at once (lowest CPU use while idle, slowest hand-off); longer spins suit a machine whose
      * cores belong to this process.
+     *
+     * @param threads the number of chunks, at least 1
+     * @param minParallelLength the shortest range that is split, at least 1
+     * @param spin how long an idle worker spins before it parks, in {@code unit}; at least 0
+     * @param unit the unit of {@code spin}, not null
+     * @return the executor (one that runs every range on the calling thread when {@code threads} is 1);
+     *     close it to stop its threads
+     * @throws IllegalArgumentException naming the argument and its value if one is out of range or null
      */
     public static ChunkedExecutor withThreads(int threads, int minParallelLength, long spin, TimeUnit unit) {
         if (threads < 1) {
@@ -118,22 +136,27 @@ public final class ChunkedExecutor implements AutoCloseable {
         return new ChunkedExecutor(threads, minParallelLength, unit.toNanos(spin));
     }
 
-    /** Number of threads a long range is split across. */
+    /** {@return the number of threads a long range is split across} */
     public int threads() {
         return threads;
     }
 
-    /** Shortest range that is split. */
+    /** {@return the shortest range that is split} */
     public int minParallelLength() {
         return minParallelLength;
     }
 
-    /** How long, in nanoseconds, an idle worker spins before it parks. */
+    /** {@return how long, in nanoseconds, an idle worker spins before it parks} */
     public long spinNanos() {
         return spinNanos;
     }
 
-    /** Runs {@code task} over {@code [0, n)}, split when {@code n} is long enough; returns when all is done. */
+    /**
+     * Runs {@code task} over {@code [0, n)}, split when {@code n} is long enough; returns when all is done.
+     *
+     * @param n the length of the range
+     * @param task the work over one chunk
+     */
     public void run(int n, RangeTask task) {
         run(n, ALIGNMENT, task);
     }
@@ -143,6 +166,10 @@ public final class ChunkedExecutor implements AutoCloseable {
      * reduction whose partial results are kept per aligned block then gives the same blocks, so the
      * same result, on any number of threads. If a chunk throws, the call still waits for the other
      * chunks, then rethrows the first failure as it was thrown.
+     *
+     * @param n the length of the range
+     * @param alignment every chunk but the first starts at a multiple of it
+     * @param task the work over one chunk
      */
     public void run(int n, int alignment, RangeTask task) {
         if (alignment < 1) {
@@ -210,7 +237,7 @@ public final class ChunkedExecutor implements AutoCloseable {
         }
     }
 
-    /** True once {@link #close} was called on an executor that has threads of its own. */
+    /** {@return true once {@link #close} was called on an executor that has threads of its own} */
     public boolean isClosed() {
         return closed;
     }

@@ -6,13 +6,17 @@ package vecopt.engine;
  */
 public sealed interface CompressedBuffer permits CompressedBuffer.BFloat16Buffer, CompressedBuffer.BlockwiseBuffer {
 
-    /** Number of elements. */
+    /** {@return the number of elements} */
     int length();
 
-    /** Bytes of storage held. */
+    /** {@return the bytes of storage held} */
     long bytes();
 
-    /** bfloat16 bits, one short per element. */
+    /**
+     * bfloat16 bits, one short per element.
+     *
+     * @param bits the bfloat16 bits of each element
+     */
     record BFloat16Buffer(short[] bits) implements CompressedBuffer {
         @Override
         public int length() {
@@ -28,6 +32,11 @@ public sealed interface CompressedBuffer permits CompressedBuffer.BFloat16Buffer
     /**
      * 8-bit codes in the signed or unsigned dynamic map and one float32 absolute maximum per block of
      * {@code blockSize} elements ({@link vecopt.tensor.BlockwiseQuantizer}).
+     *
+     * @param codes one 8-bit code per element
+     * @param absmax the absolute maximum of each block, its scale
+     * @param blockSize elements per block
+     * @param signed whether the codes are of the signed map (values may be negative) or the unsigned one
      */
     record BlockwiseBuffer(byte[] codes, float[] absmax, int blockSize, boolean signed) implements CompressedBuffer {
         @Override

@@ -31,6 +31,10 @@ public final class Optimizers {
      * The optimizer {@code torch.optim.<className>(params, **kwargs)} describes, for any rule in
      * {@link Rules}.
      *
+     * @param className the {@code torch.optim} class name, such as {@code "AdamW"}
+     * @param parameters the parameters of the first group
+     * @param kwargs the constructor's keyword arguments, as PyTorch names them ({@code betas} as a list of two)
+     * @return the optimizer
      * @throws UnsupportedOperationException if vecopt has no such optimizer or option
      * @throws IllegalArgumentException if a value is out of range or of the wrong type
      */
@@ -75,6 +79,14 @@ public final class Optimizers {
                 changes.put(pair.get(1), second.doubleValue());
             } else if (!defaults.has(name)) {
                 throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
+            } else if (definition(defaults, name).isChoice()) {
+                if (value != null && !(value instanceof String)) {
+                    throw new IllegalArgumentException(name + " must be " + definition(defaults, name).choices().stream()
+                            .map(c -> c == null ? "None" : "'" + c + "'").toList() + ", got " + describe(value));
+                }
+                changes.put(name, definition(defaults, name).indexOf((String) value));
+            } else if (value == null && definition(defaults, name).acceptsNone()) {
+                changes.put(name, definition(defaults, name).noneValue());
             } else if (isFlag(defaults, name)) {
                 if (!(value instanceof Boolean flag)) {
                     throw new IllegalArgumentException(name + " must be true or false, got " + describe(value));
@@ -115,7 +127,14 @@ public final class Optimizers {
         if (value instanceof Object[] a) {
             return Arrays.deepToString(a);
         }
+        if (value == null) {
+            return "None";
+        }
         return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
+    }
+
+    private static Hyperparameter definition(Hyperparameters h, String name) {
+        return h.definitions().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static boolean isFlag(Hyperparameters h, String name) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,15 +28,30 @@ public final class Rule {
     /** Builds the optimizer of a rule over the first group's parameters. */
     @FunctionalInterface
     public interface Factory {
+        /**
+         * Creates the optimizer.
+         *
+         * @param parameters the first group's parameters
+         * @param hyperparameters the first group's hyperparameters
+         * @return the optimizer
+         */
         Optimizer create(List<Parameter> parameters, Hyperparameters hyperparameters);
     }
 
     /**
      * One state buffer: its PyTorch state name, its shape as a function of the parameter's shape
-     * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value.
+     * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value; and for a
+     * stack of rows ({@link #rows}), how many rows of that shape it holds with given hyperparameters
+     * (LBFGS keeps {@code history_size} rows of past steps), null for any other buffer.
+     *
+     * @param name the state name, as in PyTorch's {@code optimizer.state}
+     * @param shape the buffer's shape for a parameter's shape
+     * @param presentWhen whether a parameter with given hyperparameters keeps it
+     * @param initialValue the value of every element before the first step
+     * @param rows the number of rows of a stack for given hyperparameters; null for other buffers
      */
     public record Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
-                         ToDoubleFunction<Hyperparameters> initialValue) {
+                         ToDoubleFunction<Hyperparameters> initialValue, ToIntFunction<Hyperparameters> rows) {
 
         /** The shape of the parameter itself: one state element per parameter element. */
         public static final UnaryOperator<int[]> LIKE_PARAMETER = UnaryOperator.identity();
@@ -43,6 +59,7 @@ public final class Rule {
         /** Present with every option: required in a checkpoint once a parameter has stepped. */
         public static final Predicate<Hyperparameters> ALWAYS = h -> true;
 
+        /** Checks that no component is null. */
         public Buffer {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(shape, "shape");
@@ -50,22 +67,103 @@ public final class Rule {
             Objects.requireNonNull(initialValue, "initialValue");
         }
 
-        /** True if every parameter keeps it, whatever the options ({@link #ALWAYS}). */
+        /** A buffer that is not a stack of rows. */
+        public Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
+                      ToDoubleFunction<Hyperparameters> initialValue) {
+            this(name, shape, presentWhen, initialValue, null);
+        }
+
+        /**
+         * A stack of rows of the parameter's shape that every parameter keeps, starting at 0, with
+         * {@code rows(h)} rows when created: shape {@code [rows, *parameter shape]}. The number of rows
+         * is the rule's to keep in step with its hyperparameters; a checkpoint holds any whole number
+         * of rows.
+         */
+        public static Buffer rows(String name, ToIntFunction<Hyperparameters> rows) {
+            Objects.requireNonNull(rows, "rows");
+            return new Buffer(name, LIKE_PARAMETER, ALWAYS, h -> 0, rows);
+        }
+
+        /** True for a stack of rows of the parameter's shape ({@link #rows(String, ToIntFunction)}). */
+        public boolean stacked() {
+            return rows != null;
+        }
+
+        /**
+         * True if every parameter keeps it, whatever the options ({@link #ALWAYS}).
+         *
+         * @return whether it is always kept
+         */
         public boolean always() {
             return presentWhen == ALWAYS;
         }
 
-        /** Whether a parameter with these hyperparameters keeps this buffer. */
+        /**
+         * Whether a parameter with these hyperparameters keeps this buffer.
+         *
+         * @param h the hyperparameters
+         * @return whether it is kept
+         */
         public boolean presentFor(Hyperparameters h) {
             return presentWhen.test(h);
         }
 
-        /** True for a buffer of the parameter's own shape, read and written once per element per step. */
+        /**
+         * True for a buffer of the parameter's own shape, read and written once per element per step.
+         *
+         * @return whether it is element-wise
+         */
         public boolean elementWise() {
-            return shape == LIKE_PARAMETER;
+            return shape == LIKE_PARAMETER && !stacked();
         }
 
-        /** Its number of elements for a parameter of shape {@code parameterShape}. */
+        /**
+         * Its number of elements when created for a parameter of shape {@code parameterShape} with
+         * hyperparameters {@code h}: a stack's rows times the parameter's size, otherwise {@link #length(int[])}.
+         */
+        public int length(int[] parameterShape, Hyperparameters h) {
+            int one = length(parameterShape);
+            if (!stacked()) {
+                return one;
+            }
+            long n = (long) rows.applyAsInt(h) * one;
+            if (n > Integer.MAX_VALUE || n < 0) {
+                throw new IllegalArgumentException("buffer " + name + " of " + rows.applyAsInt(h) + " rows of "
+                        + one + " elements has more than 2^31 - 1 elements");
+            }
+            return (int) n;
+        }
+
+        /**
+         * Whether an array of {@code length} floats fits a parameter of {@code size} elements and shape
+         * {@code parameterShape}: element-wise buffers have its size, stacks a whole number of rows of it,
+         * others their shape's length.
+         */
+        public boolean fits(int length, int size, int[] parameterShape) {
+            if (stacked()) {
+                return size == 0 ? length == 0 : length % size == 0;
+            }
+            return length == (elementWise() ? size : length(parameterShape));
+        }
+
+        /** The shape of an array of {@code length} floats of this buffer: a stack's rows first. */
+        public int[] shapeOf(int length, int size, int[] parameterShape) {
+            int[] one = shape.apply(parameterShape.clone());
+            if (!stacked()) {
+                return one;
+            }
+            int[] s = new int[one.length + 1];
+            s[0] = size == 0 ? 0 : length / size;
+            System.arraycopy(one, 0, s, 1, one.length);
+            return s;
+        }
+
+        /**
+         * Its number of elements for a parameter of shape {@code parameterShape} (one row of a stack).
+         *
+         * @param parameterShape the parameter's shape
+         * @return the number of elements
+         */
         public int length(int[] parameterShape) {
             int[] s = shape.apply(parameterShape.clone());
             long n = 1;
@@ -83,19 +181,33 @@ public final class Rule {
     /**
      * A scalar of state, kept in double, with its value before the first step as a function of the
      * hyperparameters (NAdam's {@code mu_product} starts at 1, ASGD's {@code eta} at {@code lr}).
+     *
+     * @param name the state name
+     * @param initial its value before the first step, from the hyperparameters
      */
     public record Scalar(String name, ToDoubleFunction<Hyperparameters> initial) {
+        /** Checks that no component is null. */
         public Scalar {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(initial, "initial");
         }
 
-        /** A scalar starting at {@code initialValue} whatever the hyperparameters. */
+        /**
+         * A scalar starting at {@code initialValue} whatever the hyperparameters.
+         *
+         * @param name the state name
+         * @param initialValue its value before the first step
+         */
         public Scalar(String name, double initialValue) {
             this(name, h -> initialValue);
         }
 
-        /** Its value before the first step of a parameter with hyperparameters {@code h}. */
+        /**
+         * Its value before the first step of a parameter with hyperparameters {@code h}.
+         *
+         * @param h the hyperparameters
+         * @return the initial value
+         */
         public double initialValue(Hyperparameters h) {
             return initial.applyAsDouble(h);
         }
@@ -104,15 +216,26 @@ public final class Rule {
     /**
      * Memory traffic of one step per parameter element: floats read (parameter, gradient and each
      * element-wise buffer) and written (parameter and each buffer). The benchmarks' bandwidth bound.
+     *
+     * @param reads floats read per element
+     * @param writes floats written per element
      */
     public record Traffic(int reads, int writes) {
 
-        /** Bytes moved per element. */
+        /**
+         * Bytes moved per element.
+         *
+         * @return {@code 4 * (reads + writes)}
+         */
         public int bytesPerElement() {
             return Float.BYTES * (reads + writes);
         }
 
-        /** {@code r4w3}: reads 4 floats and writes 3 per element. */
+        /**
+         * {@code r4w3}: reads 4 floats and writes 3 per element.
+         *
+         * @return the traffic's shape as text
+         */
         public String shape() {
             return "r" + reads + "w" + writes;
         }
@@ -123,17 +246,26 @@ public final class Rule {
     private final List<Buffer> buffers;
     private final List<Scalar> scalars;
     private final Factory factory;
+    private final boolean needsClosure;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
-                 Factory factory) {
+                 Factory factory, boolean needsClosure) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
         this.scalars = List.copyOf(scalars);
         this.factory = factory;
+        this.needsClosure = needsClosure;
     }
 
-    /** Starts the descriptor of the rule {@code torch.optim.<torchName>}. */
+    /**
+     * Starts the descriptor of the rule {@code torch.optim.<torchName>}.
+     *
+     * @param torchName the {@code torch.optim} class name
+     * @param defaults PyTorch's defaults, which define the hyperparameters
+     * @param factory the optimizer's constructor
+     * @return the builder
+     */
     public static Builder builder(String torchName, Hyperparameters defaults, Factory factory) {
         if (torchName == null || torchName.isBlank()) {
             throw new IllegalArgumentException("torchName must not be blank, got "
@@ -148,27 +280,49 @@ public final class Rule {
         return new Builder(torchName, defaults, factory);
     }
 
-    /** The {@code torch.optim} class name, e.g. {@code "Adam"}; the rule's name everywhere in vecopt. */
+    /**
+     * The {@code torch.optim} class name, e.g. {@code "Adam"}; the rule's name everywhere in vecopt.
+     *
+     * @return the class name
+     */
     public String torchName() {
         return torchName;
     }
 
-    /** PyTorch's defaults; they also define which hyperparameters the rule has. */
+    /**
+     * PyTorch's defaults; they also define which hyperparameters the rule has.
+     *
+     * @return the defaults
+     */
     public Hyperparameters defaults() {
         return defaults;
     }
 
-    /** Every buffer the rule may keep, whatever its options. */
+    /**
+     * Every buffer the rule may keep, whatever its options.
+     *
+     * @return the buffers
+     */
     public List<Buffer> buffers() {
         return buffers;
     }
 
-    /** The buffers a parameter keeps with hyperparameters {@code h}. */
+    /**
+     * The buffers a parameter keeps with hyperparameters {@code h}.
+     *
+     * @param h the hyperparameters
+     * @return the buffers kept with {@code h}
+     */
     public List<Buffer> buffers(Hyperparameters h) {
         return buffers.stream().filter(b -> b.presentFor(h)).toList();
     }
 
-    /** The buffer called {@code name}, or null if the rule keeps none. */
+    /**
+     * The buffer called {@code name}, or null if the rule keeps none.
+     *
+     * @param name the buffer's state name
+     * @return the buffer, or null
+     */
     public Buffer buffer(String name) {
         for (Buffer b : buffers) {
             if (b.name().equals(name)) {
@@ -178,18 +332,42 @@ public final class Rule {
         return null;
     }
 
-    /** Every scalar of state. */
+    /**
+     * Every scalar of state.
+     *
+     * @return the scalars
+     */
     public List<Scalar> scalars() {
         return scalars;
     }
 
-    /** Floats read and written per parameter element by one step with hyperparameters {@code h}. */
+    /**
+     * Whether a step evaluates the objective itself, several times, as PyTorch's LBFGS does: such an
+     * optimizer steps only through {@link Optimizer#step(Optimizer.LossClosure)}, and {@link Optimizer#step()}
+     * refuses. Tests and tools that feed gradients to {@code step()} leave these rules out.
+     */
+    public boolean needsClosure() {
+        return needsClosure;
+    }
+
+    /**
+     * Floats read and written per parameter element by one step with hyperparameters {@code h}.
+     *
+     * @param h the hyperparameters
+     * @return the traffic
+     */
     public Traffic traffic(Hyperparameters h) {
         int elementWise = (int) buffers(h).stream().filter(Buffer::elementWise).count();
         return new Traffic(2 + elementWise, 1 + elementWise);
     }
 
-    /** A new optimizer of this rule over {@code parameters}, all in its first group. */
+    /**
+     * A new optimizer of this rule over {@code parameters}, all in its first group.
+     *
+     * @param parameters the first group's parameters
+     * @param hyperparameters the first group's hyperparameters
+     * @return the optimizer
+     */
     public Optimizer create(List<Parameter> parameters, Hyperparameters hyperparameters) {
         return factory.create(parameters, hyperparameters);
     }
@@ -207,6 +385,7 @@ public final class Rule {
         private final Factory factory;
         private final List<Buffer> buffers = new ArrayList<>();
         private final List<Scalar> scalars = new ArrayList<>();
+        private boolean needsClosure;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
             this.torchName = torchName;
@@ -214,17 +393,33 @@ public final class Rule {
             this.factory = factory;
         }
 
-        /** An element-wise buffer every parameter keeps, starting at 0. */
+        /**
+         * An element-wise buffer every parameter keeps, starting at 0.
+         *
+         * @param name the state name
+         * @return this builder
+         */
         public Builder buffer(String name) {
             return add(new Buffer(name, Buffer.LIKE_PARAMETER, Buffer.ALWAYS, h -> 0));
         }
 
-        /** An element-wise buffer kept only with some options, starting at 0. */
+        /**
+         * An element-wise buffer kept only with some options, starting at 0.
+         *
+         * @param name the state name
+         * @param presentWhen whether a parameter with given hyperparameters keeps it
+         * @return this builder
+         */
         public Builder bufferWhen(String name, Predicate<Hyperparameters> presentWhen) {
             return add(new Buffer(name, Buffer.LIKE_PARAMETER, presentWhen, h -> 0));
         }
 
-        /** Any buffer: factored or per-tensor shapes, initial values from the hyperparameters. */
+        /**
+         * Any buffer: factored or per-tensor shapes, initial values from the hyperparameters.
+         *
+         * @param buffer the buffer
+         * @return this builder
+         */
         public Builder add(Buffer buffer) {
             if (buffers.stream().anyMatch(b -> b.name().equals(buffer.name()))) {
                 throw new IllegalArgumentException(torchName + " already has a buffer " + buffer.name());
@@ -233,20 +428,43 @@ public final class Rule {
             return this;
         }
 
-        /** A scalar of state and its value before the first step. */
+        /**
+         * A scalar of state and its value before the first step.
+         *
+         * @param name the state name
+         * @param initialValue its value before the first step
+         * @return this builder
+         */
         public Builder scalar(String name, double initialValue) {
             scalars.add(new Scalar(name, initialValue));
             return this;
         }
 
-        /** A scalar of state whose value before the first step depends on the hyperparameters. */
+        /**
+         * A scalar of state whose value before the first step depends on the hyperparameters.
+         *
+         * @param name the state name
+         * @param initialValue its value before the first step, from the hyperparameters
+         * @return this builder
+         */
         public Builder scalar(String name, ToDoubleFunction<Hyperparameters> initialValue) {
             scalars.add(new Scalar(name, initialValue));
             return this;
         }
 
+        /** The rule's step evaluates the objective through a closure ({@link Rule#needsClosure()}). */
+        public Builder needsClosure() {
+            needsClosure = true;
+            return this;
+        }
+
+        /**
+         * The descriptor, to register with {@link Rules#register} or as a class's {@code RULE}.
+         *
+         * @return the rule
+         */
         public Rule build() {
-            return new Rule(torchName, defaults, buffers, scalars, factory);
+            return new Rule(torchName, defaults, buffers, scalars, factory, needsClosure);
         }
     }
 }

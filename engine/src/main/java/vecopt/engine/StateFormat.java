@@ -18,7 +18,14 @@ import vecopt.tensor.BlockwiseQuantizer;
 public final class StateFormat {
 
     /** The kinds of storage. */
-    public enum Kind { FLOAT32, BFLOAT16, BLOCKWISE_8BIT }
+    public enum Kind {
+        /** float32, four bytes per element: PyTorch's. */
+        FLOAT32,
+        /** bfloat16, two bytes per element. */
+        BFLOAT16,
+        /** 8-bit codes, one byte per element, plus one float32 scale per block. */
+        BLOCKWISE_8BIT
+    }
 
     private static final StateFormat FLOAT32 = new StateFormat(Kind.FLOAT32, false, 0, 0);
     private static final StateFormat BFLOAT16 = new StateFormat(Kind.BFLOAT16, false, 0, 0);
@@ -35,12 +42,12 @@ public final class StateFormat {
         this.blockSize = blockSize;
     }
 
-    /** float32 state, PyTorch's. */
+    /** {@return float32 state, PyTorch's} */
     public static StateFormat float32() {
         return FLOAT32;
     }
 
-    /** bfloat16 state rounded to nearest, ties to even. */
+    /** {@return bfloat16 state rounded to nearest, ties to even} */
     public static StateFormat bfloat16() {
         return BFLOAT16;
     }
@@ -48,17 +55,26 @@ public final class StateFormat {
     /**
      * bfloat16 state rounded stochastically, with random bits from {@code seed}, the parameter's name,
      * the step and the element's index: the same for any number of threads and any split of a step.
+     *
+     * @param seed the seed of the random bits
+     * @return the format
      */
     public static StateFormat bfloat16Stochastic(long seed) {
         return new StateFormat(Kind.BFLOAT16, true, seed, 0);
     }
 
-    /** Block-wise 8-bit state in blocks of 256 elements. */
+    /** {@return block-wise 8-bit state in blocks of 256 elements} */
     public static StateFormat blockwise8bit() {
         return blockwise8bit(BlockwiseQuantizer.DEFAULT_BLOCK_SIZE);
     }
 
-    /** Block-wise 8-bit state in blocks of {@code blockSize} elements (a multiple of 64, so blocks split on cache lines). */
+    /**
+     * Block-wise 8-bit state in blocks of {@code blockSize} elements (a multiple of 64, so blocks split on cache lines).
+     *
+     * @param blockSize elements per block, a positive multiple of 64
+     * @return the format
+     * @throws IllegalArgumentException if {@code blockSize} is not a positive multiple of 64
+     */
     public static StateFormat blockwise8bit(int blockSize) {
         if (blockSize < 64 || blockSize % 64 != 0) {
             throw new IllegalArgumentException("blockSize must be a positive multiple of 64, got " + blockSize);
@@ -66,26 +82,32 @@ public final class StateFormat {
         return new StateFormat(Kind.BLOCKWISE_8BIT, false, 0, blockSize);
     }
 
+    /** {@return the kind of storage} */
     public Kind kind() {
         return kind;
     }
 
-    /** Whether bfloat16 state rounds stochastically. */
+    /** {@return whether bfloat16 state rounds stochastically} */
     public boolean stochastic() {
         return stochastic;
     }
 
-    /** The seed of stochastic rounding; 0 otherwise. */
+    /** {@return the seed of stochastic rounding; 0 otherwise} */
     public long seed() {
         return seed;
     }
 
-    /** Elements per block of the 8-bit format; 0 otherwise. */
+    /** {@return the elements per block of the 8-bit format; 0 otherwise} */
     public int blockSize() {
         return blockSize;
     }
 
-    /** Whether a buffer of a parameter with {@code size} elements is stored in this format rather than float32. */
+    /**
+     * Whether a buffer of a parameter with {@code size} elements is stored in this format rather than float32.
+     *
+     * @param size the parameter's number of elements
+     * @return whether its buffers are stored compressed
+     */
     public boolean compresses(long size) {
         return switch (kind) {
             case FLOAT32 -> false;

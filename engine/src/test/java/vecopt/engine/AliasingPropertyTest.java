@@ -26,7 +26,7 @@ class AliasingPropertyTest {
 
     @Provide
     Arbitrary<String> rules() {
-        return Arbitraries.of(Rules.all().stream().map(Rule::torchName).toList());
+        return Arbitraries.of(PropertySupport.rulesSteppedWithGradients()); // LBFGS: LBFGSTest
     }
 
     /** Two ranges of at least one element each, overlapping by at least one element, inside an array of {@code length}. */

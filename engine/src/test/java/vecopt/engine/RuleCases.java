@@ -48,7 +48,20 @@ final class RuleCases {
                 Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)),
                 Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("AdEMAMix", kwargs("lr", 0.01, "weight_decay", 0.01, "t_alpha", 5, "t_beta3", 5,
-                        "maximize", true)));
+                        "maximize", true)),
+                Arguments.of("SGDScheduleFree", kwargs("lr", 0.1, "weight_decay", 1e-3, "warmup_steps", 3)),
+                Arguments.of("AdamWScheduleFree", kwargs("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.01,
+                        "r", 1.0, "maximize", true)),
+                Arguments.of("LBFGS", kwargs("lr", 0.5, "max_iter", 4, "history_size", 3)),
+                Arguments.of("LBFGS", kwargs("line_search_fn", "strong_wolfe", "max_iter", 5, "history_size", 2)));
+    }
+
+    /**
+     * The cases whose rule steps from the gradients it is given ({@code step()}): every case but those of
+     * rules that step only with a closure (LBFGS), which their own tests cover.
+     */
+    static Stream<Arguments> steppedWithGradients() {
+        return all().filter(a -> !Rules.get((String) a.get()[0]).needsClosure());
     }
 
     /**

@@ -30,7 +30,10 @@ final class TrajectoryAgainstTextbook {
     private TrajectoryAgainstTextbook() {
     }
 
-    /** PyTorch keyword arguments for {@code h}: flags as booleans, numbers as doubles, beta1 and beta2 as betas. */
+    /**
+     * PyTorch keyword arguments for {@code h}: flags as booleans, choices as their names, None as null,
+     * numbers as doubles, beta1 and beta2 as betas.
+     */
     static Map<String, Object> torchKwargs(Hyperparameters h) {
         Map<String, Object> kwargs = new LinkedHashMap<>();
         for (Hyperparameter d : h.definitions()) {
@@ -38,7 +41,9 @@ final class TrajectoryAgainstTextbook {
             switch (d.name()) {
                 case "beta1" -> kwargs.put("betas", List.of(value, h.get("beta2")));
                 case "beta2" -> { }
-                default -> kwargs.put(d.name(), d.isFlag() ? (Object) (value != 0) : (Object) value);
+                default -> kwargs.put(d.name(), d.isFlag() ? (Object) (value != 0)
+                        : d.isChoice() ? d.choiceAt(value)
+                        : d.acceptsNone() && value == d.noneValue() ? null : (Object) value);
             }
         }
         return kwargs;

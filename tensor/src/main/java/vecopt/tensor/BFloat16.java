@@ -19,12 +19,22 @@ public final class BFloat16 {
     private BFloat16() {
     }
 
-    /** The binary32 value of bfloat16 {@code bits}, exactly. */
+    /**
+     * The binary32 value of bfloat16 {@code bits}, exactly.
+     *
+     * @param bits a bfloat16's bits
+     * @return its value
+     */
     public static float toFloat(short bits) {
         return Float.intBitsToFloat(bits << 16);
     }
 
-    /** {@code x} rounded to the nearest bfloat16, ties to even. */
+    /**
+     * {@code x} rounded to the nearest bfloat16, ties to even.
+     *
+     * @param x the value
+     * @return the bits of the nearest bfloat16
+     */
     public static short fromFloat(float x) {
         int b = Float.floatToRawIntBits(x);
         if ((b & 0x7FFFFFFF) > 0x7F800000) {
@@ -40,6 +50,10 @@ public final class BFloat16 {
      * up exactly when they plus the lower 16 bits of {@code x} carry, that is for {@code lo16(x)} of
      * the {@code 2^16} possible values. A representable {@code x} is returned unchanged whatever
      * {@code random} is.
+     *
+     * @param x the value
+     * @param random uniformly random bits; the lower 16 are used
+     * @return the bits of the bfloat16 below or above {@code x}
      */
     public static short fromFloatStochastic(float x, int random) {
         int b = Float.floatToRawIntBits(x);

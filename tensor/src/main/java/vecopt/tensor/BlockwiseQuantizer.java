@@ -27,8 +27,11 @@ public final class BlockwiseQuantizer {
     private final int blockSize;
 
     /**
+     * A quantizer of {@code map} in blocks of {@code blockSize} elements.
+     *
      * @param map       the 256 values codes stand for
      * @param blockSize elements per block, at least 1
+     * @throws IllegalArgumentException if {@code map} is null or {@code blockSize} is below 1
      */
     public BlockwiseQuantizer(QuantizationMap map, int blockSize) {
         if (map == null) {
@@ -41,25 +44,42 @@ public final class BlockwiseQuantizer {
         this.blockSize = blockSize;
     }
 
+    /** {@return the 256 values codes stand for} */
     public QuantizationMap map() {
         return map;
     }
 
+    /** {@return the elements per block} */
     public int blockSize() {
         return blockSize;
     }
 
-    /** Number of blocks, and so of scales, for {@code n} elements. */
+    /**
+     * Number of blocks, and so of scales, for {@code n} elements.
+     *
+     * @param n the number of elements
+     * @return the number of blocks
+     */
     public long blocks(long n) {
         return (n + blockSize - 1) / blockSize;
     }
 
-    /** Bytes of storage for {@code n} elements: one code per element and a float per block. */
+    /**
+     * Bytes of storage for {@code n} elements: one code per element and a float per block.
+     *
+     * @param n the number of elements
+     * @return the bytes of codes and scales
+     */
     public long storageBytes(long n) {
         return n + Float.BYTES * blocks(n);
     }
 
-    /** {@code 1 / absmax} as the encoder multiplies by it; 0 for a zero, NaN or infinite block's. */
+    /**
+     * {@code 1 / absmax} as the encoder multiplies by it; 0 for a zero, NaN or infinite block's.
+     *
+     * @param absmax a block's absolute maximum
+     * @return the factor the block's values are multiplied by before encoding
+     */
     public static float inverseScale(float absmax) {
         return absmax > 0 && absmax < Float.POSITIVE_INFINITY ? 1f / absmax : 0f;
     }
@@ -68,6 +88,14 @@ public final class BlockwiseQuantizer {
      * Encodes {@code x[xOff, xOff + n)}: block {@code b} covers elements {@code [b * blockSize, ...)}
      * counted from {@code xOff}; its scale goes to {@code absmax[absOff + b]}, codes to
      * {@code codes[codesOff, codesOff + n)}.
+     *
+     * @param x the values
+     * @param xOff the index of the first value
+     * @param codes where the codes go
+     * @param codesOff the index of the first code
+     * @param absmax where the blocks' scales go
+     * @param absOff the index of the first block's scale
+     * @param n the number of elements
      */
     public void quantize(float[] x, int xOff, byte[] codes, int codesOff, float[] absmax, int absOff, int n) {
         for (int start = 0, b = 0; start < n; start += blockSize, b++) {
@@ -84,7 +112,17 @@ public final class BlockwiseQuantizer {
         }
     }
 
-    /** Decodes what {@link #quantize} encoded with the same offsets into {@code x[xOff, xOff + n)}. */
+    /**
+     * Decodes what {@link #quantize} encoded with the same offsets into {@code x[xOff, xOff + n)}.
+     *
+     * @param codes the codes
+     * @param codesOff the index of the first code
+     * @param absmax the blocks' scales
+     * @param absOff the index of the first block's scale
+     * @param x where the values go
+     * @param xOff the index of the first value
+     * @param n the number of elements
+     */
     public void dequantize(byte[] codes, int codesOff, float[] absmax, int absOff, float[] x, int xOff, int n) {
         for (int start = 0, b = 0; start < n; start += blockSize, b++) {
             int end = Math.min(n, start + blockSize);

@@ -22,17 +22,23 @@ public enum DType {
         this.safetensorsName = safetensorsName;
     }
 
-    /** Bytes per element. */
+    /** {@return the bytes per element} */
     public int byteSize() {
         return byteSize;
     }
 
-    /** The name safetensors headers use ({@code F32}, {@code BF16}, {@code F16}, {@code U8}). */
+    /** {@return the name safetensors headers use ({@code F32}, {@code BF16}, {@code F16}, {@code U8})} */
     public String safetensorsName() {
         return safetensorsName;
     }
 
-    /** The type a safetensors header calls {@code name}. */
+    /**
+     * The type a safetensors header calls {@code name}.
+     *
+     * @param name the safetensors name, such as {@code "BF16"}
+     * @return the type
+     * @throws IllegalArgumentException if no type has that name
+     */
     public static DType ofSafetensorsName(String name) {
         for (DType t : values()) {
             if (t.safetensorsName.equals(name)) {

@@ -15,12 +15,22 @@ public final class Float16 {
     private Float16() {
     }
 
-    /** The binary32 value of binary16 {@code bits}, exactly. */
+    /**
+     * The binary32 value of binary16 {@code bits}, exactly.
+     *
+     * @param bits a binary16's bits
+     * @return its value
+     */
     public static float toFloat(short bits) {
         return Float.float16ToFloat(bits);
     }
 
-    /** {@code x} rounded to the nearest binary16, ties to even; NaN stays NaN. */
+    /**
+     * {@code x} rounded to the nearest binary16, ties to even; NaN stays NaN.
+     *
+     * @param x the value
+     * @return the bits of the nearest binary16
+     */
     public static short fromFloat(float x) {
         return Float.floatToFloat16(x);
     }
@@ -32,6 +42,10 @@ public final class Float16 {
      * {@code [0, 1)}, decide: up when {@code u < (|x| - lo) / (hi - lo)}. Above 65504 the neighbour
      * above is taken to be 65536 and stored as infinity, as an unbounded exponent would round; NaN
      * stays NaN and representable values are returned unchanged.
+     *
+     * @param x the value
+     * @param random uniformly random bits; the upper 24 are used
+     * @return the bits of the binary16 below or above {@code x}
      */
     public static short fromFloatStochastic(float x, int random) {
         if (Float.isNaN(x)) {

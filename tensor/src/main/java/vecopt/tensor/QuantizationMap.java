@@ -35,32 +35,42 @@ public final class QuantizationMap {
         }
     }
 
-    /** The signed dynamic map, for values of either sign (Adam's first moment): from -0.993 to 1. */
+    /** {@return the signed dynamic map, for values of either sign (Adam's first moment): from -0.993 to 1} */
     public static QuantizationMap dynamicSigned() {
         return SIGNED;
     }
 
-    /** The unsigned dynamic map, for non-negative values (Adam's second moment): from 0 to 1. */
+    /** {@return the unsigned dynamic map, for non-negative values (Adam's second moment): from 0 to 1} */
     public static QuantizationMap dynamicUnsigned() {
         return UNSIGNED;
     }
 
-    /** The 256 values, ascending, in a new array: {@code values()[code]} decodes {@code code}. */
+    /** {@return the 256 values, ascending, in a new array: {@code values()[code]} decodes {@code code}} */
     public float[] values() {
         return values.clone();
     }
 
-    /** The 255 midpoints between neighbouring values, ascending, in a new array. */
+    /** {@return the 255 midpoints between neighbouring values, ascending, in a new array} */
     public float[] thresholds() {
         return thresholds.clone();
     }
 
-    /** The value of {@code code} (0 to 255). */
+    /**
+     * The value of {@code code}.
+     *
+     * @param code the code, 0 to 255
+     * @return the value it stands for
+     */
     public float value(int code) {
         return values[code];
     }
 
-    /** The code of the value nearest to {@code x}: the number of midpoints below {@code x}. */
+    /**
+     * The code of the value nearest to {@code x}: the number of midpoints below {@code x}.
+     *
+     * @param x the value, normally in the map's range
+     * @return its code, 0 to 255
+     */
     public int encode(float x) {
         int code = 0;
         for (int step = 128; step > 0; step >>= 1) {

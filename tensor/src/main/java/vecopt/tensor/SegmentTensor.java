@@ -37,7 +37,15 @@ public final class SegmentTensor {
         this.size = size;
     }
 
-    /** A new tensor of zeros in {@code arena}, its first byte on a {@link #ALIGNMENT}-byte boundary. */
+    /**
+     * A new tensor of zeros in {@code arena}, its first byte on a {@link #ALIGNMENT}-byte boundary.
+     *
+     * @param arena the arena that owns the memory
+     * @param dtype the element type
+     * @param shape the dimensions, each at least 0
+     * @return the tensor
+     * @throws IllegalArgumentException if {@code arena} or {@code dtype} is null or the shape is invalid
+     */
     public static SegmentTensor allocate(Arena arena, DType dtype, long... shape) {
         if (arena == null || dtype == null) {
             throw new IllegalArgumentException("arena and dtype must not be null, got " + arena + ", " + dtype);
@@ -52,6 +60,13 @@ public final class SegmentTensor {
     /**
      * A tensor over the first {@code size * dtype.byteSize()} bytes of {@code segment}, without
      * copying; {@code segment} may be larger. A mapped file's bytes become the tensor's elements.
+     *
+     * @param segment the writable memory holding the elements
+     * @param dtype the element type
+     * @param shape the dimensions, each at least 0
+     * @return the tensor
+     * @throws IllegalArgumentException if {@code segment} or {@code dtype} is null, the shape is invalid or
+     *     needs more bytes than {@code segment} has, or {@code segment} is read-only
      */
     public static SegmentTensor wrap(MemorySegment segment, DType dtype, long... shape) {
         if (segment == null || dtype == null) {
@@ -70,7 +85,12 @@ public final class SegmentTensor {
         return new SegmentTensor(segment.asSlice(0, bytes), dtype, s, size);
     }
 
-    /** A float32 view of {@code tensor}'s elements in its {@code float[]}, without copying. */
+    /**
+     * A float32 view of {@code tensor}'s elements in its {@code float[]}, without copying.
+     *
+     * @param tensor the tensor viewed
+     * @return a tensor sharing {@code tensor}'s storage
+     */
     public static SegmentTensor of(FloatTensor tensor) {
         MemorySegment all = MemorySegment.ofArray(tensor.array());
         int[] shape = tensor.shape();
@@ -82,35 +102,44 @@ public final class SegmentTensor {
                 DType.FLOAT32, s, tensor.size());
     }
 
-    /** The segment holding exactly this tensor's bytes, shared, not copied. */
+    /** {@return the segment holding exactly this tensor's bytes, shared, not copied} */
     public MemorySegment segment() {
         return segment;
     }
 
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** Number of elements: the product of the shape. */
+    /** {@return the number of elements: the product of the shape} */
     public long size() {
         return size;
     }
 
-    /** Bytes of storage: {@code size() * dtype().byteSize()}. */
+    /** {@return the bytes of storage: {@code size() * dtype().byteSize()}} */
     public long byteSize() {
         return segment.byteSize();
     }
 
+    /** {@return the number of dimensions} */
     public int rank() {
         return shape.length;
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** A one-dimensional view of elements {@code [from, from + length)}, without copying. */
+    /**
+     * A one-dimensional view of elements {@code [from, from + length)}, without copying.
+     *
+     * @param from the index of the first element
+     * @param length the number of elements
+     * @return the view
+     * @throws IndexOutOfBoundsException if the range is not within this tensor
+     */
     public SegmentTensor slice(long from, long length) {
         if (from < 0 || from > size) {
             throw new IndexOutOfBoundsException("from must be in [0, " + size + "], got " + from);
@@ -122,7 +151,12 @@ public final class SegmentTensor {
         return new SegmentTensor(segment.asSlice(from * b, length * b), dtype, new long[] {length}, length);
     }
 
-    /** The {@code i}-th element in storage order, widened to float32. */
+    /**
+     * The {@code i}-th element in storage order, widened to float32.
+     *
+     * @param i the element's index
+     * @return its value
+     */
     public float getFloat(long i) {
         checkIndex(i);
         return switch (dtype) {
@@ -133,7 +167,12 @@ public final class SegmentTensor {
         };
     }
 
-    /** Sets the {@code i}-th element to {@code value} rounded to nearest, ties to even (for UINT8: {@link #checkedByte}). */
+    /**
+     * Sets the {@code i}-th element to {@code value} rounded to nearest, ties to even (for UINT8: {@link #checkedByte}).
+     *
+     * @param i the element's index
+     * @param value the value
+     */
     public void setFloat(long i, float value) {
         checkIndex(i);
         switch (dtype) {
@@ -148,6 +187,10 @@ public final class SegmentTensor {
      * Sets the {@code i}-th element to {@code value} rounded stochastically with {@code random}'s
      * bits ({@link BFloat16#fromFloatStochastic}, {@link Float16#fromFloatStochastic}); float32 stores
      * {@code value} as it is.
+     *
+     * @param i the element's index
+     * @param value the value
+     * @param random uniformly random bits
      */
     public void setFloatStochastic(long i, float value, int random) {
         checkIndex(i);
@@ -159,7 +202,11 @@ public final class SegmentTensor {
         }
     }
 
-    /** Sets every element to {@code value}, rounded once as {@link #setFloat} rounds. */
+    /**
+     * Sets every element to {@code value}, rounded once as {@link #setFloat} rounds.
+     *
+     * @param value the value
+     */
     public void fill(float value) {
         switch (dtype) {
             case FLOAT32 -> {
@@ -185,7 +232,12 @@ public final class SegmentTensor {
         }
     }
 
-    /** Copies {@code source}'s elements, converting (rounding to nearest even) between types; sizes must match. */
+    /**
+     * Copies {@code source}'s elements, converting (rounding to nearest even) between types; sizes must match.
+     *
+     * @param source the tensor copied from
+     * @throws IllegalArgumentException if the sizes differ
+     */
     public void copyFrom(SegmentTensor source) {
         if (source.size != size) {
             throw new IllegalArgumentException("source size must be " + size + " (this tensor's), got " + source.size);
@@ -199,7 +251,7 @@ public final class SegmentTensor {
         }
     }
 
-    /** The elements widened to float32 in a new array. */
+    /** {@return the elements widened to float32 in a new array} */
     public float[] toFloatArray() {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("a tensor of " + size + " elements does not fit a float[]");

@@ -95,7 +95,17 @@ class GoldenTrajectoryTest {
                     + " 2024, Algorithm 2, with optax's clipping schedule (optax cannot run here)",
             "AdEMAMix", "not in torch.optim; the reference is the float64 TextbookAdEMAMix, written from Pagliardini"
                     + " et al. 2024, Algorithm 1 and its schedulers, with optax's ademamix conventions (optax cannot"
-                    + " run here)");
+                    + " run here)",
+            "SGDScheduleFree", "not in torch.optim, and Debian's torch has no schedulefree package; the reference is"
+                    + " the float64 TextbookSGDScheduleFree, written from Defazio et al. 2024, equations (1)-(3), with"
+                    + " the package's averaging weights and decay at y",
+            "AdamWScheduleFree", "not in torch.optim, and Debian's torch has no schedulefree package; the reference is"
+                    + " the float64 TextbookAdamWScheduleFree, written from Defazio et al. 2024, Algorithm 1, with the"
+                    + " package's bias correction, averaging weights and decay at y",
+            "LBFGS", "steps with a closure that re-evaluates the objective at the points it chooses, so recorded"
+                    + " gradients cannot drive it; its PyTorch trajectories record the objective instead"
+                    + " (torch_lbfgs_golden.json.gz, generate_lbfgs_golden.py) and LbfgsGoldenTest replays them bit"
+                    + " for bit");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {

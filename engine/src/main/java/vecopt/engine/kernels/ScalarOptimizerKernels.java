@@ -270,6 +270,54 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x;
     }
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    @Override
+    public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                                SGDScheduleFreeCoefficients c) {
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float y = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), y, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
+            float zo = first ? y : z[zOff + i];
+            float q = Math.fma(c.lerpScale(), zo - y, fromZ ? zo : y);
+            p[pOff + i] = Math.fma(c.yGradStep(), d, q);
+            z[zOff + i] = Math.fma(c.negLr(), d, zo);
+        }
+    }
+
+    @Override
+    public void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                                  int n, AdamWScheduleFreeCoefficients c) {
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float y = p[pOff + i];
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
+            v[vOff + i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            float u = Math.fma(c.weightDecay(), y, d / denom);
+            float zo = first ? y : z[zOff + i];
+            float q = Math.fma(c.lerpScale(), zo - y, fromZ ? zo : y);
+            p[pOff + i] = Math.fma(c.yGradStep(), u, q);
+            z[zOff + i] = Math.fma(c.negLr(), u, zo);
+        }
+    }
+
+    @Override
+    public void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                                 ScheduleFreeEvalCoefficients c) {
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float yi = p[pOff + i];
+            float zi = z[zOff + i];
+            y[yOff + i] = yi;
+            p[pOff + i] = Math.fma(c.lerpScale(), zi - yi, fromZ ? zi : yi);
+        }
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override
@@ -400,4 +448,106 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return clip < Float.POSITIVE_INFINITY ? Math.min(Math.max(g, -clip), clip) : g;
     }
 
+    // ---- Weight averaging ----
+
+    @Override
+    public void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count) {
+        for (int i = 0; i < n; i++) {
+            float a = avg[avgOff + i];
+            avg[avgOff + i] = a + (p[pOff + i] - a) / count;
+        }
+    }
+
+    @Override
+    public void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay) {
+        for (int i = 0; i < n; i++) {
+            avg[avgOff + i] = decay * avg[avgOff + i] + oneMinusDecay * p[pOff + i];
+        }
+    }
+
+    @Override
+    public void swapRanges(float[] a, int aOff, float[] b, int bOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float t = a[aOff + i];
+            a[aOff + i] = b[bOff + i];
+            b[bOff + i] = t;
+        }
+    }
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            accumulateProducts(x, xOff + b, y, yOff + b, 0, length, lanes);
+            sum += laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /**
+     * Adds the products of block pairs {@code [from, length)} (blocks starting at {@code x[xBlock]} and
+     * {@code y[yBlock]}, {@code from} a multiple of 32) to their accumulators {@code lanes[i % 32]}.
+     */
+    static void accumulateProducts(float[] x, int xBlock, float[] y, int yBlock, int from, int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                lanes[j] = Math.fma(x[xBlock + i + j], y[yBlock + i + j], lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            lanes[j] = Math.fma(x[xBlock + i], y[yBlock + i], lanes[j]);
+        }
+    }
+
+    /** The 32 accumulators added in order in double. */
+    static double laneSum(float[] lanes) {
+        double s = 0;
+        for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+            s += lanes[j];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            axpyAccumulate(a, x, xOff + b, y, yOff + b, z, zOff + b, 0, length, lanes);
+            sum += laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@link #axpy} over block elements {@code [from, length)}, then their products with z into {@code lanes[i % 32]}. */
+    static void axpyAccumulate(float a, float[] x, int xBlock, float[] y, int yBlock, float[] z, int zBlock, int from,
+                               int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                float v = Math.fma(a, x[xBlock + i + j], y[yBlock + i + j]);
+                y[yBlock + i + j] = v;
+                lanes[j] = Math.fma(z[zBlock + i + j], v, lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            float v = Math.fma(a, x[xBlock + i], y[yBlock + i]);
+            y[yBlock + i] = v;
+            lanes[j] = Math.fma(z[zBlock + i], v, lanes[j]);
+        }
+    }
 }

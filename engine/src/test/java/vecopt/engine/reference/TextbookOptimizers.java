@@ -38,6 +38,13 @@ import java.util.Set;
  * AdEMAMix lr=1e-3, betas=(0.9, 0.999), beta3=0.9999, alpha=5, eps=1e-8, weight_decay=0 (times lr),
  *          t_alpha=0, t_beta3=0 (0: no warm-up), maximize=False (no torch class: optax's ademamix,
  *          the paper's schedulers at the count before the step)
+ * SGDScheduleFree lr=1.0, momentum=0.9, weight_decay=0 (at y), warmup_steps=0, r=0, weight_lr_power=2,
+ *          maximize=False (no torch class: the authors' schedulefree package)
+ * AdamWScheduleFree lr=0.0025, betas=(0.9, 0.999), eps=1e-8, weight_decay=0 (at y), warmup_steps=0,
+ *          r=0, weight_lr_power=2, maximize=False (no torch class: the authors' schedulefree package)
+ * LBFGS    lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
+ *          history_size=100, line_search_fn=None or "strong_wolfe" ({@link TextbookLBFGS}: it steps
+ *          with the objective, not with gradients)
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -225,6 +232,47 @@ public final class TextbookOptimizers {
                 return new TextbookAdEMAMix(lr, betas[0], betas[1], beta3, alpha, eps, weightDecay, tAlpha, tBeta3,
                         maximize);
             }
+            case "SGDScheduleFree" -> {
+                double lr = k.number("lr", 1.0);
+                double momentum = k.number("momentum", 0.9);
+                double weightDecay = k.number("weight_decay", 0);
+                double warmupSteps = k.number("warmup_steps", 0);
+                double r = k.number("r", 0);
+                double weightLrPower = k.number("weight_lr_power", 2);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookSGDScheduleFree(lr, momentum, weightDecay, warmupSteps, r, weightLrPower, maximize);
+            }
+            case "AdamWScheduleFree" -> {
+                double lr = k.number("lr", 0.0025);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                double warmupSteps = k.number("warmup_steps", 0);
+                double r = k.number("r", 0);
+                double weightLrPower = k.number("weight_lr_power", 2);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookAdamWScheduleFree(lr, betas[0], betas[1], eps, weightDecay, warmupSteps, r,
+                        weightLrPower, maximize);
+            }
+            case "LBFGS" -> {
+                double lr = k.number("lr", 1);
+                int maxIter = (int) k.number("max_iter", 20);
+                Double maxEval = k.numberOrNone("max_eval");
+                double toleranceGrad = k.number("tolerance_grad", 1e-7);
+                double toleranceChange = k.number("tolerance_change", 1e-9);
+                int historySize = (int) k.number("history_size", 100);
+                String lineSearch = k.nameOrNone("line_search_fn");
+                k.rejectUnknown();
+                if (lineSearch != null && !lineSearch.equals("strong_wolfe")) {
+                    throw new IllegalArgumentException("only 'strong_wolfe' is supported, got '" + lineSearch + "'");
+                }
+                return new TextbookLBFGS(lr, maxIter, maxEval == null ? null : maxEval.intValue(), toleranceGrad,
+                        toleranceChange, historySize, lineSearch != null);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
                             "Unknown optimizer '" + torchClassName + "': no textbook reference for it");
@@ -252,6 +300,29 @@ public final class TextbookOptimizers {
                 throw wrongType(key, value, "a number");
             }
             return number.doubleValue();
+        }
+
+        /** A number, or null for None (absent or null). */
+        Double numberOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value == null) {
+                return null;
+            }
+            if (!(value instanceof Number number)) {
+                throw wrongType(key, value, "a number or None");
+            }
+            return number.doubleValue();
+        }
+
+        /** A name, or null for None (absent or null). */
+        String nameOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value != null && !(value instanceof String)) {
+                throw wrongType(key, value, "a string or None");
+            }
+            return (String) value;
         }
 
         boolean bool(String key, boolean defaultValue) {
