@@ -60,11 +60,15 @@ public final class LBFGS extends Optimizer {
 
     /** The step along the direction, or the line search's first trial step. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1, 0);
+    /** Iterations (directions) per step. */
     public static final Hyperparameter MAX_ITER = Hyperparameter.integer("max_iter", 20, 1);
     /** Closure calls per step; 0 stands for PyTorch's None, {@code max_iter * 5 / 4}. */
     public static final Hyperparameter MAX_EVAL = Hyperparameter.integerOrNone("max_eval", 1);
+    /** A step ends once the largest gradient magnitude is at most this. */
     public static final Hyperparameter TOLERANCE_GRAD = Hyperparameter.atLeast("tolerance_grad", 1e-7, 0);
+    /** A step ends once the change of the loss or of the parameters is at most this. */
     public static final Hyperparameter TOLERANCE_CHANGE = Hyperparameter.atLeast("tolerance_change", 1e-9, 0);
+    /** Curvature pairs kept. */
     public static final Hyperparameter HISTORY_SIZE = Hyperparameter.integer("history_size", 100, 1);
     /** None (a fixed step of lr) or {@value #STRONG_WOLFE}. */
     public static final Hyperparameter LINE_SEARCH_FN = Hyperparameter.choice("line_search_fn", null, LBFGS.STRONG_WOLFE);
@@ -96,7 +100,7 @@ public final class LBFGS extends Optimizer {
             .needsClosure()
             .build();
 
-    /** PyTorch's defaults: lr 1, max_iter 20, max_eval None, tolerances 1e-7 and 1e-9, history 100, no line search. */
+    /** {@return PyTorch's defaults: lr 1, max_iter 20, max_eval None, tolerances 1e-7 and 1e-9, history 100, no line search} */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
@@ -104,7 +108,12 @@ public final class LBFGS extends Optimizer {
     /** What the last step worked on, rebuilt when the state arrays change (a checkpoint load, a new history size). */
     private Workspace workspace;
 
-    /** An optimizer over {@code parameters}, its one group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, its one group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters, one group
+     * @param hyperparameters the group's hyperparameters
+     */
     public LBFGS(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }
