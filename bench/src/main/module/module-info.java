@@ -14,6 +14,7 @@ module vecopt.bench {
     exports vecopt.bench.speed;
     exports vecopt.bench.parity;
     exports vecopt.bench.convergence;
+    exports vecopt.bench.storage;
     exports vecopt.bench.handoff;
     exports vecopt.bench.models;
     exports vecopt.bench.distributed;

@@ -1,8 +1,11 @@
 package vecopt.engine;
 
 import java.util.List;
+import java.util.Map;
 import vecopt.engine.kernels.AdamCoefficients;
+import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.OptimizerKernels;
+import vecopt.engine.kernels.StateRounding;
 
 /**
  * Adam, as {@code torch.optim.Adam}, with optional AMSGrad, L2 or decoupled weight decay and
@@ -69,9 +72,50 @@ public final class Adam extends Optimizer {
         super(RULE, parameters, hyperparameters);
     }
 
+    /** The moments, which {@link #setStateFormat} may store as bfloat16 or 8-bit: {@code exp_avg} signed. */
+    static final Map<String, Boolean> COMPRESSIBLE = Map.of("exp_avg", true, "exp_avg_sq", false);
+
+    @Override
+    protected Map<String, Boolean> compressibleBuffers() {
+        return COMPRESSIBLE;
+    }
+
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
-        return kernelCall(kernels(), state, h.flag(AMSGRAD), AdamCoefficients.forStep(h, DECOUPLED, step, context));
+        AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
+        if (state.compressedBuffer("exp_avg") != null) {
+            return compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
+        }
+        return kernelCall(kernels(), state, h.flag(AMSGRAD), c);
+    }
+
+    /**
+     * The Adam kernel call over compressed moments ({@link StateFormat}); Adam's and AdamW's.
+     *
+     * @throws IllegalArgumentException with AMSGrad, whose running maximum the compressed kernels do not keep
+     */
+    static StepPlan compressedKernelCall(Parameter p, ParameterState state, StateFormat format, boolean amsgrad,
+                                         long step, AdamCoefficients c) {
+        if (amsgrad) {
+            throw new IllegalArgumentException("amsgrad is not supported with " + format + " state; use float32 state");
+        }
+        CompressedStateKernels kernels = CompressedStateKernels.get();
+        CompressedBuffer m = state.compressedBuffer("exp_avg");
+        CompressedBuffer v = state.compressedBuffer("exp_avg_sq");
+        if (m instanceof CompressedBuffer.BFloat16Buffer mb && v instanceof CompressedBuffer.BFloat16Buffer vb) {
+            StateRounding rounding = format.stochastic()
+                    ? StateRounding.stochastic(format.seed(), GradientNoise.stream(p.name()), step)
+                    : StateRounding.NEAREST_EVEN;
+            return StepPlan.of((pa, pOff, ga, gOff, from, n) ->
+                    kernels.adamBf16(pa, pOff, ga, gOff, mb.bits(), vb.bits(), from, n, c, rounding));
+        }
+        if (m instanceof CompressedBuffer.BlockwiseBuffer mq && v instanceof CompressedBuffer.BlockwiseBuffer vq) {
+            int block = mq.blockSize();
+            return StepPlan.of(StepPlan.Pass.blocked(block, (pa, pOff, ga, gOff, from, n) -> kernels.adam8bit(
+                    pa, pOff, ga, gOff, mq.codes(), mq.absmax(), vq.codes(), vq.absmax(), from, n, block, c)));
+        }
+        throw new IllegalStateException("parameter " + p.name() + " has exp_avg " + m + " and exp_avg_sq " + v
+                + " stored differently");
     }
 
     /** The Adam kernel call over a parameter's state, the AMSGrad one with {@code amsgrad}; Adam's and AdamW's. */

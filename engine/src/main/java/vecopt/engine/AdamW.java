@@ -65,7 +65,16 @@ public final class AdamW extends Optimizer {
     }
 
     @Override
+    protected java.util.Map<String, Boolean> compressibleBuffers() {
+        return Adam.COMPRESSIBLE;
+    }
+
+    @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
-        return Adam.kernelCall(kernels(), state, h.flag(AMSGRAD), AdamCoefficients.forStep(h, DECOUPLED, step, context));
+        AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
+        if (state.compressedBuffer("exp_avg") != null) {
+            return Adam.compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
+        }
+        return Adam.kernelCall(kernels(), state, h.flag(AMSGRAD), c);
     }
 }

@@ -110,7 +110,14 @@ public final class Hyperparameter {
         return new Hyperparameter(name, defaultValue, false, min, true, max, true);
     }
 
-    /** A whole number {@code >= min} (and at most {@link Integer#MAX_VALUE}). */
+    /**
+     * A whole number {@code >= min} (and at most {@link Integer#MAX_VALUE}).
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the smallest valid value
+     * @return the definition
+     */
     public static Hyperparameter integer(String name, int defaultValue, int min) {
         return new Hyperparameter(name, defaultValue, false, min, true, Integer.MAX_VALUE, true, true, Double.NaN, null);
     }
@@ -118,6 +125,11 @@ public final class Hyperparameter {
     /**
      * A whole number {@code >= min} or PyTorch's None, stored as 0, which is also the default; {@code min}
      * must be at least 1 so that 0 means nothing else.
+     *
+     * @param name the PyTorch name
+     * @param min the smallest valid value besides None, at least 1
+     * @return the definition
+     * @throws IllegalArgumentException if {@code min} is below 1
      */
     public static Hyperparameter integerOrNone(String name, int min) {
         if (min < 1) {
@@ -129,6 +141,11 @@ public final class Hyperparameter {
     /**
      * One of {@code choices}, stored as its index; the first is the default. A null choice is PyTorch's
      * None.
+     *
+     * @param name the PyTorch name
+     * @param choices the names of the choices, the default first; null stands for None
+     * @return the definition
+     * @throws IllegalArgumentException if there is no choice
      */
     public static Hyperparameter choice(String name, String... choices) {
         if (choices.length == 0) {
@@ -166,17 +183,22 @@ public final class Hyperparameter {
         return flag;
     }
 
-    /** Whether only whole numbers are accepted. */
+    /** {@return whether only whole numbers are accepted} */
     public boolean isWhole() {
         return whole;
     }
 
-    /** Whether PyTorch's None is accepted, as {@link #noneValue()}. */
+    /** {@return whether PyTorch's None is accepted, as {@link #noneValue()}} */
     public boolean acceptsNone() {
         return !Double.isNaN(noneValue);
     }
 
-    /** The value that stands for PyTorch's None. */
+    /**
+     * The value that stands for PyTorch's None.
+     *
+     * @return the stored value of None
+     * @throws IllegalStateException if this hyperparameter does not accept None
+     */
     public double noneValue() {
         if (!acceptsNone()) {
             throw new IllegalStateException(name + " does not accept None");
@@ -184,12 +206,12 @@ public final class Hyperparameter {
         return noneValue;
     }
 
-    /** Whether this is a choice among names ({@link #choices()}). */
+    /** {@return whether this is a choice among names ({@link #choices()})} */
     public boolean isChoice() {
         return choices != null;
     }
 
-    /** The names of a choice, by index; null stands for None. Empty for other kinds. */
+    /** {@return the names of a choice, by index; null stands for None. Empty for other kinds} */
     public List<String> choices() {
         return choices == null ? List.of() : choices;
     }
@@ -197,6 +219,8 @@ public final class Hyperparameter {
     /**
      * The stored value of the choice called {@code choice} (null for None).
      *
+     * @param choice the choice's name, or null for None
+     * @return its stored value, its index
      * @throws IllegalArgumentException naming this hyperparameter, its choices and {@code choice}
      */
     public double indexOf(String choice) {
@@ -208,7 +232,13 @@ public final class Hyperparameter {
         return i;
     }
 
-    /** The name of the choice stored as {@code value} (null for None). */
+    /**
+     * The name of the choice stored as {@code value} (null for None).
+     *
+     * @param value a stored value of this choice
+     * @return the choice's name, or null for None
+     * @throws IllegalArgumentException if {@code value} is not valid or this is not a choice among names
+     */
     public String choiceAt(double value) {
         check(value);
         if (!isChoice()) {

@@ -138,24 +138,44 @@ public final class Hyperparameters {
     /**
      * A copy with the choice called {@code name} set to the choice {@code value} (null for PyTorch's
      * None), for example {@code with("line_search_fn", "strong_wolfe")}.
+     *
+     * @param name the choice's PyTorch name
+     * @param value the name of the choice to set, or null for None
+     * @return the copy
      */
     public Hyperparameters with(String name, String value) {
         int i = indexOf(name);
         return with(i, definitions.get(i).indexOf(value));
     }
 
-    /** A copy with the choice {@code h} set to {@code value} (null for None). */
+    /**
+     * A copy with the choice {@code h} set to {@code value} (null for None).
+     *
+     * @param h the choice
+     * @param value the name of the choice to set, or null for None
+     * @return the copy
+     */
     public Hyperparameters with(Hyperparameter h, String value) {
         return with(indexOf(h), h.indexOf(value));
     }
 
-    /** The name chosen for the choice called {@code name}, or null for PyTorch's None. */
+    /**
+     * The name chosen for the choice called {@code name}, or null for PyTorch's None.
+     *
+     * @param name the choice's PyTorch name
+     * @return the chosen name, or null
+     */
     public String choice(String name) {
         int i = indexOf(name);
         return definitions.get(i).choiceAt(values[i]);
     }
 
-    /** The name chosen for the choice {@code h}, or null for None. */
+    /**
+     * The name chosen for the choice {@code h}, or null for None.
+     *
+     * @param h the choice
+     * @return the chosen name, or null
+     */
     public String choice(Hyperparameter h) {
         return h.choiceAt(values[indexOf(h)]);
     }

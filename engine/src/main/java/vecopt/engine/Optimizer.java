@@ -56,6 +56,8 @@ public abstract class Optimizer {
     private long skippedSteps;
     /** The global gradient norm the last step computed, NaN if it computed none. */
     private double lastGradientNorm = Double.NaN;
+    /** How the rule's compressible buffers are stored. */
+    private StateFormat stateFormat = StateFormat.float32();
     /** This step's context of each parameter when a group or the per-parameter clipping clips; else null. */
     private Map<Parameter, StepContext> parameterContexts;
     /** Refuses overlapping step, set and load calls. */
@@ -180,6 +182,54 @@ public abstract class Optimizer {
      */
     public List<ParamGroup> paramGroups() {
         return Collections.unmodifiableList(groups);
+    }
+
+    /**
+     * Stores the moments of this optimizer's rule in {@code format} from the first step on. Only before
+     * any parameter has state (the first step, {@link #allocateState}, a checkpoint load), and only for
+     * rules that can ({@link #compressibleBuffers}).
+     *
+     * @param format how the moments are stored, such as {@link StateFormat#blockwise8bit(int)}
+     * @throws IllegalArgumentException if {@code format} is null, or the rule keeps no compressible state and
+     *     the format is not float32
+     * @throws IllegalStateException if state exists already
+     */
+    public void setStateFormat(StateFormat format) {
+        if (format == null) {
+            throw new IllegalArgumentException("format must not be null; StateFormat.float32() is the default");
+        }
+        if (format.kind() != StateFormat.Kind.FLOAT32 && compressibleBuffers().isEmpty()) {
+            throw new IllegalArgumentException(rule + " cannot store its state as " + format + "; only float32");
+        }
+        guard.enter("setStateFormat");
+        try {
+            if (!states.isEmpty() && !format.equals(stateFormat)) {
+                throw new IllegalStateException("the state format must be set before the first step; "
+                        + states.size() + " parameters have " + stateFormat + " state already");
+            }
+            this.stateFormat = format;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * How this optimizer stores its rule's moments; float32 unless {@link #setStateFormat} said otherwise.
+     *
+     * @return the state format
+     */
+    public StateFormat stateFormat() {
+        return stateFormat;
+    }
+
+    /**
+     * The buffers this rule can store compressed, by name, each with whether its values may be
+     * negative (signed 8-bit map) or not; empty (the default) for rules whose kernels only read float32.
+     *
+     * @return the compressible buffers' names, each with whether it is signed
+     */
+    protected Map<String, Boolean> compressibleBuffers() {
+        return Map.of();
     }
 
     /**
@@ -584,14 +634,30 @@ public abstract class Optimizer {
             undo.add(() -> states.remove(p.name()));
             state = created;
         }
+        Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? compressibleBuffers() : Map.of();
         for (Rule.Buffer b : rule.buffers()) {
-            if (b.presentFor(h) && state.buffer(b.name()) == null) {
-                state.create(b.name(), b.length(p.value().shape(), h), (float) b.initialValue().applyAsDouble(h));
+            if (b.presentFor(h) && state.buffer(b.name()) == null && state.compressedBuffer(b.name()) == null) {
+                Boolean signed = compressible.get(b.name());
+                if (signed != null) {
+                    state.putCompressed(b.name(), newCompressed(p.size(), signed));
+                } else {
+                    state.create(b.name(), b.length(p.value().shape(), h), (float) b.initialValue().applyAsDouble(h));
+                }
                 ParameterState s = state;
                 undo.add(() -> s.discard(b.name()));
             }
         }
         return state;
+    }
+
+    /** A zero buffer of {@code n} elements in this optimizer's state format. */
+    private CompressedBuffer newCompressed(int n, boolean signed) {
+        return switch (stateFormat.kind()) {
+            case BFLOAT16 -> new CompressedBuffer.BFloat16Buffer(new short[n]);
+            case BLOCKWISE_8BIT -> new CompressedBuffer.BlockwiseBuffer(new byte[n],
+                    new float[(n + stateFormat.blockSize() - 1) / stateFormat.blockSize()], stateFormat.blockSize(), signed);
+            case FLOAT32 -> throw new IllegalStateException("float32 state is not compressed");
+        };
     }
 
     /**
@@ -740,6 +806,12 @@ public abstract class Optimizer {
                         : Integer.toString(b == null || b.elementWise() ? p.size() : b.length(p.value().shape()));
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
                         + " elements, so its state " + e.getKey() + " must have " + expected + ", got " + length);
+            }
+        }
+        for (Map.Entry<String, CompressedBuffer> e : state.compressedBuffers().entrySet()) {
+            if (e.getValue().length() != p.size()) {
+                throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
+                        + " elements, so its state " + e.getKey() + " must have as many, got " + e.getValue().length());
             }
         }
     }

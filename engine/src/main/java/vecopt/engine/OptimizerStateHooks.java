@@ -18,6 +18,20 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
     }
 
     @Override
+    public ParameterState newState(long step, Map<String, Double> scalars, Map<String, float[]> buffers,
+                                   Map<String, CompressedBuffer> compressed) {
+        ParameterState state = newState(step, scalars, buffers);
+        compressed.forEach(state::putCompressed);
+        state.markUsed();
+        return state;
+    }
+
+    @Override
+    public Map<String, Boolean> compressibleBuffers(Optimizer optimizer) {
+        return optimizer.compressibleBuffers();
+    }
+
+    @Override
     public Hyperparameters withValues(Hyperparameters base, Map<String, Double> values) {
         return base.withValues(values);
     }

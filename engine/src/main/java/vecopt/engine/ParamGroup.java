@@ -59,7 +59,12 @@ public final class ParamGroup {
         change(hyperparameters.with(name, value));
     }
 
-    /** Sets a choice by its PyTorch name, for example {@code set("line_search_fn", "strong_wolfe")}; null is None. */
+    /**
+     * Sets a choice by its PyTorch name, for example {@code set("line_search_fn", "strong_wolfe")}; null is None.
+     *
+     * @param name the choice's PyTorch name
+     * @param value the name of the choice to set, or null for None
+     */
     public void set(String name, String value) {
         change(hyperparameters.with(name, value));
     }

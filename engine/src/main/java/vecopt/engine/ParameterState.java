@@ -13,6 +13,8 @@ public final class ParameterState {
 
     private final Map<String, float[]> buffers = new LinkedHashMap<>();
     private final Map<String, Double> scalars = new LinkedHashMap<>();
+    /** Buffers stored narrower than float32 ({@link StateFormat}); a name is in this map or in buffers, not both. */
+    private final Map<String, CompressedBuffer> compressed = new LinkedHashMap<>();
     /** Buffers no completed step has used yet, so a rule can tell a buffer's first use (SGD's momentum). */
     private final java.util.Set<String> fresh = new java.util.HashSet<>();
     private long step;
@@ -45,6 +47,39 @@ public final class ParameterState {
     }
 
     /**
+     * The compressed buffer called {@code name}, shared, not copied; null if it is not stored compressed.
+     *
+     * @param name the state name, such as {@code "exp_avg"}
+     * @return the buffer, or null
+     */
+    public CompressedBuffer compressedBuffer(String name) {
+        return compressed.get(name);
+    }
+
+    /** {@return every compressed buffer by name, shared, not copied} */
+    public Map<String, CompressedBuffer> compressedBuffers() {
+        return Collections.unmodifiableMap(compressed);
+    }
+
+    /** {@return the bytes of state held in buffers, float32 and compressed} */
+    public long stateBytes() {
+        long bytes = 0;
+        for (float[] b : buffers.values()) {
+            bytes += 4L * b.length;
+        }
+        for (CompressedBuffer b : compressed.values()) {
+            bytes += b.bytes();
+        }
+        return bytes;
+    }
+
+    /** Creates or replaces the compressed buffer called {@code name}; fresh until a step uses it. */
+    void putCompressed(String name, CompressedBuffer buffer) {
+        compressed.put(name, buffer);
+        fresh.add(name);
+    }
+
+    /**
      * Whether no completed step has used the buffer called {@code name} yet, so that the step in
      * progress is its first use: PyTorch's SGD copies the gradient into a new momentum buffer.
      *
@@ -68,6 +103,7 @@ public final class ParameterState {
     /** Removes the buffer called {@code name} again (a step that created it failed before writing). */
     void discard(String name) {
         buffers.remove(name);
+        compressed.remove(name);
         fresh.remove(name);
     }
 

@@ -68,7 +68,14 @@ public final class Rule {
             Objects.requireNonNull(initialValue, "initialValue");
         }
 
-        /** A buffer that is not a stack of rows. */
+        /**
+         * A buffer that is not a stack of rows.
+         *
+         * @param name the state name, such as {@code "exp_avg"}
+         * @param shape its shape as a function of the parameter's shape
+         * @param presentWhen which hyperparameters make a parameter keep it
+         * @param initialValue the value it starts at, as a function of the hyperparameters
+         */
         public Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
                       ToDoubleFunction<Hyperparameters> initialValue) {
             this(name, shape, presentWhen, initialValue, null);
@@ -79,13 +86,17 @@ public final class Rule {
          * {@code rows(h)} rows when created: shape {@code [rows, *parameter shape]}. The number of rows
          * is the rule's to keep in step with its hyperparameters; a checkpoint holds any whole number
          * of rows.
+         *
+         * @param name the state name
+         * @param rows the number of rows it is created with, as a function of the hyperparameters
+         * @return the buffer
          */
         public static Buffer rows(String name, ToIntFunction<Hyperparameters> rows) {
             Objects.requireNonNull(rows, "rows");
             return new Buffer(name, LIKE_PARAMETER, ALWAYS, h -> 0, rows);
         }
 
-        /** True for a stack of rows of the parameter's shape ({@link #rows(String, ToIntFunction)}). */
+        /** {@return true for a stack of rows of the parameter's shape ({@link #rows(String, ToIntFunction)})} */
         public boolean stacked() {
             return rows != null;
         }
@@ -121,6 +132,11 @@ public final class Rule {
         /**
          * Its number of elements when created for a parameter of shape {@code parameterShape} with
          * hyperparameters {@code h}: a stack's rows times the parameter's size, otherwise {@link #length(int[])}.
+         *
+         * @param parameterShape the parameter's shape
+         * @param h the hyperparameters
+         * @return the number of elements
+         * @throws IllegalArgumentException if a stack would have more than {@code 2^31 - 1} elements
          */
         public int length(int[] parameterShape, Hyperparameters h) {
             int one = length(parameterShape);
@@ -139,6 +155,11 @@ public final class Rule {
          * Whether an array of {@code length} floats fits a parameter of {@code size} elements and shape
          * {@code parameterShape}: element-wise buffers have its size, stacks a whole number of rows of it,
          * others their shape's length.
+         *
+         * @param length the array's length
+         * @param size the parameter's number of elements
+         * @param parameterShape the parameter's shape
+         * @return whether the array fits
          */
         public boolean fits(int length, int size, int[] parameterShape) {
             if (stacked()) {
@@ -147,7 +168,14 @@ public final class Rule {
             return length == (elementWise() ? size : length(parameterShape));
         }
 
-        /** The shape of an array of {@code length} floats of this buffer: a stack's rows first. */
+        /**
+         * The shape of an array of {@code length} floats of this buffer: a stack's rows first.
+         *
+         * @param length the array's length
+         * @param size the parameter's number of elements
+         * @param parameterShape the parameter's shape
+         * @return the array's shape
+         */
         public int[] shapeOf(int length, int size, int[] parameterShape) {
             int[] one = shape.apply(parameterShape.clone());
             if (!stacked()) {
@@ -351,6 +379,8 @@ public final class Rule {
      * Whether a step evaluates the objective itself, several times, as PyTorch's LBFGS does: such an
      * optimizer steps only through {@link Optimizer#step(Optimizer.LossClosure)}, and {@link Optimizer#step()}
      * refuses. Tests and tools that feed gradients to {@code step()} leave these rules out.
+     *
+     * @return whether a step needs a closure
      */
     public boolean needsClosure() {
         return needsClosure;
@@ -464,7 +494,11 @@ public final class Rule {
             return this;
         }
 
-        /** The rule's step evaluates the objective through a closure ({@link Rule#needsClosure()}). */
+        /**
+         * The rule's step evaluates the objective through a closure ({@link Rule#needsClosure()}).
+         *
+         * @return this builder
+         */
         public Builder needsClosure() {
             needsClosure = true;
             return this;

@@ -32,7 +32,9 @@ import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.CompressedBuffer;
 import vecopt.engine.Rule;
+import vecopt.engine.StateFormat;
 import vecopt.engine.internal.EngineAccess;
 
 /**
@@ -59,22 +61,42 @@ final class CheckpointReader {
     private static final Set<String> GROUP_KEYS_WITH_CLIPPING = Set.of("hyperparameters", "gradient_clipping", "params");
     private static final Set<String> PARAM_KEYS_WITHOUT_STATE = Set.of("name", "size");
     private static final Set<String> PARAM_KEYS_WITH_STATE = Set.of("name", "size", "step", "buffers", "scalars");
+    private static final Set<String> PARAM_KEYS_WITH_COMPRESSED_STATE =
+            Set.of("name", "size", "step", "buffers", "scalars", "compressed");
+    private static final Set<String> BF16_KEYS = Set.of("dtype");
+    private static final Set<String> U8_KEYS = Set.of("dtype", "block_size", "signed");
+
+    /** Suffix of the tensor holding an 8-bit buffer's per-block scales: {@code <param>/<buffer>/absmax}. */
+    static final String ABSMAX = "absmax";
+
+    /** How a compressed buffer is stored: BF16, or U8 codes with blocks of {@code blockSize} and a map. */
+    private record CompressedSpec(String dtype, int blockSize, boolean signed) {
+    }
 
     /** One parameter's state, as the groups metadata describes it, until its buffers are read. */
     private record StagedParameter(Parameter parameter, long step, Map<String, Double> scalars,
-                                   Map<String, float[]> buffers) {
+                                   Map<String, float[]> buffers, Map<String, CompressedSpec> compressed,
+                                   Map<String, Object> raw) {
     }
 
     /** A tensor entry of the header, checked against the parameter it belongs to. */
-    private record Entry(String name, long begin, long end, int floats, String crc, Target target) {
+    private record Entry(String name, long begin, long end, int elements, String crc, Target target) {
     }
 
     /**
      * Where a tensor goes: {@code buffer} of {@code owner} ("parameter fc1" or "scheduler 0 ..."), of
-     * {@code size} floats, read into {@code into}.
+     * {@code size} elements of {@code dtype}, handed to {@code into} as a float[], short[] or byte[].
      */
-    private record Target(String owner, String buffer, int size, boolean rows, String sizeOwner,
-                          Map<String, float[]> into) {
+    private record Target(String owner, String buffer, int size, boolean rows, String sizeOwner, String dtype,
+                          java.util.function.BiConsumer<String, Object> into) {
+
+        Target(String owner, String buffer, int size, boolean rows, String sizeOwner, Map<String, float[]> floats) {
+            this(owner, buffer, size, rows, sizeOwner, "F32", (name, data) -> floats.put(name, (float[]) data));
+        }
+
+        int elementBytes() {
+            return dtype.equals("F32") ? 4 : dtype.equals("BF16") ? 2 : 1;
+        }
     }
 
     /** A scheduler's saved position and buffers, restored once its buffers have been read. */
@@ -205,11 +227,16 @@ final class CheckpointReader {
     /** The most bytes the buffers of {@code optimizer} and {@code schedulers} can take. */
     private static long dataBound(Optimizer optimizer, List<Checkpointable> schedulers) {
         long bound = 0;
+        StateFormat format = optimizer.stateFormat();
+        int blocks = format.kind() == StateFormat.Kind.BLOCKWISE_8BIT ? format.blockSize() : 0;
         for (ParamGroup g : optimizer.paramGroups()) {
             for (Parameter p : g.parameters()) {
                 int[] shape = p.value().shape();
                 for (Rule.Buffer b : optimizer.rule().buffers()) {
                     bound += 4L * b.length(shape);
+                }
+                if (blocks > 0) { // an 8-bit buffer's codes take fewer bytes than float32, its scales come on top
+                    bound += 4L * ((p.size() + (long) blocks - 1) / blocks) * optimizer.rule().buffers().size();
                 }
             }
         }
@@ -269,7 +296,15 @@ final class CheckpointReader {
         Map<String, ParameterState> states = new HashMap<>();
         for (StagedParameter s : staged) {
             if (s.buffers != null) {
-                states.put(s.parameter.name(), hooks.newState(s.step, s.scalars, s.buffers));
+                Map<String, CompressedBuffer> compressed = new LinkedHashMap<>();
+                for (Map.Entry<String, CompressedSpec> c : s.compressed.entrySet()) {
+                    CompressedSpec spec = c.getValue();
+                    compressed.put(c.getKey(), spec.dtype.equals("BF16")
+                            ? new CompressedBuffer.BFloat16Buffer((short[]) s.raw.get(c.getKey()))
+                            : new CompressedBuffer.BlockwiseBuffer((byte[]) s.raw.get(c.getKey()),
+                                    (float[]) s.raw.get(c.getKey() + "/" + ABSMAX), spec.blockSize, spec.signed));
+                }
+                states.put(s.parameter.name(), hooks.newState(s.step, s.scalars, s.buffers, compressed));
             }
         }
         hooks.replaceState(optimizer, hyperparameters, states);
@@ -616,9 +651,9 @@ final class CheckpointReader {
                     + " in the optimizer");
         }
         if (map.keySet().equals(PARAM_KEYS_WITHOUT_STATE)) {
-            return new StagedParameter(live, 0, null, null);
+            return new StagedParameter(live, 0, null, null, null, null);
         }
-        keys(map, PARAM_KEYS_WITH_STATE, where);
+        keys(map, map.containsKey("compressed") ? PARAM_KEYS_WITH_COMPRESSED_STATE : PARAM_KEYS_WITH_STATE, where);
         long step = integer(map.get("step"), where + " step");
         if (step < 0) {
             throw new CheckpointException(where + ": step must be >= 0, got " + step);
@@ -639,7 +674,68 @@ final class CheckpointReader {
             scalars.put(e.getKey(), scalar(e.getValue(), where + " scalar " + e.getKey()));
         }
         RuleState.check(optimizer.rule(), live.name(), step, buffers.keySet(), scalars.keySet());
-        return new StagedParameter(live, step, scalars, buffers);
+        Map<String, CompressedSpec> compressed = compressed(map.get("compressed"), live, buffers.keySet(), where);
+        compressed.keySet().forEach(buffers::remove);
+        return new StagedParameter(live, step, scalars, buffers, compressed, new LinkedHashMap<>());
+    }
+
+    /**
+     * The compressed buffers a parameter's metadata lists (none without the key): each must be a listed
+     * buffer, stored as this optimizer stores that buffer for a parameter of this size, so that the
+     * resumed steps are the ones the saved optimizer would have taken.
+     */
+    private Map<String, CompressedSpec> compressed(Object value, Parameter live, Set<String> listed, String where)
+            throws CheckpointException {
+        Map<String, CompressedSpec> specs = new LinkedHashMap<>();
+        if (value != null) {
+            for (Map.Entry<String, Object> e : object(value, where + " compressed").entrySet()) {
+                String buffer = e.getKey();
+                String what = where + " compressed " + buffer;
+                if (!listed.contains(buffer)) {
+                    throw new CheckpointException(what + " is not one of its buffers " + listed);
+                }
+                Map<String, Object> info = object(e.getValue(), what);
+                String dtype = string(info.get("dtype"), what + " dtype");
+                if (dtype.equals("BF16")) {
+                    keys(info, BF16_KEYS, what);
+                    specs.put(buffer, new CompressedSpec(dtype, 0, false));
+                } else if (dtype.equals("U8")) {
+                    keys(info, U8_KEYS, what);
+                    long block = integer(info.get("block_size"), what + " block_size");
+                    if (block < 1 || block > Integer.MAX_VALUE) {
+                        throw new CheckpointException(what + ": block_size must be >= 1, got " + block);
+                    }
+                    if (!(info.get("signed") instanceof Boolean signed)) {
+                        throw new CheckpointException(what + ": signed must be true or false, got " + describe(info.get("signed")));
+                    }
+                    specs.put(buffer, new CompressedSpec(dtype, (int) block, signed));
+                } else {
+                    throw new CheckpointException(what + " has dtype " + quoted(dtype) + "; compressed state is BF16 or U8");
+                }
+            }
+        }
+        StateFormat format = optimizer.stateFormat();
+        Map<String, Boolean> expected = format.compresses(live.size())
+                ? EngineAccess.stateHooks().compressibleBuffers(optimizer) : Map.of();
+        for (String buffer : listed) {
+            CompressedSpec spec = specs.get(buffer);
+            Boolean signed = expected.get(buffer);
+            String stored = spec == null ? "float32" : spec.dtype.equals("BF16") ? "bfloat16"
+                    : "8-bit block-wise (blocks of " + spec.blockSize + ")";
+            boolean fits = signed == null ? spec == null
+                    : spec != null && switch (format.kind()) {
+                        case BFLOAT16 -> spec.dtype.equals("BF16");
+                        case BLOCKWISE_8BIT -> spec.dtype.equals("U8") && spec.blockSize == format.blockSize()
+                                && spec.signed == signed;
+                        case FLOAT32 -> false;
+                    };
+            if (!fits) {
+                throw new CheckpointException(where + ": state " + buffer + " is stored as " + stored
+                        + " in the checkpoint, but this optimizer stores it as "
+                        + (signed == null ? "float32" : format.toString()) + "; call setStateFormat before loading");
+            }
+        }
+        return specs;
     }
 
     /** A number, or the strings the writer uses for non-finite values. */
@@ -678,6 +774,18 @@ final class CheckpointReader {
                     owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
                             s.parameter.size(), declared != null && declared.stacked(), "the parameter", s.buffers));
                 }
+                for (Map.Entry<String, CompressedSpec> c : s.compressed.entrySet()) {
+                    String buffer = c.getKey();
+                    String owner = "parameter " + s.parameter.name();
+                    owners.put(s.parameter.name() + "/" + buffer, new Target(owner, buffer, s.parameter.size(),
+                            false, "the parameter", c.getValue().dtype, s.raw::put));
+                    if (c.getValue().dtype.equals("U8")) {
+                        int blocks = (int) ((s.parameter.size() + (long) c.getValue().blockSize - 1) / c.getValue().blockSize);
+                        String scales = buffer + "/" + ABSMAX;
+                        owners.put(s.parameter.name() + "/" + scales, new Target(owner, scales, blocks,
+                                false, "its blocks", "F32", s.raw::put));
+                    }
+                }
             }
         }
         for (int i = 0; i < pending.size(); i++) {
@@ -705,8 +813,8 @@ final class CheckpointReader {
             Map<String, Object> info = object(e.getValue(), where);
             keys(info, TENSOR_KEYS, where);
             Object dtype = info.get("dtype");
-            if (!"F32".equals(dtype)) {
-                throw new CheckpointException(where + " has dtype " + dtype + "; checkpoints hold F32 only");
+            if (!owner.dtype.equals(dtype)) {
+                throw new CheckpointException(where + " has dtype " + dtype + "; its buffer is stored as " + owner.dtype);
             }
             long elements = 1;
             for (Object d : list(info.get("shape"), where + " shape")) {
@@ -739,11 +847,12 @@ final class CheckpointReader {
                 size = (int) elements;
             } else if (elements != size) {
                 throw new CheckpointException(owner.owner + ": " + buffer + " has "
-                        + elements + " floats, " + owner.sizeOwner + " has " + size);
+                        + elements + (owner.dtype.equals("F32") ? " floats, " : " elements, ") + owner.sizeOwner
+                        + " has " + size);
             }
-            if (end - begin != 4L * size) {
+            if (end - begin != (long) owner.elementBytes() * size) {
                 throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
-                        + " bytes, its shape needs " + 4L * size);
+                        + " bytes, its shape needs " + (long) owner.elementBytes() * size);
             }
             Object crc = crcs.get(name);
             if (!(crc instanceof String s) || !s.matches("[0-9a-f]{8}")) {
@@ -784,24 +893,34 @@ final class CheckpointReader {
     private void readBuffers(List<Entry> entries, long dataStart) throws IOException {
         ByteBuffer chunk = CheckpointWriter.chunk();
         for (Entry e : entries) {
-            float[] data = new float[e.floats];
+            int bytes = e.target.elementBytes();
+            Object data = switch (bytes) {
+                case 4 -> new float[e.elements];
+                case 2 -> new short[e.elements];
+                default -> new byte[e.elements];
+            };
             CRC32C crc = new CRC32C();
             long position = dataStart + e.begin;
-            for (int from = 0; from < data.length; from += CheckpointWriter.CHUNK_FLOATS) {
-                int n = Math.min(CheckpointWriter.CHUNK_FLOATS, data.length - from);
-                chunk.clear().limit(4 * n);
+            for (int from = 0; from < e.elements; from += CheckpointWriter.CHUNK_FLOATS) {
+                int n = Math.min(CheckpointWriter.CHUNK_FLOATS, e.elements - from);
+                chunk.clear().limit(bytes * n);
                 readFully(chunk, position);
-                position += 4L * n;
+                position += (long) bytes * n;
                 chunk.flip();
                 crc.update(chunk.duplicate());
-                chunk.asFloatBuffer().get(data, from, n);
+                switch (data) {
+                    case float[] f -> chunk.asFloatBuffer().get(f, from, n);
+                    case short[] h -> chunk.asShortBuffer().get(h, from, n);
+                    case byte[] b -> chunk.get(b, from, n);
+                    default -> throw new IllegalStateException();
+                }
             }
             String computed = CheckpointWriter.hex((int) crc.getValue());
             if (!computed.equals(e.crc)) {
                 throw new CheckpointException("tensor " + e.name + " is damaged: its CRC32C is " + computed
                         + ", the header says " + e.crc);
             }
-            e.target.into.put(e.target.buffer, data);
+            e.target.into.accept(e.target.buffer, data);
         }
     }
 

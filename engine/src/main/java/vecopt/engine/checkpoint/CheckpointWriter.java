@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 import vecopt.engine.GradientClipping;
 import vecopt.engine.GradientNoise;
+import vecopt.engine.CompressedBuffer;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
@@ -40,8 +41,28 @@ final class CheckpointWriter {
     /** Floats converted to little-endian bytes at a time. */
     static final int CHUNK_FLOATS = 1 << 18;
 
-    /** One state buffer in the file. */
-    record Tensor(String name, int[] shape, float[] data) {
+    /**
+     * One state buffer in the file: {@code data} is a {@code float[]} (F32), a {@code short[]} of
+     * bfloat16 bits (BF16) or a {@code byte[]} of 8-bit codes (U8).
+     */
+    record Tensor(String name, int[] shape, String dtype, Object data) {
+
+        Tensor(String name, int[] shape, float[] data) {
+            this(name, shape, "F32", data);
+        }
+
+        int length() {
+            return switch (data) {
+                case float[] f -> f.length;
+                case short[] h -> h.length;
+                case byte[] b -> b.length;
+                default -> throw new IllegalStateException("no tensor data type " + data.getClass());
+            };
+        }
+
+        int elementBytes() {
+            return data instanceof float[] ? 4 : data instanceof short[] ? 2 : 1;
+        }
     }
 
     private CheckpointWriter() {
@@ -56,11 +77,11 @@ final class CheckpointWriter {
     /** A state dict as the header and the tensors that follow it. */
     record Encoded(byte[] header, List<Tensor> tensors) {
 
-        /** The bytes of the whole checkpoint: 8 for the header length, the header, 4 per float. */
+        /** The bytes of the whole checkpoint: 8 for the header length, the header, each tensor's bytes. */
         long size() {
             long size = 8L + header.length;
             for (Tensor t : tensors) {
-                size += 4L * t.data.length;
+                size += (long) t.elementBytes() * t.length();
             }
             return size;
         }
@@ -209,6 +230,26 @@ final class CheckpointWriter {
             int[] shape = rows ? declared.shapeOf(data.length, p.size(), p.shape()) : p.shape();
             tensors.add(new Tensor(p.name() + "/" + buffer, shape, data));
         }
+        StringBuilder compressed = new StringBuilder();
+        for (Map.Entry<String, CompressedBuffer> e : state.sharedCompressedBuffers().entrySet()) {
+            String buffer = e.getKey();
+            Json.appendString(sb.append(first ? "" : ","), buffer);
+            first = false;
+            Json.appendString(compressed.append(compressed.isEmpty() ? "" : ","), buffer);
+            String name = p.name() + "/" + buffer;
+            switch (e.getValue()) {
+                case CompressedBuffer.BFloat16Buffer b -> {
+                    compressed.append(":{\"dtype\":\"BF16\"}");
+                    tensors.add(new Tensor(name, p.shape(), "BF16", b.bits()));
+                }
+                case CompressedBuffer.BlockwiseBuffer q -> {
+                    compressed.append(":{\"dtype\":\"U8\",\"block_size\":").append(q.blockSize())
+                            .append(",\"signed\":").append(q.signed()).append('}');
+                    tensors.add(new Tensor(name, p.shape(), "U8", q.codes()));
+                    tensors.add(new Tensor(name + "/" + CheckpointReader.ABSMAX, new int[] {q.absmax().length}, q.absmax()));
+                }
+            }
+        }
         sb.append("],\"scalars\":{");
         first = true;
         for (Map.Entry<String, Double> e : state.scalars().entrySet()) {
@@ -217,6 +258,9 @@ final class CheckpointWriter {
             appendDouble(sb.append(':'), e.getValue());
         }
         sb.append('}');
+        if (!compressed.isEmpty()) { // only then, so files of float32 state keep their bytes
+            sb.append(",\"compressed\":{").append(compressed).append('}');
+        }
     }
 
     /** A double as its shortest round-tripping decimal, or as "NaN", "Infinity" or "-Infinity". */
@@ -246,10 +290,10 @@ final class CheckpointWriter {
         for (int t = 0; t < tensors.size(); t++) {
             Tensor tensor = tensors.get(t);
             Json.appendString(crcs.append(t == 0 ? "" : ","), tensor.name);
-            crcs.append(':').append('"').append(hex(crc32c(tensor.data, chunk))).append('"');
-            long end = offset + 4L * tensor.data.length;
+            crcs.append(':').append('"').append(hex(crc32c(tensor, chunk))).append('"');
+            long end = offset + (long) tensor.elementBytes() * tensor.length();
             Json.appendString(entries.append(','), tensor.name);
-            entries.append(":{\"dtype\":\"F32\",\"shape\":[");
+            entries.append(":{\"dtype\":\"").append(tensor.dtype).append("\",\"shape\":[");
             for (int d = 0; d < tensor.shape.length; d++) {
                 entries.append(d == 0 ? "" : ",").append(tensor.shape[d]);
             }
@@ -376,8 +420,8 @@ final class CheckpointWriter {
         writeFully(out, ByteBuffer.wrap(encoded.header));
         ByteBuffer chunk = chunk();
         for (Tensor tensor : encoded.tensors) {
-            for (int from = 0; from < tensor.data.length; from += CHUNK_FLOATS) {
-                fill(chunk, tensor.data, from);
+            for (int from = 0; from < tensor.length(); from += CHUNK_FLOATS) {
+                fill(chunk, tensor, from);
                 writeFully(out, chunk);
             }
         }
@@ -402,18 +446,23 @@ final class CheckpointWriter {
         return ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Puts up to CHUNK_FLOATS floats of {@code data} from {@code from} into {@code chunk}, ready to read. */
-    private static void fill(ByteBuffer chunk, float[] data, int from) {
-        int n = Math.min(CHUNK_FLOATS, data.length - from);
+    /** Puts up to CHUNK_FLOATS elements of {@code tensor} from {@code from} into {@code chunk}, little-endian, ready to read. */
+    private static void fill(ByteBuffer chunk, Tensor tensor, int from) {
+        int n = Math.min(CHUNK_FLOATS, tensor.length() - from);
         chunk.clear();
-        chunk.asFloatBuffer().put(data, from, n);
-        chunk.limit(4 * n);
+        switch (tensor.data) {
+            case float[] f -> chunk.asFloatBuffer().put(f, from, n);
+            case short[] h -> chunk.asShortBuffer().put(h, from, n);
+            case byte[] b -> chunk.put(b, from, n);
+            default -> throw new IllegalStateException("no tensor data type " + tensor.data.getClass());
+        }
+        chunk.position(0).limit(tensor.elementBytes() * n);
     }
 
-    private static int crc32c(float[] data, ByteBuffer chunk) {
+    private static int crc32c(Tensor tensor, ByteBuffer chunk) {
         CRC32C crc = new CRC32C();
-        for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
-            fill(chunk, data, from);
+        for (int from = 0; from < tensor.length(); from += CHUNK_FLOATS) {
+            fill(chunk, tensor, from);
             crc.update(chunk);
         }
         return (int) crc.getValue();

@@ -36,7 +36,13 @@ import vecopt.engine.Optimizer;
  * JSON header padded with spaces to a multiple of 8 bytes, then the buffers as raw little-endian
  * float32, back to back in header order. Each buffer is a tensor called
  * {@code "<parameter name>/<buffer name>"} (e.g. {@code "fc1.weight/exp_avg"}) with its parameter's
- * shape. The header's {@code __metadata__} (strings only, as safetensors requires) holds:
+ * shape. State stored compressed ({@link vecopt.engine.StateFormat}) is saved as it is stored: a
+ * {@code BF16} tensor of bfloat16 bits, or a {@code U8} tensor of 8-bit codes plus an F32 tensor
+ * {@code "<parameter>/<buffer>/absmax"} of one scale per block; the parameter's entry in
+ * {@code groups} then has {@code "compressed": {"exp_avg": {"dtype": "U8", "block_size": 256,
+ * "signed": true}, ...}}, and loading requires an optimizer that stores those buffers the same way
+ * (set its state format before loading). The header's {@code __metadata__} (strings only, as
+ * safetensors requires) holds:
  * <ul>
  * <li>{@code format} {@value #FORMAT}, {@code version} {@value #VERSION}, {@code optimizer} the
  *     {@code torch.optim} class name ({@link Optimizer#torchName()});

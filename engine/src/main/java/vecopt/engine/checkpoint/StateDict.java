@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import vecopt.engine.CompressedBuffer;
 import vecopt.engine.GradientClipping;
 import vecopt.engine.GradientNoise;
 import vecopt.engine.Hyperparameters;
@@ -20,7 +21,8 @@ import vecopt.engine.Rule;
  * The state of an optimizer and of the schedulers that drive it, in memory: what a checkpoint file
  * holds ({@link Checkpoints}), as PyTorch's {@code optimizer.state_dict()} is what {@code torch.save}
  * writes. Every group's hyperparameters and parameters (names and shapes), every parameter's step
- * count, state buffers and scalars once it has stepped, the step settings (skipped steps, non-finite
+ * count, state buffers (float32, or as stored compressed: {@link vecopt.engine.StateFormat}) and scalars once
+ * it has stepped, the step settings (skipped steps, non-finite
  * policy, clipping, noise) and each scheduler's name, position and buffers.
  *
  * <pre>
@@ -89,17 +91,21 @@ public final class StateDict {
     }
 
     /**
-     * A parameter's state: its step count, its buffers (names to arrays, in the rule's order) and its
-     * scalars (such as NAdam's {@code mu_product}).
+     * A parameter's state: its step count, its buffers (names to arrays, in the rule's order), those it
+     * stores compressed ({@link vecopt.engine.StateFormat}, kept as stored: bfloat16 bits or 8-bit codes
+     * with their block scales) and its scalars (such as NAdam's {@code mu_product}).
      */
     public static final class State {
         private final long step;
         private final Map<String, float[]> buffers;
+        private final Map<String, CompressedBuffer> compressed;
         private final Map<String, Double> scalars;
 
-        State(long step, Map<String, float[]> buffers, Map<String, Double> scalars) {
+        State(long step, Map<String, float[]> buffers, Map<String, CompressedBuffer> compressed,
+              Map<String, Double> scalars) {
             this.step = step;
             this.buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
+            this.compressed = Collections.unmodifiableMap(new LinkedHashMap<>(compressed));
             this.scalars = Collections.unmodifiableMap(new LinkedHashMap<>(scalars));
         }
 
@@ -108,9 +114,14 @@ public final class StateDict {
             return step;
         }
 
-        /** {@return the buffer names, in order} */
+        /** {@return the names of the float32 buffers, in order} */
         public Set<String> bufferNames() {
             return buffers.keySet();
+        }
+
+        /** {@return the names of the buffers stored compressed, in order; empty for float32 state} */
+        public Set<String> compressedBufferNames() {
+            return compressed.keySet();
         }
 
         /** {@return the scalars by name, in order} */
@@ -121,6 +132,11 @@ public final class StateDict {
         /** Buffers by name, shared: for the writer only. */
         Map<String, float[]> sharedBuffers() {
             return buffers;
+        }
+
+        /** Compressed buffers by name, shared: for the writer only. */
+        Map<String, CompressedBuffer> sharedCompressedBuffers() {
+            return compressed;
         }
     }
 
@@ -180,7 +196,19 @@ public final class StateDict {
                         }
                         buffers.put(e.getKey(), copy ? e.getValue().clone() : e.getValue());
                     }
-                    state = new State(s.step(), buffers, s.scalars());
+                    Map<String, CompressedBuffer> compressed = new LinkedHashMap<>();
+                    for (Map.Entry<String, CompressedBuffer> e : s.compressedBuffers().entrySet()) {
+                        if (!CheckpointReader.isValidStateName(e.getKey())) {
+                            throw new IllegalStateException("parameter " + p.name() + ": state name '" + e.getKey()
+                                    + "' cannot be saved (empty or containing '/')");
+                        }
+                        if (e.getValue().length() != p.size()) {
+                            throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
+                                    + " elements but its compressed state " + e.getKey() + " has " + e.getValue().length());
+                        }
+                        compressed.put(e.getKey(), copy ? copyOf(e.getValue()) : e.getValue());
+                    }
+                    state = new State(s.step(), buffers, compressed, s.scalars());
                 }
                 entries.add(new ParameterEntry(p.name(), p.value().shape(), state));
             }
@@ -193,6 +221,15 @@ public final class StateDict {
             entries.add(schedulerEntry(i, schedulers.get(i), copy));
         }
         return new StateDict(optimizer.torchName(), groups, settings, entries);
+    }
+
+    /** A compressed buffer with its own arrays. */
+    private static CompressedBuffer copyOf(CompressedBuffer buffer) {
+        return switch (buffer) {
+            case CompressedBuffer.BFloat16Buffer b -> new CompressedBuffer.BFloat16Buffer(b.bits().clone());
+            case CompressedBuffer.BlockwiseBuffer q -> new CompressedBuffer.BlockwiseBuffer(q.codes().clone(),
+                    q.absmax().clone(), q.blockSize(), q.signed());
+        };
     }
 
     private static SchedulerEntry schedulerEntry(int i, Checkpointable c, boolean copy) {
@@ -266,18 +303,23 @@ public final class StateDict {
     }
 
     /**
-     * A copy of the buffer {@code buffer} of the parameter called {@code parameter}.
+     * A copy of the float32 buffer {@code buffer} of the parameter called {@code parameter}.
      *
      * @param parameter the parameter's name
      * @param buffer the buffer's name, such as {@code "exp_avg"}
      * @return a copy of the buffer, as long as the parameter
-     * @throws IllegalArgumentException naming the parameter or buffer if there is no such one
+     * @throws IllegalArgumentException naming the parameter or buffer if there is no such one, or if the
+     *     buffer is stored compressed
      */
     public float[] buffer(String parameter, String buffer) {
         for (Group g : groups) {
             for (ParameterEntry p : g.parameters()) {
                 if (p.name().equals(parameter)) {
                     float[] b = p.state() == null ? null : p.state().buffers.get(buffer);
+                    if (b == null && p.state() != null && p.state().compressed.containsKey(buffer)) {
+                        throw new IllegalArgumentException("parameter " + parameter + " stores its buffer " + buffer
+                                + " compressed, not as float32 (see compressedBufferNames())");
+                    }
                     if (b == null) {
                         throw new IllegalArgumentException("parameter " + parameter + " has no buffer " + buffer
                                 + (p.state() == null ? " (it has not stepped)" : "; it has " + p.state().bufferNames()));

@@ -25,6 +25,13 @@ public final class EngineAccess {
         /** A detached parameter state; the maps are copied, the arrays are taken as they are. */
         ParameterState newState(long step, Map<String, Double> scalars, Map<String, float[]> buffers);
 
+        /** As {@link #newState(long, Map, Map)}, with compressed buffers too. */
+        ParameterState newState(long step, Map<String, Double> scalars, Map<String, float[]> buffers,
+                                Map<String, vecopt.engine.CompressedBuffer> compressed);
+
+        /** The buffers {@code optimizer}'s rule can store compressed, each with whether it is signed. */
+        Map<String, Boolean> compressibleBuffers(Optimizer optimizer);
+
         /**
          * {@code base} with every value of {@code values} (PyTorch names) set, each value checked and
          * then the combination checked once, so the order of the changes does not matter.

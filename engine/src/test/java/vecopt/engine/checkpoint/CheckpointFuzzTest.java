@@ -363,7 +363,7 @@ class CheckpointFuzzTest {
                         List.of(Crafted.number("0"), Crafted.number("12"), Crafted.number("12")))),
                         "tensor w/exp_avg data_offsets must be [begin, end]"),
                 Arguments.of("dtype F16", edit(h -> Crafted.tensor(h, "w/exp_avg").put("dtype", "F16")),
-                        "tensor w/exp_avg has dtype F16; checkpoints hold F32 only"),
+                        "tensor w/exp_avg has dtype F16; its buffer is stored as F32"),
                 Arguments.of("dtype F64", edit(h -> Crafted.tensor(h, "w/exp_avg").put("dtype", "F64")),
                         "has dtype F64"),
                 Arguments.of("dtype f32", edit(h -> Crafted.tensor(h, "w/exp_avg").put("dtype", "f32")),

@@ -1,0 +1,86 @@
+package vecopt.engine.kernels;
+
+/**
+ * Fused updates whose optimizer state is stored compressed: decoded, updated in float32 and
+ * re-encoded within the one pass, state read once and written once per element. The parameter update
+ * uses the float32 moments before they are rounded for storage (as bitsandbytes and torchao do).
+ * State arrays start at the parameter's first element: element {@code index + i} of the parameter
+ * is state element {@code index + i}, and the index also counts the random bits of stochastic rounding.
+ *
+ * <p>Implementations: {@link ScalarCompressedStateKernels} and a Panama one, bit-identical.
+ */
+public interface CompressedStateKernels {
+
+    /** {@code "scalar"} or {@code "panama"}. */
+    String name();
+
+    /**
+     * Adam ({@link OptimizerKernels#adam}'s equations and operation order) with bfloat16 moments:
+     * <pre>
+     * m' = fma(1 - beta1, d, beta1 * bf16(m)),   v' = fma((1 - beta2) * d, d, beta2 * bf16(v))
+     * p  = paramScale * p + negStepSize * m' / fma(sqrt(v'), invSqrtBias2, eps)
+     * m  = round(m'),  v = round(v')            (nearest even, or stochastic with {@code rounding})
+     * </pre>
+     * over parameter elements {@code [index, index + n)}: {@code p[pOff..]}, {@code g[gOff..]},
+     * {@code m[index..]}, {@code v[index..]}.
+     */
+    void adamBf16(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index, int n,
+                  AdamCoefficients c, StateRounding rounding);
+
+    /**
+     * Adam with block-wise 8-bit moments ({@code m} in the signed dynamic map, {@code v} in the
+     * unsigned one): each block of {@code blockSize} state elements is decoded
+     * ({@code value(code) * absmax}), updated as {@link OptimizerKernels#adam}, and re-encoded with its
+     * new absolute maximum. {@code index} is a multiple of {@code blockSize}; block {@code b} of the
+     * parameter has its scales at {@code mScale[b]}, {@code vScale[b]}.
+     */
+    void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
+                  int index, int n, int blockSize, AdamCoefficients c);
+
+    /**
+     * Mixed-precision Adam as offload trainers run it: bfloat16 weights {@code w} and gradients
+     * {@code g} (the model's), a float32 master copy and float32 moments (the optimizer's state), in one
+     * pass:
+     * <pre>
+     * d      = fma(weightDecay, master, gradScale * clamp(bf16(g)))   (gradScale carries 1 / loss scale)
+     * m, v   = as {@link OptimizerKernels#adam}, stored as float32
+     * master = paramScale * master + negStepSize * m / fma(sqrt(v), invSqrtBias2, eps)
+     * w      = round(master)                   (nearest even, or stochastic with {@code rounding})
+     * </pre>
+     * {@code master}, {@code m}, {@code v} and the random bits start at {@code index}; {@code w} and
+     * {@code g} at their offsets. Gradients must have been checked for NaN and infinities first (the
+     * optimizer's non-finite policy): a loss-scaled step that overflowed is skipped, not applied.
+     */
+    void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                       int n, AdamCoefficients c, StateRounding rounding);
+
+    /** The kernels this JVM uses: Panama when {@link OptimizerKernelsProvider#get()} is Panama, else scalar. */
+    static CompressedStateKernels get() {
+        return Holder.CHOSEN;
+    }
+
+    /** The scalar kernels, whatever the JVM supports. */
+    static CompressedStateKernels scalar() {
+        return ScalarCompressedStateKernels.INSTANCE;
+    }
+
+    /** Loads the Panama class by name only when the Vector API is in use. */
+    final class Holder {
+        static final CompressedStateKernels CHOSEN = choose();
+
+        private Holder() {
+        }
+
+        private static CompressedStateKernels choose() {
+            if (!OptimizerKernelsProvider.get().name().equals("panama")) {
+                return ScalarCompressedStateKernels.INSTANCE;
+            }
+            try {
+                return (CompressedStateKernels) Class.forName("vecopt.engine.kernels.PanamaCompressedStateKernels")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new IllegalStateException("Panama kernels are in use but their compressed-state kernels failed to load", e);
+            }
+        }
+    }
+}

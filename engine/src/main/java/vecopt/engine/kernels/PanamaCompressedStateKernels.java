@@ -1,0 +1,268 @@
+package vecopt.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ScalarCompressedStateKernels}' operations, in the same order, on vectors of the width
+ * {@link PanamaOptimizerKernels} uses; each tail is the scalar code itself.
+ *
+ * <p>bfloat16 moments are widened by a shift of their 16 bits into the upper half of an int lane and
+ * narrowed by an integer add (the rounding increment, or the random bits) and a shift back, with NaN
+ * lanes blended in as the scalar code makes them. 8-bit codes are decoded with a gather from the map's
+ * 256 values and encoded by a binary search over its 255 midpoints (eight gathers and compares), the
+ * same search the scalar code runs, so the codes agree.
+ */
+final class PanamaCompressedStateKernels implements CompressedStateKernels {
+
+    private static final VectorSpecies<Float> F = PanamaOptimizerKernels.species();
+    private static final int LANES = F.length();
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final VectorSpecies<Long> L = F.withLanes(long.class);
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final float[] SIGNED_VALUES = ScalarCompressedStateKernels.SIGNED.values();
+    private static final float[] SIGNED_THRESHOLDS = ScalarCompressedStateKernels.SIGNED.thresholds();
+    private static final float[] UNSIGNED_VALUES = ScalarCompressedStateKernels.UNSIGNED.values();
+    private static final float[] UNSIGNED_THRESHOLDS = ScalarCompressedStateKernels.UNSIGNED.thresholds();
+    private static final ScalarCompressedStateKernels TAIL = ScalarCompressedStateKernels.INSTANCE;
+
+    /** {@code j * GAMMA} for each long lane {@code j}. */
+    private static final long[] LANE_GAMMAS = laneGammas();
+
+    PanamaCompressedStateKernels() {
+        if (S.length() != LANES || L.length() * 2 != LANES) {
+            throw new UnsupportedOperationException("no short vectors of " + LANES + " lanes at this width");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "panama";
+    }
+
+    @Override
+    public void adamBf16(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index, int n,
+                         AdamCoefficients c, StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.adamBf16(p, pOff, g, gOff, m, v, index, 1, c, rounding);
+            i = 1;
+        }
+        boolean stochastic = rounding.stochastic();
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(F, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
+        LongVector counter = LongVector.broadcast(L, rounding.key() + ((long) (index + i) >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
+        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + F.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(widen(m, index + i)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(widen(v, index + i)));
+            if (stochastic) {
+                IntVector r = mix64(counter).reinterpretAsInts();
+                counter = counter.add(advance);
+                narrow(mv, r.and(0xFFFF), m, index + i);
+                narrow(vv, r.lanewise(VectorOperators.LSHR, 16), v, index + i);
+            } else {
+                narrow(mv, nearestEvenIncrement(mv), m, index + i);
+                narrow(vv, nearestEvenIncrement(vv), v, index + i);
+            }
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
+        }
+        TAIL.adamBf16(p, pOff + i, g, gOff + i, m, v, index + i, n - i, c, rounding);
+    }
+
+    @Override
+    public void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                              int n, AdamCoefficients c, StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.adamMixedBf16(w, wOff, g, gOff, master, m, v, index, 1, c, rounding);
+            i = 1;
+        }
+        boolean stochastic = rounding.stochastic();
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(F, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
+        LongVector counter = LongVector.broadcast(L, rounding.key() + ((long) (index + i) >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
+        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + F.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            int k = index + i;
+            FloatVector pv = FloatVector.fromArray(F, master, k);
+            FloatVector gv = widen(g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(F, m, k)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(F, v, k)));
+            mv.intoArray(m, k);
+            vv.intoArray(v, k);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            FloatVector updated = paramScale.mul(pv).add(negStepSize.mul(mv).div(denom));
+            updated.intoArray(master, k);
+            if (stochastic) {
+                IntVector r = mix64(counter).reinterpretAsInts();
+                counter = counter.add(advance);
+                narrow(updated, r.and(0xFFFF), w, wOff + i);
+            } else {
+                narrow(updated, nearestEvenIncrement(updated), w, wOff + i);
+            }
+        }
+        TAIL.adamMixedBf16(w, wOff + i, g, gOff + i, master, m, v, index + i, n - i, c, rounding);
+    }
+
+    @Override
+    public void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
+                         int index, int n, int blockSize, AdamCoefficients c) {
+        int scratch = Math.min(n, blockSize);
+        float[] mNew = new float[scratch];
+        float[] vNew = new float[scratch];
+        int[] mCodes = new int[scratch + LANES];
+        int[] vCodes = new int[scratch + LANES];
+        float[] max = new float[2];
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(F, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int s = index + start;
+            int block = s / blockSize;
+            FloatVector mScaleV = FloatVector.broadcast(F, mScale[block]);
+            FloatVector vScaleV = FloatVector.broadcast(F, vScale[block]);
+            FloatVector mMax = FloatVector.zero(F);
+            FloatVector vMax = FloatVector.zero(F);
+            int bound = F.loopBound(len);
+            for (int k = 0; k < len; k++) {
+                mCodes[k] = m[s + k] & 0xFF;
+                vCodes[k] = v[s + k] & 0xFF;
+            }
+            int po = pOff + start;
+            int go = gOff + start;
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector pv = FloatVector.fromArray(F, p, po + j);
+                FloatVector gv = FloatVector.fromArray(F, g, go + j);
+                FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+                FloatVector mOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, mCodes, j).mul(mScaleV);
+                FloatVector vOld = FloatVector.fromArray(F, UNSIGNED_VALUES, 0, vCodes, j).mul(vScaleV);
+                FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(mOld));
+                FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vOld));
+                mv.intoArray(mNew, j);
+                vv.intoArray(vNew, j);
+                mMax = mMax.max(mv.abs());
+                vMax = vMax.max(vv.abs());
+                FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+                paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, po + j);
+            }
+            max[0] = mMax.reduceLanes(VectorOperators.MAX);
+            max[1] = vMax.reduceLanes(VectorOperators.MAX);
+            ScalarCompressedStateKernels.adam8bitUpdate(p, po, g, go, m, v, s, mScale[block], vScale[block],
+                    mNew, vNew, j, len, c, max);
+            mScale[block] = max[0];
+            vScale[block] = max[1];
+            encode(SIGNED_THRESHOLDS, mNew, len, max[0], mCodes, m, s);
+            encode(UNSIGNED_THRESHOLDS, vNew, len, max[1], vCodes, v, s);
+        }
+    }
+
+    /** {@link ScalarCompressedStateKernels#encode} on vectors: a binary search of 8 gathered compares per lane. */
+    private static void encode(float[] thresholds, float[] x, int len, float absmax, int[] codes, byte[] out, int at) {
+        FloatVector inv = FloatVector.broadcast(F, vecopt.tensor.BlockwiseQuantizer.inverseScale(absmax));
+        int bound = F.loopBound(len);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector xv = FloatVector.fromArray(F, x, j).mul(inv);
+            IntVector code = IntVector.zero(I);
+            for (int step = 128; step > 0; step >>= 1) {
+                code.intoArray(codes, j);
+                FloatVector t = FloatVector.fromArray(F, thresholds, step - 1, codes, j);
+                code = code.add(step, xv.compare(VectorOperators.GT, t).cast(I));
+            }
+            code.intoArray(codes, j);
+        }
+        for (int k = 0; k < j; k++) {
+            out[at + k] = (byte) codes[k];
+        }
+        ScalarCompressedStateKernels.encode(thresholds == SIGNED_THRESHOLDS ? ScalarCompressedStateKernels.SIGNED
+                : ScalarCompressedStateKernels.UNSIGNED, x, j, len, absmax, out, at);
+    }
+
+    /** The float32 values of {@code LANES} bfloat16s from {@code a[at..]}. */
+    private static FloatVector widen(short[] a, int at) {
+        return ((IntVector) ShortVector.fromArray(S, a, at).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The increment that makes the upper 16 bits round to nearest, ties to even: {@code 0x7FFF + bit 16}. */
+    private static IntVector nearestEvenIncrement(FloatVector x) {
+        return x.reinterpretAsInts().lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF);
+    }
+
+    /** Stores {@code x}'s upper 16 bits after adding {@code increment} (NaN: quieted, as {@code BFloat16} does). */
+    private static void narrow(FloatVector x, IntVector increment, short[] a, int at) {
+        IntVector b = x.reinterpretAsInts();
+        IntVector rounded = b.add(increment).lanewise(VectorOperators.LSHR, 16);
+        VectorMask<Integer> nan = b.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+        rounded = rounded.blend(b.lanewise(VectorOperators.LSHR, 16).or(0x0040), nan);
+        ((ShortVector) rounded.convertShape(VectorOperators.I2S, S, 0)).intoArray(a, at);
+    }
+
+    private static FloatVector clamp(FloatVector g, FloatVector clip, FloatVector negClip) {
+        return g.blend(clip, g.compare(VectorOperators.GT, clip)).blend(negClip, g.compare(VectorOperators.LT, negClip));
+    }
+
+    private static LongVector mix64(LongVector z) {
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+        return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+    }
+
+    private static long[] laneGammas() {
+        long[] a = new long[L.length()];
+        for (int j = 0; j < a.length; j++) {
+            a[j] = j * CounterGaussian.GAMMA;
+        }
+        return a;
+    }
+}

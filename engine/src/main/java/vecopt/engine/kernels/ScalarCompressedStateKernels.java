@@ -1,0 +1,116 @@
+package vecopt.engine.kernels;
+
+import vecopt.tensor.BFloat16;
+import vecopt.tensor.BlockwiseQuantizer;
+import vecopt.tensor.QuantizationMap;
+
+/** The compressed-state kernels as plain loops: the reference the Panama kernels reproduce bit for bit. */
+final class ScalarCompressedStateKernels implements CompressedStateKernels {
+
+    static final ScalarCompressedStateKernels INSTANCE = new ScalarCompressedStateKernels();
+
+    static final QuantizationMap SIGNED = QuantizationMap.dynamicSigned();
+    static final QuantizationMap UNSIGNED = QuantizationMap.dynamicUnsigned();
+
+    private ScalarCompressedStateKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void adamBf16(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index, int n,
+                         AdamCoefficients c, StateRounding rounding) {
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip()));
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * BFloat16.toFloat(m[index + i]));
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * BFloat16.toFloat(v[index + i]));
+            if (rounding.stochastic()) {
+                int r = CounterGaussian.bits(rounding.key(), index + i);
+                m[index + i] = BFloat16.fromFloatStochastic(mi, r);
+                v[index + i] = BFloat16.fromFloatStochastic(vi, r >>> 16);
+            } else {
+                m[index + i] = BFloat16.fromFloat(mi);
+                v[index + i] = BFloat16.fromFloat(vi);
+            }
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            p[pOff + i] = c.paramScale() * pi + c.negStepSize() * mi / denom;
+        }
+    }
+
+    @Override
+    public void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                              int n, AdamCoefficients c, StateRounding rounding) {
+        for (int i = 0; i < n; i++) {
+            int k = index + i;
+            float pi = master[k];
+            float gi = BFloat16.toFloat(g[gOff + i]);
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(gi, c.gradClip()));
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[k]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[k]);
+            m[k] = mi;
+            v[k] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            float updated = c.paramScale() * pi + c.negStepSize() * mi / denom;
+            master[k] = updated;
+            w[wOff + i] = rounding.stochastic()
+                    ? BFloat16.fromFloatStochastic(updated, CounterGaussian.bits(rounding.key(), k))
+                    : BFloat16.fromFloat(updated);
+        }
+    }
+
+    @Override
+    public void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
+                         int index, int n, int blockSize, AdamCoefficients c) {
+        float[] mNew = new float[Math.min(n, blockSize)];
+        float[] vNew = new float[mNew.length];
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int block = (index + start) / blockSize;
+            float[] max = new float[2];
+            adam8bitUpdate(p, pOff + start, g, gOff + start, m, v, index + start, mScale[block], vScale[block],
+                    mNew, vNew, 0, len, c, max);
+            mScale[block] = max[0];
+            vScale[block] = max[1];
+            encode(SIGNED, mNew, 0, len, max[0], m, index + start);
+            encode(UNSIGNED, vNew, 0, len, max[1], v, index + start);
+        }
+    }
+
+    /**
+     * Decodes, updates and writes the parameter for elements {@code [from, to)} of a block starting at
+     * state element {@code s}, leaves the float32 moments in {@code mNew}, {@code vNew} and folds their
+     * absolute maxima into {@code max}; the Panama kernel's tail.
+     */
+    static void adam8bitUpdate(float[] p, int pOff, float[] g, int gOff, byte[] m, byte[] v, int s, float mAbsmax,
+                               float vAbsmax, float[] mNew, float[] vNew, int from, int to, AdamCoefficients c,
+                               float[] max) {
+        float mMax = max[0];
+        float vMax = max[1];
+        for (int i = from; i < to; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip()));
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * (SIGNED.value(m[s + i] & 0xFF) * mAbsmax));
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * (UNSIGNED.value(v[s + i] & 0xFF) * vAbsmax));
+            mNew[i] = mi;
+            vNew[i] = vi;
+            mMax = Math.max(mMax, Math.abs(mi));
+            vMax = Math.max(vMax, Math.abs(vi));
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            p[pOff + i] = c.paramScale() * pi + c.negStepSize() * mi / denom;
+        }
+        max[0] = mMax;
+        max[1] = vMax;
+    }
+
+    /** Codes of {@code x[from, to)} scaled by {@link BlockwiseQuantizer#inverseScale}{@code (absmax)}, into {@code codes[at..]}. */
+    static void encode(QuantizationMap map, float[] x, int from, int to, float absmax, byte[] codes, int at) {
+        float inv = BlockwiseQuantizer.inverseScale(absmax);
+        for (int i = from; i < to; i++) {
+            codes[at + i] = (byte) map.encode(x[i] * inv);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package vecopt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import vecopt.tensor.FloatTensor;
+
+class StateFormatTest {
+
+    private static Parameter parameter(String name, int n, long seed) {
+        return Parameter.of(name, FloatTensor.randomNormal(seed, n));
+    }
+
+    private static Adam adam(StateFormat format, Parameter... ps) {
+        Adam adam = new Adam(List.of(ps), Adam.defaults().with(Adam.LR, 1e-2));
+        adam.setStateFormat(format);
+        return adam;
+    }
+
+    /** Bytes the current thread allocates while {@code r} runs (HotSpot's per-thread counter). */
+    private static long allocatedBytes(Runnable r) {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        long before = bean.getThreadAllocatedBytes(id);
+        r.run();
+        return bean.getThreadAllocatedBytes(id) - before;
+    }
+
+    @Test
+    void stateBytesPerParameterElementFollowTheFormat() {
+        int n = 1 << 20;
+        Object[][] cases = {
+            {StateFormat.float32(), 8.0},
+            {StateFormat.bfloat16(), 4.0},
+            {StateFormat.bfloat16Stochastic(1), 4.0},
+            {StateFormat.blockwise8bit(), 2.0 + 8.0 / 256},
+            {StateFormat.blockwise8bit(2048), 2.0 + 8.0 / 2048},
+        };
+        for (Object[] c : cases) {
+            Adam adam = adam((StateFormat) c[0], parameter("w", n, 1));
+            long allocated = allocatedBytes(adam::allocateState);
+            double perElement = (double) adam.state("w").stateBytes() / n;
+            assertEquals((double) c[1], perElement, 1e-9, c[0].toString());
+            // What the JVM allocated: the buffers plus object headers and maps, well under 1% more.
+            assertEquals((double) c[1], (double) allocated / n, 0.01 * (double) c[1], c[0] + " allocated " + allocated);
+        }
+    }
+
+    @Test
+    void smallParametersKeepFloat32StateUnderTheEightBitFormat() {
+        Adam adam = adam(StateFormat.blockwise8bit(), parameter("small", 4095, 1), parameter("large", 4096, 2));
+        adam.allocateState();
+        assertNotNull(adam.state("small").buffer("exp_avg"));
+        assertNull(adam.state("small").compressedBuffer("exp_avg"));
+        assertInstanceOf(CompressedBuffer.BlockwiseBuffer.class, adam.state("large").compressedBuffer("exp_avg"));
+        assertNull(adam.state("large").buffer("exp_avg"));
+        assertEquals(true, ((CompressedBuffer.BlockwiseBuffer) adam.state("large").compressedBuffer("exp_avg")).signed());
+        assertEquals(false, ((CompressedBuffer.BlockwiseBuffer) adam.state("large").compressedBuffer("exp_avg_sq")).signed());
+    }
+
+    @Test
+    void stateFormatIsFixedOnceStateExists() {
+        Parameter w = parameter("w", 64, 1);
+        Adam adam = adam(StateFormat.float32(), w);
+        adam.step();
+        assertEquals("the state format must be set before the first step; 1 parameters have float32 state already",
+                assertThrows(IllegalStateException.class, () -> adam.setStateFormat(StateFormat.bfloat16())).getMessage());
+        adam.setStateFormat(StateFormat.float32());
+        assertEquals(StateFormat.float32(), adam.stateFormat());
+    }
+
+    @Test
+    void rulesWithoutCompressibleStateRefuseCompressedFormats() {
+        Sgd sgd = new Sgd(List.of(parameter("w", 8, 1)), Sgd.defaults());
+        assertEquals("SGD cannot store its state as bfloat16; only float32",
+                assertThrows(IllegalArgumentException.class, () -> sgd.setStateFormat(StateFormat.bfloat16())).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StateFormat.blockwise8bit(100));
+    }
+
+    @Test
+    void amsgradWithCompressedStateIsRejectedAndNothingChanges() {
+        Parameter w = parameter("w", 64, 1);
+        w.grad().fill(0.5f);
+        Adam adam = new Adam(List.of(w), Adam.defaults().with(Adam.AMSGRAD, true));
+        adam.setStateFormat(StateFormat.bfloat16());
+        float[] before = w.value().toArray();
+        assertThrows(IllegalArgumentException.class, adam::step);
+        assertArrayEquals(before, w.value().toArray());
+        assertNull(adam.state("w"));
+    }
+
+    @Test
+    void stepsAreIdenticalWithOneOrTwoThreads() {
+        for (StateFormat format : new StateFormat[] {StateFormat.bfloat16Stochastic(5), StateFormat.blockwise8bit()}) {
+            float[][] results = new float[2][];
+            for (int threads = 1; threads <= 2; threads++) {
+                Parameter w = parameter("w", 50_000, 3);
+                Adam adam = adam(format, w);
+                try (ChunkedExecutor executor = ChunkedExecutor.withThreads(threads, 1024)) {
+                    adam.setExecutor(executor);
+                    SplittableRandom random = new SplittableRandom(4);
+                    for (int t = 0; t < 3; t++) {
+                        for (int i = 0; i < w.size(); i++) {
+                            w.grad().setFlat(i, (float) random.nextGaussian());
+                        }
+                        adam.step();
+                    }
+                }
+                results[threads - 1] = w.value().toArray();
+            }
+            assertArrayEquals(results[0], results[1], format.toString());
+        }
+    }
+
+    @Test
+    void everyFormatFitsALinearRegressionAboutAsWellAsFloat32() {
+        StateFormat[] formats = {StateFormat.float32(), StateFormat.bfloat16(), StateFormat.bfloat16Stochastic(9),
+                StateFormat.blockwise8bit()};
+        double[] losses = new double[formats.length];
+        for (int f = 0; f < formats.length; f++) {
+            losses[f] = linearRegressionLoss(formats[f]);
+        }
+        for (int f = 1; f < formats.length; f++) {
+            assertTrue(losses[f] < 0.05 && losses[f] < 2 * losses[0] + 1e-3,
+                    formats[f] + " reached loss " + losses[f] + ", float32 " + losses[0]);
+        }
+    }
+
+    /** Fits w to y = X w* (8192 weights seen through 64 rows of random features) and returns the final loss. */
+    private static double linearRegressionLoss(StateFormat format) {
+        int d = 8192;
+        int rows = 64;
+        SplittableRandom random = new SplittableRandom(12);
+        float[][] x = new float[rows][d];
+        double[] y = new double[rows];
+        float[] target = new float[d];
+        for (int j = 0; j < d; j++) {
+            target[j] = (float) random.nextGaussian();
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < d; j++) {
+                x[r][j] = (float) (random.nextGaussian() / Math.sqrt(d));
+                y[r] += x[r][j] * target[j];
+            }
+        }
+        Parameter w = Parameter.of("w", FloatTensor.zeros(d));
+        Adam adam = adam(format, w);
+        double loss = 0;
+        for (int t = 0; t < 300; t++) {
+            float[] g = new float[d];
+            loss = 0;
+            for (int r = 0; r < rows; r++) {
+                double pred = 0;
+                for (int j = 0; j < d; j++) {
+                    pred += x[r][j] * w.value().getFlat(j);
+                }
+                double err = pred - y[r];
+                loss += err * err / rows;
+                for (int j = 0; j < d; j++) {
+                    g[j] += (float) (2 * err * x[r][j] / rows);
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                w.grad().setFlat(j, g[j]);
+            }
+            adam.step();
+        }
+        return loss;
+    }
+}

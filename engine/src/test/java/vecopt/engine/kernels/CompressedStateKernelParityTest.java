@@ -1,0 +1,165 @@
+package vecopt.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Scalar against Panama for the compressed-state kernels: parameters, codes, scales and guards bit
+ * for bit, over several steps, at offsets, with the vector width of this run.
+ */
+class CompressedStateKernelParityTest {
+
+    private static final float GUARD = -7.77e7f;
+    private static final short SHORT_GUARD = 0x5A5A;
+    private static final byte BYTE_GUARD = 0x5B;
+
+    static Stream<Integer> sizes() {
+        return KernelParity.sizes();
+    }
+
+    private static CompressedStateKernels panamaOrSkip() {
+        CompressedStateKernels k = CompressedStateKernels.get();
+        assumeTrue(k.name().equals("panama"), "Panama kernels are not enabled in this run");
+        return k;
+    }
+
+    private static AdamCoefficients coefficients(int step, boolean decoupled) {
+        return AdamKernelParityTest.coefficients(step, 1e-2, 0.9, 0.999, 1e-8, decoupled ? 0.1 : 1e-3, decoupled, false);
+    }
+
+    private static float[] filled(SplittableRandom random, int off, int n, boolean gradient) {
+        float[] a = new float[off + n + 5];
+        Arrays.fill(a, GUARD);
+        for (int i = 0; i < n; i++) {
+            a[off + i] = gradient ? KernelParity.gradient(random) : (float) random.nextGaussian();
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamWithBf16MomentsIsBitIdenticalRoundingToNearestAndStochastically(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (boolean stochastic : new boolean[] {false, true}) {
+            SplittableRandom random = new SplittableRandom(n * 7L + (stochastic ? 1 : 0));
+            int pOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int index = random.nextInt(20); // odd ones too: the random bits come in pairs
+            float[] p1 = filled(random, pOff, n, false);
+            float[] p2 = p1.clone();
+            short[] m1 = new short[index + n + 3];
+            Arrays.fill(m1, SHORT_GUARD);
+            Arrays.fill(m1, index, index + n, (short) 0);
+            short[] v1 = m1.clone();
+            short[] m2 = m1.clone();
+            short[] v2 = m1.clone();
+            for (int step = 1; step <= 4; step++) {
+                float[] g = filled(random, gOff, n, true);
+                AdamCoefficients c = coefficients(step, step % 2 == 0);
+                StateRounding r = stochastic ? StateRounding.stochastic(11, 3, step) : StateRounding.NEAREST_EVEN;
+                CompressedStateKernels.scalar().adamBf16(p1, pOff, g, gOff, m1, v1, index, n, c, r);
+                panama.adamBf16(p2, pOff, g, gOff, m2, v2, index, n, c, r);
+                String where = "n=" + n + " step " + step + (stochastic ? " stochastic" : " nearest");
+                assertEquals(Arrays.toString(m1), Arrays.toString(m2), "m " + where);
+                assertEquals(Arrays.toString(v1), Arrays.toString(v2), "v " + where);
+                assertSameBits(p1, p2, "p " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamWith8BitMomentsIsBitIdenticalForSeveralBlockSizes(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (int blockSize : new int[] {256, 64, 100}) {
+            SplittableRandom random = new SplittableRandom(n * 13L + blockSize);
+            int pOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int firstBlock = random.nextInt(3);
+            int index = firstBlock * blockSize;
+            int blocks = (n + blockSize - 1) / blockSize;
+            float[] p1 = filled(random, pOff, n, false);
+            float[] p2 = p1.clone();
+            byte[] m1 = new byte[index + n + 3];
+            Arrays.fill(m1, BYTE_GUARD);
+            Arrays.fill(m1, index, index + n, (byte) 0);
+            byte[] v1 = m1.clone();
+            byte[] m2 = m1.clone();
+            byte[] v2 = m1.clone();
+            float[] ms1 = new float[firstBlock + blocks + 2];
+            Arrays.fill(ms1, GUARD);
+            Arrays.fill(ms1, firstBlock, firstBlock + blocks, 0f);
+            float[] vs1 = ms1.clone();
+            float[] ms2 = ms1.clone();
+            float[] vs2 = ms1.clone();
+            for (int step = 1; step <= 4; step++) {
+                float[] g = filled(random, gOff, n, true);
+                AdamCoefficients c = coefficients(step, step % 2 == 1);
+                CompressedStateKernels.scalar().adam8bit(p1, pOff, g, gOff, m1, ms1, v1, vs1, index, n, blockSize, c);
+                panama.adam8bit(p2, pOff, g, gOff, m2, ms2, v2, vs2, index, n, blockSize, c);
+                String where = "n=" + n + " block " + blockSize + " step " + step;
+                assertEquals(Arrays.toString(m1), Arrays.toString(m2), "m codes " + where);
+                assertEquals(Arrays.toString(v1), Arrays.toString(v2), "v codes " + where);
+                assertSameBits(ms1, ms2, "m scales " + where);
+                assertSameBits(vs1, vs2, "v scales " + where);
+                assertSameBits(p1, p2, "p " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void mixedPrecisionAdamIsBitIdenticalRoundingToNearestAndStochastically(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (boolean stochastic : new boolean[] {false, true}) {
+            SplittableRandom random = new SplittableRandom(n * 17L + (stochastic ? 1 : 0));
+            int wOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int index = random.nextInt(20);
+            float[] master1 = filled(random, index, n, false);
+            float[] master2 = master1.clone();
+            short[] w1 = new short[wOff + n + 3];
+            java.util.Arrays.fill(w1, SHORT_GUARD);
+            short[] w2 = w1.clone();
+            float[] m1 = new float[index + n + 3];
+            Arrays.fill(m1, GUARD);
+            Arrays.fill(m1, index, index + n, 0f);
+            float[] v1 = m1.clone();
+            float[] m2 = m1.clone();
+            float[] v2 = m1.clone();
+            for (int step = 1; step <= 4; step++) {
+                float[] gf = filled(random, gOff, n, true);
+                short[] g = new short[gf.length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = vecopt.tensor.BFloat16.fromFloat(gf[i] * 1024f); // loss-scaled, undone by gradScale
+                }
+                AdamCoefficients base = coefficients(step, step % 2 == 0);
+                AdamCoefficients c = new AdamCoefficients(base.gradScale() / 1024f, base.weightDecay(), base.paramScale(),
+                        base.beta1(), base.oneMinusBeta1(), base.beta2(), base.oneMinusBeta2(), base.invSqrtBias2(),
+                        base.eps(), base.negStepSize(), step == 3 ? 0.5f : Float.POSITIVE_INFINITY);
+                StateRounding r = stochastic ? StateRounding.stochastic(3, 9, step) : StateRounding.NEAREST_EVEN;
+                CompressedStateKernels.scalar().adamMixedBf16(w1, wOff, g, gOff, master1, m1, v1, index, n, c, r);
+                panama.adamMixedBf16(w2, wOff, g, gOff, master2, m2, v2, index, n, c, r);
+                String where = "n=" + n + " step " + step + (stochastic ? " stochastic" : " nearest");
+                assertEquals(Arrays.toString(w1), Arrays.toString(w2), "weights " + where);
+                assertSameBits(master1, master2, "master " + where);
+                assertSameBits(m1, m2, "m " + where);
+                assertSameBits(v1, v2, "v " + where);
+            }
+        }
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                throw new AssertionError(what + ": element " + i + " scalar " + want[i] + ", panama " + got[i]);
+            }
+        }
+    }
+}
