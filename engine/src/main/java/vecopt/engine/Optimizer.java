@@ -135,6 +135,7 @@ public abstract class Optimizer {
             if (byName.containsKey(p.name()) || added.put(p.name(), p) != null) {
                 throw new IllegalArgumentException("parameter name " + p.name() + " appears twice");
             }
+            rule.checkShape(p);
         }
         List<Parameter> all = new ArrayList<>(byName.values());
         all.addAll(parameters);
@@ -459,9 +460,10 @@ public abstract class Optimizer {
             undo.add(() -> states.remove(p.name()));
             state = created;
         }
+        int[] shape = p.value().shape();
         for (Rule.Buffer b : rule.buffers()) {
-            if (b.presentFor(h) && state.buffer(b.name()) == null) {
-                state.create(b.name(), b.length(p.value().shape()), (float) b.initialValue().applyAsDouble(h));
+            if (b.keptFor(h, shape) && state.buffer(b.name()) == null) {
+                state.create(b.name(), b.length(shape), (float) b.initialValue().applyAsDouble(h));
                 ParameterState s = state;
                 undo.add(() -> s.discard(b.name()));
             }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
@@ -32,7 +33,9 @@ public final class Rule {
 
     /**
      * One state buffer: its PyTorch state name, its shape as a function of the parameter's shape
-     * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value.
+     * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value. A shape
+     * function may return null for parameter shapes that keep no such buffer: Adafactor keeps
+     * {@code row_var} and {@code col_var} for matrices and {@code variance} for vectors.
      */
     public record Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
                          ToDoubleFunction<Hyperparameters> initialValue) {
@@ -65,9 +68,28 @@ public final class Rule {
             return shape == LIKE_PARAMETER;
         }
 
-        /** Its number of elements for a parameter of shape {@code parameterShape}. */
+        /** Its shape for a parameter of shape {@code parameterShape}, or null if such a parameter keeps none. */
+        public int[] shapeFor(int[] parameterShape) {
+            int[] s = shape.apply(parameterShape.clone());
+            return s == null ? null : s.clone();
+        }
+
+        /** Whether a parameter of shape {@code parameterShape} with hyperparameters {@code h} keeps this buffer. */
+        public boolean keptFor(Hyperparameters h, int[] parameterShape) {
+            return presentFor(h) && (elementWise() || shape.apply(parameterShape.clone()) != null);
+        }
+
+        /**
+         * Its number of elements for a parameter of shape {@code parameterShape}.
+         *
+         * @throws IllegalArgumentException if such a parameter keeps no such buffer
+         */
         public int length(int[] parameterShape) {
             int[] s = shape.apply(parameterShape.clone());
+            if (s == null) {
+                throw new IllegalArgumentException("a parameter of shape " + Arrays.toString(parameterShape)
+                        + " keeps no buffer " + name);
+            }
             long n = 1;
             for (int d : s) {
                 n *= d;
@@ -103,7 +125,8 @@ public final class Rule {
 
     /**
      * Memory traffic of one step per parameter element: floats read (parameter, gradient and each
-     * element-wise buffer) and written (parameter and each buffer). The benchmarks' bandwidth bound.
+     * element-wise buffer) and written (parameter and each buffer), over all passes of the step (a
+     * rule that reads the gradient twice counts it twice). The benchmarks' bandwidth bound.
      */
     public record Traffic(int reads, int writes) {
 
@@ -118,19 +141,38 @@ public final class Rule {
         }
     }
 
+    /**
+     * The parameter shapes a rule can step, with the sentence that tells a user what to do with the
+     * others (Muon: matrices only, the rest to an AdamW).
+     */
+    public record Shapes(Predicate<int[]> accepts, String requirement) {
+
+        /** Every shape: element-wise rules and Adafactor. */
+        public static final Shapes ANY = new Shapes(s -> true, "any shape");
+
+        public Shapes {
+            Objects.requireNonNull(accepts, "accepts");
+            Objects.requireNonNull(requirement, "requirement");
+        }
+    }
+
     private final String torchName;
     private final Hyperparameters defaults;
     private final List<Buffer> buffers;
     private final List<Scalar> scalars;
     private final Factory factory;
+    private final Shapes shapes;
+    private final Function<Hyperparameters, Traffic> traffic;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
-                 Factory factory) {
+                 Factory factory, Shapes shapes, Function<Hyperparameters, Traffic> traffic) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
         this.scalars = List.copyOf(scalars);
         this.factory = factory;
+        this.shapes = shapes;
+        this.traffic = traffic;
     }
 
     /** Starts the descriptor of the rule {@code torch.optim.<torchName>}. */
@@ -163,9 +205,37 @@ public final class Rule {
         return buffers;
     }
 
-    /** The buffers a parameter keeps with hyperparameters {@code h}. */
+    /** The buffers a parameter keeps with hyperparameters {@code h}, for some parameter shape. */
     public List<Buffer> buffers(Hyperparameters h) {
         return buffers.stream().filter(b -> b.presentFor(h)).toList();
+    }
+
+    /** The buffers a parameter of shape {@code parameterShape} keeps with hyperparameters {@code h}. */
+    public List<Buffer> buffers(Hyperparameters h, int[] parameterShape) {
+        return buffers.stream().filter(b -> b.keptFor(h, parameterShape)).toList();
+    }
+
+    /** The parameter shapes this rule steps. */
+    public Shapes shapes() {
+        return shapes;
+    }
+
+    /** Whether this rule steps a parameter of shape {@code shape}. */
+    public boolean accepts(int[] shape) {
+        return shapes.accepts().test(shape.clone());
+    }
+
+    /**
+     * Throws unless this rule steps a parameter of {@code p}'s shape.
+     *
+     * @throws IllegalArgumentException naming the rule, the parameter, its shape and what to do instead
+     */
+    public void checkShape(Parameter p) {
+        int[] shape = p.value().shape();
+        if (!accepts(shape)) {
+            throw new IllegalArgumentException(torchName + " steps " + shapes.requirement() + "; parameter "
+                    + p.name() + " has shape " + Arrays.toString(shape));
+        }
     }
 
     /** The buffer called {@code name}, or null if the rule keeps none. */
@@ -183,8 +253,15 @@ public final class Rule {
         return scalars;
     }
 
-    /** Floats read and written per parameter element by one step with hyperparameters {@code h}. */
+    /**
+     * Floats read and written per parameter element by one step with hyperparameters {@code h}: one
+     * fused pass over the parameter, its gradient and its element-wise buffers, unless the rule states
+     * its own ({@link Builder#traffic}).
+     */
     public Traffic traffic(Hyperparameters h) {
+        if (traffic != null) {
+            return traffic.apply(h);
+        }
         int elementWise = (int) buffers(h).stream().filter(Buffer::elementWise).count();
         return new Traffic(2 + elementWise, 1 + elementWise);
     }
@@ -207,6 +284,8 @@ public final class Rule {
         private final Factory factory;
         private final List<Buffer> buffers = new ArrayList<>();
         private final List<Scalar> scalars = new ArrayList<>();
+        private Shapes shapes = Shapes.ANY;
+        private Function<Hyperparameters, Traffic> traffic;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
             this.torchName = torchName;
@@ -245,8 +324,23 @@ public final class Rule {
             return this;
         }
 
+        /** The parameter shapes the rule steps; {@link Shapes#ANY} unless set. */
+        public Builder shapes(Shapes shapes) {
+            this.shapes = Objects.requireNonNull(shapes, "shapes");
+            return this;
+        }
+
+        /**
+         * The floats one step reads and writes per parameter element, for a rule of several passes
+         * (one pass over the parameter, its gradient and its element-wise buffers unless set).
+         */
+        public Builder traffic(Function<Hyperparameters, Traffic> traffic) {
+            this.traffic = Objects.requireNonNull(traffic, "traffic");
+            return this;
+        }
+
         public Rule build() {
-            return new Rule(torchName, defaults, buffers, scalars, factory);
+            return new Rule(torchName, defaults, buffers, scalars, factory, shapes, traffic);
         }
     }
 }

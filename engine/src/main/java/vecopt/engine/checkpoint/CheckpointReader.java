@@ -528,7 +528,7 @@ final class CheckpointReader {
         for (Map.Entry<String, Object> e : object(map.get("scalars"), where + " scalars").entrySet()) {
             scalars.put(e.getKey(), scalar(e.getValue(), where + " scalar " + e.getKey()));
         }
-        RuleState.check(optimizer.rule(), live.name(), step, buffers.keySet(), scalars.keySet());
+        RuleState.check(optimizer.rule(), live, step, buffers.keySet(), scalars.keySet());
         return new StagedParameter(live, step, scalars, buffers);
     }
 
@@ -564,8 +564,12 @@ final class CheckpointReader {
         for (StagedParameter s : staged) {
             if (s.buffers != null) {
                 for (String buffer : s.buffers.keySet()) {
+                    int[] shape = CheckpointWriter.bufferShape(optimizer.rule(), s.parameter, buffer);
+                    boolean own = shape == null || java.util.Arrays.equals(shape, s.parameter.value().shape());
                     owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
-                            s.parameter.size(), "the parameter", s.buffers));
+                            own ? s.parameter.size() : (int) CheckpointWriter.elements(shape),
+                            own ? "the parameter" : "its shape " + java.util.Arrays.toString(shape) + " for the parameter",
+                            s.buffers));
                 }
             }
         }

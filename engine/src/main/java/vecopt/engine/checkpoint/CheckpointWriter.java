@@ -33,6 +33,7 @@ import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.Rule;
 
 /** Writes an optimizer's state as a safetensors file, atomically. See {@link Checkpoints} for the layout. */
 final class CheckpointWriter {
@@ -175,7 +176,7 @@ final class CheckpointWriter {
                 sb.append(",\"size\":").append(p.size());
                 ParameterState state = optimizer.state(p.name());
                 if (state != null) {
-                    appendState(sb, p, state, tensors);
+                    appendState(sb, optimizer.rule(), p, state, tensors);
                 }
                 sb.append('}');
             }
@@ -184,7 +185,8 @@ final class CheckpointWriter {
         return sb.append(']').toString();
     }
 
-    private static void appendState(StringBuilder sb, Parameter p, ParameterState state, List<Tensor> tensors) {
+    private static void appendState(StringBuilder sb, Rule rule, Parameter p, ParameterState state,
+                                    List<Tensor> tensors) {
         sb.append(",\"step\":").append(state.step()).append(",\"buffers\":[");
         boolean first = true;
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
@@ -194,13 +196,15 @@ final class CheckpointWriter {
                 throw new IllegalStateException("parameter " + p.name() + ": state name '" + buffer
                         + "' cannot be saved (empty or containing '/')");
             }
-            if (data.length != p.size()) {
-                throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                        + " elements but its state " + buffer + " has " + data.length);
+            int[] shape = bufferShape(rule, p, buffer);
+            if (shape == null || data.length != elements(shape)) {
+                throw new IllegalStateException("parameter " + p.name() + " of shape " + Arrays.toString(p.value().shape())
+                        + " has a state " + buffer + " of " + data.length + " elements, "
+                        + (shape == null ? "a buffer " + rule + " does not keep for it" : "expected " + elements(shape)));
             }
             Json.appendString(sb.append(first ? "" : ","), buffer);
             first = false;
-            tensors.add(new Tensor(p.name() + "/" + buffer, p.value().shape(), data));
+            tensors.add(new Tensor(p.name() + "/" + buffer, shape, data));
         }
         sb.append("],\"scalars\":{");
         first = true;
@@ -210,6 +214,24 @@ final class CheckpointWriter {
             appendDouble(sb.append(':'), e.getValue());
         }
         sb.append('}');
+    }
+
+    /**
+     * The shape buffer {@code buffer} of {@code p} has: its rule's shape for it (Adafactor's
+     * {@code row_var} is {@code [..., rows, 1]}), the parameter's own for buffers the rule does not
+     * describe; null if the rule keeps no such buffer for a parameter of this shape.
+     */
+    static int[] bufferShape(Rule rule, Parameter p, String buffer) {
+        Rule.Buffer b = rule.buffer(buffer);
+        return b == null ? p.value().shape() : b.shapeFor(p.value().shape());
+    }
+
+    static long elements(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     /** A double as its shortest round-tripping decimal, or as "NaN", "Infinity" or "-Infinity". */
