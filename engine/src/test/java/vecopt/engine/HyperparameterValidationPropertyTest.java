@@ -54,7 +54,7 @@ class HyperparameterValidationPropertyTest {
 
         // fromTorch: numbers as kwargs (flags are booleans there, so a number is refused as one)
         Map<String, Object> kwargs = new LinkedHashMap<>(TrajectoryAgainstTextbook.torchKwargs(h));
-        if (d.name().equals("beta1") || d.name().equals("beta2")) {
+        if ((d.name().equals("beta1") || d.name().equals("beta2")) && h.has("beta2")) {
             kwargs.put("betas", d.name().equals("beta1") ? List.of(value, h.get("beta2")) : List.of(h.get("beta1"), value));
         } else {
             kwargs.put(d.name(), value);

@@ -58,7 +58,8 @@ final class PropertySupport {
         if (d.isFlag()) {
             return v == 0 || v == 1;
         }
-        return Double.isFinite(v) && Float.isFinite((float) v) && range(d).contains(v);
+        return Double.isFinite(v) && Float.isFinite((float) v) && range(d).contains(v)
+                && (!d.isIntegral() || v == Math.rint(v));
     }
 
     /**
@@ -70,6 +71,19 @@ final class PropertySupport {
             return r.nextBoolean() ? 1 : 0;
         }
         Range g = range(d);
+        if (d.isIntegral()) { // whole numbers and choices: any value in the range, mostly small ones
+            int lo = (int) Math.ceil(g.min() + (g.minInclusive() ? 0 : 1));
+            int hi = (int) Math.floor(g.max() - (g.maxInclusive() ? 0 : 1));
+            return r.nextInt(4) == 0 ? d.defaultValue() : lo + r.nextInt(Math.min(hi - lo, 12) + 1);
+        }
+        if (g.min() == -Double.MAX_VALUE) { // bounded above only (Adafactor's beta2_decay <= 0)
+            double v = switch (r.nextInt(5)) {
+                case 0 -> d.defaultValue();
+                case 1 -> g.max();
+                default -> g.max() - Math.pow(10, r.nextDouble(-4, 1));
+            };
+            return isValid(d, v) ? v : d.defaultValue();
+        }
         double width = g.bounded() ? g.max() - g.min() : 1;
         double v = switch (r.nextInt(12)) {
             case 0 -> d.defaultValue();
@@ -121,6 +135,9 @@ final class PropertySupport {
             Range g = range(d);
             candidates.add(g.min() - Math.pow(10, r.nextDouble(-8, 3)));
             candidates.add(Math.nextDown(g.min()));
+            if (d.isIntegral()) {
+                candidates.add(g.min() + 0.5);
+            }
             if (!g.minInclusive()) {
                 candidates.add(g.min());
             }

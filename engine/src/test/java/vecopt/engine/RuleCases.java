@@ -48,7 +48,9 @@ final class RuleCases {
                 Arguments.of("Yogi", kwargs("lr", 0.01, "maximize", true)),
                 Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("AdEMAMix", kwargs("lr", 0.01, "weight_decay", 0.01, "t_alpha", 5, "t_beta3", 5,
-                        "maximize", true)));
+                        "maximize", true)),
+                Arguments.of("Adafactor", kwargs()),
+                Arguments.of("Adafactor", kwargs("lr", 0.05, "beta1", 0.9, "weight_decay", 0.01, "maximize", true)));
     }
 
     /**

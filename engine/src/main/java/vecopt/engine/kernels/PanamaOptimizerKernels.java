@@ -905,4 +905,248 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     private static FloatVector horner(FloatVector x, float c0, float c1, float c2, float c3, float c4) {
         return horner(x, c0, c1, c2, c3).fma(x, FloatVector.broadcast(SPECIES, c4));
     }
+
+    // ---- Adafactor ----
+
+    /** Float vectors per 32 lanes of Adafactor's sums: 8, 4 or 2 at 128, 256 or 512 bits. */
+    private static final int ADAFACTOR_VECTORS = ADAFACTOR_LANES / LANES;
+
+    /** The gradient as the kernels read it: {@code gradScale * clamp(g)}. */
+    private static FloatVector scaledGradient(float[] g, int at, FloatVector gradScale, FloatVector gradClip,
+                                              FloatVector negGradClip, boolean clipping) {
+        FloatVector gv = FloatVector.fromArray(SPECIES, g, at);
+        return gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+    }
+
+    /**
+     * Each row's 32 lanes live in {@code ADAFACTOR_VECTORS} vectors, {@code a0} for columns 0 to
+     * {@code LANES - 1} of every 32, {@code a1} for the next {@code LANES}, and so on; the row's last
+     * {@code cols % 32} columns go to the scalar kernel's lanes, which hold the vectors' lanes by then.
+     */
+    @Override
+    public void adafactorSquareSums(float[] g, int gOff, int rows, int cols, float[] rowSums, int rowOff,
+                                    float[] colSums, int colOff, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        float[] lanes = new float[ADAFACTOR_LANES];
+        int bound = cols - cols % ADAFACTOR_LANES;
+        for (int r = 0; r < rows; r++) {
+            int row = gOff + r * cols;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                a0 = squareInto(g, row, colSums, colOff, col, a0, gradScale, gradClip, negGradClip, clipping);
+                a1 = squareInto(g, row, colSums, colOff, col + LANES, a1, gradScale, gradClip, negGradClip, clipping);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2 = squareInto(g, row, colSums, colOff, col + 2 * LANES, a2, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a3 = squareInto(g, row, colSums, colOff, col + 3 * LANES, a3, gradScale, gradClip, negGradClip,
+                            clipping);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4 = squareInto(g, row, colSums, colOff, col + 4 * LANES, a4, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a5 = squareInto(g, row, colSums, colOff, col + 5 * LANES, a5, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a6 = squareInto(g, row, colSums, colOff, col + 6 * LANES, a6, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a7 = squareInto(g, row, colSums, colOff, col + 7 * LANES, a7, gradScale, gradClip, negGradClip,
+                            clipping);
+                }
+            }
+            storeLanes(lanes, 0, a0, a1, a2, a3, a4, a5, a6, a7);
+            ScalarOptimizerKernels.squareSumsOfRow(g, row, bound, cols, lanes, colSums, colOff, c);
+            rowSums[rowOff + r] = (float) ScalarOptimizerKernels.laneSum(lanes);
+        }
+    }
+
+    /** One vector of a row: its squares added to its lanes {@code acc} and to its columns' sums. */
+    private static FloatVector squareInto(float[] g, int row, float[] colSums, int colOff, int col, FloatVector acc,
+                                          FloatVector gradScale, FloatVector gradClip, FloatVector negGradClip,
+                                          boolean clipping) {
+        FloatVector d = scaledGradient(g, row + col, gradScale, gradClip, negGradClip, clipping);
+        d.fma(d, FloatVector.fromArray(SPECIES, colSums, colOff + col)).intoArray(colSums, colOff + col);
+        return d.fma(d, acc);
+    }
+
+    /** Writes the {@code ADAFACTOR_VECTORS} lane vectors into {@code lanes[from, from + 32)}. */
+    private static void storeLanes(float[] lanes, int from, FloatVector a0, FloatVector a1, FloatVector a2,
+                                   FloatVector a3, FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
+        a0.intoArray(lanes, from);
+        a1.intoArray(lanes, from + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, from + 2 * LANES);
+            a3.intoArray(lanes, from + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, from + 4 * LANES);
+            a5.intoArray(lanes, from + 5 * LANES);
+            a6.intoArray(lanes, from + 6 * LANES);
+            a7.intoArray(lanes, from + 7 * LANES);
+        }
+    }
+
+    /**
+     * Each row's elements are added to lanes that carry over from row to row; the vectors are written
+     * to the lanes before a row's scalar tail adds to them and read back after it, so every lane
+     * receives its elements in the scalar kernel's order.
+     */
+    @Override
+    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowFactor,
+                                         int rowOff, float[] colVar, int colOff, double[] sums, int sumsOff,
+                                         AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        int bound = cols - cols % ADAFACTOR_LANES;
+        for (int r = 0; r < rows; r++) {
+            int pRow = pOff + r * cols;
+            int gRow = gOff + r * cols;
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowFactor[rowOff + r]);
+            if (bound > 0) {
+                FloatVector[] acc = loadLanes(lanes);
+                for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                    for (int k = 0; k < ADAFACTOR_VECTORS; k++) {
+                        int at = col + k * LANES;
+                        FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + at);
+                        FloatVector d = scaledGradient(g, gRow + at, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u = d.div(factor.mul(FloatVector.fromArray(SPECIES, colVar, colOff + at))
+                                .max(floor).sqrt());
+                        acc[k] = pv.fma(pv, acc[k]);
+                        acc[ADAFACTOR_VECTORS + k] = u.fma(u, acc[ADAFACTOR_VECTORS + k]);
+                    }
+                }
+                storeLanes(lanes, acc);
+            }
+            ScalarOptimizerKernels.factoredSquaresOfRow(p, pRow, g, gRow, bound, cols, rowFactor[rowOff + r], colVar,
+                    colOff, lanes, c);
+        }
+        ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
+    }
+
+    /** The 64 lanes of two sums as vectors: the parameter's {@code ADAFACTOR_VECTORS} first. */
+    private static FloatVector[] loadLanes(float[] lanes) {
+        FloatVector[] acc = new FloatVector[2 * ADAFACTOR_VECTORS];
+        for (int k = 0; k < acc.length; k++) {
+            acc[k] = FloatVector.fromArray(SPECIES, lanes, k * LANES);
+        }
+        return acc;
+    }
+
+    private static void storeLanes(float[] lanes, FloatVector[] acc) {
+        for (int k = 0; k < acc.length; k++) {
+            acc[k].intoArray(lanes, k * LANES);
+        }
+    }
+
+    @Override
+    public void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows,
+                                        int cols, float[] rowFactor, int rowOff, float[] colVar, int colOff,
+                                        float stepSize, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector step = FloatVector.broadcast(SPECIES, stepSize);
+        FloatVector negStep = FloatVector.broadcast(SPECIES, -stepSize);
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        int bound = SPECIES.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int pRow = pOff + r * cols;
+            int gRow = gOff + r * cols;
+            int mRow = m == null ? 0 : mOff + r * cols;
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowFactor[rowOff + r]);
+            for (int col = 0; col < bound; col += LANES) {
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
+                FloatVector d = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                FloatVector u = d.div(factor.mul(FloatVector.fromArray(SPECIES, colVar, colOff + col)).max(floor).sqrt());
+                if (m == null) {
+                    negStep.fma(u, paramScale.mul(pv)).intoArray(p, pRow + col);
+                } else {
+                    FloatVector mv = oneMinusBeta1.fma(step.mul(u), beta1.mul(FloatVector.fromArray(SPECIES, m, mRow + col)));
+                    mv.intoArray(m, mRow + col);
+                    paramScale.mul(pv).sub(mv).intoArray(p, pRow + col);
+                }
+            }
+            ScalarOptimizerKernels.factoredUpdateOfRow(p, pRow, g, gRow, m, mRow, bound, cols, rowFactor[rowOff + r],
+                    colVar, colOff, stepSize, c);
+        }
+    }
+
+    @Override
+    public void adafactorVectorSquares(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, int n,
+                                       double[] sums, int sumsOff, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector weight = FloatVector.broadcast(SPECIES, c.weight());
+        FloatVector complement = FloatVector.broadcast(SPECIES, c.complement());
+        boolean fromStart = Math.abs(c.weight()) < 0.5f;
+        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        int bound = n - n % ADAFACTOR_LANES;
+        FloatVector[] acc = loadLanes(lanes);
+        for (int i = 0; i < bound; i += ADAFACTOR_LANES) {
+            for (int k = 0; k < ADAFACTOR_VECTORS; k++) {
+                int at = i + k * LANES;
+                FloatVector d = scaledGradient(g, gOff + at, gradScale, gradClip, negGradClip, clipping);
+                FloatVector square = d.mul(d);
+                FloatVector vOld = FloatVector.fromArray(SPECIES, v, vOff + at);
+                FloatVector vv = fromStart ? weight.fma(square.sub(vOld), vOld) : vOld.sub(square).fma(complement, square);
+                vv.intoArray(v, vOff + at);
+                FloatVector u = d.div(vv.max(floor).sqrt());
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + at);
+                acc[k] = pv.fma(pv, acc[k]);
+                acc[ADAFACTOR_VECTORS + k] = u.fma(u, acc[ADAFACTOR_VECTORS + k]);
+            }
+        }
+        storeLanes(lanes, acc);
+        ScalarOptimizerKernels.vectorSquares(p, pOff, g, gOff, v, vOff, bound, n, lanes, c);
+        ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
+    }
+
+    @Override
+    public void adafactorVectorUpdate(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] m,
+                                      int mOff, int n, float stepSize, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector step = FloatVector.broadcast(SPECIES, stepSize);
+        FloatVector negStep = FloatVector.broadcast(SPECIES, -stepSize);
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector d = scaledGradient(g, gOff + i, gradScale, gradClip, negGradClip, clipping);
+            FloatVector u = d.div(FloatVector.fromArray(SPECIES, v, vOff + i).max(floor).sqrt());
+            if (m == null) {
+                negStep.fma(u, paramScale.mul(pv)).intoArray(p, pOff + i);
+            } else {
+                FloatVector mv = oneMinusBeta1.fma(step.mul(u), beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
+                mv.intoArray(m, mOff + i);
+                paramScale.mul(pv).sub(mv).intoArray(p, pOff + i);
+            }
+        }
+        TAIL.adafactorVectorUpdate(p, pOff + i, g, gOff + i, v, vOff + i, m, m == null ? 0 : mOff + i, n - i, stepSize, c);
+    }
 }

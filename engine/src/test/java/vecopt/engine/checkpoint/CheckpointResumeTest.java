@@ -77,7 +77,10 @@ class CheckpointResumeTest {
                 Arguments.of("ADOPT", Map.of()),
                 Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)),
                 Arguments.of("AdEMAMix", Map.of()),
-                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)));
+                Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)),
+                Arguments.of("Adafactor", Map.of()),
+                Arguments.of("Adafactor", ordered("lr", 0.05, "beta1", 0.9, "weight_decay", 0.1, "d", 2.0,
+                        "eps", java.util.Arrays.asList(null, 1e-2), "maximize", true)));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */

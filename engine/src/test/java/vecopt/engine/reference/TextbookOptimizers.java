@@ -38,6 +38,9 @@ import java.util.Set;
  * AdEMAMix lr=1e-3, betas=(0.9, 0.999), beta3=0.9999, alpha=5, eps=1e-8, weight_decay=0 (times lr),
  *          t_alpha=0, t_beta3=0 (0: no warm-up), maximize=False (no torch class: optax's ademamix,
  *          the paper's schedulers at the count before the step)
+ * Adafactor lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3) (also eps1, eps2; None: float32's 2^-23),
+ *          d=1.0, weight_decay=0, maximize=False (torch 2.5); beta1=0 or None (the paper's first
+ *          moment; not in torch). Give the parameter's shape with withShape.
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -225,6 +228,18 @@ public final class TextbookOptimizers {
                 return new TextbookAdEMAMix(lr, betas[0], betas[1], beta3, alpha, eps, weightDecay, tAlpha, tBeta3,
                         maximize);
             }
+            case "Adafactor" -> {
+                double lr = k.number("lr", 1e-2);
+                double beta2Decay = k.number("beta2_decay", -0.8);
+                double[] eps = k.pairWithNone("eps", "eps1", "eps2", TextbookAdafactor.FLOAT32_EPS, 1e-3);
+                double d = k.number("d", 1.0);
+                double weightDecay = k.number("weight_decay", 0);
+                double beta1 = k.numberOrNone("beta1", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookAdafactor(lr, beta2Decay, eps[0], eps[1], d, weightDecay, beta1, maximize);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
                             "Unknown optimizer '" + torchClassName + "': no textbook reference for it");
@@ -307,6 +322,40 @@ public final class TextbookOptimizers {
             }
             pair[0] = number(first, pair[0]);
             pair[1] = number(second, pair[1]);
+            return pair;
+        }
+
+        /** A number, or None (null) for {@code defaultValue}. */
+        double numberOrNone(String key, double defaultValue) {
+            if (values.containsKey(key) && values.get(key) == null) {
+                known.add(key);
+                return defaultValue;
+            }
+            return number(key, defaultValue);
+        }
+
+        /**
+         * As {@link #pair}, where either element may be None (null), which keeps its default:
+         * Adafactor's {@code eps=(None, 1e-3)}.
+         */
+        double[] pairWithNone(String key, String first, String second, double defaultFirst, double defaultSecond) {
+            known.add(key);
+            double[] pair = {defaultFirst, defaultSecond};
+            if (values.containsKey(key)) {
+                Object value = values.get(key);
+                if (!(value instanceof List<?> list) || list.size() != 2) {
+                    throw wrongType(key, value, "a list of two numbers or None");
+                }
+                for (int i = 0; i < 2; i++) {
+                    if (list.get(i) instanceof Number x) {
+                        pair[i] = x.doubleValue();
+                    } else if (list.get(i) != null) {
+                        throw wrongType(key, value, "a list of two numbers or None");
+                    }
+                }
+            }
+            pair[0] = numberOrNone(first, pair[0]);
+            pair[1] = numberOrNone(second, pair[1]);
             return pair;
         }
 
