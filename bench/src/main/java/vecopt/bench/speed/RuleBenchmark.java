@@ -83,8 +83,30 @@ public abstract class RuleBenchmark {
     /** Allocates and fills the rule's arrays and EJML matrices for {@code n} elements. */
     protected abstract void allocate(int n);
 
-    /** The fused kernel over {@code [from, from + n)} of every array. */
-    protected abstract void fusedKernel(int from, int n);
+    /**
+     * The fused kernel over {@code [from, from + n)} of every array. A rule of several passes
+     * (Adafactor, Muon) overrides {@link #fusedStep} instead.
+     */
+    protected void fusedKernel(int from, int n) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " steps a whole optimizer in fusedStep");
+    }
+
+    /**
+     * One step on {@code executor}: the fused kernel over every element, split as the executor splits.
+     * A rule of several passes steps its optimizer instead, on the same executor, so its blocks and
+     * whole-tensor passes run as in training.
+     */
+    protected void fusedStep(ChunkedExecutor executor) {
+        executor.run(size, fused);
+    }
+
+    /**
+     * Arrays a step writes and reads back that are neither the parameter nor its state: Muon's working
+     * copy of the update. The bandwidth reference writes as many arrays of its own.
+     */
+    protected int scratchArrays() {
+        return 0;
+    }
 
     /** The same update as a sequence of whole-array EJML operations, one pass each. */
     protected abstract void ejmlStep();
@@ -118,14 +140,20 @@ public abstract class RuleBenchmark {
         }
         float[][] updated = updated();
         Rule.Traffic traffic = measured.traffic();
-        if (traffic.reads() != updated.length + 1 || traffic.writes() != updated.length) {
+        int written = updated.length + scratchArrays();
+        if (traffic.reads() < written + 1 || traffic.writes() != written) {
             throw new IllegalStateException(getClass().getSimpleName() + " updates " + updated.length
-                    + " arrays and reads the gradient, but " + measured.label() + " is " + traffic.shape());
+                    + " arrays and " + scratchArrays() + " scratch arrays and reads the gradient, but "
+                    + measured.label() + " is " + traffic.shape());
         }
         result = updated[0];
         executor = ChunkedExecutor.withThreads(threads, 1);
         fused = this::fusedKernel;
-        bandwidth = bandwidthKernel(updated, gradient());
+        float[][] arrays = java.util.Arrays.copyOf(updated, written);
+        for (int a = updated.length; a < written; a++) {
+            arrays[a] = BenchData.gradients(size, 100 + a);
+        }
+        bandwidth = bandwidthKernel(arrays, gradient(), traffic.reads() - written - 1);
     }
 
     /** The hyperparameters {@code benchmark} measures with: its rule's defaults and its {@link Measures} kwargs. */
@@ -133,36 +161,54 @@ public abstract class RuleBenchmark {
         return MeasuredRule.of(benchmark).hyperparameters();
     }
 
-    /** Built as lambdas, so a fork without the vector module never links {@link ReferenceKernels}. */
-    private static ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[] r) {
+    /** Sums of the extra read passes, kept so that they are not dropped. */
+    private volatile float readSink;
+
+    /**
+     * Built as lambdas, so a fork without the vector module never links {@link ReferenceKernels}: the
+     * streaming kernel that writes {@code w}, then {@code extraReads} passes that only read {@code r}
+     * (a rule of several passes reads its gradient more than once).
+     */
+    private ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[] r, int extraReads) {
         float c = BANDWIDTH_COEFFICIENT;
-        return switch (w.length) {
+        ChunkedExecutor.RangeTask stream = switch (w.length) {
             case 1 -> (from, n) -> ReferenceKernels.read2Write1(w[0], r, from, n, c);
             case 2 -> (from, n) -> ReferenceKernels.read3Write2(w[0], w[1], r, from, n, c);
             case 3 -> (from, n) -> ReferenceKernels.read4Write3(w[0], w[1], w[2], r, from, n, c);
             case 4 -> (from, n) -> ReferenceKernels.read5Write4(w[0], w[1], w[2], w[3], r, from, n, c);
             default -> throw new IllegalStateException("no bandwidth kernel writes " + w.length + " arrays");
         };
+        if (extraReads == 0) {
+            return stream;
+        }
+        return (from, n) -> {
+            float sum = 0;
+            for (int k = 0; k < extraReads; k++) {
+                sum += ReferenceKernels.read1(r, from, n);
+            }
+            stream.run(from, n);
+            readSink = sum;
+        };
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {ADD_MODULES, VECTOR_MODULE, PANAMA})
     public float[] panama() {
-        executor.run(size, fused);
+        fusedStep(executor);
         return result;
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = SCALAR)
     public float[] scalar() {
-        executor.run(size, fused);
+        fusedStep(executor);
         return result;
     }
 
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {SCALAR, NO_SUPERWORD})
     public float[] scalarNoSuperWord() {
-        executor.run(size, fused);
+        fusedStep(executor);
         return result;
     }
 
@@ -195,7 +241,7 @@ public abstract class RuleBenchmark {
 
     /** Runs the fused kernel once, as the benchmark methods do; for tests. */
     final void runFused() {
-        executor.run(size, fused);
+        fusedStep(executor);
     }
 
     /** Runs the bandwidth kernel once; for tests. */

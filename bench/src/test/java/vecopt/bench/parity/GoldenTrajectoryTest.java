@@ -95,7 +95,11 @@ class GoldenTrajectoryTest {
                     + " 2024, Algorithm 2, with optax's clipping schedule (optax cannot run here)",
             "AdEMAMix", "not in torch.optim; the reference is the float64 TextbookAdEMAMix, written from Pagliardini"
                     + " et al. 2024, Algorithm 1 and its schedulers, with optax's ademamix conventions (optax cannot"
-                    + " run here)");
+                    + " run here)",
+            "Adafactor", "torch.optim.Adafactor is new in torch 2.5 and Debian's torch 1.13 has none; the reference is"
+                    + " the float64 TextbookAdafactor, written from Shazeer and Stern 2018 (Algorithms 4 and 5) with"
+                    + " the conventions of PyTorch's documented algorithm (means, lr as the relative step's cap, eps1"
+                    + " on the row mean and under the root)");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {
