@@ -113,6 +113,7 @@ class OptimizerCallsPropertyTest {
             this.torchName = torchName;
             this.rule = Rules.get(torchName);
             this.r = new SplittableRandom(seed);
+            memory.accepts = rule::accepts;
         }
 
         void run() {

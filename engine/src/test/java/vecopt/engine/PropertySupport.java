@@ -198,6 +198,8 @@ final class PropertySupport {
 
         private final List<float[]> arrays = new ArrayList<>();
         private final List<boolean[]> owned = new ArrayList<>();
+        /** The shapes the rule under test steps (Muon's matrices); every shape unless set. */
+        java.util.function.Predicate<int[]> accepts = s -> true;
 
         float[] allocate(int length) {
             float[] a = new float[length];
@@ -235,6 +237,9 @@ final class PropertySupport {
             for (int i = 0; i < k; i++) {
                 sizes[i] = size(r);
                 shapes[i] = shape(sizes[i], r);
+                while (!accepts.test(shapes[i])) { // a matrix comes up one time in two
+                    shapes[i] = shape(sizes[i], r);
+                }
             }
             boolean oneSlab = r.nextInt(3) == 0;
             int[] valueAt = new int[k];

@@ -467,4 +467,38 @@ public interface OptimizerKernels {
      */
     void adafactorVectorUpdate(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] m, int mOff,
                                int n, float stepSize, AdafactorCoefficients c);
+
+    // ---- Muon ----
+
+    /**
+     * Muon's momentum over {@code n} elements, as PyTorch's {@code buf.lerp_(grad, 1 - momentum)} and
+     * {@code grad.lerp(buf, momentum)}, writing the update to be orthogonalized into {@code u}:
+     * <pre>
+     * d   = gradScale * clamp(g)
+     * buf = lerp(buf, d, momentumWeight)           (ATen's lerp, see AdafactorCoefficients#lerp)
+     * u   = nesterov ? lerp(d, buf, nesterovWeight) : buf
+     * </pre>
+     */
+    void muonMomentum(float[] g, int gOff, float[] buf, int bufOff, float[] u, int uOff, int n, MuonCoefficients c);
+
+    /**
+     * Muon's update of {@code n} elements by the orthogonalized update {@code o}, after the decoupled decay:
+     * <pre>
+     * p = fma(negAdjustedLr, o, paramScale * p)
+     * </pre>
+     */
+    void muonApply(float[] p, int pOff, float[] o, int oOff, int n, MuonCoefficients c);
+
+    /**
+     * {@code C += alpha A B} for row-major {@code C} ({@code m x n}), {@code A} ({@code m x k}, or stored
+     * as its transpose, {@code k x m}, when {@code transposeA}) and {@code B} ({@code k x n}), in an order
+     * fixed by the indices alone, so every implementation and vector width gives the same bits:
+     * <pre>
+     * for each i, j:  for p = 0 .. k-1 in order:  C[i][j] = fma(alpha * A[i][p], B[p][j], C[i][j])
+     * </pre>
+     * {@code alpha * A[i][p]} is rounded to float once. Blocking over {@code i} and {@code j} and vectors
+     * along {@code j} keep that order; nothing may split the sum over {@code p}.
+     */
+    void matmulAdd(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+                   float alpha);
 }

@@ -1149,4 +1149,162 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         }
         TAIL.adafactorVectorUpdate(p, pOff + i, g, gOff + i, v, vOff + i, m, m == null ? 0 : mOff + i, n - i, stepSize, c);
     }
+
+    // ---- Muon ----
+
+    @Override
+    public void muonMomentum(float[] g, int gOff, float[] buf, int bufOff, float[] u, int uOff, int n,
+                             MuonCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector w = FloatVector.broadcast(SPECIES, c.momentumWeight());
+        FloatVector wc = FloatVector.broadcast(SPECIES, c.momentumComplement());
+        boolean bufFromStart = Math.abs(c.momentumWeight()) < 0.5f;
+        FloatVector mu = FloatVector.broadcast(SPECIES, c.nesterovWeight());
+        FloatVector muc = FloatVector.broadcast(SPECIES, c.nesterovComplement());
+        boolean nesterovFromStart = Math.abs(c.nesterovWeight()) < 0.5f;
+        boolean nesterov = c.nesterov();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector d = scaledGradient(g, gOff + i, gradScale, gradClip, negGradClip, clipping);
+            FloatVector b = lerp(FloatVector.fromArray(SPECIES, buf, bufOff + i), d, w, wc, bufFromStart);
+            b.intoArray(buf, bufOff + i);
+            (nesterov ? lerp(d, b, mu, muc, nesterovFromStart) : b).intoArray(u, uOff + i);
+        }
+        TAIL.muonMomentum(g, gOff + i, buf, bufOff + i, u, uOff + i, n - i, c);
+    }
+
+    /** ATen's lerp on every lane, in the form {@code fromStart} picks (|weight| below one half). */
+    private static FloatVector lerp(FloatVector from, FloatVector to, FloatVector weight, FloatVector complement,
+                                    boolean fromStart) {
+        return fromStart ? weight.fma(to.sub(from), from) : from.sub(to).fma(complement, to);
+    }
+
+    @Override
+    public void muonApply(float[] p, int pOff, float[] o, int oOff, int n, MuonCoefficients c) {
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negAdjustedLr());
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            negLr.fma(FloatVector.fromArray(SPECIES, o, oOff + i), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        TAIL.muonApply(p, pOff + i, o, oOff + i, n - i, c);
+    }
+
+    /**
+     * The scalar kernel's tiles, with four rows of {@code C} and two vectors of columns held in
+     * registers over a tile's inner products (each {@code B} vector loaded once for four rows); the
+     * columns past the last whole vector are the scalar kernel's.
+     */
+    @Override
+    public void matmulAdd(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m,
+                          int k, int n, float alpha) {
+        for (int p0 = 0; p0 < k; p0 += ScalarOptimizerKernels.MATMUL_TILE_K) {
+            int p1 = Math.min(k, p0 + ScalarOptimizerKernels.MATMUL_TILE_K);
+            for (int j0 = 0; j0 < n; j0 += ScalarOptimizerKernels.MATMUL_TILE_N) {
+                int j1 = Math.min(n, j0 + ScalarOptimizerKernels.MATMUL_TILE_N);
+                int jVec = j0 + SPECIES.loopBound(j1 - j0);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    fourRows(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1, j0, jVec);
+                    for (int r = 0; r < 4; r++) {
+                        ScalarOptimizerKernels.matmulRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i + r,
+                                p0, p1, jVec, j1);
+                    }
+                }
+                for (; i < m; i++) {
+                    oneRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1, j0, jVec);
+                    ScalarOptimizerKernels.matmulRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1,
+                            jVec, j1);
+                }
+            }
+        }
+    }
+
+    /** {@code alpha * A[i][p]}, rounded once as the scalar kernel rounds it. */
+    private static float scaledA(boolean transposeA, float[] a, int aOff, int m, int k, float alpha, int i, int p) {
+        return alpha * (transposeA ? a[aOff + p * m + i] : a[aOff + i * k + p]);
+    }
+
+    /** Rows {@code i..i+3}, whole vectors of columns {@code [j0, jVec)}, inner products {@code [p0, p1)}. */
+    private static void fourRows(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                 int m, int k, int n, float alpha, int i, int p0, int p1, int j0, int jVec) {
+        int r0 = cOff + i * n;
+        int r1 = r0 + n;
+        int r2 = r1 + n;
+        int r3 = r2 + n;
+        int j = j0;
+        for (; j + 2 * LANES <= jVec; j += 2 * LANES) {
+            int j2 = j + LANES;
+            FloatVector c00 = FloatVector.fromArray(SPECIES, c, r0 + j);
+            FloatVector c01 = FloatVector.fromArray(SPECIES, c, r0 + j2);
+            FloatVector c10 = FloatVector.fromArray(SPECIES, c, r1 + j);
+            FloatVector c11 = FloatVector.fromArray(SPECIES, c, r1 + j2);
+            FloatVector c20 = FloatVector.fromArray(SPECIES, c, r2 + j);
+            FloatVector c21 = FloatVector.fromArray(SPECIES, c, r2 + j2);
+            FloatVector c30 = FloatVector.fromArray(SPECIES, c, r3 + j);
+            FloatVector c31 = FloatVector.fromArray(SPECIES, c, r3 + j2);
+            for (int p = p0; p < p1; p++) {
+                int bRow = bOff + p * n;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow + j);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + j2);
+                FloatVector s0 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i, p));
+                FloatVector s1 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 1, p));
+                FloatVector s2 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 2, p));
+                FloatVector s3 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 3, p));
+                c00 = s0.fma(b0, c00);
+                c01 = s0.fma(b1, c01);
+                c10 = s1.fma(b0, c10);
+                c11 = s1.fma(b1, c11);
+                c20 = s2.fma(b0, c20);
+                c21 = s2.fma(b1, c21);
+                c30 = s3.fma(b0, c30);
+                c31 = s3.fma(b1, c31);
+            }
+            c00.intoArray(c, r0 + j);
+            c01.intoArray(c, r0 + j2);
+            c10.intoArray(c, r1 + j);
+            c11.intoArray(c, r1 + j2);
+            c20.intoArray(c, r2 + j);
+            c21.intoArray(c, r2 + j2);
+            c30.intoArray(c, r3 + j);
+            c31.intoArray(c, r3 + j2);
+        }
+        for (; j < jVec; j += LANES) {
+            FloatVector c0 = FloatVector.fromArray(SPECIES, c, r0 + j);
+            FloatVector c1 = FloatVector.fromArray(SPECIES, c, r1 + j);
+            FloatVector c2 = FloatVector.fromArray(SPECIES, c, r2 + j);
+            FloatVector c3 = FloatVector.fromArray(SPECIES, c, r3 + j);
+            for (int p = p0; p < p1; p++) {
+                FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + p * n + j);
+                c0 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i, p)).fma(bv, c0);
+                c1 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 1, p)).fma(bv, c1);
+                c2 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 2, p)).fma(bv, c2);
+                c3 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 3, p)).fma(bv, c3);
+            }
+            c0.intoArray(c, r0 + j);
+            c1.intoArray(c, r1 + j);
+            c2.intoArray(c, r2 + j);
+            c3.intoArray(c, r3 + j);
+        }
+    }
+
+    /** Row {@code i}, whole vectors of columns {@code [j0, jVec)}, inner products {@code [p0, p1)}. */
+    private static void oneRow(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               int m, int k, int n, float alpha, int i, int p0, int p1, int j0, int jVec) {
+        int row = cOff + i * n;
+        for (int j = j0; j < jVec; j += LANES) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, c, row + j);
+            for (int p = p0; p < p1; p++) {
+                FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + p * n + j);
+                acc = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i, p)).fma(bv, acc);
+            }
+            acc.intoArray(c, row + j);
+        }
+    }
 }

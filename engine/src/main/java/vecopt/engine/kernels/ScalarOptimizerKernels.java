@@ -544,4 +544,55 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             p[pOff + i] = adafactorStep(p, pOff + i, u, m, mOff + i, stepSize, c);
         }
     }
+
+    // ---- Muon ----
+
+    @Override
+    public void muonMomentum(float[] g, int gOff, float[] buf, int bufOff, float[] u, int uOff, int n,
+                             MuonCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float b = AdafactorCoefficients.lerp(buf[bufOff + i], d, c.momentumWeight(), c.momentumComplement());
+            buf[bufOff + i] = b;
+            u[uOff + i] = c.nesterov() ? AdafactorCoefficients.lerp(d, b, c.nesterovWeight(), c.nesterovComplement()) : b;
+        }
+    }
+
+    @Override
+    public void muonApply(float[] p, int pOff, float[] o, int oOff, int n, MuonCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            p[pOff + i] = Math.fma(c.negAdjustedLr(), o[oOff + i], c.paramScale() * p[pOff + i]);
+        }
+    }
+
+    /** Rows by columns by inner products per tile: the row of C and the rows of B a tile touches stay in L1 and L2. */
+    static final int MATMUL_TILE_K = 128;
+    static final int MATMUL_TILE_N = 512;
+
+    @Override
+    public void matmulAdd(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m,
+                          int k, int n, float alpha) {
+        for (int p0 = 0; p0 < k; p0 += MATMUL_TILE_K) {
+            int p1 = Math.min(k, p0 + MATMUL_TILE_K);
+            for (int j0 = 0; j0 < n; j0 += MATMUL_TILE_N) {
+                int j1 = Math.min(n, j0 + MATMUL_TILE_N);
+                for (int i = 0; i < m; i++) {
+                    matmulRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1, j0, j1);
+                }
+            }
+        }
+    }
+
+    /** Row {@code i} of {@code C}, columns {@code [j0, j1)}, inner products over {@code [p0, p1)} in order. */
+    static void matmulRow(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m,
+                          int k, int n, float alpha, int i, int p0, int p1, int j0, int j1) {
+        int row = cOff + i * n;
+        for (int p = p0; p < p1; p++) {
+            float s = alpha * (transposeA ? a[aOff + p * m + i] : a[aOff + i * k + p]);
+            int bRow = bOff + p * n;
+            for (int j = j0; j < j1; j++) {
+                c[row + j] = Math.fma(s, b[bRow + j], c[row + j]);
+            }
+        }
+    }
 }

@@ -80,7 +80,10 @@ class CheckpointResumeTest {
                 Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)),
                 Arguments.of("Adafactor", Map.of()),
                 Arguments.of("Adafactor", ordered("lr", 0.05, "beta1", 0.9, "weight_decay", 0.1, "d", 2.0,
-                        "eps", java.util.Arrays.asList(null, 1e-2), "maximize", true)));
+                        "eps", java.util.Arrays.asList(null, 1e-2), "maximize", true)),
+                Arguments.of("Muon", Map.of()),
+                Arguments.of("Muon", ordered("lr", 0.02, "momentum", 0.3, "nesterov", false, "ns_steps", 3,
+                        "ns_coefficients", List.of(3.0, -3.2, 1.2), "adjust_lr_fn", "match_rms_adamw")));
     }
 
     /** Kwargs in the order given, so that test names show them as written. */
@@ -99,8 +102,8 @@ class CheckpointResumeTest {
             rules().filter(a -> a.get()[0].equals(rule.torchName())).forEach(a -> {
                 @SuppressWarnings("unchecked")
                 Map<String, ?> kwargs = (Map<String, ?>) a.get()[1];
-                Hyperparameters h = Optimizers.fromTorch(rule.torchName(),
-                        List.of(Parameter.of("w", FloatTensor.zeros(1))), kwargs).paramGroups().get(0).hyperparameters();
+                Hyperparameters h = Optimizers.fromTorch(rule.torchName(), Fixtures.forRule(rule.torchName(),
+                        List.of(Parameter.of("w", FloatTensor.zeros(1)))), kwargs).paramGroups().get(0).hyperparameters();
                 rule.buffers(h).forEach(b -> created.add(b.name()));
             });
             assertTrue(rules().anyMatch(a -> a.get()[0].equals(rule.torchName())), rule + " has no resume case");
@@ -114,7 +117,7 @@ class CheckpointResumeTest {
     @MethodSource("rules")
     void resumedRunIsBitIdenticalToUninterruptedRun(String rule, Map<String, ?> kwargs, @TempDir Path dir)
             throws IOException {
-        List<Parameter> model = Fixtures.model(7);
+        List<Parameter> model = Fixtures.forRule(rule, Fixtures.model(7));
         Optimizer uninterrupted = Fixtures.optimizer(rule, kwargs, model);
         Fixtures.run(uninterrupted, model, 0, N);
         Path file = dir.resolve("state.safetensors");

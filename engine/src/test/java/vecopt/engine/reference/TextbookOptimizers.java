@@ -41,6 +41,9 @@ import java.util.Set;
  * Adafactor lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3) (also eps1, eps2; None: float32's 2^-23),
  *          d=1.0, weight_decay=0, maximize=False (torch 2.5); beta1=0 or None (the paper's first
  *          moment; not in torch). Give the parameter's shape with withShape.
+ * Muon     lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True, ns_coefficients=(3.4445, -4.7750,
+ *          2.0315) (also ns_a, ns_b, ns_c), eps=1e-7, ns_steps=5, adjust_lr_fn=None, use_addmm
+ *          (ignored) (torch 2.9; float64 where torch iterates in bfloat16). Matrices: withShape.
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -240,6 +243,23 @@ public final class TextbookOptimizers {
                 k.rejectUnknown();
                 return new TextbookAdafactor(lr, beta2Decay, eps[0], eps[1], d, weightDecay, beta1, maximize);
             }
+            case "Muon" -> {
+                double lr = k.number("lr", 1e-3);
+                double weightDecay = k.number("weight_decay", 0.1);
+                double momentum = k.number("momentum", 0.95);
+                boolean nesterov = k.bool("nesterov", true);
+                double[] ns = k.triple("ns_coefficients", "ns_a", "ns_b", "ns_c", 3.4445, -4.7750, 2.0315);
+                double eps = k.number("eps", 1e-7);
+                double steps = k.number("ns_steps", 5);
+                if (steps != Math.rint(steps)) {
+                    throw new IllegalArgumentException("ns_steps of torch.optim.Muon must be a whole number, got " + steps);
+                }
+                String adjust = k.stringOrNone("adjust_lr_fn");
+                k.ignoreSwitches("use_addmm");
+                k.rejectUnknown();
+                return new TextbookMuon(lr, weightDecay, momentum, nesterov, ns[0], ns[1], ns[2], eps, (int) steps,
+                        adjust);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
                             "Unknown optimizer '" + torchClassName + "': no textbook reference for it");
@@ -323,6 +343,36 @@ public final class TextbookOptimizers {
             pair[0] = number(first, pair[0]);
             pair[1] = number(second, pair[1]);
             return pair;
+        }
+
+        /** PyTorch's tuple {@code key} of three numbers, or its elements by vecopt's names. */
+        double[] triple(String key, String first, String second, String third, double a, double b, double c) {
+            known.add(key);
+            double[] t = {a, b, c};
+            if (values.containsKey(key)) {
+                Object value = values.get(key);
+                if (!(value instanceof List<?> list) || list.size() != 3
+                        || !list.stream().allMatch(x -> x instanceof Number)) {
+                    throw wrongType(key, value, "a list of three numbers");
+                }
+                for (int i = 0; i < 3; i++) {
+                    t[i] = ((Number) list.get(i)).doubleValue();
+                }
+            }
+            t[0] = number(first, t[0]);
+            t[1] = number(second, t[1]);
+            t[2] = number(third, t[2]);
+            return t;
+        }
+
+        /** A string option, or null where it is absent or None. */
+        String stringOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value != null && !(value instanceof String)) {
+                throw wrongType(key, value, "a string or None");
+            }
+            return (String) value;
         }
 
         /** A number, or None (null) for {@code defaultValue}. */
