@@ -88,6 +88,14 @@ public final class Trainer {
      * it on both sets before the first epoch and after each.
      */
     public static Curves train(DigitsModel model, Optimizer optimizer, Digits.Split data, Schedule schedule) {
+        return train(model, List.of(optimizer), data, schedule);
+    }
+
+    /**
+     * As above, with several optimizers over disjoint parts of {@code model.parameters()} (Muon for the
+     * matrices, AdamW for the biases), all stepped after each backward pass.
+     */
+    public static Curves train(DigitsModel model, List<Optimizer> optimizers, Digits.Split data, Schedule schedule) {
         Digits.Dataset train = data.train();
         int[] ranked = schedule.curriculum() ? byDifficulty(train) : IntStream.range(0, train.size()).toArray();
         SplittableRandom random = new SplittableRandom(schedule.seed());
@@ -111,7 +119,9 @@ public final class Trainer {
                     return new Curves(model.name(), schedule, trainCurve, testCurve, steps,
                             System.nanoTime() - start, "loss not finite in epoch " + (epoch + 1));
                 }
-                optimizer.step();
+                for (Optimizer optimizer : optimizers) {
+                    optimizer.step();
+                }
                 steps++;
             }
             trainCurve.add(model.evaluate(train));
