@@ -20,14 +20,17 @@ import vecopt.engine.kernels.AdafactorCoefficients;
  *   V   = R C / max(mean(R), eps1)
  * vectors and scalars:
  *   V   = lerp(V, G^2, w)                          (variance)
- * U     = G / sqrt(max(V, eps1^2))
+ * U     = G / sqrt(max(V, eps1^2))                 (matrices: G min(1 / sqrt(R') 1 / sqrt(C), 1 / eps1))
  * p     = p - alpha / max(1, RMS(U) / d) * U
  * </pre>
  * {@code lerp(a, b, w) = a + w (b - a)} is ATen's {@code lerp_}. As in PyTorch, {@code lr} is the
  * largest relative step and scales the decoupled weight decay, {@code eps1} (None: float32's machine
  * epsilon, {@code 2^-23}) floors the mean of the row factor and the estimate, and the RMS maxima are
- * Python's {@code max} (a NaN RMS leaves {@code eps2} and 1). The factored estimate is computed as
- * {@code (R / max(mean(R), eps1)) * C}, one division per row rather than per element.
+ * Python's {@code max} (a NaN RMS leaves {@code eps2} and 1). For a matrix the estimate's inverse
+ * root factors too: with {@code R' = R / max(mean(R), eps1)}, {@code 1 / sqrt(max(V, eps1^2))} is
+ * {@code min(1 / sqrt(R') * 1 / sqrt(C), 1 / eps1)}, whose roots are taken once per row and column,
+ * so a matrix's elements cost two products and no root or division (the rounding differs from
+ * PyTorch's {@code rsqrt(R C / mean)} in the last bits).
  *
  * <p>Not in PyTorch: the paper's optional first moment ({@code beta1}, 0 by default, which keeps none).
  * With {@code beta1 > 0}, an {@code exp_avg} buffer averages the scaled step, as tensor2tensor, fairseq
@@ -174,7 +177,8 @@ public final class Adafactor extends Optimizer {
         float[] colVar = state.buffer("col_var");
         float[] rowSums = new float[b.totalRows()];
         float[] colSums = new float[b.segments() * cols];
-        float[] rowFactor = new float[b.totalRows()];
+        float[] rowScale = new float[b.totalRows()];
+        float[] colScale = new float[b.batches() * cols];
         double[] sums = new double[2 * b.segments()];
         float[] stepSize = new float[1];
         int alignment = Math.max(1, b.blockRows() * cols);
@@ -184,15 +188,15 @@ public final class Adafactor extends Optimizer {
                     cols, rowSums, row, colSums, s * cols, c));
         });
         StepPlan.Pass factors = StepPlan.Pass.whole((v, vOff, g, gOff, from, n) ->
-                updateFactors(b, rowVar, colVar, rowSums, colSums, rowFactor, c));
+                updateFactors(b, rowVar, colVar, rowSums, colSums, rowScale, colScale, c));
         StepPlan.Pass norms = StepPlan.Pass.blocked(alignment, (v, vOff, g, gOff, from, n) -> {
             forEachSegment(b, from, n, (s, row, offset) -> kernels().adafactorFactoredSquares(v, vOff + offset,
-                    g, gOff + offset, b.rowsOf(s), cols, rowFactor, row, colVar, b.batchOf(s) * cols, sums, 2 * s, c));
+                    g, gOff + offset, b.rowsOf(s), cols, rowScale, row, colScale, b.batchOf(s) * cols, sums, 2 * s, c));
         });
         StepPlan.Pass stepSizePass = StepPlan.Pass.whole((v, vOff, g, gOff, from, n) -> stepSize[0] = stepSize(sums, size, c));
         StepPlan.Pass update = StepPlan.Pass.blocked(alignment, (v, vOff, g, gOff, from, n) -> {
             forEachSegment(b, from, n, (s, row, offset) -> kernels().adafactorFactoredUpdate(v, vOff + offset,
-                    g, gOff + offset, m, from + offset, b.rowsOf(s), cols, rowFactor, row, colVar,
+                    g, gOff + offset, m, from + offset, b.rowsOf(s), cols, rowScale, row, colScale,
                     b.batchOf(s) * cols, stepSize[0], c));
         });
         return StepPlan.of(squares, factors, norms, stepSizePass, update);
@@ -220,11 +224,12 @@ public final class Adafactor extends Optimizer {
 
     /**
      * The factors' step, on {@code m + n} values: the column sums of each matrix from its segments in
-     * order, both factors moved toward this step's means, and each row's factor
-     * {@code row_var / max(mean(row_var), eps1)}.
+     * order, both factors moved toward this step's means, and the inverse roots of the estimate's
+     * factors, {@code 1 / sqrt(row_var / max(mean(row_var), eps1))} per row and
+     * {@code 1 / sqrt(col_var)} per column (each computed in double and rounded once).
      */
     private static void updateFactors(Blocks b, float[] rowVar, float[] colVar, float[] rowSums, float[] colSums,
-                                      float[] rowFactor, AdafactorCoefficients c) {
+                                      float[] rowScale, float[] colScale, AdafactorCoefficients c) {
         int rows = b.rows();
         int cols = b.cols();
         for (int k = 0; k < b.batches(); k++) {
@@ -239,6 +244,7 @@ public final class Adafactor extends Optimizer {
                 }
                 int at = k * cols + col;
                 colVar[at] = c.lerp(colVar[at], sum / rows);
+                colScale[at] = (float) (1 / Math.sqrt(colVar[at]));
             }
         }
         for (int r = 0; r < b.totalRows(); r++) {
@@ -252,7 +258,7 @@ public final class Adafactor extends Optimizer {
             float mean = (float) (sum / rows);
             float floor = mean >= c.eps1() || Float.isNaN(mean) ? mean : c.eps1();
             for (int r = k * rows; r < (k + 1) * rows; r++) {
-                rowFactor[r] = rowVar[r] / floor;
+                rowScale[r] = (float) (1 / Math.sqrt(rowVar[r] / (double) floor));
             }
         }
     }

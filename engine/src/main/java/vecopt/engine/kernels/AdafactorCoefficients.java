@@ -15,6 +15,7 @@ import vecopt.engine.StepContext;
  * @param complement     {@code 1 - weight}, in float, for the second form of {@link #lerp}
  * @param eps1           the floor of the rows' mean of {@code row_var}
  * @param eps1Squared    the floor of the second-moment estimate under the root: {@code eps1 * eps1}
+ * @param invEps1        {@code 1 / eps1}, the ceiling of the estimate's inverse root (infinite for eps1 0)
  * @param paramScale     {@code 1 - lr * weight_decay}: decoupled decay
  * @param beta1          decay of the first moment ({@code exp_avg}); 0 without one
  * @param oneMinusBeta1  {@code 1 - beta1}
@@ -29,6 +30,7 @@ public record AdafactorCoefficients(
         float complement,
         float eps1,
         float eps1Squared,
+        float invEps1,
         float paramScale,
         float beta1,
         float oneMinusBeta1,
@@ -55,6 +57,7 @@ public record AdafactorCoefficients(
                 1f - w,
                 (float) eps1,
                 FiniteCoefficient.of("Adafactor", "eps1 * eps1", eps1 * eps1, step),
+                (float) (1 / eps1),
                 FiniteCoefficient.decoupledDecay("Adafactor", lr, h.get("weight_decay"), step),
                 (float) beta1,
                 (float) (1 - beta1),

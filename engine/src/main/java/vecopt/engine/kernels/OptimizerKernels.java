@@ -410,19 +410,21 @@ public interface OptimizerKernels {
     /**
      * The sums of squares of the parameter and of Adafactor's unscaled update over {@code rows} rows
      * of {@code cols} elements of a factored parameter, into {@code sums[sumsOff]} and
-     * {@code sums[sumsOff + 1]}. {@code rowFactor} holds {@code row_var / max(mean(row_var), eps1)}
-     * per row, {@code colVar} the column factor {@code col_var}.
+     * {@code sums[sumsOff + 1]}. The estimate {@code V = R C / max(mean(R), eps1)} factors, and so does
+     * its inverse root: {@code rowScale} holds {@code 1 / sqrt(R / max(mean(R), eps1))} per row,
+     * {@code colScale} {@code 1 / sqrt(C)} per column, and {@code 1 / sqrt(max(V, eps1^2))} is
+     * {@code min(rowScale * colScale, 1 / eps1)}: two products and no root or division per element.
      * <pre>
      * d = gradScale * clamp(g)
-     * u = d / sqrt(max(rowFactor[r] * colVar[c], eps1Squared))
+     * u = d * min(rowScale[r] * colScale[c], invEps1)
      * a[j] = fma(p, p, a[j]), b[j] = fma(u, u, b[j]) in float, for the elements of column j mod 32,
      *        row by row, columns in order (a[j], b[j] from 0)
      * sums[sumsOff]     = a[0] + ... + a[31], added in this order in double
      * sums[sumsOff + 1] = b[0] + ... + b[31], likewise
      * </pre>
      */
-    void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowFactor,
-                                  int rowOff, float[] colVar, int colOff, double[] sums, int sumsOff,
+    void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
+                                  int rowOff, float[] colScale, int colOff, double[] sums, int sumsOff,
                                   AdafactorCoefficients c);
 
     /**
@@ -431,13 +433,13 @@ public interface OptimizerKernels {
      * ({@code exp_avg}) when it is not null (then {@code c.beta1() > 0}).
      * <pre>
      * d = gradScale * clamp(g)
-     * u = d / sqrt(max(rowFactor[r] * colVar[c], eps1Squared))
+     * u = d * min(rowScale[r] * colScale[c], invEps1)
      * without m: p = fma(-stepSize, u, paramScale * p)
      * with m:    m = fma(oneMinusBeta1, stepSize * u, beta1 * m); p = paramScale * p - m
      * </pre>
      */
     void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows, int cols,
-                                 float[] rowFactor, int rowOff, float[] colVar, int colOff, float stepSize,
+                                 float[] rowScale, int rowOff, float[] colScale, int colOff, float stepSize,
                                  AdafactorCoefficients c);
 
     /**

@@ -995,70 +995,167 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     }
 
     /**
-     * Each row's elements are added to lanes that carry over from row to row; the vectors are written
-     * to the lanes before a row's scalar tail adds to them and read back after it, so every lane
-     * receives its elements in the scalar kernel's order.
+     * Each row's elements are added to lanes that carry over from row to row, held in registers as
+     * {@code a0..a7} (the parameter's squares) and {@code b0..b7} (the update's), as many as 32 lanes
+     * need. A row with a scalar tail ({@code cols % 32 > 0}) writes them to the lanes array before the
+     * tail adds to it and reads them back after, so every lane receives its elements in the scalar
+     * kernel's order.
      */
     @Override
-    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowFactor,
-                                         int rowOff, float[] colVar, int colOff, double[] sums, int sumsOff,
+    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
+                                         int rowOff, float[] colScale, int colOff, double[] sums, int sumsOff,
                                          AdafactorCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
-        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector cap = FloatVector.broadcast(SPECIES, c.invEps1());
         float[] lanes = new float[2 * ADAFACTOR_LANES];
         int bound = cols - cols % ADAFACTOR_LANES;
+        int u = ADAFACTOR_LANES;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        FloatVector a4 = FloatVector.zero(SPECIES);
+        FloatVector a5 = FloatVector.zero(SPECIES);
+        FloatVector a6 = FloatVector.zero(SPECIES);
+        FloatVector a7 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        FloatVector b2 = FloatVector.zero(SPECIES);
+        FloatVector b3 = FloatVector.zero(SPECIES);
+        FloatVector b4 = FloatVector.zero(SPECIES);
+        FloatVector b5 = FloatVector.zero(SPECIES);
+        FloatVector b6 = FloatVector.zero(SPECIES);
+        FloatVector b7 = FloatVector.zero(SPECIES);
         for (int r = 0; r < rows; r++) {
             int pRow = pOff + r * cols;
             int gRow = gOff + r * cols;
-            FloatVector factor = FloatVector.broadcast(SPECIES, rowFactor[rowOff + r]);
-            if (bound > 0) {
-                FloatVector[] acc = loadLanes(lanes);
-                for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
-                    for (int k = 0; k < ADAFACTOR_VECTORS; k++) {
-                        int at = col + k * LANES;
-                        FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + at);
-                        FloatVector d = scaledGradient(g, gRow + at, gradScale, gradClip, negGradClip, clipping);
-                        FloatVector u = d.div(factor.mul(FloatVector.fromArray(SPECIES, colVar, colOff + at))
-                                .max(floor).sqrt());
-                        acc[k] = pv.fma(pv, acc[k]);
-                        acc[ADAFACTOR_VECTORS + k] = u.fma(u, acc[ADAFACTOR_VECTORS + k]);
-                    }
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
+            for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
+                FloatVector d0 = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
+                a0 = x0.fma(x0, a0);
+                b0 = u0.fma(u0, b0);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
+                FloatVector d1 = scaledGradient(g, gRow + col + LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)).min(cap));
+                a1 = x1.fma(x1, a1);
+                b1 = u1.fma(u1, b1);
+                if (ADAFACTOR_VECTORS > 2) {
+                    FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
+                    FloatVector d2 = scaledGradient(g, gRow + col + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)).min(cap));
+                    a2 = x2.fma(x2, a2);
+                    b2 = u2.fma(u2, b2);
+                    FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
+                    FloatVector d3 = scaledGradient(g, gRow + col + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)).min(cap));
+                    a3 = x3.fma(x3, a3);
+                    b3 = u3.fma(u3, b3);
                 }
-                storeLanes(lanes, acc);
+                if (ADAFACTOR_VECTORS > 4) {
+                    FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
+                    FloatVector d4 = scaledGradient(g, gRow + col + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)).min(cap));
+                    a4 = x4.fma(x4, a4);
+                    b4 = u4.fma(u4, b4);
+                    FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
+                    FloatVector d5 = scaledGradient(g, gRow + col + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)).min(cap));
+                    a5 = x5.fma(x5, a5);
+                    b5 = u5.fma(u5, b5);
+                    FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
+                    FloatVector d6 = scaledGradient(g, gRow + col + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)).min(cap));
+                    a6 = x6.fma(x6, a6);
+                    b6 = u6.fma(u6, b6);
+                    FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
+                    FloatVector d7 = scaledGradient(g, gRow + col + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)).min(cap));
+                    a7 = x7.fma(x7, a7);
+                    b7 = u7.fma(u7, b7);
+                }
             }
-            ScalarOptimizerKernels.factoredSquaresOfRow(p, pRow, g, gRow, bound, cols, rowFactor[rowOff + r], colVar,
-                    colOff, lanes, c);
+            if (bound < cols) {
+                a0.intoArray(lanes, 0);
+                b0.intoArray(lanes, u);
+                a1.intoArray(lanes, LANES);
+                b1.intoArray(lanes, u + LANES);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2.intoArray(lanes, 2 * LANES);
+                    b2.intoArray(lanes, u + 2 * LANES);
+                    a3.intoArray(lanes, 3 * LANES);
+                    b3.intoArray(lanes, u + 3 * LANES);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4.intoArray(lanes, 4 * LANES);
+                    b4.intoArray(lanes, u + 4 * LANES);
+                    a5.intoArray(lanes, 5 * LANES);
+                    b5.intoArray(lanes, u + 5 * LANES);
+                    a6.intoArray(lanes, 6 * LANES);
+                    b6.intoArray(lanes, u + 6 * LANES);
+                    a7.intoArray(lanes, 7 * LANES);
+                    b7.intoArray(lanes, u + 7 * LANES);
+                }
+                ScalarOptimizerKernels.factoredSquaresOfRow(p, pRow, g, gRow, bound, cols, rowScale[rowOff + r], colScale,
+                        colOff, lanes, c);
+                a0 = FloatVector.fromArray(SPECIES, lanes, 0);
+                b0 = FloatVector.fromArray(SPECIES, lanes, u);
+                a1 = FloatVector.fromArray(SPECIES, lanes, LANES);
+                b1 = FloatVector.fromArray(SPECIES, lanes, u + LANES);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2 = FloatVector.fromArray(SPECIES, lanes, 2 * LANES);
+                    b2 = FloatVector.fromArray(SPECIES, lanes, u + 2 * LANES);
+                    a3 = FloatVector.fromArray(SPECIES, lanes, 3 * LANES);
+                    b3 = FloatVector.fromArray(SPECIES, lanes, u + 3 * LANES);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4 = FloatVector.fromArray(SPECIES, lanes, 4 * LANES);
+                    b4 = FloatVector.fromArray(SPECIES, lanes, u + 4 * LANES);
+                    a5 = FloatVector.fromArray(SPECIES, lanes, 5 * LANES);
+                    b5 = FloatVector.fromArray(SPECIES, lanes, u + 5 * LANES);
+                    a6 = FloatVector.fromArray(SPECIES, lanes, 6 * LANES);
+                    b6 = FloatVector.fromArray(SPECIES, lanes, u + 6 * LANES);
+                    a7 = FloatVector.fromArray(SPECIES, lanes, 7 * LANES);
+                    b7 = FloatVector.fromArray(SPECIES, lanes, u + 7 * LANES);
+                }
+            }
+        }
+        a0.intoArray(lanes, 0);
+        b0.intoArray(lanes, u);
+        a1.intoArray(lanes, LANES);
+        b1.intoArray(lanes, u + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            b2.intoArray(lanes, u + 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+            b3.intoArray(lanes, u + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            b4.intoArray(lanes, u + 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            b5.intoArray(lanes, u + 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            b6.intoArray(lanes, u + 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+            b7.intoArray(lanes, u + 7 * LANES);
         }
         ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
     }
 
-    /** The 64 lanes of two sums as vectors: the parameter's {@code ADAFACTOR_VECTORS} first. */
-    private static FloatVector[] loadLanes(float[] lanes) {
-        FloatVector[] acc = new FloatVector[2 * ADAFACTOR_VECTORS];
-        for (int k = 0; k < acc.length; k++) {
-            acc[k] = FloatVector.fromArray(SPECIES, lanes, k * LANES);
-        }
-        return acc;
-    }
-
-    private static void storeLanes(float[] lanes, FloatVector[] acc) {
-        for (int k = 0; k < acc.length; k++) {
-            acc[k].intoArray(lanes, k * LANES);
-        }
-    }
-
     @Override
     public void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows,
-                                        int cols, float[] rowFactor, int rowOff, float[] colVar, int colOff,
+                                        int cols, float[] rowScale, int rowOff, float[] colScale, int colOff,
                                         float stepSize, AdafactorCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
-        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector cap = FloatVector.broadcast(SPECIES, c.invEps1());
         FloatVector step = FloatVector.broadcast(SPECIES, stepSize);
         FloatVector negStep = FloatVector.broadcast(SPECIES, -stepSize);
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
@@ -1069,24 +1166,26 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             int pRow = pOff + r * cols;
             int gRow = gOff + r * cols;
             int mRow = m == null ? 0 : mOff + r * cols;
-            FloatVector factor = FloatVector.broadcast(SPECIES, rowFactor[rowOff + r]);
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
             for (int col = 0; col < bound; col += LANES) {
                 FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
                 FloatVector d = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
-                FloatVector u = d.div(factor.mul(FloatVector.fromArray(SPECIES, colVar, colOff + col)).max(floor).sqrt());
+                FloatVector u = d.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
                 if (m == null) {
                     negStep.fma(u, paramScale.mul(pv)).intoArray(p, pRow + col);
                 } else {
-                    FloatVector mv = oneMinusBeta1.fma(step.mul(u), beta1.mul(FloatVector.fromArray(SPECIES, m, mRow + col)));
+                    FloatVector mv = oneMinusBeta1.fma(step.mul(u),
+                            beta1.mul(FloatVector.fromArray(SPECIES, m, mRow + col)));
                     mv.intoArray(m, mRow + col);
                     paramScale.mul(pv).sub(mv).intoArray(p, pRow + col);
                 }
             }
-            ScalarOptimizerKernels.factoredUpdateOfRow(p, pRow, g, gRow, m, mRow, bound, cols, rowFactor[rowOff + r],
-                    colVar, colOff, stepSize, c);
+            ScalarOptimizerKernels.factoredUpdateOfRow(p, pRow, g, gRow, m, mRow, bound, cols, rowScale[rowOff + r],
+                    colScale, colOff, stepSize, c);
         }
     }
 
+    /** As {@link #adafactorFactoredSquares}, over one run of elements, the second moment moving first. */
     @Override
     public void adafactorVectorSquares(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, int n,
                                        double[] sums, int sumsOff, AdafactorCoefficients c) {
@@ -1100,22 +1199,121 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         boolean fromStart = Math.abs(c.weight()) < 0.5f;
         float[] lanes = new float[2 * ADAFACTOR_LANES];
         int bound = n - n % ADAFACTOR_LANES;
-        FloatVector[] acc = loadLanes(lanes);
+        int u = ADAFACTOR_LANES;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        FloatVector a4 = FloatVector.zero(SPECIES);
+        FloatVector a5 = FloatVector.zero(SPECIES);
+        FloatVector a6 = FloatVector.zero(SPECIES);
+        FloatVector a7 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        FloatVector b2 = FloatVector.zero(SPECIES);
+        FloatVector b3 = FloatVector.zero(SPECIES);
+        FloatVector b4 = FloatVector.zero(SPECIES);
+        FloatVector b5 = FloatVector.zero(SPECIES);
+        FloatVector b6 = FloatVector.zero(SPECIES);
+        FloatVector b7 = FloatVector.zero(SPECIES);
         for (int i = 0; i < bound; i += ADAFACTOR_LANES) {
-            for (int k = 0; k < ADAFACTOR_VECTORS; k++) {
-                int at = i + k * LANES;
-                FloatVector d = scaledGradient(g, gOff + at, gradScale, gradClip, negGradClip, clipping);
-                FloatVector square = d.mul(d);
-                FloatVector vOld = FloatVector.fromArray(SPECIES, v, vOff + at);
-                FloatVector vv = fromStart ? weight.fma(square.sub(vOld), vOld) : vOld.sub(square).fma(complement, square);
-                vv.intoArray(v, vOff + at);
-                FloatVector u = d.div(vv.max(floor).sqrt());
-                FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + at);
-                acc[k] = pv.fma(pv, acc[k]);
-                acc[ADAFACTOR_VECTORS + k] = u.fma(u, acc[ADAFACTOR_VECTORS + k]);
+            FloatVector x0 = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector d0 = scaledGradient(g, gOff + i, gradScale, gradClip, negGradClip, clipping);
+            FloatVector s0 = d0.mul(d0);
+            FloatVector o0 = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector v0 = fromStart ? weight.fma(s0.sub(o0), o0) : o0.sub(s0).fma(complement, s0);
+            v0.intoArray(v, vOff + i);
+            FloatVector u0 = d0.div(v0.max(floor).sqrt());
+            a0 = x0.fma(x0, a0);
+            b0 = u0.fma(u0, b0);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, p, pOff + i + LANES);
+            FloatVector d1 = scaledGradient(g, gOff + i + LANES, gradScale, gradClip, negGradClip, clipping);
+            FloatVector s1 = d1.mul(d1);
+            FloatVector o1 = FloatVector.fromArray(SPECIES, v, vOff + i + LANES);
+            FloatVector v1 = fromStart ? weight.fma(s1.sub(o1), o1) : o1.sub(s1).fma(complement, s1);
+            v1.intoArray(v, vOff + i + LANES);
+            FloatVector u1 = d1.div(v1.max(floor).sqrt());
+            a1 = x1.fma(x1, a1);
+            b1 = u1.fma(u1, b1);
+            if (ADAFACTOR_VECTORS > 2) {
+                FloatVector x2 = FloatVector.fromArray(SPECIES, p, pOff + i + 2 * LANES);
+                FloatVector d2 = scaledGradient(g, gOff + i + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s2 = d2.mul(d2);
+                FloatVector o2 = FloatVector.fromArray(SPECIES, v, vOff + i + 2 * LANES);
+                FloatVector v2 = fromStart ? weight.fma(s2.sub(o2), o2) : o2.sub(s2).fma(complement, s2);
+                v2.intoArray(v, vOff + i + 2 * LANES);
+                FloatVector u2 = d2.div(v2.max(floor).sqrt());
+                a2 = x2.fma(x2, a2);
+                b2 = u2.fma(u2, b2);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, p, pOff + i + 3 * LANES);
+                FloatVector d3 = scaledGradient(g, gOff + i + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s3 = d3.mul(d3);
+                FloatVector o3 = FloatVector.fromArray(SPECIES, v, vOff + i + 3 * LANES);
+                FloatVector v3 = fromStart ? weight.fma(s3.sub(o3), o3) : o3.sub(s3).fma(complement, s3);
+                v3.intoArray(v, vOff + i + 3 * LANES);
+                FloatVector u3 = d3.div(v3.max(floor).sqrt());
+                a3 = x3.fma(x3, a3);
+                b3 = u3.fma(u3, b3);
+            }
+            if (ADAFACTOR_VECTORS > 4) {
+                FloatVector x4 = FloatVector.fromArray(SPECIES, p, pOff + i + 4 * LANES);
+                FloatVector d4 = scaledGradient(g, gOff + i + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s4 = d4.mul(d4);
+                FloatVector o4 = FloatVector.fromArray(SPECIES, v, vOff + i + 4 * LANES);
+                FloatVector v4 = fromStart ? weight.fma(s4.sub(o4), o4) : o4.sub(s4).fma(complement, s4);
+                v4.intoArray(v, vOff + i + 4 * LANES);
+                FloatVector u4 = d4.div(v4.max(floor).sqrt());
+                a4 = x4.fma(x4, a4);
+                b4 = u4.fma(u4, b4);
+                FloatVector x5 = FloatVector.fromArray(SPECIES, p, pOff + i + 5 * LANES);
+                FloatVector d5 = scaledGradient(g, gOff + i + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s5 = d5.mul(d5);
+                FloatVector o5 = FloatVector.fromArray(SPECIES, v, vOff + i + 5 * LANES);
+                FloatVector v5 = fromStart ? weight.fma(s5.sub(o5), o5) : o5.sub(s5).fma(complement, s5);
+                v5.intoArray(v, vOff + i + 5 * LANES);
+                FloatVector u5 = d5.div(v5.max(floor).sqrt());
+                a5 = x5.fma(x5, a5);
+                b5 = u5.fma(u5, b5);
+                FloatVector x6 = FloatVector.fromArray(SPECIES, p, pOff + i + 6 * LANES);
+                FloatVector d6 = scaledGradient(g, gOff + i + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s6 = d6.mul(d6);
+                FloatVector o6 = FloatVector.fromArray(SPECIES, v, vOff + i + 6 * LANES);
+                FloatVector v6 = fromStart ? weight.fma(s6.sub(o6), o6) : o6.sub(s6).fma(complement, s6);
+                v6.intoArray(v, vOff + i + 6 * LANES);
+                FloatVector u6 = d6.div(v6.max(floor).sqrt());
+                a6 = x6.fma(x6, a6);
+                b6 = u6.fma(u6, b6);
+                FloatVector x7 = FloatVector.fromArray(SPECIES, p, pOff + i + 7 * LANES);
+                FloatVector d7 = scaledGradient(g, gOff + i + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s7 = d7.mul(d7);
+                FloatVector o7 = FloatVector.fromArray(SPECIES, v, vOff + i + 7 * LANES);
+                FloatVector v7 = fromStart ? weight.fma(s7.sub(o7), o7) : o7.sub(s7).fma(complement, s7);
+                v7.intoArray(v, vOff + i + 7 * LANES);
+                FloatVector u7 = d7.div(v7.max(floor).sqrt());
+                a7 = x7.fma(x7, a7);
+                b7 = u7.fma(u7, b7);
             }
         }
-        storeLanes(lanes, acc);
+        a0.intoArray(lanes, 0);
+        b0.intoArray(lanes, u);
+        a1.intoArray(lanes, LANES);
+        b1.intoArray(lanes, u + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            b2.intoArray(lanes, u + 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+            b3.intoArray(lanes, u + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            b4.intoArray(lanes, u + 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            b5.intoArray(lanes, u + 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            b6.intoArray(lanes, u + 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+            b7.intoArray(lanes, u + 7 * LANES);
+        }
         ScalarOptimizerKernels.vectorSquares(p, pOff, g, gOff, v, vOff, bound, n, lanes, c);
         ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
     }

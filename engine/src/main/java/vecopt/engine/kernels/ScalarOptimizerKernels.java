@@ -437,12 +437,12 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     }
 
     @Override
-    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowFactor,
-                                         int rowOff, float[] colVar, int colOff, double[] sums, int sumsOff,
+    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
+                                         int rowOff, float[] colScale, int colOff, double[] sums, int sumsOff,
                                          AdafactorCoefficients c) {
         float[] lanes = new float[2 * ADAFACTOR_LANES];
         for (int r = 0; r < rows; r++) {
-            factoredSquaresOfRow(p, pOff + r * cols, g, gOff + r * cols, 0, cols, rowFactor[rowOff + r], colVar, colOff,
+            factoredSquaresOfRow(p, pOff + r * cols, g, gOff + r * cols, 0, cols, rowScale[rowOff + r], colScale, colOff,
                     lanes, c);
         }
         storeSums(lanes, sums, sumsOff);
@@ -452,11 +452,11 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
      * Adds the squares of a row's parameter elements and unscaled updates at columns {@code [from, cols)}
      * ({@code from} a multiple of 32) to their lanes: {@code lanes[j]} for p, {@code lanes[32 + j]} for u.
      */
-    static void factoredSquaresOfRow(float[] p, int pStart, float[] g, int gStart, int from, int cols, float rowFactor,
-                                     float[] colVar, int colOff, float[] lanes, AdafactorCoefficients c) {
+    static void factoredSquaresOfRow(float[] p, int pStart, float[] g, int gStart, int from, int cols, float rowScale,
+                                     float[] colScale, int colOff, float[] lanes, AdafactorCoefficients c) {
         for (int col = from; col < cols; col++) {
             float pi = p[pStart + col];
-            float u = factoredUpdate(g[gStart + col], rowFactor, colVar[colOff + col], c);
+            float u = factoredUpdate(g[gStart + col], rowScale, colScale[colOff + col], c);
             int j = col & (ADAFACTOR_LANES - 1);
             lanes[j] = Math.fma(pi, pi, lanes[j]);
             lanes[ADAFACTOR_LANES + j] = Math.fma(u, u, lanes[ADAFACTOR_LANES + j]);
@@ -464,9 +464,9 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     }
 
     /** The unscaled update of one element of a factored parameter. */
-    static float factoredUpdate(float g, float rowFactor, float colVar, AdafactorCoefficients c) {
+    static float factoredUpdate(float g, float rowScale, float colScale, AdafactorCoefficients c) {
         float d = c.gradScale() * clamp(g, c.gradClip());
-        return d / (float) Math.sqrt(Math.max(rowFactor * colVar, c.eps1Squared()));
+        return d * Math.min(rowScale * colScale, c.invEps1());
     }
 
     /** The parameter's and the update's lanes, each added in order in double, into {@code sums}. */
@@ -483,20 +483,20 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows,
-                                        int cols, float[] rowFactor, int rowOff, float[] colVar, int colOff,
+                                        int cols, float[] rowScale, int rowOff, float[] colScale, int colOff,
                                         float stepSize, AdafactorCoefficients c) {
         for (int r = 0; r < rows; r++) {
             factoredUpdateOfRow(p, pOff + r * cols, g, gOff + r * cols, m, m == null ? 0 : mOff + r * cols, 0, cols,
-                    rowFactor[rowOff + r], colVar, colOff, stepSize, c);
+                    rowScale[rowOff + r], colScale, colOff, stepSize, c);
         }
     }
 
     /** {@link #adafactorFactoredUpdate} of a row's columns {@code [from, cols)}. */
     static void factoredUpdateOfRow(float[] p, int pStart, float[] g, int gStart, float[] m, int mStart, int from,
-                                    int cols, float rowFactor, float[] colVar, int colOff, float stepSize,
+                                    int cols, float rowScale, float[] colScale, int colOff, float stepSize,
                                     AdafactorCoefficients c) {
         for (int col = from; col < cols; col++) {
-            float u = factoredUpdate(g[gStart + col], rowFactor, colVar[colOff + col], c);
+            float u = factoredUpdate(g[gStart + col], rowScale, colScale[colOff + col], c);
             p[pStart + col] = adafactorStep(p, pStart + col, u, m, mStart + col, stepSize, c);
         }
     }

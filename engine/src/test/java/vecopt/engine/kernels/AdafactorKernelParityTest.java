@@ -104,8 +104,8 @@ class AdafactorKernelParityTest {
         Slot g = Slot.of(n, r, () -> gradient(r, nonFinite));
         Slot p = Slot.of(n, r, r::nextGaussian);
         Slot m = Slot.of(n, r, r::nextGaussian);
-        Slot rowFactor = Slot.of(rows, r, () -> r.nextInt(8) == 0 ? 0 : Math.abs(r.nextGaussian()));
-        Slot colVar = Slot.of(cols, r, () -> r.nextInt(8) == 0 ? 0 : Math.abs(r.nextGaussian()));
+        Slot rowScale = Slot.of(rows, r, () -> r.nextInt(8) == 0 ? (r.nextBoolean() ? 0 : Double.POSITIVE_INFINITY) : Math.abs(r.nextGaussian()));
+        Slot colScale = Slot.of(cols, r, () -> r.nextInt(8) == 0 ? 0 : Math.abs(r.nextGaussian()));
         Slot rowSums = Slot.of(rows, r, () -> 0);
         Slot colSums = Slot.of(cols, r, r::nextDouble);
         String what = rows + "x" + cols;
@@ -121,19 +121,19 @@ class AdafactorKernelParityTest {
 
         double[] sums = new double[5];
         double[] sumsP = new double[5];
-        scalar.adafactorFactoredSquares(p.array, p.offset, g.array, g.offset, rows, cols, rowFactor.array,
-                rowFactor.offset, colVar.array, colVar.offset, sums, 3, c);
-        panama.adafactorFactoredSquares(p.array, p.offset, g.array, g.offset, rows, cols, rowFactor.array,
-                rowFactor.offset, colVar.array, colVar.offset, sumsP, 3, c);
+        scalar.adafactorFactoredSquares(p.array, p.offset, g.array, g.offset, rows, cols, rowScale.array,
+                rowScale.offset, colScale.array, colScale.offset, sums, 3, c);
+        panama.adafactorFactoredSquares(p.array, p.offset, g.array, g.offset, rows, cols, rowScale.array,
+                rowScale.offset, colScale.array, colScale.offset, sumsP, 3, c);
         assertSameSums(what + " squares", sums, sumsP);
 
         Slot pP = p.copy();
         Slot mP = m.copy();
         float stepSize = (float) (0.01 * r.nextDouble());
         scalar.adafactorFactoredUpdate(p.array, p.offset, g.array, g.offset, momentum ? m.array : null, m.offset, rows,
-                cols, rowFactor.array, rowFactor.offset, colVar.array, colVar.offset, stepSize, c);
+                cols, rowScale.array, rowScale.offset, colScale.array, colScale.offset, stepSize, c);
         panama.adafactorFactoredUpdate(pP.array, pP.offset, g.array, g.offset, momentum ? mP.array : null, mP.offset,
-                rows, cols, rowFactor.array, rowFactor.offset, colVar.array, colVar.offset, stepSize, c);
+                rows, cols, rowScale.array, rowScale.offset, colScale.array, colScale.offset, stepSize, c);
         assertSameBits(what + " parameter", p, pP);
         assertSameBits(what + " exp_avg", m, mP);
     }
