@@ -4,7 +4,8 @@
  *
  * <p>The public API is {@code vecopt.engine} (optimizers, rules, clipping, noise),
  * {@code vecopt.engine.schedule} and {@code vecopt.engine.checkpoint}. The kernels and the internal
- * access to optimizer state are exported only to the benchmarks.
+ * access to optimizer state are exported only to the benchmarks (and the state access to the
+ * distributed module, whose parameter server keeps each block's optimizer state in a Hazelcast map).
  */
 module vecopt.engine {
     requires transitive vecopt.tensor;
@@ -15,5 +16,5 @@ module vecopt.engine {
     exports vecopt.engine.checkpoint;
     exports vecopt.engine.schedule;
     exports vecopt.engine.kernels to vecopt.bench;
-    exports vecopt.engine.internal to vecopt.bench;
+    exports vecopt.engine.internal to vecopt.bench, vecopt.distributed;
 }

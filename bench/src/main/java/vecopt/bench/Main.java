@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import vecopt.bench.convergence.ConvergenceCommand;
+import vecopt.bench.distributed.DistributedCommand;
 import vecopt.bench.parity.ParityCommand;
 import vecopt.bench.suite.SuiteCommand;
 import vecopt.bench.suite.SuiteSettings;
@@ -24,7 +25,10 @@ public final class Main {
                     ParityCommand::run),
             new Command("convergence", ConvergenceCommand.USAGE,
                     "optimizers on test functions and the digits; writes charts and summary.md to bench-results/convergence",
-                    ConvergenceCommand::run));
+                    ConvergenceCommand::run),
+            new Command("distributed", DistributedCommand.USAGE,
+                    "digits MLP on Hazelcast members on loopback (sync, Downpour, EASGD, Hogwild!) or push speed; writes to bench-results/distributed",
+                    DistributedCommand::run));
 
     /** Arguments that print the usage text to standard output instead of running a command. */
     private static final List<String> HELP = List.of("help", "--help", "-h");

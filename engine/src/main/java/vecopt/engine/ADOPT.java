@@ -37,12 +37,19 @@ import vecopt.engine.kernels.ADOPTCoefficients;
  */
 public final class ADOPT extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-3, 0);
+    /** {@code beta1}: decay rate of the running average of gradients. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the running average of squared gradients. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.9999, 0, 1);
+    /** {@code eps}: lower bound of the square root of the second moment. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-6, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code use_clipping}: whether to clip the normalized gradient at (t-1)^0.25, as optax does. */
     public static final Hyperparameter USE_CLIPPING = Hyperparameter.flag("use_clipping", true);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -53,12 +60,21 @@ public final class ADOPT extends Optimizer {
             .buffer("exp_avg").buffer("exp_avg_sq")
             .build();
 
-    /** optax's defaults: betas (0.9, 0.9999), eps 1e-6, clipping on; lr 1e-3 as the authors; no weight decay. */
+    /**
+     * optax's defaults: betas (0.9, 0.9999), eps 1e-6, clipping on; lr 1e-3 as the authors; no weight decay.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public ADOPT(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

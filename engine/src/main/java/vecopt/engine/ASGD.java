@@ -22,11 +22,17 @@ import vecopt.engine.kernels.ASGDCoefficients;
  */
 public final class ASGD extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    /** {@code lambd}: decay term. */
     public static final Hyperparameter LAMBD = Hyperparameter.atLeast("lambd", 1e-4, -Float.MAX_VALUE);
+    /** {@code alpha}: power of the step-size decay. */
     public static final Hyperparameter ALPHA = Hyperparameter.atLeast("alpha", 0.75, -Float.MAX_VALUE);
+    /** {@code t0}: step from which the averaging starts. */
     public static final Hyperparameter T0 = Hyperparameter.atLeast("t0", 1e6, -Float.MAX_VALUE);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -39,12 +45,21 @@ public final class ASGD extends Optimizer {
             .scalar("mu", 1)
             .build();
 
-    /** PyTorch's defaults: lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6, no weight decay. */
+    /**
+     * PyTorch's defaults: lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6, no weight decay.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public ASGD(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -43,15 +43,25 @@ import vecopt.engine.kernels.AdEMAMixCoefficients;
  */
 public final class AdEMAMix extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-3, 0);
+    /** {@code beta1}: decay rate of the fast running average of gradients. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the running average of squared gradients. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.999, 0, 1);
+    /** {@code beta3}: decay rate of the slow running average of gradients. */
     public static final Hyperparameter BETA3 = Hyperparameter.inHalfOpen("beta3", 0.9999, 0, 1);
+    /** {@code alpha}: weight of the slow average in the update. */
     public static final Hyperparameter ALPHA = Hyperparameter.atLeast("alpha", 5.0, 0);
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-8, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code t_alpha}: warm-up steps of alpha (0 for none). */
     public static final Hyperparameter T_ALPHA = Hyperparameter.atLeast("t_alpha", 0, 0);
+    /** {@code t_beta3}: warm-up steps of beta3 (0 for none). */
     public static final Hyperparameter T_BETA3 = Hyperparameter.atLeast("t_beta3", 0, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -62,12 +72,21 @@ public final class AdEMAMix extends Optimizer {
             .buffer("exp_avg_fast").buffer("exp_avg_slow").buffer("exp_avg_sq")
             .build();
 
-    /** optax's defaults (alpha 5 as {@code ademamix}), lr 1e-3 as the authors', no warm-up. */
+    /**
+     * optax's defaults (alpha 5 as {@code ademamix}), lr 1e-3 as the authors', no warm-up.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public AdEMAMix(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -17,10 +17,15 @@ import vecopt.engine.kernels.AdadeltaCoefficients;
  */
 public final class Adadelta extends Optimizer {
 
+    /** {@code lr}: factor of the update (1 leaves Adadelta unscaled). */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1.0, 0);
+    /** {@code rho}: decay rate of the running averages of squared gradients and updates. */
     public static final Hyperparameter RHO = Hyperparameter.inClosed("rho", 0.9, 0, 1);
+    /** {@code eps}: added inside both square roots for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-6, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -31,12 +36,21 @@ public final class Adadelta extends Optimizer {
             .buffer("square_avg").buffer("acc_delta")
             .build();
 
-    /** PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6, no weight decay. */
+    /**
+     * PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6, no weight decay.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Adadelta(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

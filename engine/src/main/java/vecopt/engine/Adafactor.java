@@ -50,15 +50,21 @@ import vecopt.engine.kernels.AdafactorCoefficients;
  */
 public final class Adafactor extends Optimizer {
 
+    /** {@code lr}: the cap of the relative step size, which also scales the weight decay. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    /** {@code beta2_decay}: the exponent of the second moment's decay rate, {@code 1 - t^beta2_decay}. */
     public static final Hyperparameter BETA2_DECAY = Hyperparameter.atMost("beta2_decay", -0.8, 0);
-    /** PyTorch's None: float32's machine epsilon, {@code torch.finfo(torch.float32).eps}. */
+    /** {@code eps1}: the floor under the second moment's estimate; PyTorch's None is float32's machine epsilon. */
     public static final Hyperparameter EPS1 = Hyperparameter.atLeast("eps1", Math.ulp(1f), 0).orNone();
+    /** {@code eps2}: the floor of the parameter's root mean square that scales the step. */
     public static final Hyperparameter EPS2 = Hyperparameter.atLeast("eps2", 1e-3, 0);
+    /** {@code d}: the update clipping threshold of the update's root mean square. */
     public static final Hyperparameter D = Hyperparameter.atLeast("d", 1.0, 1);
+    /** {@code weight_decay}: the decoupled weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
-    /** The paper's first moment; 0 (and None) keeps none. */
+    /** {@code beta1}: the decay rate of the paper's first moment; 0 (and None) keeps none. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0, 0, 1).orNone();
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -91,12 +97,21 @@ public final class Adafactor extends Optimizer {
     /** Elements per block of the sums of a vector's step. */
     static final int VECTOR_BLOCK = 4096;
 
-    /** PyTorch's defaults, and no first moment. */
+    /**
+     * PyTorch's defaults, and no first moment.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the first group's parameters
+     * @param hyperparameters the first group's hyperparameters
+     */
     public Adafactor(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

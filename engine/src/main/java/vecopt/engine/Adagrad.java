@@ -17,12 +17,18 @@ import vecopt.engine.kernels.AdagradCoefficients;
  */
 public final class Adagrad extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    /** {@code lr_decay}: learning-rate decay per step. */
     public static final Hyperparameter LR_DECAY = Hyperparameter.atLeast("lr_decay", 0, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code initial_accumulator_value}: initial value of the sum of squared gradients. */
     public static final Hyperparameter INITIAL_ACCUMULATOR_VALUE =
             Hyperparameter.atLeast("initial_accumulator_value", 0, 0);
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-10, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -33,12 +39,21 @@ public final class Adagrad extends Optimizer {
             .add(new Rule.Buffer("sum", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
             .build();
 
-    /** PyTorch's defaults: lr 1e-2, no lr decay, no weight decay, sum starting at 0, eps 1e-10. */
+    /**
+     * PyTorch's defaults: lr 1e-2, no lr decay, no weight decay, sum starting at 0, eps 1e-10.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Adagrad(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

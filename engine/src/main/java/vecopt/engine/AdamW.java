@@ -18,12 +18,19 @@ import vecopt.engine.kernels.AdamCoefficients;
  */
 public final class AdamW extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Adam.LR;
+    /** {@code beta1}: decay rate of the running average of gradients. */
     public static final Hyperparameter BETA1 = Adam.BETA1;
+    /** {@code beta2}: decay rate of the running average of squared gradients. */
     public static final Hyperparameter BETA2 = Adam.BETA2;
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Adam.EPS;
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 1e-2, 0);
+    /** {@code amsgrad}: whether to divide by the largest second moment so far (AMSGrad). */
     public static final Hyperparameter AMSGRAD = Adam.AMSGRAD;
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Adam.MAXIMIZE;
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -38,12 +45,21 @@ public final class AdamW extends Optimizer {
     /** AdamW's weight decay is always decoupled. */
     private static final AdamCoefficients.WeightDecay DECOUPLED = AdamCoefficients.WeightDecay.DECOUPLED;
 
-    /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2, no AMSGrad. */
+    /**
+     * PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2, no AMSGrad.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public AdamW(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

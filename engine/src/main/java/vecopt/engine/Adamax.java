@@ -15,11 +15,17 @@ import vecopt.engine.kernels.AdamaxCoefficients;
  */
 public final class Adamax extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 2e-3, 0);
+    /** {@code beta1}: decay rate of the running average of gradients. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the infinity norm of the gradients. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.999, 0, 1);
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-8, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -30,12 +36,21 @@ public final class Adamax extends Optimizer {
             .buffer("exp_avg").buffer("exp_inf")
             .build();
 
-    /** PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    /**
+     * PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, no weight decay.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Adamax(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -80,13 +80,17 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
     /**
      * Accumulation of {@code k} micro-batch gradients per update of {@code inner}.
      *
-     * @throws IllegalArgumentException if {@code inner} is null or {@code k < 1} or above 2^24 (where k
+     * @param inner the optimizer that makes the updates
+     * @param k micro-batches per update
+     * @return the wrapper; call its {@code step()} once per micro-batch
+     * @throws IllegalArgumentException if {@code inner} is null or steps only with a closure (LBFGS), or {@code k < 1} or above 2^24 (where k
      *     is no longer exact in float32); nothing is created
      */
     public static GradientAccumulation wrap(Optimizer inner, int k) {
         if (inner == null) {
             throw new IllegalArgumentException("inner must not be null");
         }
+        Lookahead.refuseClosureRules(inner, "GradientAccumulation");
         checkK(k);
         return new GradientAccumulation(inner, inner::step, null, k);
     }
@@ -95,6 +99,9 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
      * Accumulation of {@code k} micro-batch gradients per step of {@code lookahead}: Lookahead then
      * counts updates, not micro-batches.
      *
+     * @param lookahead the Lookahead that makes the updates
+     * @param k micro-batches per update
+     * @return the wrapper; call its {@code step()} once per micro-batch
      * @throws IllegalArgumentException if {@code lookahead} is null or {@code k} is out of range
      */
     public static GradientAccumulation wrap(Lookahead lookahead, int k) {
@@ -117,22 +124,27 @@ public final class GradientAccumulation implements OptimizerWrapper, Checkpointa
         return inner;
     }
 
-    /** The Lookahead this wraps, or null if it wraps an optimizer directly. */
+    /** {@return the Lookahead this wraps, or null if it wraps an optimizer directly} */
     public Lookahead lookahead() {
         return lookahead;
     }
 
-    /** Micro-batches per update. */
+    /** {@return the number of micro-batches per update} */
     public int k() {
         return k;
     }
 
-    /** Micro-batches accumulated in the current window, from 0 to k - 1. */
+    /** {@return the number of micro-batches accumulated in the current window, from 0 to k - 1} */
     public long miniStep() {
         return miniStep;
     }
 
-    /** The accumulator of the parameter called {@code name}, shared, not copied; null before its first call. */
+    /**
+     * The accumulator of the parameter called {@code name}, shared, not copied; null before its first call.
+     *
+     * @param name the parameter's name
+     * @return the accumulated gradients, or null
+     */
     public float[] accumulator(String name) {
         inner.state(name); // throws naming an unknown parameter
         return accumulators.get(name);

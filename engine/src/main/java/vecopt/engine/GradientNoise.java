@@ -36,27 +36,43 @@ public record GradientNoise(double eta, double gamma, long seed) {
         check("gamma", gamma);
     }
 
-    /** No noise, the default. */
+    /** {@return no noise, the default} */
     public static GradientNoise none() {
         return new GradientNoise(0, DEFAULT_GAMMA, 0);
     }
 
-    /** Noise of variance {@code eta / (1 + t)^0.55}, seeded with {@code seed}. */
+    /**
+     * Noise of variance {@code eta / (1 + t)^0.55}, seeded with {@code seed}.
+     *
+     * @param eta the variance at the first step, as in the paper
+     * @param seed the seed of the counter-based generator
+     * @return the noise settings
+     */
     public static GradientNoise of(double eta, long seed) {
         return new GradientNoise(eta, DEFAULT_GAMMA, seed);
     }
 
-    /** The same noise with another decay exponent. */
+    /**
+     * The same noise with another decay exponent.
+     *
+     * @param gamma the decay exponent
+     * @return the new settings
+     */
     public GradientNoise withGamma(double gamma) {
         return new GradientNoise(eta, gamma, seed);
     }
 
-    /** Whether any noise is added, that is {@code eta > 0}. */
+    /** {@return whether any noise is added, that is {@code eta > 0}} */
     public boolean enabled() {
         return eta > 0;
     }
 
-    /** {@code eta / (1 + t)^gamma}, the variance after {@code t} completed steps. */
+    /**
+     * {@code eta / (1 + t)^gamma}, the variance after {@code t} completed steps.
+     *
+     * @param t completed steps
+     * @return the variance
+     */
     public double variance(long t) {
         return eta / Math.pow(1.0 + t, gamma);
     }

@@ -28,6 +28,10 @@ public final class Hyperparameters {
     /**
      * The defaults of a rule's {@code definitions}, for its {@link Rule} descriptor;
      * {@code combinationCheck} throws {@link IllegalArgumentException} on invalid combinations.
+     *
+     * @param definitions the rule's hyperparameters, with their defaults
+     * @param combinationCheck checks a combination of values
+     * @return the defaults
      */
     public static Hyperparameters defaults(List<Hyperparameter> definitions, Consumer<Hyperparameters> combinationCheck) {
         double[] values = new double[definitions.size()];
@@ -39,22 +43,42 @@ public final class Hyperparameters {
         return h;
     }
 
-    /** The value of {@code h}. */
+    /**
+     * The value of {@code h}.
+     *
+     * @param h the hyperparameter
+     * @return its value
+     */
     public double get(Hyperparameter h) {
         return values[indexOf(h)];
     }
 
-    /** The value of the hyperparameter called {@code name}. */
+    /**
+     * The value of the hyperparameter called {@code name}.
+     *
+     * @param name the PyTorch name
+     * @return its value
+     */
     public double get(String name) {
         return values[indexOf(name)];
     }
 
-    /** The value of the flag {@code h}. */
+    /**
+     * The value of the flag {@code h}.
+     *
+     * @param h the flag
+     * @return its value
+     */
     public boolean flag(Hyperparameter h) {
         return values[indexOf(h)] != 0;
     }
 
-    /** The value of the flag called {@code name}. */
+    /**
+     * The value of the flag called {@code name}.
+     *
+     * @param name the PyTorch name
+     * @return its value
+     */
     public boolean flag(String name) {
         int i = indexOf(name);
         if (!definitions.get(i).isFlag()) {
@@ -63,22 +87,46 @@ public final class Hyperparameters {
         return values[i] != 0;
     }
 
-    /** A copy with {@code h} set to {@code value}, after validation. */
+    /**
+     * A copy with {@code h} set to {@code value}, after validation.
+     *
+     * @param h the hyperparameter
+     * @param value its new value
+     * @return the copy
+     */
     public Hyperparameters with(Hyperparameter h, double value) {
         return with(indexOf(h), value);
     }
 
-    /** A copy with the flag {@code h} set, after validation. */
+    /**
+     * A copy with the flag {@code h} set, after validation.
+     *
+     * @param h the flag
+     * @param value its new value
+     * @return the copy
+     */
     public Hyperparameters with(Hyperparameter h, boolean value) {
         return with(indexOf(h), value ? 1 : 0);
     }
 
-    /** A copy with the hyperparameter called {@code name} (its PyTorch name) set, after validation. */
+    /**
+     * A copy with the hyperparameter called {@code name} (its PyTorch name) set, after validation.
+     *
+     * @param name the PyTorch name
+     * @param value its new value
+     * @return the copy
+     */
     public Hyperparameters with(String name, double value) {
         return with(indexOf(name), value);
     }
 
-    /** A copy with the flag called {@code name} set, after validation. */
+    /**
+     * A copy with the flag called {@code name} set, after validation.
+     *
+     * @param name the PyTorch name
+     * @param value its new value
+     * @return the copy
+     */
     public Hyperparameters with(String name, boolean value) {
         int i = indexOf(name);
         if (!definitions.get(i).isFlag()) {
@@ -87,7 +135,57 @@ public final class Hyperparameters {
         return with(i, value ? 1 : 0);
     }
 
-    /** Whether this kind of optimizer has a hyperparameter called {@code name}. */
+    /**
+     * A copy with the choice called {@code name} set to the choice {@code value} (null for PyTorch's
+     * None), for example {@code with("line_search_fn", "strong_wolfe")}.
+     *
+     * @param name the choice's hyperparameter name
+     * @param value the chosen name, or null for None
+     * @return the copy
+     */
+    public Hyperparameters with(String name, String value) {
+        int i = indexOf(name);
+        return with(i, definitions.get(i).indexOf(value));
+    }
+
+    /**
+     * A copy with the choice {@code h} set to {@code value} (null for None).
+     *
+     * @param h the choice
+     * @param value the chosen name, or null for None
+     * @return the copy
+     */
+    public Hyperparameters with(Hyperparameter h, String value) {
+        return with(indexOf(h), h.indexOf(value));
+    }
+
+    /**
+     * The name chosen for the choice called {@code name}, or null for PyTorch's None.
+     *
+     * @param name the choice's hyperparameter name
+     * @return the chosen name, or null
+     */
+    public String choice(String name) {
+        int i = indexOf(name);
+        return definitions.get(i).choiceAt(values[i]);
+    }
+
+    /**
+     * The name chosen for the choice {@code h}, or null for None.
+     *
+     * @param h the choice
+     * @return the chosen name, or null
+     */
+    public String choice(Hyperparameter h) {
+        return h.choiceAt(values[indexOf(h)]);
+    }
+
+    /**
+     * Whether this kind of optimizer has a hyperparameter called {@code name}.
+     *
+     * @param name the PyTorch name
+     * @return whether it exists
+     */
     public boolean has(String name) {
         for (Hyperparameter d : definitions) {
             if (d.name().equals(name)) {
@@ -97,12 +195,12 @@ public final class Hyperparameters {
         return false;
     }
 
-    /** The definitions, in declaration order. */
+    /** {@return the definitions, in declaration order} */
     public List<Hyperparameter> definitions() {
         return definitions;
     }
 
-    /** Name to value, in declaration order; flags as 0 or 1. */
+    /** {@return name to value, in declaration order; flags as 0 or 1} */
     public Map<String, Double> asMap() {
         Map<String, Double> map = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
@@ -115,6 +213,9 @@ public final class Hyperparameters {
      * A copy with every value of {@code changes} (by PyTorch name) set: each value is checked, then the
      * combination once, so the order of the changes does not matter: {@code momentum} and
      * {@code nesterov} can be set together. Flags are 0 or 1.
+     *
+     * @param changes PyTorch names to new values
+     * @return the copy
      */
     public Hyperparameters withValues(Map<String, Double> changes) {
         double[] copy = values.clone();

@@ -31,10 +31,15 @@ import vecopt.engine.kernels.LionCoefficients;
  */
 public final class Lion extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-4, 0);
+    /** {@code beta1}: interpolation factor between momentum and gradient in the update. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the momentum. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.99, 0, 1);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -45,12 +50,21 @@ public final class Lion extends Optimizer {
             .buffer("exp_avg")
             .build();
 
-    /** The paper's and optax's lr 1e-4 and betas (0.9, 0.99); no weight decay (optax: 1e-3). */
+    /**
+     * The paper's and optax's lr 1e-4 and betas (0.9, 0.99); no weight decay (optax: 1e-3).
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Lion(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -62,7 +62,12 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
         this.alphaFloat = (float) alpha;
     }
 
-    /** Lookahead with the paper's defaults, k 5 and alpha 0.5. */
+    /**
+     * Lookahead with the paper's defaults, k 5 and alpha 0.5.
+     *
+     * @param inner the optimizer of the fast weights
+     * @return the wrapper; call its {@code step()} instead of the inner one's
+     */
     public static Lookahead wrap(Optimizer inner) {
         return wrap(inner, DEFAULT_K, DEFAULT_ALPHA);
     }
@@ -70,12 +75,18 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
     /**
      * Lookahead around {@code inner}: synchronise every {@code k} steps with step size {@code alpha}.
      *
-     * @throws IllegalArgumentException if {@code inner} is null, {@code k < 1} or {@code alpha} is not in [0, 1]
+     * @param inner the optimizer of the fast weights
+     * @param k inner steps per synchronisation
+     * @param alpha the slow weights' step size
+     * @return the wrapper; call its {@code step()} instead of the inner one's
+     * @throws IllegalArgumentException if {@code inner} is null or steps only with a closure (LBFGS),
+     *     {@code k < 1} or {@code alpha} is not in [0, 1]
      */
     public static Lookahead wrap(Optimizer inner, int k, double alpha) {
         if (inner == null) {
             throw new IllegalArgumentException("inner must not be null");
         }
+        refuseClosureRules(inner, "Lookahead");
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -85,28 +96,41 @@ public final class Lookahead implements OptimizerWrapper, Checkpointable {
         return new Lookahead(inner, k, alpha);
     }
 
+    /** Refuses an optimizer that steps only with a closure: a wrapper's step() would call its refused step(). */
+    static void refuseClosureRules(Optimizer inner, String wrapper) {
+        if (inner.rule().needsClosure()) {
+            throw new IllegalArgumentException(wrapper + " cannot wrap " + inner.rule() + ", which steps only with a"
+                    + " closure (step(closure)) that re-evaluates the loss");
+        }
+    }
+
     /** The wrapped optimizer: its groups, hyperparameters and settings are Lookahead's. */
     @Override
     public Optimizer inner() {
         return inner;
     }
 
-    /** Inner steps per synchronisation. */
+    /** {@return the number of inner steps per synchronisation} */
     public int k() {
         return k;
     }
 
-    /** The slow weights' step size towards the fast weights. */
+    /** {@return the slow weights' step size towards the fast weights} */
     public double alpha() {
         return alpha;
     }
 
-    /** Inner steps taken through {@link #step()} (skipped ones not counted). */
+    /** {@return the number of inner steps taken through {@link #step()} (skipped ones not counted)} */
     public long steps() {
         return steps;
     }
 
-    /** The slow weights of the parameter called {@code name}, shared, not copied; null before its first step. */
+    /**
+     * The slow weights of the parameter called {@code name}, shared, not copied; null before its first step.
+     *
+     * @param name the parameter's name
+     * @return the slow weights, or null
+     */
     public float[] slowWeights(String name) {
         inner.state(name); // throws naming an unknown parameter
         return slow.get(name);

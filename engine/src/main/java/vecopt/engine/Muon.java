@@ -36,17 +36,27 @@ import vecopt.engine.kernels.NewtonSchulz;
  */
 public final class Muon extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-3, 0);
+    /** {@code weight_decay}: the decoupled weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0.1, 0);
+    /** {@code momentum}: the momentum factor. */
     public static final Hyperparameter MOMENTUM = Hyperparameter.atLeast("momentum", 0.95, 0);
+    /** {@code nesterov}: whether to orthogonalize the Nesterov look-ahead instead of the momentum. */
     public static final Hyperparameter NESTEROV = Hyperparameter.flag("nesterov", true);
+    /** {@code ns_a}: the first Newton–Schulz coefficient ({@code ns_coefficients[0]}). */
     public static final Hyperparameter NS_A = Hyperparameter.atLeast("ns_a", 3.4445, -Double.MAX_VALUE);
+    /** {@code ns_b}: the second Newton–Schulz coefficient ({@code ns_coefficients[1]}). */
     public static final Hyperparameter NS_B = Hyperparameter.atLeast("ns_b", -4.7750, -Double.MAX_VALUE);
+    /** {@code ns_c}: the third Newton–Schulz coefficient ({@code ns_coefficients[2]}). */
     public static final Hyperparameter NS_C = Hyperparameter.atLeast("ns_c", 2.0315, -Double.MAX_VALUE);
+    /** {@code eps}: the floor of the update's Frobenius norm before the iteration. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-7, 0);
-    public static final Hyperparameter NS_STEPS = Hyperparameter.integer("ns_steps", 5, 0, 100);
+    /** {@code ns_steps}: the number of Newton–Schulz iterations. */
+    public static final Hyperparameter NS_STEPS = Hyperparameter.integer("ns_steps", 5, 0, 99);
+    /** {@code adjust_lr_fn}: "original" (also None) or "match_rms_adamw", the learning rate's scaling by shape. */
     public static final Hyperparameter ADJUST_LR_FN = Hyperparameter.choice("adjust_lr_fn",
-            MuonCoefficients.ORIGINAL, MuonCoefficients.MATCH_RMS_ADAMW);
+            MuonCoefficients.ORIGINAL, MuonCoefficients.MATCH_RMS_ADAMW).orNone();
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
             List.of(LR, WEIGHT_DECAY, MOMENTUM, NESTEROV, NS_A, NS_B, NS_C, EPS, NS_STEPS, ADJUST_LR_FN), h -> { });
@@ -61,7 +71,11 @@ public final class Muon extends Optimizer {
 
     private final NewtonSchulz.Workspace workspace = new NewtonSchulz.Workspace();
 
-    /** PyTorch's defaults. */
+    /**
+     * PyTorch's defaults.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
@@ -70,6 +84,8 @@ public final class Muon extends Optimizer {
      * An optimizer over {@code parameters} (matrices), all in its first group, with {@code hyperparameters}
      * from {@link #defaults()}.
      *
+     * @param parameters the first group's parameters, matrices
+     * @param hyperparameters the first group's hyperparameters
      * @throws IllegalArgumentException naming the first parameter that is not 2-D
      */
     public Muon(List<Parameter> parameters, Hyperparameters hyperparameters) {

@@ -21,13 +21,23 @@ import vecopt.engine.kernels.NAdamCoefficients;
  */
 public final class NAdam extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 2e-3, 0);
+    /** {@code beta1}: decay rate of the running average of gradients. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the running average of squared gradients. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.999, 0, 1);
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-8, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code momentum_decay}: decay of the momentum schedule. */
     public static final Hyperparameter MOMENTUM_DECAY = Hyperparameter.atLeast("momentum_decay", 4e-3, 0);
+    /**
+     * {@code decoupled_weight_decay}: whether weight decay shrinks the weights directly (AdamW) instead of adding to the gradient.
+     */
     public static final Hyperparameter DECOUPLED_WEIGHT_DECAY = Hyperparameter.flag("decoupled_weight_decay", false);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -39,12 +49,21 @@ public final class NAdam extends Optimizer {
             .scalar("mu_product", 1)
             .build();
 
-    /** PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, no weight decay, momentum_decay 4e-3. */
+    /**
+     * PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, no weight decay, momentum_decay 4e-3.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public NAdam(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -8,8 +8,11 @@ public final class NonFiniteGradientException extends ArithmeticException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The parameter's name. */
     private final String parameter;
+    /** The flat index of the element. */
     private final int index;
+    /** The element's value. */
     private final float value;
 
     NonFiniteGradientException(String parameter, int index, float value) {
@@ -19,17 +22,17 @@ public final class NonFiniteGradientException extends ArithmeticException {
         this.value = value;
     }
 
-    /** The name of the first parameter, in group order, with a non-finite gradient. */
+    /** {@return the name of the first parameter, in group order, with a non-finite gradient} */
     public String parameter() {
         return parameter;
     }
 
-    /** The flat (row-major) index of its first non-finite gradient element. */
+    /** {@return the flat (row-major) index of its first non-finite gradient element} */
     public int index() {
         return index;
     }
 
-    /** That element: NaN, +Infinity or -Infinity. */
+    /** {@return that element's value: NaN, +Infinity or -Infinity} */
     public float value() {
         return value;
     }

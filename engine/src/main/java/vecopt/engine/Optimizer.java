@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
@@ -21,11 +22,13 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * by default a non-finite gradient throws before anything is written). In that order:
  * <pre>
  * 1. noise       g += N(0, eta / (1 + t)^gamma)     one read and write of g (only with noise)
- * 2. norm pass   total_norm over all gradients      one read of g (clipping by norm, ERROR or SKIP)
+ * 2. norm pass   total_norm over all gradients      one read of g (clipping by norm, ERROR or SKIP);
+ *                per-group and per-parameter norms come from the same pass
  *                non-finite: ERROR throws, SKIP returns, PROPAGATE goes on
  * 3. plan        every parameter's state is created if missing and its rule plans its kernel call;
  *                a failure here (a rejected coefficient, no memory) leaves everything as it was
  * 4. update      the rule's fused kernel reads g as sign * coefficient * clamp(g): clipping costs no pass
+ *                (the coefficient is the parameter's own when a group clips or clipping is per parameter)
  * 5. commit      step counts and scalar state
  * </pre>
  *
@@ -53,10 +56,16 @@ public abstract class Optimizer {
     private long skippedSteps;
     /** The global gradient norm the last step computed, NaN if it computed none. */
     private double lastGradientNorm = Double.NaN;
+    /** This step's context of each parameter when a group or the per-parameter clipping clips; else null. */
+    private Map<Parameter, StepContext> parameterContexts;
     /** Refuses overlapping step, set and load calls. */
     private final UseGuard guard = new UseGuard();
+    /** The thread running a closure inside a step, which may zero the gradients; null otherwise. */
+    private volatile Thread closureThread;
 
     /**
+     * An optimizer of {@code rule} with one group; for the constructors of the rules' classes.
+     *
      * @param rule the rule this optimizer applies
      * @param parameters the first group's parameters
      * @param hyperparameters the defaults for every group, and the first group's values
@@ -81,12 +90,20 @@ public abstract class Optimizer {
         addParamGroup(parameters, hyperparameters);
     }
 
-    /** The rule this optimizer applies. */
+    /**
+     * The rule this optimizer applies.
+     *
+     * @return the rule
+     */
     public Rule rule() {
         return rule;
     }
 
-    /** The {@code torch.optim} class name of this rule, e.g. {@code "Adam"}. */
+    /**
+     * The {@code torch.optim} class name of this rule, e.g. {@code "Adam"}.
+     *
+     * @return the {@code torch.optim} class name
+     */
     public String torchName() {
         return rule.torchName();
     }
@@ -100,12 +117,23 @@ public abstract class Optimizer {
         return this;
     }
 
-    /** Adds a group that uses this optimizer's default hyperparameters. */
+    /**
+     * Adds a group that uses this optimizer's default hyperparameters.
+     *
+     * @param parameters the group's parameters, none of them in another group
+     * @return the new group
+     */
     public ParamGroup addParamGroup(List<Parameter> parameters) {
         return addParamGroup(parameters, defaults);
     }
 
-    /** Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls). */
+    /**
+     * Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls).
+     *
+     * @param parameters the group's parameters, none of them in another group
+     * @param hyperparameters the group's hyperparameters
+     * @return the new group
+     */
     public ParamGroup addParamGroup(List<Parameter> parameters, Hyperparameters hyperparameters) {
         guard.enter("addParamGroup");
         try {
@@ -146,12 +174,20 @@ public abstract class Optimizer {
         return group;
     }
 
-    /** The groups, in the order they were added. */
+    /**
+     * The groups, in the order they were added.
+     *
+     * @return the groups, unmodifiable
+     */
     public List<ParamGroup> paramGroups() {
         return Collections.unmodifiableList(groups);
     }
 
-    /** The hyperparameters new groups get. */
+    /**
+     * The hyperparameters new groups get.
+     *
+     * @return the default hyperparameters
+     */
     public Hyperparameters defaultHyperparameters() {
         return defaults;
     }
@@ -164,6 +200,8 @@ public abstract class Optimizer {
     /**
      * Splits the kernel call of each large parameter across {@code executor}'s threads. The results
      * are bit-identical to a single-threaded step. Default: the calling thread only.
+     *
+     * @param executor the threads to split kernel calls across
      */
     public void setExecutor(ChunkedExecutor executor) {
         if (executor == null) {
@@ -172,7 +210,11 @@ public abstract class Optimizer {
         this.executor = executor;
     }
 
-    /** Where kernel calls run. */
+    /**
+     * Where kernel calls run.
+     *
+     * @return the executor
+     */
     public ChunkedExecutor executor() {
         return executor;
     }
@@ -180,6 +222,8 @@ public abstract class Optimizer {
     /**
      * Clips gradients before each update from the next step on: by their global norm, by value, or
      * not ({@link GradientClipping#none()}, the default).
+     *
+     * @param clipping the clipping of the next steps
      */
     public void setGradientClipping(GradientClipping clipping) {
         if (clipping == null) {
@@ -188,7 +232,11 @@ public abstract class Optimizer {
         this.gradientClipping = clipping;
     }
 
-    /** How gradients are clipped. */
+    /**
+     * How gradients are clipped.
+     *
+     * @return the clipping
+     */
     public GradientClipping gradientClipping() {
         return gradientClipping;
     }
@@ -196,6 +244,8 @@ public abstract class Optimizer {
     /**
      * Adds annealed Gaussian noise to the gradients, in place, before each update from the next step
      * on; {@link GradientNoise#none()} (the default) turns it off.
+     *
+     * @param noise the noise of the next steps
      */
     public void setGradientNoise(GradientNoise noise) {
         if (noise == null) {
@@ -204,12 +254,20 @@ public abstract class Optimizer {
         this.gradientNoise = noise;
     }
 
-    /** The gradient noise added before each update. */
+    /**
+     * The gradient noise added before each update.
+     *
+     * @return the noise settings
+     */
     public GradientNoise gradientNoise() {
         return gradientNoise;
     }
 
-    /** What a step does with NaN or infinite gradients; {@link NonFinitePolicy#ERROR} by default. */
+    /**
+     * What a step does with NaN or infinite gradients; {@link NonFinitePolicy#ERROR} by default.
+     *
+     * @param policy the policy of the next steps
+     */
     public void setNonFinitePolicy(NonFinitePolicy policy) {
         if (policy == null) {
             throw new IllegalArgumentException("policy must not be null");
@@ -217,12 +275,20 @@ public abstract class Optimizer {
         this.nonFinitePolicy = policy;
     }
 
-    /** What a step does with NaN or infinite gradients. */
+    /**
+     * What a step does with NaN or infinite gradients.
+     *
+     * @return the policy
+     */
     public NonFinitePolicy nonFinitePolicy() {
         return nonFinitePolicy;
     }
 
-    /** Steps skipped so far because a gradient was NaN or infinite, under {@link NonFinitePolicy#SKIP}. */
+    /**
+     * Steps skipped so far because a gradient was NaN or infinite, under {@link NonFinitePolicy#SKIP}.
+     *
+     * @return the number of skipped steps
+     */
     public long skippedSteps() {
         return skippedSteps;
     }
@@ -240,7 +306,7 @@ public abstract class Optimizer {
      * checkpoints). Every argument is checked before any is set, so a rejected call changes nothing.
      */
     void restoreStepSettings(long skippedSteps, GradientClipping clipping, GradientNoise noise,
-                             NonFinitePolicy policy) {
+                             NonFinitePolicy policy, List<GradientClipping> groupClipping) {
         if (skippedSteps < 0) {
             throw new IllegalArgumentException("skippedSteps must be >= 0, got " + skippedSteps);
         }
@@ -248,10 +314,17 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("clipping, noise and policy must not be null, got " + clipping + ", "
                     + noise + ", " + policy);
         }
+        if (groupClipping.size() != groups.size() || groupClipping.stream().anyMatch(c -> c == null)) {
+            throw new IllegalArgumentException("groupClipping must hold one clipping per group (" + groups.size()
+                    + "), got " + groupClipping);
+        }
         this.skippedSteps = skippedSteps;
         this.gradientClipping = clipping;
         this.gradientNoise = noise;
         this.nonFinitePolicy = policy;
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).replaceClippingWhileGuarded(groupClipping.get(g));
+        }
     }
 
     /**
@@ -259,12 +332,19 @@ public abstract class Optimizer {
      * clipping), what {@code clip_grad_norm_} returns; NaN if that step computed none (no clipping by
      * norm and {@link NonFinitePolicy#PROPAGATE}) or if no step was taken. Infinite or NaN when a
      * gradient was.
+     *
+     * @return the gradient norm of the last step
      */
     public double lastGradientNorm() {
         return lastGradientNorm;
     }
 
-    /** The state of the parameter called {@code name}, or null before its first step. */
+    /**
+     * The state of the parameter called {@code name}, or null before its first step.
+     *
+     * @param name the parameter's name
+     * @return its state, or null
+     */
     public ParameterState state(String name) {
         if (!byName.containsKey(name)) {
             throw new IllegalArgumentException("no parameter called " + name);
@@ -337,10 +417,43 @@ public abstract class Optimizer {
         }
     }
 
+    /** Runs {@code body} as a call that must not overlap step, set or load calls, named {@code call} in the refusal. */
+    final <T> T guarded(String call, Supplier<T> body) {
+        guard.enter(call);
+        try {
+            return body.get();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Calls {@code closure} from inside a step (LBFGS evaluates several points per step). While it runs,
+     * this thread may call {@link #zeroGrad()}, as PyTorch closures do; every other call still waits
+     * for the step to end.
+     */
+    final double evaluateInsideStep(LossClosure closure) {
+        closureThread = Thread.currentThread();
+        try {
+            return closure.evaluate();
+        } finally {
+            closureThread = null;
+        }
+    }
+
+    /** Counts a step skipped under {@link NonFinitePolicy#SKIP}. */
+    final void countSkippedStep() {
+        skippedSteps++;
+    }
+
     /** Recomputes the loss and writes every gradient, for {@link #step(LossClosure)}. */
     @FunctionalInterface
     public interface LossClosure {
-        /** Runs the model forward and backward: writes the gradients and returns the loss. */
+        /**
+         * Runs the model forward and backward: writes the gradients and returns the loss.
+         *
+         * @return the loss
+         */
         double evaluate();
     }
 
@@ -349,6 +462,8 @@ public abstract class Optimizer {
      * returns the loss, then takes one {@link #step()} and returns that loss. Rules that evaluate the
      * loss several times per step (LBFGS) call it more often.
      *
+     * @param closure recomputes the gradients and returns the loss
+     * @return the loss {@code closure} returned
      * @throws IllegalArgumentException if {@code closure} is null; nothing is called
      */
     public double step(LossClosure closure) {
@@ -365,15 +480,23 @@ public abstract class Optimizer {
      * the gradient arrays are shared with the model, so they are zeroed in place, not dropped.
      */
     public void zeroGrad() {
+        if (closureThread == Thread.currentThread()) { // inside the closure of a step(closure) that evaluates it
+            zeroGradients();
+            return;
+        }
         guard.enter("zeroGrad()");
         try {
-            for (ParamGroup group : groups) {
-                for (Parameter p : group.parameters()) {
-                    p.grad().fill(0f);
-                }
-            }
+            zeroGradients();
         } finally {
             guard.exit();
+        }
+    }
+
+    private void zeroGradients() {
+        for (ParamGroup group : groups) {
+            for (Parameter p : group.parameters()) {
+                p.grad().fill(0f);
+            }
         }
     }
 
@@ -382,6 +505,7 @@ public abstract class Optimizer {
             throw new IllegalStateException("the executor of this " + rule + " optimizer was closed; give it a"
                     + " running one with setExecutor before stepping");
         }
+        executor.wake(); // idle workers start waking now, while the step checks and plans
         for (ParamGroup group : groups) {
             for (Parameter p : group.parameters()) {
                 checkStateFits(p, states.get(p.name()));
@@ -436,7 +560,8 @@ public abstract class Optimizer {
                 for (Parameter p : group.parameters()) {
                     ParameterState state = createMissingState(p, h, undo);
                     long step = state.step() + 1;
-                    planned.add(new Planned(p, state, step, plan(p, state, h, step, context)));
+                    StepContext own = parameterContexts == null ? context : parameterContexts.get(p);
+                    planned.add(new Planned(p, state, step, plan(p, state, h, step, own)));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -449,7 +574,7 @@ public abstract class Optimizer {
     }
 
     /** The state of {@code p} with every buffer its rule keeps with {@code h}; what it creates, {@code undo} removes. */
-    private ParameterState createMissingState(Parameter p, Hyperparameters h, List<Runnable> undo) {
+    ParameterState createMissingState(Parameter p, Hyperparameters h, List<Runnable> undo) {
         ParameterState state = states.get(p.name());
         if (state == null) {
             ParameterState created = new ParameterState();
@@ -463,7 +588,7 @@ public abstract class Optimizer {
         int[] shape = p.value().shape();
         for (Rule.Buffer b : rule.buffers()) {
             if (b.keptFor(h, shape) && state.buffer(b.name()) == null) {
-                state.create(b.name(), b.length(shape), (float) b.initialValue().applyAsDouble(h));
+                state.create(b.name(), b.length(shape, h), (float) b.initialValue().applyAsDouble(h));
                 ParameterState s = state;
                 undo.add(() -> s.discard(b.name()));
             }
@@ -483,6 +608,20 @@ public abstract class Optimizer {
         guard.enter("allocateState()");
         try {
             allocateStateGuarded();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Runs {@code body} as one call of this optimizer, like {@link #step()}: an overlapping call on
+     * another thread throws {@link java.util.ConcurrentModificationException}. For a rule's own public
+     * calls that write parameters or state outside a step (schedule-free's {@code train()}, {@code eval()}).
+     */
+    void runGuarded(String call, Runnable body) {
+        guard.enter(call);
+        try {
+            body.run();
         } finally {
             guard.exit();
         }
@@ -519,19 +658,31 @@ public abstract class Optimizer {
 
     /**
      * This step's clipping, with one pass over the gradients when clipping by norm or checking for
-     * non-finite values; null if the step is to be skipped.
+     * non-finite values; null if the step is to be skipped. When a group clips or the optimizer clips
+     * per parameter, each parameter's context goes to {@link #parameterContexts}, from the same pass.
      */
     private StepContext clipAndCheck() {
-        float clipValue = gradientClipping instanceof GradientClipping.ByValue v
-                ? (float) v.clipValue() : Float.POSITIVE_INFINITY;
+        float clipValue = ScopedClipping.clipValue(gradientClipping);
         lastGradientNorm = Double.NaN;
+        parameterContexts = null;
+        boolean scoped = ScopedClipping.applies(gradientClipping, groups);
         boolean byNorm = gradientClipping instanceof GradientClipping.ByNorm;
-        if (!byNorm && nonFinitePolicy == NonFinitePolicy.PROPAGATE) {
+        if (!byNorm && nonFinitePolicy == NonFinitePolicy.PROPAGATE
+                && !(scoped && ScopedClipping.needsNorms(gradientClipping, groups))) {
+            if (scoped) {
+                parameterContexts = ScopedClipping.contexts(gradientClipping, groups, null);
+            }
             return new StepContext(1f, clipValue);
         }
+        double[][] sums = scoped ? new double[groups.size()][] : null;
         double sumOfSquares = 0;
-        for (ParamGroup group : groups) {
-            for (Parameter p : group.parameters()) {
+        for (int g = 0; g < groups.size(); g++) {
+            List<Parameter> parameters = groups.get(g).parameters();
+            if (scoped) {
+                sums[g] = new double[parameters.size()];
+            }
+            for (int i = 0; i < parameters.size(); i++) {
+                Parameter p = parameters.get(i);
                 double s = GradientNorms.sumOfSquares(p, kernels, executor);
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold
@@ -546,9 +697,16 @@ public abstract class Optimizer {
                     throw new NonFiniteGradientException(p.name(), at, p.grad().array()[p.grad().offset() + at]);
                 }
                 sumOfSquares += s;
+                if (scoped) {
+                    sums[g][i] = s;
+                }
             }
         }
         lastGradientNorm = Math.sqrt(sumOfSquares);
+        if (scoped) {
+            parameterContexts = ScopedClipping.contexts(gradientClipping, groups, sums);
+            return new StepContext(1f, clipValue); // not used: every parameter has its own
+        }
         float normScale = gradientClipping instanceof GradientClipping.ByNorm clip
                 ? (float) clip.coefficient(lastGradientNorm) : 1f;
         return new StepContext(normScale, clipValue);
@@ -560,22 +718,30 @@ public abstract class Optimizer {
      * parameter and its state. Every buffer the rule keeps with {@code h} exists already
      * ({@link ParameterState#isFresh} tells one no step has used yet). Nothing may be written here: the
      * step runs the kernels only once every parameter is planned.
+     *
+     * @param p the parameter
+     * @param state its state
+     * @param h its group's hyperparameters
+     * @param step the step number, from 1
+     * @param context the step's gradient scaling (clipping, maximize)
+     * @return the kernel call to run
      */
     protected abstract StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step,
                                      StepContext context);
 
-    private void checkStateFits(Parameter p, ParameterState state) {
+    void checkStateFits(Parameter p, ParameterState state) {
         if (state == null) {
             return;
         }
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
             Rule.Buffer b = rule.buffer(e.getKey());
+            int length = e.getValue().length;
             // element-wise buffers (nearly all) need no shape: no copy of it on every step
-            int expected = b == null || b.elementWise() ? p.size() : b.length(p.value().shape());
-            if (e.getValue().length != expected) {
+            if (b == null || b.elementWise() ? length != p.size() : !b.fits(length, p.size(), p.value().shape())) {
+                String expected = b != null && b.stacked() ? "a whole number of rows of " + p.size()
+                        : Integer.toString(b == null || b.elementWise() ? p.size() : b.length(p.value().shape()));
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                        + " elements, so its state " + e.getKey() + " must have " + expected + ", got "
-                        + e.getValue().length);
+                        + " elements, so its state " + e.getKey() + " must have " + expected + ", got " + length);
             }
         }
     }

@@ -30,8 +30,8 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
 
     @Override
     public void restoreStepSettings(Optimizer optimizer, long skippedSteps, GradientClipping clipping,
-                                    GradientNoise noise, NonFinitePolicy policy) {
-        optimizer.restoreStepSettings(skippedSteps, clipping, noise, policy);
+                                    GradientNoise noise, NonFinitePolicy policy, List<GradientClipping> groupClipping) {
+        optimizer.restoreStepSettings(skippedSteps, clipping, noise, policy, groupClipping);
     }
 
     @Override

@@ -9,13 +9,13 @@ import java.util.List;
  */
 public interface OptimizerWrapper {
 
-    /** The optimizer that makes the updates: its groups, hyperparameters and settings apply. */
+    /** {@return the optimizer that makes the updates: its groups, hyperparameters and settings apply} */
     Optimizer inner();
 
     /** One step of the training loop. */
     void step();
 
-    /** The inner optimizer's groups, for hyperparameters and schedules. */
+    /** {@return the inner optimizer's groups, for hyperparameters and schedules} */
     default List<ParamGroup> paramGroups() {
         return inner().paramGroups();
     }
@@ -25,7 +25,12 @@ public interface OptimizerWrapper {
         inner().zeroGrad();
     }
 
-    /** {@link #step()} after {@code closure} has recomputed the gradients; returns its loss. */
+    /**
+     * {@link #step()} after {@code closure} has recomputed the gradients; returns its loss.
+     *
+     * @param closure recomputes the gradients and returns the loss
+     * @return the loss {@code closure} returned
+     */
     default double step(Optimizer.LossClosure closure) {
         if (closure == null) {
             throw new IllegalArgumentException("closure must not be null; call step() to use the gradients as they are");

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import vecopt.engine.kernels.OptimizerKernels;
 
 /**
@@ -37,6 +38,10 @@ public final class Optimizers {
      * The optimizer {@code torch.optim.<className>(params, **kwargs)} describes, for any rule in
      * {@link Rules}.
      *
+     * @param className the {@code torch.optim} class name, such as {@code "AdamW"}
+     * @param parameters the parameters of the first group
+     * @param kwargs the constructor's keyword arguments, as PyTorch names them ({@code betas} as a list of two)
+     * @return the optimizer
      * @throws UnsupportedOperationException if vecopt has no such optimizer or option
      * @throws IllegalArgumentException if a value is out of range or of the wrong type
      */
@@ -60,7 +65,8 @@ public final class Optimizers {
      * {@code etaminus} and {@code etaplus}, {@code step_sizes} {@code step_size_min} and {@code step_size_max},
      * Adafactor's {@code eps} {@code eps1} and {@code eps2}, Muon's {@code ns_coefficients} {@code ns_a},
      * {@code ns_b} and {@code ns_c}. A choice takes the name of its option ({@code adjust_lr_fn="match_rms_adamw"});
-     * null (Python's None) is accepted where PyTorch's None means the default, and keeps it.
+     * null (Python's None) is accepted where the hyperparameter takes None (LBFGS's {@code max_eval} and
+     * {@code line_search_fn}; Adafactor's {@code eps1} and Muon's {@code adjust_lr_fn}, whose None is the default).
      */
     static Hyperparameters hyperparameters(String className, Hyperparameters defaults, Map<String, ?> kwargs) {
         Map<String, Double> changes = new LinkedHashMap<>();
@@ -84,8 +90,8 @@ public final class Optimizers {
                 for (int i = 0; i < tuple.size(); i++) {
                     Object element = values.get(i);
                     Hyperparameter d = definition(defaults, tuple.get(i));
-                    if (element == null && d.noneMeansDefault()) {
-                        changes.put(d.name(), d.defaultValue());
+                    if (element == null && d.acceptsNone()) {
+                        changes.put(d.name(), d.noneValue());
                     } else if (element instanceof Number number) {
                         changes.put(d.name(), number.doubleValue());
                     } else {
@@ -105,8 +111,8 @@ public final class Optimizers {
     /** The value of a kwarg that sets one hyperparameter: a flag, a choice's option, a number or None. */
     private static double single(Hyperparameter d, Object value) {
         String name = d.name();
-        if (value == null && d.noneMeansDefault()) {
-            return d.defaultValue();
+        if (value == null && d.acceptsNone()) {
+            return d.noneValue();
         }
         if (d.isFlag()) {
             if (!(value instanceof Boolean flag)) {
@@ -114,12 +120,13 @@ public final class Optimizers {
             }
             return flag ? 1.0 : 0.0;
         }
-        if (!d.options().isEmpty()) {
-            if (!(value instanceof String option)) {
-                throw new IllegalArgumentException(name + " must be one of " + d.options() + " or None, got "
-                        + describe(value));
+        if (d.isChoice()) {
+            if (value != null && !(value instanceof String)) {
+                throw new IllegalArgumentException(name + " must be one of " + d.choices().stream()
+                        .map(c -> c == null ? "None" : "'" + c + "'").collect(Collectors.joining(", "))
+                        + ", got " + describe(value));
             }
-            return d.optionIndex(option);
+            return d.indexOf((String) value);
         }
         if (value instanceof Number number) {
             return number.doubleValue();
@@ -159,6 +166,9 @@ public final class Optimizers {
         }
         if (value instanceof Object[] a) {
             return Arrays.deepToString(a);
+        }
+        if (value == null) {
+            return "None";
         }
         return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
     }

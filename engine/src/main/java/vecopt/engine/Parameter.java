@@ -5,6 +5,10 @@ import vecopt.tensor.FloatTensor;
 /**
  * A named trainable tensor and the tensor its gradient is written to. Both are usually views over
  * arrays the model owns; the optimizer reads {@code grad} and updates {@code value} in place.
+ *
+ * @param name the name, unique in an optimizer, as in PyTorch's {@code named_parameters()}
+ * @param value the values, updated in place
+ * @param grad the gradient, read by each step, of the same size as {@code value}
  */
 public record Parameter(String name, FloatTensor value, FloatTensor grad) {
 
@@ -22,12 +26,18 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad) {
         }
     }
 
-    /** A parameter over {@code value}, with a new zero gradient of the same shape. */
+    /**
+     * A parameter over {@code value}, with a new zero gradient of the same shape.
+     *
+     * @param name the name
+     * @param value the values
+     * @return the parameter
+     */
     public static Parameter of(String name, FloatTensor value) {
         return new Parameter(name, value, FloatTensor.zeros(value.shape()));
     }
 
-    /** Number of elements. */
+    /** {@return the number of elements} */
     public int size() {
         return value.size();
     }

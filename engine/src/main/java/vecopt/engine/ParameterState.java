@@ -20,7 +20,7 @@ public final class ParameterState {
     ParameterState() {
     }
 
-    /** Completed steps of this parameter, PyTorch's {@code state["step"]}. */
+    /** {@return the number of completed steps of this parameter, PyTorch's {@code state["step"]}} */
     public long step() {
         return step;
     }
@@ -29,12 +29,17 @@ public final class ParameterState {
         this.step = step;
     }
 
-    /** The buffer called {@code name}, shared, not copied; null if this rule keeps no such buffer. */
+    /**
+     * The buffer called {@code name}, shared, not copied; null if this rule keeps no such buffer.
+     *
+     * @param name the state name, such as {@code "exp_avg"}
+     * @return the buffer, or null
+     */
     public float[] buffer(String name) {
         return buffers.get(name);
     }
 
-    /** Every buffer by name, shared, not copied. */
+    /** {@return every buffer by name, shared, not copied} */
     public Map<String, float[]> buffers() {
         return Collections.unmodifiableMap(buffers);
     }
@@ -42,6 +47,9 @@ public final class ParameterState {
     /**
      * Whether no completed step has used the buffer called {@code name} yet, so that the step in
      * progress is its first use: PyTorch's SGD copies the gradient into a new momentum buffer.
+     *
+     * @param name the state name
+     * @return whether the buffer is unused
      */
     public boolean isFresh(String name) {
         return fresh.contains(name);
@@ -76,6 +84,8 @@ public final class ParameterState {
     /**
      * The scalar called {@code name}.
      *
+     * @param name the scalar's name, such as {@code "mu_product"}
+     * @return its value
      * @throws IllegalArgumentException if this rule keeps no such scalar (or has not yet stepped)
      */
     public double scalar(String name) {
@@ -86,7 +96,7 @@ public final class ParameterState {
         return value;
     }
 
-    /** Every scalar by name, read-only. */
+    /** {@return every scalar by name, read-only} */
     public Map<String, Double> scalars() {
         return Collections.unmodifiableMap(scalars);
     }

@@ -24,13 +24,21 @@ import vecopt.engine.kernels.RMSpropCoefficients;
  */
 public final class RMSprop extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    /** {@code alpha}: smoothing constant of the running average of squared gradients. */
     public static final Hyperparameter ALPHA = Hyperparameter.atLeast("alpha", 0.99, 0);
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-8, 0);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code momentum}: momentum factor. */
     public static final Hyperparameter MOMENTUM = Hyperparameter.atLeast("momentum", 0, 0);
+    /** {@code centered}: whether to divide by the estimated variance instead of the second moment. */
     public static final Hyperparameter CENTERED = Hyperparameter.flag("centered", false);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
+    /** {@code eps_inside_sqrt}: whether eps goes inside the square root (not in PyTorch). */
     public static final Hyperparameter EPS_INSIDE_SQRT = Hyperparameter.flag("eps_inside_sqrt", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -43,12 +51,21 @@ public final class RMSprop extends Optimizer {
             .bufferWhen("grad_avg", h -> h.flag(CENTERED))
             .build();
 
-    /** PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8 outside the root, not centered, no momentum. */
+    /**
+     * PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8 outside the root, not centered, no momentum.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public RMSprop(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -24,12 +24,23 @@ public final class Ranger {
     private Ranger() {
     }
 
-    /** RAdam with {@code hyperparameters} (from {@link RAdam#defaults()}) inside Lookahead with k 6, alpha 0.5. */
+    /**
+     * RAdam with {@code hyperparameters} (from {@link RAdam#defaults()}) inside Lookahead with k 6, alpha 0.5.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters RAdam's hyperparameters
+     * @return the Lookahead around RAdam
+     */
     public static Lookahead create(List<Parameter> parameters, Hyperparameters hyperparameters) {
         return create(parameters, hyperparameters, DEFAULT_K, DEFAULT_ALPHA);
     }
 
-    /** RAdam's defaults (lr 1e-3) inside Lookahead with k 6, alpha 0.5. */
+    /**
+     * RAdam's defaults (lr 1e-3) inside Lookahead with k 6, alpha 0.5.
+     *
+     * @param parameters the parameters of the first group
+     * @return the Lookahead around RAdam
+     */
     public static Lookahead create(List<Parameter> parameters) {
         return create(parameters, RAdam.defaults());
     }
@@ -38,6 +49,11 @@ public final class Ranger {
      * RAdam inside Lookahead with {@code k} and {@code alpha}. Every argument is checked before the
      * optimizer is built.
      *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters RAdam's hyperparameters
+     * @param k inner steps per synchronisation
+     * @param alpha the slow weights' step size
+     * @return the Lookahead around RAdam
      * @throws IllegalArgumentException naming the argument and its value
      */
     public static Lookahead create(List<Parameter> parameters, Hyperparameters hyperparameters, int k, double alpha) {

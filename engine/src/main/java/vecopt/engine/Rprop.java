@@ -24,11 +24,17 @@ import vecopt.engine.kernels.RpropCoefficients;
  */
 public final class Rprop extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    /** {@code etaminus}: step-size factor where the gradient changed sign. */
     public static final Hyperparameter ETAMINUS = Hyperparameter.above("etaminus", 0.5, 0);
+    /** {@code etaplus}: step-size factor where the gradient kept its sign. */
     public static final Hyperparameter ETAPLUS = Hyperparameter.above("etaplus", 1.2, 1);
+    /** {@code step_size_min}: smallest per-element step size. */
     public static final Hyperparameter STEP_SIZE_MIN = Hyperparameter.atLeast("step_size_min", 1e-6, -Float.MAX_VALUE);
+    /** {@code step_size_max}: largest per-element step size. */
     public static final Hyperparameter STEP_SIZE_MAX = Hyperparameter.atLeast("step_size_max", 50, -Float.MAX_VALUE);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -45,12 +51,21 @@ public final class Rprop extends Optimizer {
             .add(new Rule.Buffer("step_size", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(LR)))
             .build();
 
-    /** PyTorch's defaults: lr 1e-2, etas (0.5, 1.2), step_sizes (1e-6, 50). */
+    /**
+     * PyTorch's defaults: lr 1e-2, etas (0.5, 1.2), step_sizes (1e-6, 50).
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Rprop(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

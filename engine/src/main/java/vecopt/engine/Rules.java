@@ -17,7 +17,9 @@ public final class Rules {
     static {
         for (Rule r : List.of(Sgd.RULE, Adagrad.RULE, RMSprop.RULE, Adadelta.RULE, Adam.RULE, AdamW.RULE,
                 Adamax.RULE, NAdam.RULE, RAdam.RULE, Lion.RULE, AdaBelief.RULE, Yogi.RULE,
-                ADOPT.RULE, AdEMAMix.RULE, Adafactor.RULE, Muon.RULE, Rprop.RULE, ASGD.RULE)) {
+                ADOPT.RULE, AdEMAMix.RULE, LAMB.RULE, LARS.RULE, SGDScheduleFree.RULE, AdamWScheduleFree.RULE,
+                Adafactor.RULE, Muon.RULE, Rprop.RULE,
+                ASGD.RULE, LBFGS.RULE)) {
             RULES.put(r.torchName(), r);
         }
     }
@@ -25,7 +27,7 @@ public final class Rules {
     private Rules() {
     }
 
-    /** Every registered rule, built-in ones first, in registration order. */
+    /** {@return every registered rule, built-in ones first, in registration order} */
     public static synchronized List<Rule> all() {
         return Collections.unmodifiableList(new ArrayList<>(RULES.values()));
     }
@@ -33,6 +35,8 @@ public final class Rules {
     /**
      * The rule called {@code torchName}.
      *
+     * @param torchName the {@code torch.optim} class name
+     * @return the rule
      * @throws UnsupportedOperationException naming the known rules if there is none
      */
     public static synchronized Rule get(String torchName) {
@@ -47,7 +51,12 @@ public final class Rules {
         return r;
     }
 
-    /** Whether a rule called {@code torchName} is registered. */
+    /**
+     * Whether a rule called {@code torchName} is registered.
+     *
+     * @param torchName the {@code torch.optim} class name
+     * @return whether it is registered
+     */
     public static synchronized boolean contains(String torchName) {
         return RULES.containsKey(torchName);
     }
@@ -55,6 +64,7 @@ public final class Rules {
     /**
      * Adds a user's rule, so that {@link Optimizers#fromTorch} builds it and checkpoints validate its state.
      *
+     * @param rule the rule, whose name must be new
      * @throws IllegalArgumentException if a rule of that name is already registered
      */
     public static synchronized void register(Rule rule) {

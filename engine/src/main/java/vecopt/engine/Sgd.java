@@ -16,11 +16,17 @@ import vecopt.engine.kernels.SgdCoefficients;
  */
 public final class Sgd extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-3, 0);
+    /** {@code momentum}: momentum factor. */
     public static final Hyperparameter MOMENTUM = Hyperparameter.atLeast("momentum", 0, 0);
+    /** {@code dampening}: dampening of the gradient added to the momentum buffer. */
     public static final Hyperparameter DAMPENING = Hyperparameter.inClosed("dampening", 0, 0, 1);
+    /** {@code weight_decay}: weight decay coefficient. */
     public static final Hyperparameter WEIGHT_DECAY = Hyperparameter.atLeast("weight_decay", 0, 0);
+    /** {@code nesterov}: whether to use Nesterov momentum. */
     public static final Hyperparameter NESTEROV = Hyperparameter.flag("nesterov", false);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -32,12 +38,21 @@ public final class Sgd extends Optimizer {
             .add(new Rule.Buffer("momentum_buffer", Rule.Buffer.LIKE_PARAMETER, h -> h.get(MOMENTUM) != 0, h -> -0.0))
             .build();
 
-    /** PyTorch's defaults: lr 1e-3, no momentum, no dampening, no weight decay. */
+    /**
+     * PyTorch's defaults: lr 1e-3, no momentum, no dampening, no weight decay.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Sgd(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

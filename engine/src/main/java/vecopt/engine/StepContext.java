@@ -13,7 +13,12 @@ public record StepContext(float normScale, float clipValue) {
     /** No clipping. */
     public static final StepContext NONE = new StepContext(1f, Float.POSITIVE_INFINITY);
 
-    /** The kernels' gradient multiplier: the norm-clipping coefficient, negated to maximize. */
+    /**
+     * The kernels' gradient multiplier: the norm-clipping coefficient, negated to maximize.
+     *
+     * @param maximize whether the rule maximizes
+     * @return the multiplier
+     */
     public float gradScale(boolean maximize) {
         return maximize ? -normScale : normScale;
     }

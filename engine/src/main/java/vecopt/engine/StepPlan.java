@@ -24,6 +24,16 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
      */
     @FunctionalInterface
     public interface ParameterKernel {
+        /**
+         * Runs the update over {@code n} elements.
+         *
+         * @param value the parameter's value array
+         * @param valueOffset the index in {@code value} of the first element
+         * @param grad the parameter's gradient array
+         * @param gradOffset the index in {@code grad} of the first element
+         * @param stateOffset the index in every state buffer of the first element
+         * @param n the number of elements
+         */
         void run(float[] value, int valueOffset, float[] grad, int gradOffset, int stateOffset, int n);
     }
 
@@ -40,6 +50,7 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
      */
     public record Pass(ParameterKernel kernel, int alignment, boolean splittable) {
 
+        /** Checks that {@code kernel} is given and {@code alignment} is positive. */
         public Pass {
             if (kernel == null) {
                 throw new IllegalArgumentException("kernel must not be null");
@@ -49,7 +60,12 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
             }
         }
 
-        /** An element-wise pass: split anywhere on whole vectors and cache lines. */
+        /**
+         * An element-wise pass: split anywhere on whole vectors and cache lines.
+         *
+         * @param kernel the work of the pass
+         * @return the pass
+         */
         public static Pass elementWise(ParameterKernel kernel) {
             return new Pass(kernel, 64, true);
         }
@@ -57,17 +73,27 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
         /**
          * A pass split only at multiples of {@code block} elements, for reductions with one partial
          * result per block.
+         *
+         * @param block the multiple every split range starts at
+         * @param kernel the work of the pass
+         * @return the pass
          */
         public static Pass blocked(int block, ParameterKernel kernel) {
             return new Pass(kernel, block, true);
         }
 
-        /** A pass run as one call over the whole parameter, on the stepping thread. */
+        /**
+         * A pass run as one call over the whole parameter, on the stepping thread.
+         *
+         * @param kernel the work of the pass
+         * @return the pass
+         */
         public static Pass whole(ParameterKernel kernel) {
             return new Pass(kernel, 1, false);
         }
     }
 
+    /** Checks that there is at least one pass and copies both components. */
     public StepPlan {
         if (passes == null || scalars == null) {
             throw new IllegalArgumentException("passes and scalars must not be null");
@@ -79,17 +105,32 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
         scalars = Map.copyOf(scalars);
     }
 
-    /** One element-wise pass of {@code kernel}, then {@code scalars} stored. */
+    /**
+     * One element-wise pass of {@code kernel}, then {@code scalars} stored.
+     *
+     * @param kernel the fused update over a range of the parameter, its gradient and its state
+     * @param scalars new values of scalar state by name
+     */
     public StepPlan(ParameterKernel kernel, Map<String, Double> scalars) {
         this(List.of(Pass.elementWise(kernel)), scalars);
     }
 
-    /** A step that only runs {@code kernel}, element-wise. */
+    /**
+     * A step that only runs {@code kernel}, element-wise.
+     *
+     * @param kernel the kernel call
+     * @return the plan, with no scalar state
+     */
     public static StepPlan of(ParameterKernel kernel) {
         return new StepPlan(kernel, Map.of());
     }
 
-    /** A step of several passes, run in order, with no scalar state. */
+    /**
+     * A step of several passes, run in order, with no scalar state.
+     *
+     * @param passes the passes, in order
+     * @return the plan
+     */
     public static StepPlan of(Pass... passes) {
         return new StepPlan(List.of(passes), Map.of());
     }

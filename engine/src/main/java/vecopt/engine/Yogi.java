@@ -30,12 +30,18 @@ import vecopt.engine.kernels.YogiCoefficients;
  */
 public final class Yogi extends Optimizer {
 
+    /** {@code lr}: the learning rate. */
     public static final Hyperparameter LR = Hyperparameter.atLeast("lr", 1e-2, 0);
+    /** {@code beta1}: decay rate of the running average of gradients. */
     public static final Hyperparameter BETA1 = Hyperparameter.inHalfOpen("beta1", 0.9, 0, 1);
+    /** {@code beta2}: decay rate of the running average of squared gradients. */
     public static final Hyperparameter BETA2 = Hyperparameter.inHalfOpen("beta2", 0.999, 0, 1);
+    /** {@code eps}: added to the denominator for numerical stability. */
     public static final Hyperparameter EPS = Hyperparameter.atLeast("eps", 1e-3, 0);
+    /** {@code initial_accumulator_value}: initial value of both moments. */
     public static final Hyperparameter INITIAL_ACCUMULATOR_VALUE =
             Hyperparameter.atLeast("initial_accumulator_value", 1e-6, 0);
+    /** {@code maximize}: whether to maximize the objective instead of minimizing it. */
     public static final Hyperparameter MAXIMIZE = Hyperparameter.flag("maximize", false);
 
     private static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
@@ -49,12 +55,21 @@ public final class Yogi extends Optimizer {
                     h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
             .build();
 
-    /** optax's defaults: betas (0.9, 0.999), eps 1e-3, initial_accumulator_value 1e-6; lr 1e-2 as the paper. */
+    /**
+     * optax's defaults: betas (0.9, 0.999), eps 1e-3, initial_accumulator_value 1e-6; lr 1e-2 as the paper.
+     *
+     * @return the defaults, to change with {@link Hyperparameters#with(String, double)}
+     */
     public static Hyperparameters defaults() {
         return DEFAULTS;
     }
 
-    /** An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}. */
+    /**
+     * An optimizer over {@code parameters}, all in its first group, with {@code hyperparameters} from {@link #defaults()}.
+     *
+     * @param parameters the parameters of the first group
+     * @param hyperparameters the first group's hyperparameters: {@link #defaults()} with changes
+     */
     public Yogi(List<Parameter> parameters, Hyperparameters hyperparameters) {
         super(RULE, parameters, hyperparameters);
     }

@@ -26,7 +26,7 @@ class AliasingPropertyTest {
 
     @Provide
     Arbitrary<String> rules() {
-        return Arbitraries.of(Rules.all().stream().map(Rule::torchName).toList());
+        return Arbitraries.of(PropertySupport.rulesSteppedWithGradients()); // LBFGS: LBFGSTest
     }
 
     /** {@code p} over the same memory, in a shape the rule steps (a matrix for Muon). */

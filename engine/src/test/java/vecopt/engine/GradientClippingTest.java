@@ -35,7 +35,7 @@ class GradientClippingTest {
     private static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
 
     static Stream<org.junit.jupiter.params.provider.Arguments> rules() {
-        return RuleCases.all();
+        return RuleCases.steppedWithGradients();
     }
 
     // ---- validation ----

@@ -37,7 +37,7 @@ class KernelParityPropertyTest {
 
     @Provide
     Arbitrary<String> rules() {
-        return Arbitraries.of(Rules.all().stream().map(Rule::torchName).toList());
+        return Arbitraries.of(PropertySupport.rulesSteppedWithGradients()); // LBFGS: LBFGSTest
     }
 
     @Property(tries = 120, seed = "20261126")

@@ -27,7 +27,7 @@ class MuonTest {
         assertEquals(Map.of("lr", 1e-3, "weight_decay", 0.1, "momentum", 0.95, "nesterov", 1.0, "ns_a", 3.4445,
                 "ns_b", -4.7750, "ns_c", 2.0315, "eps", 1e-7, "ns_steps", 5.0, "adjust_lr_fn", 0.0),
                 Muon.defaults().asMap());
-        assertEquals("original", Muon.ADJUST_LR_FN.option(Muon.defaults().get(Muon.ADJUST_LR_FN)));
+        assertEquals("original", Muon.ADJUST_LR_FN.choiceAt(Muon.defaults().get(Muon.ADJUST_LR_FN)));
     }
 
     @Test
@@ -55,10 +55,10 @@ class MuonTest {
         assertRejected(Muon.defaults(), "lr", -1e-3, "lr must be >= 0, got -0.001");
         assertRejected(Muon.defaults(), "momentum", -0.5, "momentum must be >= 0, got -0.5");
         assertRejected(Muon.defaults(), "weight_decay", -0.1, "weight_decay must be >= 0, got -0.1");
-        assertRejected(Muon.defaults(), "ns_steps", 100, "ns_steps must be in [0, 100), got 100");
-        assertRejected(Muon.defaults(), "ns_steps", 2.5, "ns_steps must be a whole number, got 2.5");
+        assertRejected(Muon.defaults(), "ns_steps", 100, "ns_steps must be a whole number in [0, 99], got 100");
+        assertRejected(Muon.defaults(), "ns_steps", 2.5, "ns_steps must be a whole number in [0, 99], got 2.5");
         assertRejected(Muon.defaults(), "adjust_lr_fn", 2,
-                "adjust_lr_fn must be the index of one of 'original', 'match_rms_adamw' (0 to 1), got 2");
+                "adjust_lr_fn must be one of 'original', 'match_rms_adamw', stored as 0 to 1, got 2");
     }
 
     /** As PyTorch's constructor: only matrices, and nothing is added when one parameter is not one. */

@@ -49,11 +49,28 @@ final class RuleCases {
                 Arguments.of("ADOPT", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("AdEMAMix", kwargs("lr", 0.01, "weight_decay", 0.01, "t_alpha", 5, "t_beta3", 5,
                         "maximize", true)),
+                Arguments.of("SGDScheduleFree", kwargs("lr", 0.1, "weight_decay", 1e-3, "warmup_steps", 3)),
+                Arguments.of("AdamWScheduleFree", kwargs("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.01,
+                        "r", 1.0, "maximize", true)),
+                Arguments.of("LAMB", kwargs("lr", 0.01, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("LAMB", kwargs("lr", 0.01, "bias_correction", false, "trust_clip", true)),
+                Arguments.of("LARS", kwargs("lr", 0.5, "weight_decay", 1e-3, "nesterov", true, "maximize", true)),
+                Arguments.of("LARS", kwargs("lr", 0.1, "momentum", 0.0, "eps", 1e-6, "trust_coefficient", 0.01)),
                 Arguments.of("Adafactor", kwargs()),
                 Arguments.of("Adafactor", kwargs("lr", 0.05, "beta1", 0.9, "weight_decay", 0.01, "maximize", true)),
                 Arguments.of("Muon", kwargs("lr", 0.02)),
                 Arguments.of("Muon", kwargs("lr", 0.02, "momentum", 0.3, "nesterov", false, "weight_decay", 0.01,
-                        "adjust_lr_fn", "match_rms_adamw")));
+                        "adjust_lr_fn", "match_rms_adamw")),
+                Arguments.of("LBFGS", kwargs("lr", 0.5, "max_iter", 4, "history_size", 3)),
+                Arguments.of("LBFGS", kwargs("line_search_fn", "strong_wolfe", "max_iter", 5, "history_size", 2)));
+    }
+
+    /**
+     * The cases whose rule steps from the gradients it is given ({@code step()}): every case but those of
+     * rules that step only with a closure (LBFGS), which their own tests cover.
+     */
+    static Stream<Arguments> steppedWithGradients() {
+        return all().filter(a -> !Rules.get((String) a.get()[0]).needsClosure());
     }
 
     /**

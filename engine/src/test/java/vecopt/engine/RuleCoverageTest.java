@@ -114,7 +114,7 @@ class RuleCoverageTest {
         Set<String> covered = new TreeSet<>();
         RuleCases.all().forEach(a -> covered.add((String) a.get()[0]));
         assertTrue(covered.contains(rule.torchName()), rule + " has no case in RuleCases (clipping, noise and"
-                + " non-finite policy tests run every case there)");
+                + " non-finite policy tests run every case there whose rule steps from its gradients)");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -31,7 +31,7 @@ final class TrajectoryAgainstTextbook {
     }
 
     /**
-     * PyTorch keyword arguments for {@code h}: flags as booleans, choices as their option's name,
+     * PyTorch keyword arguments for {@code h}: flags as booleans, choices as their names, None as null,
      * numbers as doubles, beta1 and beta2 as betas.
      */
     static Map<String, Object> torchKwargs(Hyperparameters h) {
@@ -43,7 +43,8 @@ final class TrajectoryAgainstTextbook {
                         h.has("beta2") ? List.of(value, h.get("beta2")) : (Object) value);
                 case "beta2" -> { }
                 default -> kwargs.put(d.name(), d.isFlag() ? (Object) (value != 0)
-                        : !d.options().isEmpty() ? (Object) d.option(value) : (Object) value);
+                        : d.isChoice() ? d.choiceAt(value)
+                        : d.acceptsNone() && value == d.noneValue() ? null : (Object) value);
             }
         }
         return kwargs;

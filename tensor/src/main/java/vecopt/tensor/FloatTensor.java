@@ -25,20 +25,37 @@ public final class FloatTensor {
         this.size = size;
     }
 
-    /** A new tensor of zeros. */
+    /**
+     * A new tensor of zeros.
+     *
+     * @param shape the shape
+     * @return the tensor
+     */
     public static FloatTensor zeros(int... shape) {
         int[] s = checkedShape(shape);
         return new FloatTensor(new float[sizeOf(s)], 0, s, sizeOf(s));
     }
 
-    /** A new tensor with every element equal to {@code value}. */
+    /**
+     * A new tensor with every element equal to {@code value}.
+     *
+     * @param value every element's value
+     * @param shape the shape
+     * @return the tensor
+     */
     public static FloatTensor filled(float value, int... shape) {
         FloatTensor t = zeros(shape);
         Arrays.fill(t.array, value);
         return t;
     }
 
-    /** A new tensor of standard normal samples; the same seed gives the same values. */
+    /**
+     * A new tensor of standard normal samples; the same seed gives the same values.
+     *
+     * @param seed the seed
+     * @param shape the shape
+     * @return the tensor
+     */
     public static FloatTensor randomNormal(long seed, int... shape) {
         FloatTensor t = zeros(shape);
         SplittableRandom random = new SplittableRandom(seed);
@@ -48,7 +65,15 @@ public final class FloatTensor {
         return t;
     }
 
-    /** A new tensor of samples uniform in [lo, hi); the same seed gives the same values. */
+    /**
+     * A new tensor of samples uniform in [lo, hi); the same seed gives the same values.
+     *
+     * @param seed the seed
+     * @param lo the smallest value, inclusive
+     * @param hi the upper bound, exclusive
+     * @param shape the shape
+     * @return the tensor
+     */
     public static FloatTensor randomUniform(long seed, float lo, float hi, int... shape) {
         if (!(lo < hi) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
             throw new IllegalArgumentException("need finite lo < hi, got lo=" + lo + ", hi=" + hi);
@@ -61,7 +86,12 @@ public final class FloatTensor {
         return t;
     }
 
-    /** A one-dimensional view of the whole array, without copying. */
+    /**
+     * A one-dimensional view of the whole array, without copying.
+     *
+     * @param array the storage, shared
+     * @return the view
+     */
     public static FloatTensor of(float[] array) {
         if (array == null) {
             throw new IllegalArgumentException("array must not be null");
@@ -69,7 +99,14 @@ public final class FloatTensor {
         return new FloatTensor(array, 0, new int[] {array.length}, array.length);
     }
 
-    /** A one-dimensional view of {@code array[offset, offset + length)}, without copying. */
+    /**
+     * A one-dimensional view of {@code array[offset, offset + length)}, without copying.
+     *
+     * @param array the storage, shared
+     * @param offset the index of the first element
+     * @param length the number of elements
+     * @return the view
+     */
     public static FloatTensor view(float[] array, int offset, int length) {
         if (array == null) {
             throw new IllegalArgumentException("array must not be null");
@@ -85,7 +122,12 @@ public final class FloatTensor {
         return new FloatTensor(array, offset, new int[] {length}, length);
     }
 
-    /** A view of the same elements with another shape of the same size. */
+    /**
+     * A view of the same elements with another shape of the same size.
+     *
+     * @param newShape the new shape
+     * @return the view
+     */
     public FloatTensor reshape(int... newShape) {
         int[] s = checkedShape(newShape);
         if (sizeOf(s) != size) {
@@ -95,32 +137,37 @@ public final class FloatTensor {
         return new FloatTensor(array, offset, s, size);
     }
 
-    /** The backing array, shared, not copied. Elements live at {@code [offset(), offset() + size())}. */
+    /** {@return the backing array, shared, not copied} Elements live at {@code [offset(), offset() + size())}. */
     public float[] array() {
         return array;
     }
 
-    /** Index in {@link #array()} of the first element. */
+    /** {@return the index in {@link #array()} of the first element} */
     public int offset() {
         return offset;
     }
 
-    /** Number of elements: the product of the shape. */
+    /** {@return the number of elements: the product of the shape} */
     public int size() {
         return size;
     }
 
-    /** Number of dimensions. */
+    /** {@return the number of dimensions} */
     public int rank() {
         return shape.length;
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Extent of dimension {@code dim}. */
+    /**
+     * Extent of dimension {@code dim}.
+     *
+     * @param dim the dimension, from 0
+     * @return its extent
+     */
     public int dim(int dim) {
         if (dim < 0 || dim >= shape.length) {
             throw new IndexOutOfBoundsException("dim must be in [0, " + shape.length + "), got " + dim);
@@ -128,37 +175,65 @@ public final class FloatTensor {
         return shape[dim];
     }
 
-    /** The element at a row-major index. */
+    /**
+     * The element at a row-major index.
+     *
+     * @param index one index per dimension
+     * @return the element
+     */
     public float get(int... index) {
         return array[offset + flatIndex(index)];
     }
 
-    /** Sets the element at a row-major index. */
+    /**
+     * Sets the element at a row-major index.
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void set(float value, int... index) {
         array[offset + flatIndex(index)] = value;
     }
 
-    /** The {@code i}-th element in storage order. */
+    /**
+     * The {@code i}-th element in storage order.
+     *
+     * @param i the position, from 0 to {@code size() - 1}
+     * @return the element
+     */
     public float getFlat(int i) {
         return array[offset + checkFlat(i)];
     }
 
-    /** Sets the {@code i}-th element in storage order. */
+    /**
+     * Sets the {@code i}-th element in storage order.
+     *
+     * @param i the position, from 0 to {@code size() - 1}
+     * @param value the new value
+     */
     public void setFlat(int i, float value) {
         array[offset + checkFlat(i)] = value;
     }
 
-    /** Fills every element with {@code value}. */
+    /**
+     * Fills every element with {@code value}.
+     *
+     * @param value the value
+     */
     public void fill(float value) {
         Arrays.fill(array, offset, offset + size, value);
     }
 
-    /** A new tensor with its own array, the same shape and the same values. */
+    /** {@return a new tensor with its own array, the same shape and the same values} */
     public FloatTensor copy() {
         return new FloatTensor(toArray(), 0, shape.clone(), size);
     }
 
-    /** Copies {@code source}'s elements into this tensor; sizes must match, shapes need not. */
+    /**
+     * Copies {@code source}'s elements into this tensor; sizes must match, shapes need not.
+     *
+     * @param source the tensor to copy
+     */
     public void copyFrom(FloatTensor source) {
         if (source.size != size) {
             throw new IllegalArgumentException(
@@ -167,7 +242,7 @@ public final class FloatTensor {
         System.arraycopy(source.array, source.offset, array, offset, size);
     }
 
-    /** The elements in a new array. */
+    /** {@return the elements in a new array} */
     public float[] toArray() {
         return Arrays.copyOfRange(array, offset, offset + size);
     }

@@ -12,7 +12,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendLayout;
 import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The suite's XChart charts. Needs {@code java.awt.headless=true} where there is no display. */
@@ -22,17 +24,27 @@ final class Charts {
     static final double LOG_FLOOR = 1e-14;
 
     /**
-     * The optimizers' colours, by their row in {@link OptimizerTable}: the first row gets the first
-     * colour, and so on, starting again after the last.
+     * The optimizers' colours, by their row in {@link OptimizerTable}: row i gets colour i mod 10, line
+     * pattern (i + i / 10) mod 4 and marker i mod 7, so rows of one colour (i, i + 10, ...) differ in
+     * pattern and marker for the first 40 rows. Ten strong colours read better than twenty pale ones.
      */
     private static final Color[] ROW_COLORS = {
         new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-        new Color(0x8c564b), new Color(0xe377c2), new Color(0xbcbd22), new Color(0x17becf), new Color(0x393b79),
-        new Color(0x7f7f7f), new Color(0xaec7e8), new Color(0xffbb78), new Color(0x98df8a), new Color(0xff9896),
-        new Color(0xc5b0d5), new Color(0xc49c94), new Color(0xf7b6d2), new Color(0xdbdb8d), new Color(0x9edae5)};
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    private static final BasicStroke[] PATTERNS = {
+        new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND),
+        new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 4f}, 0f),
+        new BasicStroke(1.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {0.1f, 3.6f}, 0f),
+        new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 3f, 2f, 3f}, 0f)};
+    private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
+        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS};
+    /** Markers drawn along each line besides the one at its end; a run this short gets one per point. */
+    private static final int MARKS_PER_LINE = 4;
+    private static final int MARK_EVERY_POINT_UP_TO = 20;
     /** The second-order methods drawn beside the optimizers, which are no rows of the table. */
     private static final Map<String, Color> REFERENCE_COLORS = Map.of(
             SecondOrder.NEWTON, Color.BLACK,
+            SecondOrder.LBFGS, new Color(0x8b0000),
             SecondOrder.STEEPEST, new Color(0x555555));
     private static final Color[] LR_COLORS = {new Color(0x1b9e77), new Color(0xd95f02), new Color(0x7570b3),
         new Color(0xe7298a), new Color(0x66a61e)};
@@ -45,19 +57,86 @@ final class Charts {
     private Charts() {
     }
 
+    /** How one run is drawn: its colour, line pattern and marker. */
+    record RunStyle(Color color, BasicStroke stroke, Marker marker) {
+    }
+
+    /** The style of the run labelled {@code label}: its table row's, or its second-order method's. */
+    static RunStyle styleOf(String label) {
+        return styleOf(label, rowOf(label));
+    }
+
+    private static RunStyle styleOf(String label, int row) {
+        if (label.equals(SecondOrder.NEWTON)) {
+            return new RunStyle(Color.BLACK, PATTERNS[0], SeriesMarkers.CIRCLE);
+        }
+        if (label.equals(SecondOrder.STEEPEST)) {
+            return new RunStyle(REFERENCE_COLORS.get(label), PATTERNS[1], SeriesMarkers.SQUARE);
+        }
+        return row < 0 ? new RunStyle(Color.DARK_GRAY, PATTERNS[0], SeriesMarkers.CIRCLE) : styleAt(row, ROW_COLORS[row % ROW_COLORS.length]);
+    }
+
+    /** The pattern and marker of the {@code i}-th run of a chart, in {@code color}. */
+    private static RunStyle styleAt(int i, Color color) {
+        return new RunStyle(color, PATTERNS[(i + i / ROW_COLORS.length) % PATTERNS.length], MARKERS[i % MARKERS.length]);
+    }
+
+    private static int rowOf(String label) {
+        List<OptimizerSetup> rows = OptimizerTable.all();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).label().equals(label)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The colour of a run labelled {@code label}: its table row's, or its second-order method's. */
     static Color colorOf(String label) {
         Color reference = REFERENCE_COLORS.get(label);
         if (reference != null) {
             return reference;
         }
-        List<OptimizerSetup> rows = OptimizerTable.all();
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).label().equals(label)) {
-                return ROW_COLORS[i % ROW_COLORS.length];
-            }
+        int row = rowOf(label);
+        return row < 0 ? Color.DARK_GRAY : ROW_COLORS[row % ROW_COLORS.length];
+    }
+
+    /**
+     * Draws one run: its line (not in the legend), {@link #MARKS_PER_LINE} markers along it at places
+     * shifted by {@code phase}, so that the markers of lines lying on each other do not hide each
+     * other, and a marker at its last point, which carries the legend entry (line pattern and marker
+     * together) when {@code inLegend}.
+     */
+    private static void addRun(XYChart chart, String label, double[] xs, double[] ys, RunStyle style, int phase,
+                               boolean inLegend) {
+        int n = xs.length;
+        XYSeries line = chart.addSeries(label + " (line)", xs, ys);
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineColor(style.color());
+        line.setLineStyle(style.stroke());
+        line.setShowInLegend(false);
+
+        int marks = n <= MARK_EVERY_POINT_UP_TO ? n : MARKS_PER_LINE;
+        double shift = (phase * 0.381966) % 1.0; // golden-ratio steps spread the phases evenly
+        double[] mx = new double[marks];
+        double[] my = new double[marks];
+        for (int j = 0; j < marks; j++) {
+            int i = n <= MARK_EVERY_POINT_UP_TO ? j : (int) ((0.1 + 0.8 * (j + shift) / marks) * (n - 1));
+            mx[j] = xs[i];
+            my[j] = ys[i];
         }
-        return Color.DARK_GRAY;
+        XYSeries along = chart.addSeries(label + " (markers)", mx, my);
+        along.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        along.setMarker(style.marker());
+        along.setMarkerColor(style.color());
+        along.setShowInLegend(false);
+
+        XYSeries end = chart.addSeries(label, new double[] {xs[n - 1]}, new double[] {ys[n - 1]});
+        end.setMarker(style.marker());
+        end.setMarkerColor(style.color());
+        end.setLineColor(style.color());
+        end.setLineStyle(style.stroke());
+        end.setShowInLegend(inLegend);
     }
 
     /** Trajectories over the contour lines of {@code fn}, with the start and the minimiser marked. */
@@ -81,12 +160,10 @@ final class Charts {
             s.setShowInLegend(false);
         }
         double minStep = 0.003 * Math.hypot(w[1] - w[0], w[3] - w[2]);
-        for (Trajectory t : runs) {
+        for (int r = 0; r < runs.size(); r++) {
+            Trajectory t = runs.get(r);
             double[][] p = thin(t, minStep);
-            XYSeries s = chart.addSeries(t.label(), p[0], p[1]);
-            s.setMarker(SeriesMarkers.NONE);
-            s.setLineColor(colorOf(t.label()));
-            s.setLineStyle(t.label().equals(SecondOrder.STEEPEST) ? DASHED : SOLID);
+            addRun(chart, t.label(), p[0], p[1], styleOf(t.label()), r, true);
         }
         double[] start = fn.start();
         XYSeries s = chart.addSeries("start", new double[] {start[0]}, new double[] {start[1]});
@@ -100,7 +177,8 @@ final class Charts {
             m.setMarker(SeriesMarkers.DIAMOND);
             m.setMarkerColor(Color.RED);
         }
-        chart.getStyler().setMarkerSize(9);
+        chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setLegendSeriesLineLength(32);
         return chart;
     }
 
@@ -127,7 +205,8 @@ final class Charts {
             int shown = Math.min(longest, 1500);
             chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) shown).setYAxisMin(-2.0).setYAxisMax(1.2);
         }
-        for (Trajectory t : runs) {
+        for (int r = 0; r < runs.size(); r++) {
+            Trajectory t = runs.get(r);
             if (t.steps() == 0) {
                 continue;
             }
@@ -139,14 +218,11 @@ final class Charts {
                 xs[k] = i;
                 ys[k] = bounded ? Math.max(LOG_FLOOR, t.f()[i] - fStar) : Math.max(-1e3, t.f()[i]);
             }
-            XYSeries s = chart.addSeries(t.label(), xs, ys);
-            // A run of a few steps (Newton) would be a dot or nothing without markers.
-            s.setMarker(t.steps() <= 20 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-            s.setMarkerColor(colorOf(t.label()));
-            s.setLineColor(colorOf(t.label()));
-            s.setLineStyle(t.label().equals(SecondOrder.STEEPEST) ? DASHED : SOLID);
+            // A run of a few steps (Newton) gets a marker at every point, or it would be a dot.
+            addRun(chart, t.label(), xs, ys, styleOf(t.label()), r, true);
         }
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setLegendSeriesLineLength(32);
         return chart;
     }
 
@@ -161,10 +237,11 @@ final class Charts {
         double hi = Math.max(w[1], w[3]);
         List<XYChart> charts = new ArrayList<>();
         for (String label : labels) {
-            XYChart chart = new XYChartBuilder().width(440).height(300)
+            XYChart chart = new XYChartBuilder().width(440).height(330)
                     .title(label + "   (x solid, y dashed)").xAxisTitle("step").yAxisTitle("x, y").build();
             style(chart);
-            chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+            // Below the plot, in one row: inside it would cover the lines.
+            chart.getStyler().setLegendPosition(LegendPosition.OutsideS).setLegendLayout(LegendLayout.Horizontal);
             chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
             chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
             chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) steps).setYAxisMin(lo).setYAxisMax(hi);
@@ -184,16 +261,11 @@ final class Charts {
                 }
                 String name = (Double.isNaN(t.lr()) ? t.label() + ", " + t.steps() + " step" + (t.steps() == 1 ? "" : "s")
                         : "lr " + TestFunctions.fmt(t.lr())) + (diverged(t) ? " (diverged)" : "");
-                XYSeries sx = chart.addSeries(name, steps0, xs);
-                sx.setMarker(SeriesMarkers.NONE);
-                sx.setLineColor(color);
-                sx.setLineStyle(SOLID);
-                XYSeries sy = chart.addSeries(name + " y", steps0, ys);
-                sy.setMarker(SeriesMarkers.NONE);
-                sy.setLineColor(color);
-                sy.setLineStyle(DASHED);
-                sy.setShowInLegend(false);
+                Marker marker = MARKERS[k % MARKERS.length];
+                addRun(chart, name, steps0, xs, new RunStyle(color, SOLID, marker), k, true);
+                addRun(chart, name + " y", steps0, ys, new RunStyle(color, DASHED, marker), k + 2, false);
             }
+            chart.getStyler().setMarkerSize(6);
             charts.add(chart);
         }
         return charts;
@@ -207,9 +279,17 @@ final class Charts {
                 .title(title + ": test accuracy").xAxisTitle("epoch").yAxisTitle("accuracy, test set (360 images)").build();
         style(loss);
         style(accuracy);
-        loss.getStyler().setYAxisLogarithmic(true);
+        // Labels at 1 to 9 times each power of ten: the loss spans about one decade, which would
+        // otherwise get a single labelled tick.
+        loss.getStyler().setYAxisLogarithmic(true).setYAxisLogarithmicDecadeOnly(false);
         loss.getStyler().setLegendVisible(false);
-        accuracy.getStyler().setLegendPosition(LegendPosition.InsideSE);
+        // One legend for both charts, right of the accuracy chart, where it covers no line.
+        accuracy.getStyler().setLegendPosition(LegendPosition.OutsideE);
+        accuracy.getStyler().setLegendSeriesLineLength(32);
+        for (XYChart chart : List.of(loss, accuracy)) {
+            chart.getStyler().setMarkerSize(6);
+            chart.getStyler().setXAxisDecimalPattern("#");
+        }
         accuracy.getStyler().setYAxisMax(1.0);
         double lowest = 1;
         for (int r = 0; r < runs.size(); r++) {
@@ -224,13 +304,10 @@ final class Charts {
                 a[e] = c.test().get(e).accuracy();
                 lowest = Math.min(lowest, e == 0 ? 1 : a[e]);
             }
-            XYSeries sl = loss.addSeries(labels.get(r), epochs, l);
-            XYSeries sa = accuracy.addSeries(labels.get(r), epochs, a);
-            for (XYSeries s : List.of(sl, sa)) {
-                s.setMarker(SeriesMarkers.NONE);
-                s.setLineColor(colors.get(r));
-                s.setLineStyle(SOLID);
-            }
+            String label = labels.get(r);
+            RunStyle style = rowOf(label) >= 0 ? styleOf(label) : styleAt(r, colors.get(r));
+            addRun(loss, label, epochs, l, style, r, true);
+            addRun(accuracy, label, epochs, a, style, r, true);
         }
         accuracy.getStyler().setYAxisMin(Math.max(0, Math.floor((lowest - 0.05) * 10) / 10));
         return List.of(loss, accuracy);
@@ -297,14 +374,15 @@ final class Charts {
     }
 
     /**
-     * 0, 1, then about {@code count} evenly spaced indices up to {@code last}. (Step 1 is kept also
-     * because XChart labels an axis of equally spaced values at data points, not at round numbers.)
+     * 0, 1, then at most about {@code count} evenly spaced indices, at least 2 apart, up to
+     * {@code last}. Never equally spaced throughout: XChart puts the ticks of an axis whose values are
+     * all equally spaced at data points (0, 22, 44, ...), not at round numbers (0, 50, 100, ...).
      */
     private static List<Integer> linearIndices(int last, int count) {
         List<Integer> idx = new ArrayList<>();
-        int stride = Math.max(1, last / count);
+        int stride = Math.max(2, last / count);
         idx.add(0);
-        if (last >= 1 && stride > 1) {
+        if (last > 1) {
             idx.add(1);
         }
         for (int i = stride; i < last; i += stride) {

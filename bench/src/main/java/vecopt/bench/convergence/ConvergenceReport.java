@@ -51,6 +51,13 @@ public final class ConvergenceReport {
                 .mapToObj(Charts::paletteColor).toList();
         Charts.saveGrid(Charts.training("MLP with Adam", r.schedules(), scheduleNames, scheduleColors), 2, schedules);
         files.add(schedules);
+        Path averaging = dir.resolve("digits-mlp-averaging.png");
+        List<String> averagingNames = r.averaging().stream().map(c -> c.schedule().name()).toList();
+        List<Color> averagingColors = java.util.stream.IntStream.range(0, averagingNames.size())
+                .mapToObj(Charts::paletteColor).toList();
+        Charts.saveGrid(Charts.training("MLP with " + ConvergenceSuite.AVERAGED_OPTIMIZER + ": last and averaged weights",
+                r.averaging(), averagingNames, averagingColors), 2, averaging);
+        files.add(averaging);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r), StandardCharsets.UTF_8);
         files.add(summary);
@@ -71,7 +78,8 @@ public final class ConvergenceReport {
                 + "which f − f* ≤ " + plain(ConvergenceSuite.TOLERANCE) + " (on the saddle: |y| ≥ 1, escaped); "
                 + "\"—\" means never within the run. Summary cells: steps · final f − f* (saddle: final f), and "
                 + "test accuracy · final training loss. Newton's method and exact steepest descent are float64 "
-                + "references; where the Hessian gives no step they take SGD's gradient step (counted).\n\n");
+                + "references; where the Hessian gives no step they take SGD's gradient step (counted). L-BFGS is "
+                + "vecopt's LBFGS (float32, PyTorch's defaults, strong Wolfe line search), one iteration per step.\n\n");
 
         md.append("## Summary\n\n");
         md.append("| optimizer |");
@@ -92,10 +100,14 @@ public final class ConvergenceReport {
             md.append(String.format(Locale.ROOT, " %.1f%% · %.3f | %.1f%% · %.3f |%n", 100 * a.finalTest().accuracy(),
                     a.finalTrain().loss(), 100 * b.finalTest().accuracy(), b.finalTrain().loss()));
         }
-        for (String ref : List.of(SecondOrder.NEWTON, SecondOrder.STEEPEST)) {
+        for (String ref : List.of(SecondOrder.NEWTON, SecondOrder.LBFGS, SecondOrder.STEEPEST)) {
             md.append("| ").append(ref).append(" |");
             for (ConvergenceSuite.FunctionRuns f : r.functions()) {
-                Trajectory t = ref.equals(SecondOrder.NEWTON) ? f.newton() : f.steepest();
+                Trajectory t = switch (ref) {
+                    case SecondOrder.NEWTON -> f.newton();
+                    case SecondOrder.LBFGS -> f.lbfgs();
+                    default -> f.steepest();
+                };
                 md.append(' ').append(t == null ? "n/a" : summaryCell(f.fn(), t)).append(" |");
             }
             md.append(" | |\n");
@@ -228,6 +240,27 @@ public final class ConvergenceReport {
         for (Trainer.Curves c : r.schedules()) {
             md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f%% | %.4f | %.2f s |%n", c.schedule().name(), c.steps(),
                     100 * c.finalTest().accuracy(), c.finalTrain().loss(), c.nanos() / 1e9));
+        }
+        md.append('\n');
+        averagingTable(md, r);
+    }
+
+    private static void averagingTable(StringBuilder md, ConvergenceSuite.Results r) {
+        ConvergenceSuite.Settings s = r.settings();
+        double lr = OptimizerTable.get(ConvergenceSuite.AVERAGED_OPTIMIZER).lr().mlp();
+        md.append("### MLP with ").append(ConvergenceSuite.AVERAGED_OPTIMIZER).append(" (lr ").append(plain(lr))
+                .append("): last weights against their averages\n\n");
+        md.append(String.format(Locale.ROOT, "Three runs from the same start on the same mini-batches, each evaluated on"
+                + " other weights (`AveragedModel`, swapped into the model for each evaluation): its last weights; their"
+                + " SWA, the equal average of the weights at the end of epochs %d to %d, with `SWALR` annealing the rate"
+                + " to %s over %d epoch(s) (cosine) as it starts; their EMA with decay %s after every step, timm's"
+                + " warm-up.%n%n", ConvergenceSuite.swaStart(s.epochs()), s.epochs(), plain(lr / 2),
+                Math.max(1, s.epochs() / 10), plain(ConvergenceSuite.EMA_DECAY)));
+        md.append("| weights | test acc | test loss | train loss | time |\n|---|---:|---:|---:|---:|\n");
+        for (Trainer.Curves c : r.averaging()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.4f | %.4f | %.2f s |%s%n", c.schedule().name(),
+                    100 * c.finalTest().accuracy(), c.finalTest().loss(), c.finalTrain().loss(), c.nanos() / 1e9,
+                    c.stop().isEmpty() ? "" : " " + c.stop()));
         }
         md.append('\n');
     }

@@ -5,12 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import vecopt.engine.AveragedModel;
+import vecopt.engine.Averaging;
+import vecopt.engine.Optimizer;
+import vecopt.engine.schedule.SWALR;
 
 /**
  * Runs every experiment of the convergence suite: each optimizer of {@link OptimizerTable} from the
- * same start on each test function, with Newton's method and exact steepest descent beside them; a
+ * same start on each test function, with Newton's method, L-BFGS and exact steepest descent beside them; a
  * learning-rate sweep on one function; and every optimizer training softmax regression and an MLP
- * on the digits, plus the MLP with Adam under each training schedule.
+ * on the digits, plus the MLP with Adam under each training schedule and with SGD+momentum evaluated on
+ * its last, its SWA and its EMA weights.
  */
 public final class ConvergenceSuite {
 
@@ -50,14 +55,17 @@ public final class ConvergenceSuite {
 
     /**
      * Everything one test function gave: one run per row of the table, in its order, null for a row
-     * whose rule cannot step the function's vector ({@link OptimizerSetup#runsOnTestFunctions}).
+     * whose rule cannot step the function's vector ({@link OptimizerSetup#runsOnTestFunctions});
+     * {@code steepest} is null where the function is not quadratic.
      */
-    public record FunctionRuns(TestFunction fn, List<Trajectory> optimizers, Trajectory newton, Trajectory steepest) {
+    public record FunctionRuns(TestFunction fn, List<Trajectory> optimizers, Trajectory newton, Trajectory lbfgs,
+                               Trajectory steepest) {
 
         /** The optimizers' runs (those that ran) and then the references, as charts draw them. */
         public List<Trajectory> all() {
             List<Trajectory> all = new ArrayList<>(optimizers.stream().filter(java.util.Objects::nonNull).toList());
             all.add(newton);
+            all.add(lbfgs);
             if (steepest != null) {
                 all.add(steepest);
             }
@@ -68,8 +76,13 @@ public final class ConvergenceSuite {
     /** Everything the suite measured. */
     public record Results(Settings settings, List<FunctionRuns> functions, Map<String, List<Trajectory>> lrSweep,
                           List<Trainer.Curves> softmax, List<Trainer.Curves> mlp, List<Trainer.Curves> schedules,
-                          long nanos) {
+                          List<Trainer.Curves> averaging, long nanos) {
     }
+
+    /** The optimizer of the weight-averaging runs: its MLP rate, and its SWA rate (half of it). */
+    public static final String AVERAGED_OPTIMIZER = "SGD+momentum";
+    /** The decay of the EMA run, which averages after every step with timm's warm-up. */
+    public static final double EMA_DECAY = 0.999;
 
     /** Runs the suite, printing one line per experiment to {@code log}. */
     public static Results run(Settings s, PrintStream log) {
@@ -78,7 +91,7 @@ public final class ConvergenceSuite {
         for (TestFunction fn : TestFunctions.all()) {
             functions.add(runFunction(fn, s.steps()));
             log.println("  " + fn.name() + ": " + OptimizerTable.all().size() + " optimizers x " + s.steps()
-                    + " steps, Newton, " + (fn.quadratic() ? "exact steepest descent" : "no exact line search (not quadratic)"));
+                    + " steps, Newton, L-BFGS, " + (fn.quadratic() ? "exact steepest descent" : "no exact line search (not quadratic)"));
         }
         Map<String, List<Trajectory>> sweep = learningRateSweep(s);
         log.println("  learning rates " + java.util.Arrays.toString(s.lrs()) + " on " + s.lrFunction().name()
@@ -106,13 +119,88 @@ public final class ConvergenceSuite {
             schedules.add(Trainer.train(net, adam.build(net.parameters(), adam.lr().mlp()), data, schedule));
         }
         log.println("  digits: MLP with Adam, full-batch, mini-batch, single-example and curriculum training");
-        return new Results(s, functions, sweep, softmax, mlp, schedules, System.nanoTime() - start);
+        List<Trainer.Curves> averaging = averaging(s, data);
+        log.println("  digits: MLP with " + AVERAGED_OPTIMIZER + ", last weights, SWA and EMA");
+        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, System.nanoTime() - start);
+    }
+
+    /** The first epoch (from 1) after which SWA averages: the last quarter of the run, as in PyTorch's example. */
+    static int swaStart(int epochs) {
+        return 3 * epochs / 4 + 1;
     }
 
     /**
-     * Every optimizer at its table learning rate from {@code fn.start()}, then Newton's method and (on
-     * quadratics) exact steepest descent; the references fall back to SGD's table rate where the
-     * Hessian gives no step.
+     * The MLP trained three times from the same start with {@link #AVERAGED_OPTIMIZER} at its table rate
+     * on the same mini-batches, evaluated on its last weights, on their SWA (equal average of the weights
+     * at the end of each epoch from {@link #swaStart}, with SWALR annealing the rate to half over a tenth
+     * of the run, as {@code torch.optim.swa_utils} is used) and on their EMA ({@link #EMA_DECAY} after
+     * every step, timm's warm-up). The averages are swapped into the model for each evaluation and out again.
+     */
+    static List<Trainer.Curves> averaging(Settings s, Digits.Split data) {
+        OptimizerSetup o = OptimizerTable.get(AVERAGED_OPTIMIZER);
+        double lr = o.lr().mlp();
+        List<Trainer.Curves> runs = new ArrayList<>();
+
+        DigitsModel last = DigitsModel.mlp(s.hidden(), s.initSeed());
+        runs.add(Trainer.train(last, o.build(last.parameters(), lr)::step, data,
+                averagingSchedule("last weights", s), new Trainer.Hooks() {
+                }));
+
+        DigitsModel swaNet = DigitsModel.mlp(s.hidden(), s.initSeed());
+        Optimizer swaOptimizer = o.build(swaNet.parameters(), lr);
+        AveragedModel swa = AveragedModel.of(swaOptimizer, Averaging.equal());
+        SWALR swaLr = new SWALR(swaOptimizer, lr / 2, Math.max(1, s.epochs() / 10), SWALR.AnnealStrategy.COS);
+        int swaStart = swaStart(s.epochs());
+        runs.add(Trainer.train(swaNet, swaOptimizer::step, data,
+                averagingSchedule("SWA of epochs " + swaStart + "-" + s.epochs(), s), new Trainer.Hooks() {
+                    @Override
+                    public void afterEpoch(int epoch) {
+                        if (epoch + 1 >= swaStart) {
+                            swa.updateParameters();
+                            swaLr.step();
+                        }
+                    }
+
+                    @Override
+                    public void evaluate(Runnable evaluation) {
+                        withAverages(swa, evaluation);
+                    }
+                }));
+
+        DigitsModel emaNet = DigitsModel.mlp(s.hidden(), s.initSeed());
+        AveragedModel ema = AveragedModel.of(o.build(emaNet.parameters(), lr), Averaging.emaWithWarmup(EMA_DECAY));
+        runs.add(Trainer.train(emaNet, ema::step, data,
+                averagingSchedule("EMA " + EMA_DECAY + " per step", s), new Trainer.Hooks() {
+                    @Override
+                    public void evaluate(Runnable evaluation) {
+                        withAverages(ema, evaluation);
+                    }
+                }));
+        return runs;
+    }
+
+    private static Trainer.Schedule averagingSchedule(String name, Settings s) {
+        return new Trainer.Schedule(name, s.batchSize(), false, s.epochs(), s.shuffleSeed());
+    }
+
+    /** Runs {@code evaluation} with the averages in the model, if there are any yet, and puts the weights back. */
+    static void withAverages(AveragedModel averaged, Runnable evaluation) {
+        if (averaged.nAveraged() == 0) {
+            evaluation.run();
+            return;
+        }
+        averaged.swapParameters();
+        try {
+            evaluation.run();
+        } finally {
+            averaged.swapParameters();
+        }
+    }
+
+    /**
+     * Every optimizer at its table learning rate from {@code fn.start()}, then Newton's method, L-BFGS
+     * and (on quadratics) exact steepest descent; Newton and steepest descent fall back to SGD's table
+     * rate where the Hessian gives no step.
      */
     public static FunctionRuns runFunction(TestFunction fn, int steps) {
         List<Trajectory> runs = new ArrayList<>();
@@ -121,8 +209,9 @@ public final class ConvergenceSuite {
         }
         double fallbackLr = OptimizerTable.get("SGD").lr().of(fn);
         Trajectory newton = SecondOrder.newton(fn, fn.start(), steps, fallbackLr);
+        Trajectory lbfgs = SecondOrder.lbfgs(fn, fn.start(), steps);
         Trajectory steepest = fn.quadratic() ? SecondOrder.exactSteepestDescent(fn, fn.start(), steps, fallbackLr) : null;
-        return new FunctionRuns(fn, runs, newton, steepest);
+        return new FunctionRuns(fn, runs, newton, lbfgs, steepest);
     }
 
     /** Each optimizer at each of the sweep's learning rates, by optimizer label; Newton under "Newton". */

@@ -23,6 +23,17 @@ import vecopt.bench.convergence.OptimizerSetup.LearningRates;
  * are for mini-batches of 32. One rate per problem, not tuned per start point. Rprop's rate is only
  * its initial step size; its steps are capped at 0.01 (PyTorch's cap is 50), without which mini-batch
  * noise on the digits grows the step sizes until the loss rises (Rprop is a full-batch method).
+ * The schedule-free rows are measured where they return their answer, at the average x (the suite
+ * switches them to eval mode to record a point or evaluate the model, and back); x lags y, the point
+ * where their gradients are taken, so they need larger rates than their base optimizers, as the
+ * authors advise: SGDScheduleFree has 0.1 on the saddle (at 0.01 its x escapes 3.4 times slower than
+ * plain SGD; at 0.1, in 118 steps) and its package default 1.0 on the digits; AdamWScheduleFree has
+ * 0.01 on the digits (10 times AdamW's MLP rate).
+ *
+ * LAMB's and LARS's steps are about {@code lr} times the parameter's norm (LARS's times its
+ * trust_coefficient, 1e-3, hence rates near 1), except where that norm is 0: Rosenbrock's start (0, 0)
+ * then takes a plain step of {@code lr} times the gradient, which keeps LARS there at 0.01.
+ *
  * Adafactor's lr caps its relative step: a step moves a tensor by about {@code lr} times its own
  * root mean square (at least {@code eps2 = 1e-3}), so from Rosenbrock's start at the origin and from
  * the softmax model's small initial weights it needs 0.03 to cover the distance in time. Muon steps
@@ -70,6 +81,10 @@ public final class OptimizerTable {
             row("Yogi", "Yogi", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("ADOPT", "ADOPT", kwargs(),                                     0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
             row("AdEMAMix", "AdEMAMix", kwargs(),                               0.01, 0.05,  0.01,      0.01, 0.05,      0.01,   1e-3),
+            row("SGDScheduleFree", "SGDScheduleFree", kwargs(),                 0.1,  0.07,  3e-3,      0.03, 0.02,      1.0,    1.0),
+            row("AdamWScheduleFree", "AdamWScheduleFree", kwargs(),             0.01, 0.05,  0.03,      0.01, 0.05,      0.01,   0.01),
+            row("LAMB", "LAMB", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.01,      0.01,   3e-3),
+            row("LARS", "LARS", kwargs(),                                       10,   1.0,   0.01,      1.0,  1.0,       3.0,    3.0),
             row("Adafactor", "Adafactor", kwargs(),                             0.01, 0.05,  0.03,      0.01, 0.05,      0.03,   0.01),
             row("Muon", "Muon", kwargs(), MUON_OTHERS,                          NOT_RUN, NOT_RUN, NOT_RUN, NOT_RUN, NOT_RUN, 0.02, 0.02),
             row("Rprop", "Rprop", kwargs("step_sizes", List.of(1e-6, 0.01)),   0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   0.01),

@@ -1,12 +1,20 @@
 package vecopt.bench.convergence;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_FDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
+import vecopt.engine.Optimizer;
+import vecopt.engine.Optimizers;
+import vecopt.engine.Parameter;
+import vecopt.tensor.FloatTensor;
 
 /**
  * The second-order references: Newton's method (Hessian, then an EJML Cholesky solve), and steepest
- * descent with the exact step on quadratics. Points, gradients and Hessians are float64.
+ * descent with the exact step on quadratics, both float64; and vecopt's {@code LBFGS}, the
+ * quasi-Newton method that needs no Hessian, with the strong Wolfe line search, on float32 parameters.
  *
  * <p>The solve is float32 ({@code FMatrixRMaj}) followed by iterative refinement with the residual
  * computed in float64, which gives the float64 Newton step for any Hessian with condition number
@@ -21,6 +29,14 @@ public final class SecondOrder {
     public static final String NEWTON = "Newton";
     /** The label of {@link #exactSteepestDescent} runs. */
     public static final String STEEPEST = "Steepest (exact step)";
+    /** The label of {@link #lbfgs} runs. */
+    public static final String LBFGS = "L-BFGS (strong Wolfe)";
+
+    /**
+     * Registered rules the suite runs here as references rather than as rows of {@link OptimizerTable}:
+     * they step with a closure and have no learning rate to tune per problem.
+     */
+    public static final Set<String> REFERENCE_RULES = Set.of("LBFGS");
 
     /** Iteration stops once the gradient's norm is below this. */
     public static final double GRADIENT_TOLERANCE = 1e-12;
@@ -95,6 +111,34 @@ public final class SecondOrder {
             step[1] = -eps * g[1];
             return exact;
         });
+    }
+
+    /**
+     * vecopt's LBFGS with PyTorch's defaults (lr 1, history 100) and the strong Wolfe line search, one
+     * iteration per trajectory step ({@code max_iter} 1 per {@code step(closure)}; the history carries
+     * over, so the iterations are those of one long step), on the float32 point with the closure's
+     * gradient in double ({@link TestFunctionClosure}). Stops once a step no longer moves the point: the
+     * gradient is below {@code tolerance_grad} (1e-7) or the step below {@code tolerance_change}.
+     */
+    public static Trajectory lbfgs(TestFunction fn, double[] start, int maxSteps) {
+        FloatTensor value = FloatTensor.of(new float[] {(float) start[0], (float) start[1]});
+        FloatTensor grad = FloatTensor.zeros(2);
+        Optimizer lbfgs = Optimizers.fromTorch("LBFGS", List.of(new Parameter("xy", value, grad)),
+                Map.of("line_search_fn", "strong_wolfe", "max_iter", 1));
+        TestFunctionClosure closure = new TestFunctionClosure(fn, value, grad);
+        TrajectoryRecorder points = new TrajectoryRecorder(fn, maxSteps, value.getFlat(0), value.getFlat(1));
+        while (points.running()) {
+            float x = value.getFlat(0);
+            float y = value.getFlat(1);
+            lbfgs.step(closure);
+            if (value.getFlat(0) == x && value.getFlat(1) == y) {
+                points.stop("converged: no move after step " + points.steps() + ", " + closure.evaluations()
+                        + " evaluations");
+                break;
+            }
+            points.record(value.getFlat(0), value.getFlat(1));
+        }
+        return points.trajectory(LBFGS, 1, 0);
     }
 
     private interface StepRule {

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.ejml.data.FMatrixRMaj;
 import vecopt.engine.Optimizer;
+import vecopt.engine.ScheduleFreeOptimizer;
 
 /** Trains a {@link DigitsModel} with a vecopt optimizer and records its curves. */
 public final class Trainer {
@@ -83,19 +84,62 @@ public final class Trainer {
                 .mapToInt(Integer::intValue).toArray();
     }
 
-    /**
-     * Trains {@code model} with {@code optimizer} (built over {@code model.parameters()}) and evaluates
-     * it on both sets before the first epoch and after each.
-     */
-    public static Curves train(DigitsModel model, Optimizer optimizer, Digits.Split data, Schedule schedule) {
-        return train(model, List.of(optimizer), data, schedule);
+    /** What a run does besides its steps: weight averaging, for instance. */
+    public interface Hooks {
+
+        /** After the steps of epoch {@code epoch} (from 0), before its evaluation. */
+        default void afterEpoch(int epoch) {
+        }
+
+        /** Runs {@code evaluation} with the weights to evaluate in the model (the averaged ones, say). */
+        default void evaluate(Runnable evaluation) {
+            evaluation.run();
+        }
     }
 
     /**
-     * As above, with several optimizers over disjoint parts of {@code model.parameters()} (Muon for the
-     * matrices, AdamW for the biases), all stepped after each backward pass.
+     * Trains {@code model} with {@code optimizer} (built over {@code model.parameters()}) and evaluates
+     * it on both sets before the first epoch and after each (a schedule-free optimizer at x).
+     */
+    public static Curves train(DigitsModel model, Optimizer optimizer, Digits.Split data, Schedule schedule) {
+        return train(model, optimizer::step, data, schedule, new Hooks() {
+            @Override
+            public void evaluate(Runnable evaluation) {
+                atEvaluationPoint(optimizer, evaluation);
+            }
+        });
+    }
+
+    /**
+     * As {@link #train(DigitsModel, Optimizer, Digits.Split, Schedule)}, with several optimizers over
+     * disjoint parts of {@code model.parameters()} (Muon for the matrices, AdamW for the biases), all
+     * stepped after each backward pass, in order.
      */
     public static Curves train(DigitsModel model, List<Optimizer> optimizers, Digits.Split data, Schedule schedule) {
+        List<Optimizer> all = List.copyOf(optimizers);
+        return train(model, () -> {
+            for (Optimizer optimizer : all) {
+                optimizer.step();
+            }
+        }, data, schedule, new Hooks() {
+            @Override
+            public void evaluate(Runnable evaluation) {
+                Runnable atEvery = evaluation;
+                for (Optimizer optimizer : all) {
+                    Runnable inner = atEvery;
+                    atEvery = () -> atEvaluationPoint(optimizer, inner);
+                }
+                atEvery.run();
+            }
+        });
+    }
+
+    /**
+     * As {@link #train(DigitsModel, Optimizer, Digits.Split, Schedule)}, taking each step with {@code step}
+     * (an optimizer's, or a wrapper's around it) and calling {@code hooks} after each epoch and around each
+     * evaluation.
+     */
+    public static Curves train(DigitsModel model, Runnable step, Digits.Split data, Schedule schedule, Hooks hooks) {
         Digits.Dataset train = data.train();
         int[] ranked = schedule.curriculum() ? byDifficulty(train) : IntStream.range(0, train.size()).toArray();
         SplittableRandom random = new SplittableRandom(schedule.seed());
@@ -103,8 +147,10 @@ public final class Trainer {
         int[] labels = new int[train.size()];
         List<DigitsModel.Evaluation> trainCurve = new ArrayList<>();
         List<DigitsModel.Evaluation> testCurve = new ArrayList<>();
-        trainCurve.add(model.evaluate(train));
-        testCurve.add(model.evaluate(data.test()));
+        hooks.evaluate(() -> {
+            trainCurve.add(model.evaluate(train));
+            testCurve.add(model.evaluate(data.test()));
+        });
         long steps = 0;
         long start = System.nanoTime();
         for (int epoch = 0; epoch < schedule.epochs(); epoch++) {
@@ -119,15 +165,34 @@ public final class Trainer {
                     return new Curves(model.name(), schedule, trainCurve, testCurve, steps,
                             System.nanoTime() - start, "loss not finite in epoch " + (epoch + 1));
                 }
-                for (Optimizer optimizer : optimizers) {
-                    optimizer.step();
-                }
+                step.run();
                 steps++;
             }
-            trainCurve.add(model.evaluate(train));
-            testCurve.add(model.evaluate(data.test()));
+            hooks.afterEpoch(epoch);
+            hooks.evaluate(() -> {
+                trainCurve.add(model.evaluate(train));
+                testCurve.add(model.evaluate(data.test()));
+            });
         }
         return new Curves(model.name(), schedule, trainCurve, testCurve, steps, System.nanoTime() - start, "");
+    }
+
+    /**
+     * Adds the loss and accuracy on both sets to the curves: at x, the average, for a schedule-free
+     * optimizer (in eval mode, then back to y, bit for bit, so evaluating changes nothing of the run).
+     */
+    /** Runs {@code evaluation} with a schedule-free optimizer's parameters at x, then back at y. */
+    private static void atEvaluationPoint(Optimizer optimizer, Runnable evaluation) {
+        if (optimizer instanceof ScheduleFreeOptimizer scheduleFree) {
+            scheduleFree.eval();
+            try {
+                evaluation.run();
+            } finally {
+                scheduleFree.train();
+            }
+        } else {
+            evaluation.run();
+        }
     }
 
     /**

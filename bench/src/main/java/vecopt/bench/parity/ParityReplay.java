@@ -75,9 +75,9 @@ public final class ParityReplay {
     }
 
     /**
-     * Replays {@code c} on {@code kernels}. An optimizer or option the engine lacks makes the case
-     * UNSUPPORTED; hyperparameters it refuses, or a step that throws, make it FAIL with the reason in
-     * {@link Result#detail()}.
+     * Replays {@code c} on {@code kernels}. An optimizer or option the engine lacks, or a rule that steps
+     * only with a closure (LBFGS), makes the case UNSUPPORTED; hyperparameters it refuses, or a step that
+     * throws, make it FAIL with the reason in {@link Result#detail()}.
      */
     public static Result replay(TrajectoryCase c, OptimizerKernels kernels) {
         float[] value = c.init().clone();
@@ -86,6 +86,10 @@ public final class ParityReplay {
         try {
             Parameter p = new Parameter("param", FloatTensor.of(value), FloatTensor.of(grad));
             optimizer = EngineAccess.stateHooks().fromTorch(c.optimizer(), List.of(p), c.hyper(), kernels);
+            if (optimizer.rule().needsClosure()) {
+                return new Result(c.name(), Verdict.UNSUPPORTED, 0, 0, 0, c.optimizer() + " steps with a closure that"
+                        + " re-evaluates the objective; recorded gradients cannot replay it", "");
+            }
             optimizer.setNonFinitePolicy(NonFinitePolicy.PROPAGATE);
         } catch (UnsupportedOperationException e) {
             return new Result(c.name(), Verdict.UNSUPPORTED, 0, 0, 0, e.getMessage(), "");

@@ -112,6 +112,17 @@ public class AdafactorBenchmark extends RuleBenchmark {
         CommonOps_FDRM.addEquals(pm, -stepSize, update);                     // p = p - step U
     }
 
+    /**
+     * The three passes over the elements: the gradient's row and column sums read g; the sums of squares
+     * read p and g; the update reads g and updates p (r5w1).
+     */
+    @Override
+    protected List<StreamPass> bandwidthPasses() {
+        return List.of(new StreamPass(new float[][] {g}, new float[0][]),
+                new StreamPass(new float[][] {p, g}, new float[0][]),
+                new StreamPass(new float[][] {g}, new float[][] {p}));
+    }
+
     @Override
     protected float[] gradient() {
         return g;

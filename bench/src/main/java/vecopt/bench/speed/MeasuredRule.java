@@ -15,8 +15,9 @@ import vecopt.engine.Rules;
  * @param rule            the registered rule
  * @param hyperparameters the rule's defaults with the annotation's kwargs applied
  * @param label           the name in reports
+ * @param arrays          the arrays in reports, {@code "reads → writes"}; empty for the rule's own
  */
-public record MeasuredRule(Rule rule, Hyperparameters hyperparameters, String label) {
+public record MeasuredRule(Rule rule, Hyperparameters hyperparameters, String label, String arrays) {
 
     /**
      * What {@code benchmark}'s {@link Measures} names. Reads the annotation only: the class is not initialized.
@@ -32,7 +33,7 @@ public record MeasuredRule(Rule rule, Hyperparameters hyperparameters, String la
         try {
             Rule rule = Rules.get(measures.rule());
             String label = measures.label().isEmpty() ? rule.torchName() : measures.label();
-            return new MeasuredRule(rule, options(rule, measures.kwargs()), label);
+            return new MeasuredRule(rule, options(rule, measures.kwargs()), label, measures.arrays());
         } catch (RuntimeException e) {
             throw new IllegalStateException(benchmark.getName() + ": @Measures(rule = \"" + measures.rule()
                     + "\", kwargs = " + List.of(measures.kwargs()) + "): " + e.getMessage(), e);
@@ -47,9 +48,13 @@ public record MeasuredRule(Rule rule, Hyperparameters hyperparameters, String la
     /**
      * What the suite files this rule's results under: its label, its traffic and the arrays it moves,
      * {@code p, g} and its element-wise buffers read, {@code p} and those buffers written, and what a
-     * rule of several passes reads again or writes to scratch arrays.
+     * rule of several passes reads again or writes to scratch arrays (or the annotation's
+     * {@link Measures#arrays()}).
      */
     public Workload workload() {
+        if (!arrays.isEmpty()) {
+            return new Workload(label, rule.torchName(), traffic(), arrays);
+        }
         List<String> buffers = rule.buffers(hyperparameters).stream()
                 .filter(Rule.Buffer::elementWise).map(Rule.Buffer::name).toList();
         String reads = String.join(", ", Stream.concat(Stream.of("p", "g"), buffers.stream()).toList());

@@ -30,4 +30,11 @@ public @interface Measures {
 
     /** The name in reports; the rule's name when empty. */
     String label() default "";
+
+    /**
+     * The arrays read and written, {@code "reads → writes"}, in reports; the rule's when empty. For a pass
+     * that is not the rule but moves the same traffic (weight averaging, filed under plain SGD: two
+     * arrays read, one written), so that reports name its own arrays.
+     */
+    String arrays() default "";
 }

@@ -39,6 +39,8 @@ public class MuonBenchmark extends RuleBenchmark {
     private FMatrixRMaj gram;
     private FMatrixRMaj polynomial;
     private FMatrixRMaj result;
+    /** The bandwidth reference's stand-in for the update matrix. */
+    private float[] scratch;
 
     @Override
     protected void allocate(int n) {
@@ -61,6 +63,7 @@ public class MuonBenchmark extends RuleBenchmark {
         gram = new FMatrixRMaj(m, m);
         polynomial = new FMatrixRMaj(m, m);
         result = new FMatrixRMaj(rows, cols);
+        scratch = BenchData.gradients(n, 3);
     }
 
     @Override
@@ -71,10 +74,13 @@ public class MuonBenchmark extends RuleBenchmark {
         optimizer.step();
     }
 
-    /** The update matrix the step writes after the momentum and reads back for the update. */
+    /**
+     * One pass reading g and updating p, the momentum and a scratch array as large as the update matrix,
+     * which the step writes after the momentum and reads back for the update (r4w3).
+     */
     @Override
-    protected int scratchArrays() {
-        return 1;
+    protected List<StreamPass> bandwidthPasses() {
+        return List.of(new StreamPass(new float[][] {g}, new float[][] {p, buffer.data, scratch}));
     }
 
     /** The same step as EJML whole-matrix operations, on the wide orientation as PyTorch computes it. */

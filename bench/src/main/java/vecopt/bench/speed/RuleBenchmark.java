@@ -1,5 +1,7 @@
 package vecopt.bench.speed;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,6 +45,10 @@ import vecopt.engine.kernels.ReferenceKernels;
  * suite finds it in JMH's benchmark list, and {@code RuleBenchmarksTest} checks that every registered
  * rule has one, that its EJML composition computes the fused update, that its arrays match the rule's
  * traffic and that threads change no bit.
+ *
+ * <p>A rule whose step makes several passes (a norm, then the update: {@link LAMBBenchmark}) runs them
+ * in {@link #fusedStep} instead of implementing {@link #fusedKernel}, and lists the passes of its
+ * bandwidth reference in {@link #bandwidthPasses}, which together move the rule's traffic.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -77,35 +83,46 @@ public abstract class RuleBenchmark {
 
     private ChunkedExecutor executor;
     private ChunkedExecutor.RangeTask fused;
-    private ChunkedExecutor.RangeTask bandwidth;
+    private List<ChunkedExecutor.RangeTask> bandwidth;
     private float[] result;
+    /** Where a read-only bandwidth pass leaves its sum, so that its reads are not optimised away. */
+    private float bandwidthSink;
+
+    /**
+     * One pass of the bandwidth reference over every array's {@code [0, size)}: the arrays it only reads
+     * and those it reads and writes back.
+     */
+    protected record StreamPass(float[][] readOnly, float[][] readWrite) {
+    }
 
     /** Allocates and fills the rule's arrays and EJML matrices for {@code n} elements. */
     protected abstract void allocate(int n);
 
     /**
-     * The fused kernel over {@code [from, from + n)} of every array. A rule of several passes
-     * (Adafactor, Muon) overrides {@link #fusedStep} instead.
+     * The fused kernel over {@code [from, from + n)} of every array. A rule of several passes overrides
+     * {@link #fusedStep} instead and leaves this one alone.
      */
     protected void fusedKernel(int from, int n) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " steps a whole optimizer in fusedStep");
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " runs its passes in fusedStep");
     }
 
     /**
-     * One step on {@code executor}: the fused kernel over every element, split as the executor splits.
-     * A rule of several passes steps its optimizer instead, on the same executor, so its blocks and
-     * whole-tensor passes run as in training.
+     * One fused step over the whole tensor on {@code executor}: {@link #fusedKernel} split across its
+     * threads, or, for a rule of several passes, each pass in turn (a blocked one through
+     * {@link ChunkedExecutor#run(int, int, ChunkedExecutor.RangeTask)}).
      */
     protected void fusedStep(ChunkedExecutor executor) {
         executor.run(size, fused);
     }
 
     /**
-     * Arrays a step writes and reads back that are neither the parameter nor its state: Muon's working
-     * copy of the update. The bandwidth reference writes as many arrays of its own.
+     * The passes of the bandwidth reference, which together move the rule's traffic: one by default,
+     * reading the gradient and updating {@link #updated()}. Besides the updated arrays, a pass may write
+     * scratch arrays of the benchmark's own where the step writes and reads back working memory (Muon's
+     * update matrix).
      */
-    protected int scratchArrays() {
-        return 0;
+    protected List<StreamPass> bandwidthPasses() {
+        return List.of(new StreamPass(new float[][] {gradient()}, updated()));
     }
 
     /** The same update as a sequence of whole-array EJML operations, one pass each. */
@@ -139,21 +156,22 @@ public abstract class RuleBenchmark {
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap (-Xmx)", e);
         }
         float[][] updated = updated();
+        List<StreamPass> passes = bandwidthPasses();
+        int reads = passes.stream().mapToInt(p -> p.readOnly().length + p.readWrite().length).sum();
+        int writes = passes.stream().mapToInt(p -> p.readWrite().length).sum();
         Rule.Traffic traffic = measured.traffic();
-        int written = updated.length + scratchArrays();
-        if (traffic.reads() < written + 1 || traffic.writes() != written) {
+        if (traffic.reads() != reads || traffic.writes() != writes || writes < updated.length) {
             throw new IllegalStateException(getClass().getSimpleName() + " updates " + updated.length
-                    + " arrays and " + scratchArrays() + " scratch arrays and reads the gradient, but "
+                    + " arrays and its bandwidth passes move " + new Rule.Traffic(reads, writes).shape() + ", but "
                     + measured.label() + " is " + traffic.shape());
         }
         result = updated[0];
         executor = ChunkedExecutor.withThreads(threads, 1);
         fused = this::fusedKernel;
-        float[][] arrays = java.util.Arrays.copyOf(updated, written);
-        for (int a = updated.length; a < written; a++) {
-            arrays[a] = BenchData.gradients(size, 100 + a);
+        bandwidth = new ArrayList<>();
+        for (StreamPass pass : passes) {
+            bandwidth.add(bandwidthKernel(pass.readWrite(), pass.readOnly()));
         }
-        bandwidth = bandwidthKernel(arrays, gradient(), traffic.reads() - written - 1);
     }
 
     /** The hyperparameters {@code benchmark} measures with: its rule's defaults and its {@link Measures} kwargs. */
@@ -161,34 +179,39 @@ public abstract class RuleBenchmark {
         return MeasuredRule.of(benchmark).hyperparameters();
     }
 
-    /** Sums of the extra read passes, kept so that they are not dropped. */
-    private volatile float readSink;
-
     /**
-     * Built as lambdas, so a fork without the vector module never links {@link ReferenceKernels}: the
-     * streaming kernel that writes {@code w}, then {@code extraReads} passes that only read {@code r}
-     * (a rule of several passes reads its gradient more than once).
+     * A pass reading {@code r} and writing {@code w} back. Built as lambdas, so a fork without the vector
+     * module never links {@link ReferenceKernels}.
      */
-    private ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[] r, int extraReads) {
+    private ChunkedExecutor.RangeTask bandwidthKernel(float[][] w, float[][] r) {
         float c = BANDWIDTH_COEFFICIENT;
-        ChunkedExecutor.RangeTask stream = switch (w.length) {
-            case 1 -> (from, n) -> ReferenceKernels.read2Write1(w[0], r, from, n, c);
-            case 2 -> (from, n) -> ReferenceKernels.read3Write2(w[0], w[1], r, from, n, c);
-            case 3 -> (from, n) -> ReferenceKernels.read4Write3(w[0], w[1], w[2], r, from, n, c);
-            case 4 -> (from, n) -> ReferenceKernels.read5Write4(w[0], w[1], w[2], w[3], r, from, n, c);
+        if (r.length == 2) {
+            return switch (w.length) {
+                case 0 -> (from, n) -> bandwidthSink = ReferenceKernels.read2Write0(r[0], r[1], from, n);
+                case 1 -> (from, n) -> ReferenceKernels.read3Write1(w[0], r[0], r[1], from, n, c);
+                case 2 -> (from, n) -> ReferenceKernels.read4Write2(w[0], w[1], r[0], r[1], from, n, c);
+                default -> throw new IllegalStateException("no bandwidth kernel reads 2 arrays and writes " + w.length);
+            };
+        }
+        if (r.length != 1) {
+            throw new IllegalStateException("no bandwidth kernel reads " + r.length + " arrays only");
+        }
+        float[] g = r[0];
+        return switch (w.length) {
+            case 0 -> (from, n) -> bandwidthSink = ReferenceKernels.read1(g, from, n);
+            case 1 -> (from, n) -> ReferenceKernels.read2Write1(w[0], g, from, n, c);
+            case 2 -> (from, n) -> ReferenceKernels.read3Write2(w[0], w[1], g, from, n, c);
+            case 3 -> (from, n) -> ReferenceKernels.read4Write3(w[0], w[1], w[2], g, from, n, c);
+            case 4 -> (from, n) -> ReferenceKernels.read5Write4(w[0], w[1], w[2], w[3], g, from, n, c);
             default -> throw new IllegalStateException("no bandwidth kernel writes " + w.length + " arrays");
         };
-        if (extraReads == 0) {
-            return stream;
+    }
+
+    /** Each pass of the bandwidth reference in turn. */
+    private void bandwidthStep() {
+        for (ChunkedExecutor.RangeTask pass : bandwidth) {
+            executor.run(size, pass);
         }
-        return (from, n) -> {
-            float sum = 0;
-            for (int k = 0; k < extraReads; k++) {
-                sum += ReferenceKernels.read1(r, from, n);
-            }
-            stream.run(from, n);
-            readSink = sum;
-        };
     }
 
     @Benchmark
@@ -222,7 +245,7 @@ public abstract class RuleBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsPrepend = HEAP, jvmArgsAppend = {ADD_MODULES, VECTOR_MODULE, PANAMA})
     public float[] bandwidth() {
-        executor.run(size, bandwidth);
+        bandwidthStep();
         return result;
     }
 
@@ -246,6 +269,6 @@ public abstract class RuleBenchmark {
 
     /** Runs the bandwidth kernel once; for tests. */
     final void runBandwidth() {
-        executor.run(size, bandwidth);
+        bandwidthStep();
     }
 }

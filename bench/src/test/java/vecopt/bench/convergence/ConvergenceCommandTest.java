@@ -27,15 +27,15 @@ class ConvergenceCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err);
-        assertTrue(printed.contains("wrote 15 files to "), printed);
+        assertTrue(printed.contains("wrote 16 files to "), printed);
         for (String name : List.of("saddle", "ravine", "rosenbrock", "beale", "two-minima")) {
             assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
             assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
         }
         // one panel per row of the table that runs on the test functions and Newton's, four to a line
         int panels = (int) OptimizerTable.all().stream().filter(OptimizerSetup::runsOnTestFunctions).count() + 1;
-        assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 300);
-        for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules")) {
+        assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 330);
+        for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
         }
         String summary = Files.readString(dir.resolve("summary.md"));
@@ -45,7 +45,9 @@ class ConvergenceCommandTest {
         }
         for (String heading : List.of("## Summary", "## saddle", "## ravine", "## rosenbrock", "## beale",
                 "## two-minima", "## Learning-rate sensitivity on the ravine", "## Digits", "| single example |",
-                "| curriculum, mini-batch 32 |", "| Newton |", "| Steepest (exact step) |")) {
+                "| curriculum, mini-batch 32 |", "| Newton |", "| L-BFGS (strong Wolfe) |", "| Steepest (exact step) |",
+                "### MLP with SGD+momentum (lr 0.05): last weights against their averages", "| last weights |",
+                "| SWA of epochs 2-2 |", "| EMA 0.999 per step |")) {
             assertTrue(summary.contains(heading), heading);
         }
         // Muon steps matrices only: no test function, said in the summary and in each function's table

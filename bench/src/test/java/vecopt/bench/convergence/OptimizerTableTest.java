@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,11 +22,20 @@ import vecopt.tensor.FloatTensor;
 class OptimizerTableTest {
 
     @Test
-    void everyRegisteredRuleHasAConvergenceRow() {
+    void everyRegisteredRuleHasAConvergenceRowOrRunsAsAReference() {
         Set<String> compared = OptimizerTable.all().stream().map(OptimizerSetup::torchName).collect(Collectors.toSet());
+        compared.addAll(SecondOrder.REFERENCE_RULES);
         List<String> missing = Rules.all().stream().map(Rule::torchName).filter(r -> !compared.contains(r)).toList();
         assertTrue(missing.isEmpty(), "OptimizerTable has no row (learning rates per problem) for "
                 + String.join(", ", missing));
+    }
+
+    @Test
+    void theReferenceRulesAreRegisteredClosureRulesWithoutRows() {
+        for (String rule : SecondOrder.REFERENCE_RULES) {
+            assertTrue(Rules.get(rule).needsClosure(), rule + " steps from gradients: give it a row instead");
+            assertTrue(OptimizerTable.all().stream().noneMatch(r -> r.torchName().equals(rule)), rule + " has a row too");
+        }
     }
 
     @Test
@@ -76,12 +84,28 @@ class OptimizerTableTest {
     }
 
     @Test
-    void everyRowAndSecondOrderMethodHasItsOwnColour() {
+    void everyRowAndSecondOrderMethodHasItsOwnLineStyle() {
         List<String> labels = new ArrayList<>(OptimizerTable.all().stream().map(OptimizerSetup::label).toList());
         labels.add(SecondOrder.NEWTON);
+        labels.add(SecondOrder.LBFGS);
         labels.add(SecondOrder.STEEPEST);
-        List<Color> colours = labels.stream().map(Charts::colorOf).toList();
-        assertEquals(labels.size(), Set.copyOf(colours).size(), "colours of " + labels + ": " + colours);
+        List<Charts.RunStyle> styles = labels.stream().map(Charts::styleOf).toList();
+        assertEquals(labels.size(), Set.copyOf(styles).size(), "styles of " + labels + ": " + styles);
         assertNotEquals(Charts.colorOf("no such optimizer"), Charts.colorOf(OptimizerTable.all().getFirst().label()));
+    }
+
+    @Test
+    void rowsOfOneColourDifferInLinePatternAndMarker() {
+        List<String> labels = OptimizerTable.all().stream().map(OptimizerSetup::label).toList();
+        for (int i = 0; i < labels.size(); i++) {
+            for (int j = i + 1; j < labels.size(); j++) {
+                Charts.RunStyle a = Charts.styleOf(labels.get(i));
+                Charts.RunStyle b = Charts.styleOf(labels.get(j));
+                if (a.color().equals(b.color())) {
+                    assertNotEquals(a.stroke(), b.stroke(), labels.get(i) + " and " + labels.get(j));
+                    assertNotEquals(a.marker(), b.marker(), labels.get(i) + " and " + labels.get(j));
+                }
+            }
+        }
     }
 }

@@ -36,6 +36,35 @@ class SecondOrderTest {
         assertEquals(1e-3 * Math.pow(1.02, 50), t.y()[50], 1e-15);
     }
 
+    /**
+     * L-BFGS on the ravine (a 2-D quadratic): steepest descent with the step min(1, 1/|g|_1), then
+     * quasi-Newton steps whose curvature pairs capture the Hessian: f - f* below 1e-4 after 6 steps and
+     * no move left after 8, where steepest descent with exact steps needs 20 and Newton 1.
+     */
+    @Test
+    void lbfgsSolvesTheRavineInAFewIterations() {
+        TestFunction ravine = TestFunctions.ravine(TestFunctions.RAVINE_CONDITION, TestFunctions.RAVINE_ANGLE_DEGREES);
+        Trajectory t = SecondOrder.lbfgs(ravine, ravine.start(), 100);
+        assertTrue(t.firstReached(ravine, 1e-4) <= 6, "reached f - f* <= 1e-4 after " + t.firstReached(ravine, 1e-4));
+        assertTrue(t.lastValue() < 1e-9, "final f " + t.lastValue());
+        assertTrue(t.stop().startsWith("converged"), t.stop());
+        assertTrue(t.steps() <= 8, t.steps() + " steps, " + t.stop());
+    }
+
+    /**
+     * From (-1.2, 1), as PyTorch's LBFGS with strong Wolfe, which counts 36 iterations (some of them without
+     * a move) to f = 2.4e-10 there (the golden fixture); Newton needs 7 steps with the Hessian.
+     */
+    @Test
+    void lbfgsReachesRosenbrocksMinimumAsPyTorchDoes() {
+        TestFunction rosenbrock = TestFunctions.rosenbrock();
+        Trajectory t = SecondOrder.lbfgs(rosenbrock, rosenbrock.start(), 200);
+        assertTrue(t.distanceTo(rosenbrock.minimizer()) < 1e-4, () -> java.util.Arrays.toString(t.last()));
+        assertTrue(t.steps() <= 40, t.steps() + " steps, " + t.stop());
+        assertTrue(t.stop().startsWith("converged"), t.stop());
+        assertEquals(Double.doubleToLongBits(1.0), Double.doubleToLongBits(t.lr()), "lr is LBFGS's default");
+    }
+
     @Test
     void newtonReachesRosenbrocksMinimumFromTheClassicStartInSevenSteps() {
         TestFunction rosenbrock = TestFunctions.rosenbrock();

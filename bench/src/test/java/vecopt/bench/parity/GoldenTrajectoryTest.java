@@ -26,11 +26,14 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * Every PyTorch golden trajectory ({@code golden/torch_golden.json.gz}, made by
  * {@code generate_golden.py} beside it) replays on the scalar kernels and, when the Vector API is
  * enabled, on the Panama kernels: bit for bit for the rules whose kernels follow ATen's operations
- * exactly, within PyTorch's float32 tolerance for the others.
+ * exactly, within PyTorch's float32 tolerance for the others. So do the trajectories of rules
+ * {@code torch.optim} lacks, from small pure-torch transcriptions of vecopt's conventions
+ * ({@code golden/transcribed_golden.json.gz}, made by {@code generate_transcribed.py}).
  */
 class GoldenTrajectoryTest {
 
-    private static final String FIXTURE = "/golden/torch_golden.json.gz";
+    private static final List<String> FIXTURES = List.of("/golden/torch_golden.json.gz",
+            "/golden/transcribed_golden.json.gz");
 
     /**
      * Rules that round exactly as ATen does: every parameter bit of every step equals PyTorch's. The
@@ -39,12 +42,16 @@ class GoldenTrajectoryTest {
     static final Set<String> EXACT_RULES = Set.of("SGD", "Adagrad", "RMSprop", "Adamax", "Rprop", "ASGD");
 
     static List<TrajectoryCase> cases() throws IOException {
-        try (InputStream in = GoldenTrajectoryTest.class.getResourceAsStream(FIXTURE)) {
-            if (in == null) {
-                throw new IOException("missing test resource " + FIXTURE);
+        List<TrajectoryCase> cases = new java.util.ArrayList<>();
+        for (String fixture : FIXTURES) {
+            try (InputStream in = GoldenTrajectoryTest.class.getResourceAsStream(fixture)) {
+                if (in == null) {
+                    throw new IOException("missing test resource " + fixture);
+                }
+                cases.addAll(TrajectoryFile.read(in, fixture));
             }
-            return TrajectoryFile.read(in, FIXTURE);
         }
+        return cases;
     }
 
     static Stream<OptimizerKernels> kernelPaths() {
@@ -82,7 +89,8 @@ class GoldenTrajectoryTest {
 
     /**
      * Registered rules that have no golden PyTorch cases, each with the reason. A rule PyTorch does
-     * not ship (Debian's torch 1.13 lacks some) goes here with its reference named.
+     * not ship (Debian's torch 1.13 lacks some) goes here with its reference named, unless
+     * {@code generate_transcribed.py} transcribes it (LAMB, LARS).
      */
     static final Map<String, String> WITHOUT_GOLDEN_CASES = Map.of(
             "Lion", "not in torch.optim (any version); the reference is the float64 TextbookLion, written from"
@@ -96,6 +104,16 @@ class GoldenTrajectoryTest {
             "AdEMAMix", "not in torch.optim; the reference is the float64 TextbookAdEMAMix, written from Pagliardini"
                     + " et al. 2024, Algorithm 1 and its schedulers, with optax's ademamix conventions (optax cannot"
                     + " run here)",
+            "SGDScheduleFree", "not in torch.optim, and Debian's torch has no schedulefree package; the reference is"
+                    + " the float64 TextbookSGDScheduleFree, written from Defazio et al. 2024, equations (1)-(3), with"
+                    + " the package's averaging weights and decay at y",
+            "AdamWScheduleFree", "not in torch.optim, and Debian's torch has no schedulefree package; the reference is"
+                    + " the float64 TextbookAdamWScheduleFree, written from Defazio et al. 2024, Algorithm 1, with the"
+                    + " package's bias correction, averaging weights and decay at y",
+            "LBFGS", "steps with a closure that re-evaluates the objective at the points it chooses, so recorded"
+                    + " gradients cannot drive it; its PyTorch trajectories record the objective instead"
+                    + " (torch_lbfgs_golden.json.gz, generate_lbfgs_golden.py) and LbfgsGoldenTest replays them bit"
+                    + " for bit",
             "Adafactor", "torch.optim.Adafactor is new in torch 2.5 and Debian's torch 1.13 has none; the reference is"
                     + " the float64 TextbookAdafactor, written from Shazeer and Stern 2018 (Algorithms 4 and 5) with"
                     + " the conventions of PyTorch's documented algorithm (means, lr as the relative step's cap, eps1"

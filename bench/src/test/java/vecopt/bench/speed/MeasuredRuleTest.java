@@ -63,6 +63,17 @@ class MeasuredRuleTest {
     }
 
     @Test
+    void aPassFiledUnderARuleNamesItsOwnArraysAndKeepsTheRulesTraffic() {
+        Workload ema = Workload.of(EmaAveragingBenchmark.class);
+        assertEquals("p, avg → avg", ema.arrays());
+        assertEquals("SGD", ema.rule());
+        assertEquals("Weight averaging: EMA (AveragedModel)", ema.label());
+        assertTrue(Workload.of(SgdPlainBenchmark.class).compareTo(ema) < 0, "after plain SGD, which hosts the bandwidth run");
+        assertEquals(Workload.of(SgdPlainBenchmark.class).traffic(), ema.traffic());
+        assertFalse(ema.reference());
+    }
+
+    @Test
     void aReferenceIsNoRuleAndSortsAfterEveryRule() {
         Workload bound = Workload.of(AdamDividerBoundBenchmark.class);
         assertTrue(bound.reference());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,11 +43,23 @@ class RuleBenchmarksTest {
         return classes.stream();
     }
 
+    /**
+     * Registered rules without a rule benchmark, each with the reason: the pattern measures one
+     * element-wise pass over a tensor against the bandwidth of its traffic, which such a rule's step is not.
+     */
+    static final Map<String, String> WITHOUT_RULE_BENCHMARK = Map.of(
+            "LBFGS", "a step is up to max_iter iterations, each a call of the user's closure and 2 history_size + 14"
+                    + " passes over the flat vector (dot products and axpys that need the whole vector before the next"
+                    + " pass), not one element-wise pass: its cost per element is set by history_size and by the"
+                    + " closure, and a split across threads would change its dot products; its kernels (dot, axpy,"
+                    + " axpyDot) are checked by LbfgsKernelParityTest");
+
     @Test
     void everyRegisteredRuleHasARuleBenchmark() {
         Set<String> measured = ruleBenchmarks().map(c -> MeasuredRule.of(c).rule().torchName())
                 .collect(Collectors.toSet());
-        List<String> missing = Rules.all().stream().map(Rule::torchName).filter(r -> !measured.contains(r)).toList();
+        List<String> missing = Rules.all().stream().map(Rule::torchName)
+                .filter(r -> !measured.contains(r) && !WITHOUT_RULE_BENCHMARK.containsKey(r)).toList();
         assertTrue(missing.isEmpty(), "no rule benchmark (a RuleBenchmark with @Measures(rule = ...) in"
                 + " vecopt.bench.speed) measures " + String.join(", ", missing));
     }
@@ -119,7 +132,9 @@ class RuleBenchmarksTest {
             assertFalse(Arrays.equals(before[a], b.updated()[a]), type.getSimpleName() + " array " + a);
         }
         assertArrayEquals(gradient, b.gradient());
-        assertEquals(MeasuredRule.of(type).traffic().writes(), before.length + b.scratchArrays());
+        // the updated arrays and any scratch array of the benchmark's own (Muon's update matrix)
+        assertEquals(MeasuredRule.of(type).traffic().writes(),
+                b.bandwidthPasses().stream().mapToInt(p -> p.readWrite().length).sum());
         b.tearDownTrial();
     }
 

@@ -11,6 +11,11 @@ public class CheckpointException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception saying what did not match.
+     *
+     * @param message what did not match
+     */
     public CheckpointException(String message) {
         super(message);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -31,6 +32,7 @@ import vecopt.engine.Optimizer;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.Rule;
 import vecopt.engine.internal.EngineAccess;
 
 /**
@@ -54,6 +56,7 @@ final class CheckpointReader {
     private static final Set<String> SCHEDULER_KEYS_WITH_BUFFERS = Set.of("name", "state", "buffers");
     private static final Set<String> TENSOR_KEYS = Set.of("dtype", "shape", "data_offsets");
     private static final Set<String> GROUP_KEYS = Set.of("hyperparameters", "params");
+    private static final Set<String> GROUP_KEYS_WITH_CLIPPING = Set.of("hyperparameters", "gradient_clipping", "params");
     private static final Set<String> PARAM_KEYS_WITHOUT_STATE = Set.of("name", "size");
     private static final Set<String> PARAM_KEYS_WITH_STATE = Set.of("name", "size", "step", "buffers", "scalars");
 
@@ -70,7 +73,8 @@ final class CheckpointReader {
      * Where a tensor goes: {@code buffer} of {@code owner} ("parameter fc1" or "scheduler 0 ..."), of
      * {@code size} floats, read into {@code into}.
      */
-    private record Target(String owner, String buffer, int size, String sizeOwner, Map<String, float[]> into) {
+    private record Target(String owner, String buffer, int size, boolean rows, String sizeOwner,
+                          Map<String, float[]> into) {
     }
 
     /** A scheduler's saved position and buffers, restored once its buffers have been read. */
@@ -118,6 +122,105 @@ final class CheckpointReader {
         new CheckpointReader(optimizer, schedulers, in, in.size()).load();
     }
 
+    /**
+     * Reads one checkpoint from {@code in}, exactly its bytes and no further, into memory: the header
+     * length, the header (no longer than this optimizer's state could need) and as many data bytes as
+     * the header's tensors end at (no more than this optimizer's and schedulers' buffers could take).
+     * Then checks and loads it as from a file.
+     */
+    static void loadStream(Optimizer optimizer, ReadableByteChannel in, List<Checkpointable> schedulers)
+            throws IOException {
+        MemoryChannel memory = new MemoryChannel();
+        ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        if (readUpTo(in, length) < 8) {
+            throw new CheckpointException("the stream ended after " + length.position()
+                    + " bytes; a checkpoint starts with an 8-byte header length");
+        }
+        long headerLength = length.flip().getLong(0);
+        memory.write(length);
+        long headerBound = headerBound(optimizer, schedulers);
+        if (headerLength < 0 || headerLength > Math.min(Checkpoints.MAX_HEADER_BYTES, headerBound)) {
+            throw new CheckpointException("the header length " + Long.toUnsignedString(headerLength) + " exceeds the "
+                    + "limit of " + Math.min(Checkpoints.MAX_HEADER_BYTES, headerBound)
+                    + " bytes (the most this optimizer's state needs)");
+        }
+        ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+        if (readUpTo(in, header) < headerLength) {
+            throw new CheckpointException("the stream ended in the header, after " + header.position() + " of its "
+                    + headerLength + " bytes");
+        }
+        memory.write(header.flip());
+        long dataLength = dataLength(header.rewind());
+        long dataBound = dataBound(optimizer, schedulers);
+        if (dataLength > dataBound) {
+            throw new CheckpointException("the header's tensors take " + dataLength + " bytes; this optimizer's and its"
+                    + " schedulers' state takes at most " + dataBound);
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(MemoryChannel.BLOCK);
+        for (long read = 0; read < dataLength; ) {
+            int wanted = (int) Math.min(chunk.capacity(), dataLength - read);
+            chunk.clear().limit(wanted);
+            int n = readUpTo(in, chunk);
+            read += n;
+            memory.write(chunk.flip());
+            if (n < wanted) {
+                throw new CheckpointException("the stream ended in the tensors, after " + read + " of their "
+                        + dataLength + " bytes");
+            }
+        }
+        load(optimizer, memory, schedulers);
+    }
+
+    /** Fills {@code b} from {@code in} until it is full or the stream ends; the bytes read. */
+    private static int readUpTo(ReadableByteChannel in, ByteBuffer b) throws IOException {
+        int start = b.position();
+        while (b.hasRemaining()) {
+            if (in.read(b) < 0) {
+                break;
+            }
+        }
+        return b.position() - start;
+    }
+
+    /**
+     * Where the header's last tensor ends: the largest {@code data_offsets} end, 0 if the header cannot be
+     * read that far (loading then reports what is wrong with it).
+     */
+    private static long dataLength(ByteBuffer header) {
+        long end = 0;
+        try {
+            Map<String, Object> map = object(Json.parse("the header", utf8(header)), "the header");
+            for (Map.Entry<String, Object> e : map.entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> info && info.get("data_offsets") instanceof List<?> offsets
+                        && offsets.size() == 2) {
+                    end = Math.max(end, integer(offsets.get(1), "data_offsets"));
+                }
+            }
+        } catch (CheckpointException e) {
+            return 0; // reported by the full check
+        }
+        return end;
+    }
+
+    /** The most bytes the buffers of {@code optimizer} and {@code schedulers} can take. */
+    private static long dataBound(Optimizer optimizer, List<Checkpointable> schedulers) {
+        long bound = 0;
+        for (ParamGroup g : optimizer.paramGroups()) {
+            for (Parameter p : g.parameters()) {
+                int[] shape = p.value().shape();
+                for (Rule.Buffer b : optimizer.rule().buffers()) {
+                    bound += 4L * b.length(shape);
+                }
+            }
+        }
+        for (Checkpointable c : schedulers) {
+            for (int length : c.checkpointBufferLengths().values()) {
+                bound += 4L * length;
+            }
+        }
+        return bound;
+    }
+
     /** {@link #load(Optimizer, SeekableByteChannel, List)} without schedulers. */
     static void load(Optimizer optimizer, SeekableByteChannel in) throws IOException {
         load(optimizer, in, List.of());
@@ -137,7 +240,7 @@ final class CheckpointReader {
             throw new CheckpointException("the header length is " + headerLength + " bytes but only "
                     + (fileSize - 8) + " bytes follow it");
         }
-        long needed = headerBound();
+        long needed = headerBound(optimizer, schedulers);
         if (headerLength > needed) {
             throw new CheckpointException("the header has " + headerLength + " bytes; the header of this optimizer's "
                     + "state needs fewer than " + needed);
@@ -152,7 +255,8 @@ final class CheckpointReader {
         Map<String, Object> header = object(Json.parse("the header", headerText), "the header");
         Map<String, String> metadata = metadata(header.get("__metadata__"));
         List<StagedParameter> staged = new ArrayList<>();
-        List<Hyperparameters> hyperparameters = groups(metadata, staged);
+        List<GradientClipping> groupClipping = new ArrayList<>();
+        List<Hyperparameters> hyperparameters = groups(metadata, staged, groupClipping);
         boolean version1 = metadata.get("version").equals("1");
         Settings settings = version1 ? null : settings(metadata);
         List<PendingRestore> pending = version1 ? noSchedulers() : schedulers(metadata);
@@ -171,7 +275,7 @@ final class CheckpointReader {
         hooks.replaceState(optimizer, hyperparameters, states);
         if (settings != null) {
             hooks.restoreStepSettings(optimizer, settings.skippedSteps, settings.clipping, settings.noise,
-                    settings.policy);
+                    settings.policy, groupClipping);
         }
         restores.forEach(Runnable::run);
     }
@@ -190,7 +294,7 @@ final class CheckpointReader {
      * parsed from it take memory in proportion to its length, so a header far longer than any state of
      * this optimizer could need is refused before it is read.
      */
-    private long headerBound() {
+    private static long headerBound(Optimizer optimizer, List<Checkpointable> schedulers) {
         long bound = (64 << 10) + (4L << 10) * schedulers.size();
         for (Checkpointable c : schedulers) {
             for (String name : c.checkpointBufferLengths().keySet()) {
@@ -253,7 +357,8 @@ final class CheckpointReader {
      * The groups metadata, checked against the live groups: hyperparameters (names and valid values),
      * parameter names and sizes in order, steps and state names. Fills {@code staged}.
      */
-    private List<Hyperparameters> groups(Map<String, String> metadata, List<StagedParameter> staged)
+    private List<Hyperparameters> groups(Map<String, String> metadata, List<StagedParameter> staged,
+                                         List<GradientClipping> groupClipping)
             throws CheckpointException {
         String what = "the groups metadata";
         List<Object> groups = list(Json.parse(what, checkedText(metadata, "groups", what)), what);
@@ -267,7 +372,9 @@ final class CheckpointReader {
         for (int g = 0; g < groups.size(); g++) {
             String where = "group " + g;
             Map<String, Object> group = object(groups.get(g), where);
-            keys(group, GROUP_KEYS, where);
+            keys(group, group.containsKey("gradient_clipping") ? GROUP_KEYS_WITH_CLIPPING : GROUP_KEYS, where);
+            groupClipping.add(group.containsKey("gradient_clipping")
+                    ? clipping(group.get("gradient_clipping"), where + " gradient_clipping") : GradientClipping.none());
             ParamGroup liveGroup = live.get(g);
             Map<String, Double> values = hyperparameters(object(group.get("hyperparameters"), where + " hyperparameters"),
                     liveGroup.hyperparameters(), where);
@@ -323,11 +430,10 @@ final class CheckpointReader {
             throw new CheckpointException("settings: non_finite_policy must be one of "
                     + List.of(NonFinitePolicy.values()) + ", got " + quoted(policyName));
         }
-        return new Settings(skipped, policy, clipping(map.get("gradient_clipping")), noise(map.get("gradient_noise")));
+        return new Settings(skipped, policy, clipping(map.get("gradient_clipping"), "settings gradient_clipping"), noise(map.get("gradient_noise")));
     }
 
-    private static GradientClipping clipping(Object value) throws CheckpointException {
-        String where = "settings gradient_clipping";
+    private static GradientClipping clipping(Object value, String where) throws CheckpointException {
         Map<String, Object> map = object(value, where);
         String kind = string(map.get("kind"), where + " kind");
         try {
@@ -340,12 +446,16 @@ final class CheckpointReader {
                     keys(map, Set.of("kind", "max_norm"), where);
                     return GradientClipping.byNorm(number(map.get("max_norm"), where + " max_norm"));
                 }
+                case "by_norm_per_parameter" -> {
+                    keys(map, Set.of("kind", "max_norm"), where);
+                    return GradientClipping.byNormPerParameter(number(map.get("max_norm"), where + " max_norm"));
+                }
                 case "by_value" -> {
                     keys(map, Set.of("kind", "clip_value"), where);
                     return GradientClipping.byValue(number(map.get("clip_value"), where + " clip_value"));
                 }
-                default -> throw new CheckpointException(where + ": kind must be \"none\", \"by_norm\" or "
-                        + "\"by_value\", got " + quoted(kind));
+                default -> throw new CheckpointException(where + ": kind must be \"none\", \"by_norm\", "
+                        + "\"by_norm_per_parameter\" or \"by_value\", got " + quoted(kind));
             }
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(where + ": " + e.getMessage());
@@ -564,10 +674,12 @@ final class CheckpointReader {
         for (StagedParameter s : staged) {
             if (s.buffers != null) {
                 for (String buffer : s.buffers.keySet()) {
-                    int[] shape = CheckpointWriter.bufferShape(optimizer.rule(), s.parameter, buffer);
+                    Rule.Buffer declared = optimizer.rule().buffer(buffer);
+                    int[] shape = CheckpointWriter.bufferShape(optimizer.rule(), s.parameter.value().shape(), buffer);
                     boolean own = shape == null || java.util.Arrays.equals(shape, s.parameter.value().shape());
                     owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
                             own ? s.parameter.size() : (int) CheckpointWriter.elements(shape),
+                            declared != null && declared.stacked(),
                             own ? "the parameter" : "its shape " + java.util.Arrays.toString(shape) + " for the parameter",
                             s.buffers));
                 }
@@ -577,7 +689,7 @@ final class CheckpointReader {
             PendingRestore p = pending.get(i);
             for (Map.Entry<String, Integer> b : p.lengths.entrySet()) {
                 String name = CheckpointWriter.schedulerTensorName(i, b.getKey());
-                if (owners.put(name, new Target(p.where, b.getKey(), b.getValue(), p.where, p.buffers)) != null) {
+                if (owners.put(name, new Target(p.where, b.getKey(), b.getValue(), false, p.where, p.buffers)) != null) {
                     throw new CheckpointException("tensor " + quoted(name) + " is both a parameter's and a scheduler's");
                 }
             }
@@ -624,7 +736,13 @@ final class CheckpointReader {
             }
             int size = owner.size;
             String buffer = owner.buffer;
-            if (elements != size) {
+            if (owner.rows) { // a stack of rows of the parameter's size (LBFGS's history)
+                if (size == 0 ? elements != 0 : elements % size != 0 || elements > Integer.MAX_VALUE) {
+                    throw new CheckpointException(owner.owner + ": " + buffer + " has " + elements
+                            + " floats, not a whole number of rows of " + owner.sizeOwner + "'s " + size);
+                }
+                size = (int) elements;
+            } else if (elements != size) {
                 throw new CheckpointException(owner.owner + ": " + buffer + " has "
                         + elements + " floats, " + owner.sizeOwner + " has " + size);
             }

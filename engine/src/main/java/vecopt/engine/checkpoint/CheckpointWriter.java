@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,8 @@ import vecopt.engine.GradientNoise;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
-import vecopt.engine.ParamGroup;
-import vecopt.engine.Parameter;
-import vecopt.engine.ParameterState;
 import vecopt.engine.Rule;
+import vecopt.engine.Rules;
 
 /** Writes an optimizer's state as a safetensors file, atomically. See {@link Checkpoints} for the layout. */
 final class CheckpointWriter {
@@ -42,7 +41,7 @@ final class CheckpointWriter {
     static final int CHUNK_FLOATS = 1 << 18;
 
     /** One state buffer in the file. */
-    private record Tensor(String name, int[] shape, float[] data) {
+    record Tensor(String name, int[] shape, float[] data) {
     }
 
     private CheckpointWriter() {
@@ -50,82 +49,85 @@ final class CheckpointWriter {
 
     /** {@code schedulers} have been checked ({@link Checkpoints#checkSchedulers}). */
     static void save(Optimizer optimizer, Path file, List<Checkpointable> schedulers) throws IOException {
+        Encoded encoded = encode(StateDict.capture(optimizer, schedulers, false));
+        writeAtomically(file, encoded);
+    }
+
+    /** A state dict as the header and the tensors that follow it. */
+    record Encoded(byte[] header, List<Tensor> tensors) {
+
+        /** The bytes of the whole checkpoint: 8 for the header length, the header, 4 per float. */
+        long size() {
+            long size = 8L + header.length;
+            for (Tensor t : tensors) {
+                size += 4L * t.data.length;
+            }
+            return size;
+        }
+    }
+
+    /** The header and tensors of {@code dict}, its arrays shared. */
+    static Encoded encode(StateDict dict) {
         List<Tensor> tensors = new ArrayList<>();
-        String groups = groupsJson(optimizer, tensors);
-        String settings = settingsJson(optimizer);
-        String schedulerText = schedulersJson(schedulers, tensors);
-        byte[] header = header(optimizer.torchName(), groups, settings, schedulerText, tensors);
-        writeAtomically(file, header, tensors);
+        String groups = groupsJson(dict, tensors);
+        String settings = settingsJson(dict.settings());
+        String schedulerText = schedulersJson(dict.schedulerEntries(), tensors);
+        return new Encoded(header(dict.optimizer(), groups, settings, schedulerText, tensors), tensors);
     }
 
     /** The step settings: skipped steps, non-finite policy, clipping, noise. */
-    private static String settingsJson(Optimizer optimizer) {
-        StringBuilder sb = new StringBuilder("{\"skipped_steps\":").append(optimizer.skippedSteps());
+    private static String settingsJson(StateDict.Settings settings) {
+        StringBuilder sb = new StringBuilder("{\"skipped_steps\":").append(settings.skippedSteps());
         sb.append(",\"non_finite_policy\":");
-        Json.appendString(sb, optimizer.nonFinitePolicy().name());
-        sb.append(",\"gradient_clipping\":");
-        switch (optimizer.gradientClipping()) {
-            case GradientClipping.None none -> sb.append("{\"kind\":\"none\"}");
-            case GradientClipping.ByNorm byNorm ->
-                    appendFinite(sb.append("{\"kind\":\"by_norm\",\"max_norm\":"), byNorm.maxNorm(), "max_norm").append('}');
-            case GradientClipping.ByValue byValue ->
-                    appendFinite(sb.append("{\"kind\":\"by_value\",\"clip_value\":"), byValue.clipValue(), "clip_value")
-                            .append('}');
-        }
-        GradientNoise noise = optimizer.gradientNoise();
+        Json.appendString(sb, settings.nonFinitePolicy().name());
+        appendClipping(sb.append(",\"gradient_clipping\":"), settings.gradientClipping());
+        GradientNoise noise = settings.gradientNoise();
         appendFinite(sb.append(",\"gradient_noise\":{\"eta\":"), noise.eta(), "eta");
         appendFinite(sb.append(",\"gamma\":"), noise.gamma(), "gamma");
         sb.append(",\"seed\":").append(noise.seed()).append("}}");
         return sb.toString();
     }
 
-    /** Each scheduler's name and position, in the order given. */
-    private static String schedulersJson(List<Checkpointable> schedulers, List<Tensor> tensors) {
+    /** A clipping as {@code {"kind":...}} with its bound. */
+    private static StringBuilder appendClipping(StringBuilder sb, GradientClipping clipping) {
+        return switch (clipping) {
+            case GradientClipping.None none -> sb.append("{\"kind\":\"none\"}");
+            case GradientClipping.ByNorm byNorm ->
+                    appendFinite(sb.append("{\"kind\":\"by_norm\",\"max_norm\":"), byNorm.maxNorm(), "max_norm").append('}');
+            case GradientClipping.ByNormPerParameter perParameter ->
+                    appendFinite(sb.append("{\"kind\":\"by_norm_per_parameter\",\"max_norm\":"), perParameter.maxNorm(),
+                            "max_norm").append('}');
+            case GradientClipping.ByValue byValue ->
+                    appendFinite(sb.append("{\"kind\":\"by_value\",\"clip_value\":"), byValue.clipValue(), "clip_value")
+                            .append('}');
+        };
+    }
+
+    /** Each scheduler's name and position, in the order given (checked by {@link StateDict#capture}). */
+    private static String schedulersJson(List<StateDict.SchedulerEntry> schedulers, List<Tensor> tensors) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < schedulers.size(); i++) {
-            Checkpointable c = schedulers.get(i);
-            String name = c.checkpointName();
-            String where = "schedulers[" + i + "] " + name;
-            if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("schedulers[" + i + "] has no checkpointName(), got " + name);
-            }
+            StateDict.SchedulerEntry c = schedulers.get(i);
+            String where = "schedulers[" + i + "] " + c.name();
             sb.append(i == 0 ? "" : ",").append("{\"name\":");
-            Json.appendString(sb, name);
+            Json.appendString(sb, c.name());
             sb.append(",\"state\":{");
-            Map<String, Number> state = c.checkpointState();
-            if (state == null) {
-                throw new IllegalArgumentException(where + ": checkpointState() returned null");
-            }
             boolean first = true;
-            for (Map.Entry<String, Number> e : state.entrySet()) {
-                if (e.getKey() == null || e.getKey().isEmpty()) {
-                    throw new IllegalArgumentException(where + ": a state entry has no name, got " + e.getKey());
-                }
+            for (Map.Entry<String, Number> e : c.state().entrySet()) {
                 Json.appendString(sb.append(first ? "" : ","), e.getKey());
                 first = false;
                 sb.append(':');
                 if (e.getValue() instanceof Double d) {
                     appendDouble(sb, d);
-                } else if (e.getValue() instanceof Long l) {
-                    sb.append((long) l);
                 } else {
-                    throw new IllegalArgumentException(where + ": state entry " + e.getKey() + " is "
-                            + (e.getValue() == null ? "null" : "a " + e.getValue().getClass().getName())
-                            + "; a checkpoint holds Long and Double values");
+                    sb.append((long) (Long) e.getValue());
                 }
             }
             sb.append('}');
-            Map<String, float[]> buffers = c.checkpointBuffers();
-            if (buffers == null) {
-                throw new IllegalArgumentException(where + ": checkpointBuffers() returned null");
-            }
-            if (!buffers.isEmpty()) { // only then, so files without scheduler buffers keep their bytes
+            if (!c.buffers().isEmpty()) { // only then, so files without scheduler buffers keep their bytes
                 sb.append(",\"buffers\":[");
                 first = true;
-                for (Map.Entry<String, float[]> e : buffers.entrySet()) {
-                    if (e.getKey() == null || e.getKey().isEmpty() || e.getValue() == null) {
-                        throw new IllegalArgumentException(where + ": buffer " + e.getKey() + " has no name or no array");
-                    }
+                for (Map.Entry<String, float[]> e : c.buffers().entrySet()) {
                     Json.appendString(sb.append(first ? "" : ","), e.getKey());
                     first = false;
                     String tensor = schedulerTensorName(i, e.getKey());
@@ -149,11 +151,12 @@ final class CheckpointWriter {
     }
 
     /** The groups metadata: hyperparameters, parameter names and sizes, steps, scalars, buffer names. */
-    private static String groupsJson(Optimizer optimizer, List<Tensor> tensors) {
+    private static String groupsJson(StateDict dict, List<Tensor> tensors) {
         StringBuilder sb = new StringBuilder("[");
-        List<ParamGroup> groups = optimizer.paramGroups();
+        Rule rule = Rules.contains(dict.optimizer()) ? Rules.get(dict.optimizer()) : null;
+        List<StateDict.Group> groups = dict.groups();
         for (int g = 0; g < groups.size(); g++) {
-            ParamGroup group = groups.get(g);
+            StateDict.Group group = groups.get(g);
             sb.append(g == 0 ? "" : ",").append("{\"hyperparameters\":{");
             Hyperparameters h = group.hyperparameters();
             List<Hyperparameter> definitions = h.definitions();
@@ -167,16 +170,19 @@ final class CheckpointWriter {
                     appendFinite(sb, h.get(d), "hyperparameter " + d.name());
                 }
             }
-            sb.append("},\"params\":[");
-            List<Parameter> parameters = group.parameters();
+            sb.append('}');
+            if (!(group.gradientClipping() instanceof GradientClipping.None)) { // only then: older files keep their bytes
+                appendClipping(sb.append(",\"gradient_clipping\":"), group.gradientClipping());
+            }
+            sb.append(",\"params\":[");
+            List<StateDict.ParameterEntry> parameters = group.parameters();
             for (int i = 0; i < parameters.size(); i++) {
-                Parameter p = parameters.get(i);
+                StateDict.ParameterEntry p = parameters.get(i);
                 sb.append(i == 0 ? "" : ",").append("{\"name\":");
                 Json.appendString(sb, p.name());
                 sb.append(",\"size\":").append(p.size());
-                ParameterState state = optimizer.state(p.name());
-                if (state != null) {
-                    appendState(sb, optimizer.rule(), p, state, tensors);
+                if (p.state() != null) {
+                    appendState(sb, rule, p, p.state(), tensors);
                 }
                 sb.append('}');
             }
@@ -185,20 +191,22 @@ final class CheckpointWriter {
         return sb.append(']').toString();
     }
 
-    private static void appendState(StringBuilder sb, Rule rule, Parameter p, ParameterState state,
+    private static void appendState(StringBuilder sb, Rule rule, StateDict.ParameterEntry p, StateDict.State state,
                                     List<Tensor> tensors) {
         sb.append(",\"step\":").append(state.step()).append(",\"buffers\":[");
         boolean first = true;
-        for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {
+        for (Map.Entry<String, float[]> e : state.sharedBuffers().entrySet()) {
             String buffer = e.getKey();
             float[] data = e.getValue();
-            if (!CheckpointReader.isValidStateName(buffer)) {
-                throw new IllegalStateException("parameter " + p.name() + ": state name '" + buffer
-                        + "' cannot be saved (empty or containing '/')");
+            Rule.Buffer declared = rule == null ? null : rule.buffer(buffer);
+            boolean rows = declared != null && declared.stacked();
+            if (rows && !declared.fits(data.length, p.size(), p.shape())) {
+                throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
+                        + " elements but its state " + buffer + " has " + data.length + ", not a whole number of rows");
             }
-            int[] shape = bufferShape(rule, p, buffer);
-            if (shape == null || data.length != elements(shape)) {
-                throw new IllegalStateException("parameter " + p.name() + " of shape " + Arrays.toString(p.value().shape())
+            int[] shape = declared == null ? p.shape() : declared.shapeOf(data.length, p.size(), p.shape());
+            if (!rows && (shape == null || data.length != elements(shape))) {
+                throw new IllegalStateException("parameter " + p.name() + " of shape " + Arrays.toString(p.shape())
                         + " has a state " + buffer + " of " + data.length + " elements, "
                         + (shape == null ? "a buffer " + rule + " does not keep for it" : "expected " + elements(shape)));
             }
@@ -221,9 +229,9 @@ final class CheckpointWriter {
      * {@code row_var} is {@code [..., rows, 1]}), the parameter's own for buffers the rule does not
      * describe; null if the rule keeps no such buffer for a parameter of this shape.
      */
-    static int[] bufferShape(Rule rule, Parameter p, String buffer) {
+    static int[] bufferShape(Rule rule, int[] parameterShape, String buffer) {
         Rule.Buffer b = rule.buffer(buffer);
-        return b == null ? p.value().shape() : b.shapeFor(p.value().shape());
+        return b == null ? parameterShape.clone() : b.shapeFor(parameterShape);
     }
 
     static long elements(int[] shape) {
@@ -312,7 +320,7 @@ final class CheckpointWriter {
      * Writes to a temporary file in the target's directory, forces it to disk, moves it over the target
      * atomically and forces the directory, so a crash at any moment leaves either the old or the new file.
      */
-    private static void writeAtomically(Path file, byte[] header, List<Tensor> tensors) throws IOException {
+    private static void writeAtomically(Path file, Encoded encoded) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path temp;
@@ -331,7 +339,7 @@ final class CheckpointWriter {
             }
         }
         try {
-            write(created, temp, target, header, tensors);
+            write(created, temp, target, encoded);
         } catch (IOException e) {
             throw namingTarget(e, file, temp);
         }
@@ -367,20 +375,10 @@ final class CheckpointWriter {
         return named;
     }
 
-    private static void write(FileChannel created, Path temp, Path target, byte[] header, List<Tensor> tensors)
-            throws IOException {
+    private static void write(FileChannel created, Path temp, Path target, Encoded encoded) throws IOException {
         try {
             try (FileChannel out = created) {
-                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-                writeFully(out, length);
-                writeFully(out, ByteBuffer.wrap(header));
-                ByteBuffer chunk = chunk();
-                for (Tensor tensor : tensors) {
-                    for (int from = 0; from < tensor.data.length; from += CHUNK_FLOATS) {
-                        fill(chunk, tensor.data, from);
-                        writeFully(out, chunk);
-                    }
-                }
+                write(encoded, out);
                 out.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -394,6 +392,20 @@ final class CheckpointWriter {
         }
     }
 
+    /** Writes the header length, the header and every tensor to {@code out}: the bytes of a checkpoint file. */
+    static void write(Encoded encoded, WritableByteChannel out) throws IOException {
+        ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(encoded.header.length).flip();
+        writeFully(out, length);
+        writeFully(out, ByteBuffer.wrap(encoded.header));
+        ByteBuffer chunk = chunk();
+        for (Tensor tensor : encoded.tensors) {
+            for (int from = 0; from < tensor.data.length; from += CHUNK_FLOATS) {
+                fill(chunk, tensor.data, from);
+                writeFully(out, chunk);
+            }
+        }
+    }
+
     /** Makes the rename durable where the platform can sync a directory (not on Windows). */
     private static void forceDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -403,7 +415,7 @@ final class CheckpointWriter {
         }
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+    private static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             out.write(b);
         }

@@ -17,16 +17,18 @@ import vecopt.engine.Optimizer;
  */
 public interface Checkpointable {
 
-    /** The optimizer whose hyperparameters this drives; it is saved and loaded together with that optimizer. */
+    /** {@return the optimizer whose hyperparameters this drives; it is saved and loaded together with that optimizer} */
     Optimizer optimizer();
 
     /**
      * What this is and what it drives, for example {@code "HyperparameterScheduler(lr)"}. A checkpoint
      * loads only into the same names in the same order as it was saved from.
+     *
+     * @return the name
      */
     String checkpointName();
 
-    /** The current position: names (not empty) to {@link Long} or {@link Double} values, in a fixed order. */
+    /** {@return the current position: names (not empty) to {@link Long} or {@link Double} values, in a fixed order} */
     Map<String, Number> checkpointState();
 
     /**
@@ -34,6 +36,8 @@ public interface Checkpointable {
      * against this object, and returns the action that installs it. Nothing changes before that action
      * runs, and running it cannot fail.
      *
+     * @param state the saved position
+     * @return the action that installs it
      * @throws IllegalArgumentException naming the entry and its value if {@code state} lacks an entry,
      *     has one this object does not keep, or has a value of the wrong type or out of range
      */
@@ -43,6 +47,8 @@ public interface Checkpointable {
      * Arrays this object keeps besides its position, such as Lookahead's slow weights: names (not
      * empty) to the arrays themselves, shared, not copied, in a fixed order. None by default. Each is
      * saved as a one-dimensional F32 tensor called {@code "__schedulers__/<index>/<name>"}.
+     *
+     * @return names to arrays, empty by default
      */
     default Map<String, float[]> checkpointBuffers() {
         return Map.of();
@@ -51,6 +57,8 @@ public interface Checkpointable {
     /**
      * The buffers a checkpoint may restore into this object: names to the length each must have.
      * Loading refuses a saved buffer not listed here, or of another length, before reading it. None by default.
+     *
+     * @return names to lengths, empty by default
      */
     default Map<String, Integer> checkpointBufferLengths() {
         return Map.of();
@@ -61,6 +69,9 @@ public interface Checkpointable {
      * {@link #checkpointBufferLengths()} allows, which the action may keep). By default no buffers are
      * accepted and the position alone is restored.
      *
+     * @param state the saved position
+     * @param buffers the saved buffers by name
+     * @return the action that installs them
      * @throws IllegalArgumentException as {@link #prepareRestore(Map)}, or if a buffer is missing or not kept
      */
     default Runnable prepareRestore(Map<String, Number> state, Map<String, float[]> buffers) {

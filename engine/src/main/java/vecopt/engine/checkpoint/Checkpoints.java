@@ -1,6 +1,12 @@
 package vecopt.engine.checkpoint;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -89,6 +95,8 @@ public final class Checkpoints {
      *
      * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
      *     {@link #load} will be given them; none is fine
+     * @param optimizer the optimizer whose state is saved
+     * @param file the checkpoint; its directory must exist
      * @throws IllegalArgumentException if {@code optimizer} or {@code file} is null, {@code file} names no
      *     file inside a directory (such as {@code /}, {@code ""} or {@code ..}), or a scheduler is null,
      *     drives another optimizer or is given twice; nothing is written then
@@ -120,6 +128,9 @@ public final class Checkpoints {
      * <p>Attach the schedulers to {@code optimizer} before loading: attaching sets a hyperparameter,
      * which would overwrite the loaded value.
      *
+     * @param optimizer the optimizer, with the same groups and parameter names as the saved one
+     * @param file the checkpoint
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as saved
      * @throws IllegalArgumentException if {@code optimizer} or {@code file} is null, or a scheduler is
      *     null, drives another optimizer or is given twice; nothing is read or changed then
      * @throws CheckpointException if anything does not match, with a message that says what; the
@@ -135,6 +146,136 @@ public final class Checkpoints {
             CheckpointReader.load(optimizer, file, checked);
         } catch (CheckpointException e) {
             throw new CheckpointException("cannot load " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the state of {@code optimizer} and of {@code schedulers} to {@code out}: the same bytes as
+     * {@link #save(Optimizer, Path, Checkpointable...)} writes to a file, from the optimizer's own arrays.
+     * {@code out} is flushed, not closed. Not atomic: a failure can leave part of a checkpoint written.
+     *
+     * @param optimizer the optimizer whose state is saved
+     * @param out the stream the checkpoint is written to, not null
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #load} will be given them; none is fine
+     * @throws IllegalArgumentException if an argument is null, or a scheduler is null, drives another
+     *     optimizer or is given twice; nothing is written then
+     * @throws IOException if {@code out} fails
+     */
+    public static void save(Optimizer optimizer, OutputStream out, Checkpointable... schedulers) throws IOException {
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        notNull("out", out);
+        CheckpointWriter.write(CheckpointWriter.encode(StateDict.capture(optimizer, checked, false)),
+                Channels.newChannel(out));
+        out.flush();
+    }
+
+    /**
+     * {@link #save(Optimizer, OutputStream, Checkpointable...)} to a channel, which is left open at the
+     * end of the checkpoint.
+     *
+     * @param optimizer the optimizer whose state is saved
+     * @param out the channel the checkpoint is written to, not null
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #load} will be given them; none is fine
+     * @throws IllegalArgumentException if an argument is null, or a scheduler is null, drives another
+     *     optimizer or is given twice; nothing is written then
+     * @throws IOException if {@code out} fails
+     */
+    public static void save(Optimizer optimizer, WritableByteChannel out, Checkpointable... schedulers)
+            throws IOException {
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        notNull("out", out);
+        CheckpointWriter.write(CheckpointWriter.encode(StateDict.capture(optimizer, checked, false)), out);
+    }
+
+    /**
+     * Reads one checkpoint from {@code in}, exactly its bytes (the stream is left just after it, not
+     * closed), and loads it as {@link #load(Optimizer, Path, Checkpointable...)} loads a file: checked
+     * completely before anything changes. The checkpoint is gathered in memory first; its header may be
+     * no longer, and its tensors no larger, than this optimizer's and schedulers' state can be, so a
+     * damaged or hostile stream cannot make it allocate more.
+     *
+     * @param optimizer the optimizer, with the same groups and parameter names as the saved one
+     * @param in the stream, positioned at the start of a checkpoint; not null
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as saved
+     * @throws IllegalArgumentException as {@link #load(Optimizer, Path, Checkpointable...)}, or if {@code in} is null
+     * @throws CheckpointException if the stream ends early or anything does not match; the optimizer and
+     *     the schedulers are then unchanged
+     * @throws IOException if {@code in} fails; nothing is changed then either
+     */
+    public static void load(Optimizer optimizer, InputStream in, Checkpointable... schedulers) throws IOException {
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        notNull("in", in);
+        CheckpointReader.loadStream(optimizer, Channels.newChannel(in), checked);
+    }
+
+    /**
+     * {@link #load(Optimizer, InputStream, Checkpointable...)} from a channel, left just after the checkpoint.
+     *
+     * @param optimizer the optimizer, with the same groups and parameter names as the saved one
+     * @param in the channel, positioned at the start of a checkpoint; not null
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as saved
+     * @throws IllegalArgumentException as {@link #load(Optimizer, Path, Checkpointable...)}, or if {@code in} is null
+     * @throws CheckpointException if the channel ends early or anything does not match; the optimizer and
+     *     the schedulers are then unchanged
+     * @throws IOException if {@code in} fails; nothing is changed then either
+     */
+    public static void load(Optimizer optimizer, ReadableByteChannel in, Checkpointable... schedulers)
+            throws IOException {
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        notNull("in", in);
+        CheckpointReader.loadStream(optimizer, in, checked);
+    }
+
+    /**
+     * A snapshot of the state of {@code optimizer} and of {@code schedulers} in memory, what
+     * {@link #save(Optimizer, Path, Checkpointable...)} would write; every buffer is copied.
+     *
+     * @param optimizer the optimizer whose state is taken
+     * @param schedulers what drives {@code optimizer} and has a position to resume from, in the order
+     *     {@link #loadStateDict} will be given them; none is fine
+     * @return the snapshot, independent of the optimizer from then on
+     * @throws IllegalArgumentException if {@code optimizer} is null, or a scheduler is null, drives another
+     *     optimizer or is given twice
+     */
+    public static StateDict stateDict(Optimizer optimizer, Checkpointable... schedulers) {
+        return StateDict.capture(optimizer, checkSchedulers(optimizer, schedulers), true);
+    }
+
+    /**
+     * Replaces the state of {@code optimizer} and of {@code schedulers} with {@code stateDict}, checked
+     * exactly as a checkpoint file is ({@link #load(Optimizer, Path, Checkpointable...)}: same kind of
+     * optimizer, same groups, parameter names and sizes, only state the rule keeps, valid
+     * hyperparameters and settings, the same schedulers in the same order, each position accepted) before
+     * anything changes. The arrays are copied in: the state dict can be loaded again.
+     *
+     * @param optimizer the optimizer, with the same groups and parameter names as the one the state was taken from
+     * @param stateDict the state to load, not null; unchanged by loading
+     * @param schedulers the schedulers attached to {@code optimizer}, of the same kinds and in the same order as
+     *     in {@code stateDict}
+     * @throws IllegalArgumentException if an argument is null, a scheduler is null, drives another
+     *     optimizer or is given twice, or {@code stateDict} does not fit (the message says what); the
+     *     optimizer and the schedulers are then unchanged
+     */
+    public static void loadStateDict(Optimizer optimizer, StateDict stateDict, Checkpointable... schedulers) {
+        List<Checkpointable> checked = checkSchedulers(optimizer, schedulers);
+        notNull("stateDict", stateDict);
+        MemoryChannel memory = new MemoryChannel();
+        try {
+            CheckpointWriter.write(CheckpointWriter.encode(stateDict), memory);
+            memory.position(0);
+            CheckpointReader.load(optimizer, memory, checked);
+        } catch (CheckpointException e) {
+            throw new IllegalArgumentException("stateDict does not fit: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: memory does not fail", e);
+        }
+    }
+
+    private static void notNull(String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
         }
     }
 

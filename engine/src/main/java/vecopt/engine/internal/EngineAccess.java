@@ -41,13 +41,13 @@ public final class EngineAccess {
                           Map<String, ParameterState> states);
 
         /**
-         * Sets {@code optimizer}'s count of skipped steps and its clipping, noise and non-finite
-         * settings, all or (if an argument is refused) none of them.
+         * Sets {@code optimizer}'s count of skipped steps, its clipping, noise and non-finite settings
+         * and each group's clipping, all or (if an argument is refused) none of them.
          *
          * @throws IllegalArgumentException if {@code skippedSteps} is negative or a setting is null
          */
         void restoreStepSettings(Optimizer optimizer, long skippedSteps, GradientClipping clipping,
-                                 GradientNoise noise, NonFinitePolicy policy);
+                                 GradientNoise noise, NonFinitePolicy policy, List<GradientClipping> groupClipping);
 
         /** {@code Optimizers.fromTorch} running on {@code kernels} instead of the provider's choice. */
         Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,

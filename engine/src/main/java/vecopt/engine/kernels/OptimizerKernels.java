@@ -283,6 +283,55 @@ public interface OptimizerKernels {
     void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
                   float[] v, int vOff, int n, AdEMAMixCoefficients c);
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    /**
+     * Schedule-free SGD (Defazio et al. 2024) with the parameter holding {@code y}, the point where the
+     * gradient is taken, and {@code z} the SGD iterate; the average {@code x} is kept implicitly, as the
+     * authors' package does ({@code y.lerp_(z, c)}, {@code y.add_(d, alpha=lr*(momentum*(1-c)-1))},
+     * {@code z.sub_(d, alpha=lr)}). Weight decay is taken at {@code y}. On the first step {@code z}
+     * is read as {@code y} (the package starts {@code z} as a copy of the parameter); the interpolation is
+     * {@code torch.lerp}'s, so {@code c = 1} gives {@code z} exactly.
+     * <pre>
+     * d  = fma(weightDecay, p, gradScale * clamp(g))
+     * zo = firstStep ? p : z
+     * q  = fma(lerpScale, zo - p, lerpFromZ ? zo : p)
+     * p  = fma(yGradStep, d, q)
+     * z  = fma(negLr, d, zo)
+     * </pre>
+     */
+    void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                         SGDScheduleFreeCoefficients c);
+
+    /**
+     * Schedule-free AdamW: {@link #sgdScheduleFree} on the gradient normalised by the bias-corrected
+     * root of its second moment {@code v} ({@code exp_avg_sq}), the root as in {@link #adam}; weight
+     * decay is added to the normalised gradient at {@code y}, as the package does.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
+     * denom = fma(sqrt(v), invSqrtBias2, eps)
+     * u     = fma(weightDecay, p, d / denom)
+     * zo    = firstStep ? p : z
+     * q     = fma(lerpScale, zo - p, lerpFromZ ? zo : p)
+     * p     = fma(yGradStep, u, q)
+     * z     = fma(negLr, u, zo)
+     * </pre>
+     */
+    void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                           int n, AdamWScheduleFreeCoefficients c);
+
+    /**
+     * Schedule-free's switch to evaluation: keeps {@code y} and writes the average {@code x} into the
+     * parameter, computed from {@code y} and {@code z} as the package's {@code p.lerp_(z, 1 - 1/momentum)}.
+     * <pre>
+     * y = p
+     * p = fma(lerpScale, z - p, lerpFromZ ? z : p)
+     * </pre>
+     */
+    void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                          ScheduleFreeEvalCoefficients c);
+
     // ---- Rprop, ASGD ----
 
     /**
@@ -386,6 +435,126 @@ public interface OptimizerKernels {
      * @param index element index of {@code g[off]}, at least 0
      */
     void addGradientNoise(float[] g, int off, int n, long index, NoiseCoefficients c);
+
+    // ---- Weight averaging (SWA, EMA): passes over a parameter and its averaged copy ----
+
+    /**
+     * Stochastic weight averaging: one more model into the equal running mean of the parameter's past
+     * values, as {@code torch.optim.swa_utils.AveragedModel}'s default {@code avg_fn} computes it.
+     * {@code count} is the number of models in the mean after this one ({@code n_averaged + 1}) as a
+     * float; each operation is rounded on its own, as ATen's separate {@code sub}, {@code div} and
+     * {@code add} kernels round:
+     * <pre>
+     * avg = avg + (p - avg) / count
+     * </pre>
+     */
+    void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count);
+
+    /**
+     * Exponential moving average of the parameter, as timm's {@code ModelEmaV2} and PyTorch's
+     * {@code decay * ema + (1 - decay) * p} compute it: two products and a sum, each rounded on its own
+     * (no fused multiply-add, as ATen's separate {@code mul} and {@code add} kernels round).
+     * {@code oneMinusDecay} is {@code 1 - decay} computed in double and then rounded to float.
+     * <pre>
+     * avg = decay * avg + oneMinusDecay * p
+     * </pre>
+     */
+    void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay);
+
+    /**
+     * Exchanges two ranges element by element, every bit kept (NaN payloads included): the averaged
+     * weights into the parameters for evaluation, and back.
+     * <pre>
+     * (a, b) = (b, a)
+     * </pre>
+     */
+    void swapRanges(float[] a, int aOff, float[] b, int bOff, int n);
+
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    /**
+     * The dot product of {@code x[xOff, xOff + n)} and {@code y[yOff, yOff + n)}, in an order fixed by
+     * the index alone, so every implementation and vector width returns the same bits; the blocks and
+     * accumulators of {@link #sumOfSquares}:
+     * <pre>
+     * for each block of SUM_OF_SQUARES_BLOCK elements (the last one may be shorter):
+     *     a[j] = fma(x, y, a[j]) in float, for the block's pairs j, j + 32, j + 64, ... in order (a[j] from 0)
+     *     s    = a[0] + a[1] + ... + a[31], added in this order in double
+     * return s of block 0 + s of block 1 + ..., added in this order in double (0 for n = 0)
+     * </pre>
+     * A float accumulator that overflows makes the result infinite (or NaN), as PyTorch's float32 dot
+     * does. For two elements the result rounded to float is {@code fl(fl(x0 y0) + fl(x1 y1))}, the
+     * bits of {@code torch.dot} (OpenBLAS {@code sdot}) on two floats.
+     */
+    double dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * {@code y = y + a * x}, ATen's {@code y.add_(x, alpha=a)}, with one rounding per element:
+     * <pre>
+     * y = fma(a, x, y)
+     * </pre>
+     */
+    void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * {@link #axpy} and then {@link #dot} of {@code z} with the new {@code y}, in one pass: one pass of
+     * LBFGS's two-loop recursion (the update of {@code q} by one pair and the product that the next
+     * pair needs), 3 floats read and 1 written per element instead of 4 and 1 in two passes. The same
+     * bits as the two calls:
+     * <pre>
+     * y = fma(a, x, y)
+     * return dot(z, y)      (as dot, over the new y)
+     * </pre>
+     */
+    double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n);
+
+    // ---- LAMB, LARS: the passes of the trust-ratio rules ----
+
+    /**
+     * LAMB's first pass, over a range that starts on a block of {@link #SUM_OF_SQUARES_BLOCK} elements of
+     * its parameter: updates the first moment {@code m} ({@code exp_avg}) and the second moment {@code v}
+     * ({@code exp_avg_sq}) as {@link #adam} does, and for the {@code k}-th block of the range writes the
+     * sum of squares of the parameter to {@code sums[sumsOff + 2k]} and that of the update direction
+     * {@code u} to {@code sums[sumsOff + 2k + 1]}. {@code p} is read, not written. Both sums are
+     * {@link #sumOfSquares}'s for one block: the same 32 float lanes in the same order, added in double,
+     * so every implementation, width and split of a tensor at block boundaries gives the same bits; a
+     * block whose sum comes out infinite or below {@code 2^-100} (a square may have overflowed or lost
+     * its digits below float32's normal range) is summed again in double from its elements.
+     * <pre>
+     * d     = gradScale * clamp(g)
+     * m     = fma(oneMinusBeta1, d, beta1 * m)
+     * v     = fma(oneMinusBeta2 * d, d, beta2 * v)
+     * u     = fma(weightDecay, p, invBias1 * m / fma(sqrt(v), invSqrtBias2, eps))
+     * sums  = per block: sum of p^2, sum of u^2
+     * </pre>
+     */
+    void lambMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                     double[] sums, int sumsOff, LAMBCoefficients c);
+
+    /**
+     * LAMB's second pass: the update direction of {@link #lambMoments} again, from the moments that pass
+     * wrote, applied with {@code stepScale}, which is {@code -lr} times the trust ratio.
+     * <pre>
+     * u = fma(weightDecay, p, invBias1 * m / fma(sqrt(v), invSqrtBias2, eps))
+     * p = fma(stepScale, u, p)
+     * </pre>
+     */
+    void lambUpdate(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, int n, LAMBCoefficients c,
+                    float stepScale);
+
+    /**
+     * LARS's first pass, over a range that starts on a block of {@link #SUM_OF_SQUARES_BLOCK} elements:
+     * for the {@code k}-th block of the range, the sum of squares of the parameter to
+     * {@code sums[sumsOff + 2k]} and that of the update direction {@code u} (the gradient with coupled
+     * weight decay, which {@link #sgd} and {@link #sgdMomentum} compute as {@code d}) to
+     * {@code sums[sumsOff + 2k + 1]}, summed as in {@link #lambMoments}. Writes nothing else.
+     * <pre>
+     * u    = fma(weightDecay, p, gradScale * clamp(g))
+     * sums = per block: sum of p^2, sum of u^2
+     * </pre>
+     */
+    void larsSumsOfSquares(float[] p, int pOff, float[] g, int gOff, int n, double[] sums, int sumsOff,
+                           LARSCoefficients c);
 
     // ---- Adafactor ----
 

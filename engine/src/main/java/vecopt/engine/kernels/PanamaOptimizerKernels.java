@@ -572,6 +572,87 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
                 .blend(zero, x.compare(VectorOperators.EQ, zero));
     }
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    @Override
+    public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                                SGDScheduleFreeCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector lerpScale = FloatVector.broadcast(SPECIES, c.lerpScale());
+        FloatVector yGradStep = FloatVector.broadcast(SPECIES, c.yGradStep());
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector zo = first ? y : FloatVector.fromArray(SPECIES, z, zOff + i);
+            FloatVector d = weightDecay.fma(y, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector q = lerpScale.fma(zo.sub(y), fromZ ? zo : y);
+            yGradStep.fma(d, q).intoArray(p, pOff + i);
+            negLr.fma(d, zo).intoArray(z, zOff + i);
+        }
+        TAIL.sgdScheduleFree(p, pOff + i, g, gOff + i, z, zOff + i, n - i, c);
+    }
+
+    @Override
+    public void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                                  int n, AdamWScheduleFreeCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector lerpScale = FloatVector.broadcast(SPECIES, c.lerpScale());
+        FloatVector yGradStep = FloatVector.broadcast(SPECIES, c.yGradStep());
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector zo = first ? y : FloatVector.fromArray(SPECIES, z, zOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vv));
+            vv.intoArray(v, vOff + i);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            FloatVector u = weightDecay.fma(y, d.div(denom));
+            FloatVector q = lerpScale.fma(zo.sub(y), fromZ ? zo : y);
+            yGradStep.fma(u, q).intoArray(p, pOff + i);
+            negLr.fma(u, zo).intoArray(z, zOff + i);
+        }
+        TAIL.adamWScheduleFree(p, pOff + i, g, gOff + i, z, zOff + i, v, vOff + i, n - i, c);
+    }
+
+    @Override
+    public void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                                 ScheduleFreeEvalCoefficients c) {
+        FloatVector lerpScale = FloatVector.broadcast(SPECIES, c.lerpScale());
+        boolean fromZ = c.lerpFromZ();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector yv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector zv = FloatVector.fromArray(SPECIES, z, zOff + i);
+            yv.intoArray(y, yOff + i);
+            lerpScale.fma(zv.sub(yv), fromZ ? zv : yv).intoArray(p, pOff + i);
+        }
+        TAIL.scheduleFreeEval(p, pOff + i, z, zOff + i, y, yOff + i, n - i, c);
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override
@@ -904,6 +985,271 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     /** {@code fma(fma(fma(fma(c0, x, c1), x, c2), x, c3), x, c4)}. */
     private static FloatVector horner(FloatVector x, float c0, float c1, float c2, float c3, float c4) {
         return horner(x, c0, c1, c2, c3).fma(x, FloatVector.broadcast(SPECIES, c4));
+    }
+
+    // ---- Weight averaging ----
+
+    @Override
+    public void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count) {
+        FloatVector c = FloatVector.broadcast(SPECIES, count);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, avg, avgOff + i);
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            av.add(pv.sub(av).div(c)).intoArray(avg, avgOff + i);
+        }
+        TAIL.averageEqual(avg, avgOff + i, p, pOff + i, n - i, count);
+    }
+
+    @Override
+    public void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay) {
+        FloatVector d = FloatVector.broadcast(SPECIES, decay);
+        FloatVector c = FloatVector.broadcast(SPECIES, oneMinusDecay);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, avg, avgOff + i);
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            d.mul(av).add(c.mul(pv)).intoArray(avg, avgOff + i);
+        }
+        TAIL.averageEma(avg, avgOff + i, p, pOff + i, n - i, decay, oneMinusDecay);
+    }
+
+    @Override
+    public void swapRanges(float[] a, int aOff, float[] b, int bOff, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, aOff + i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + i);
+            bv.intoArray(a, aOff + i);
+            av.intoArray(b, bOff + i);
+        }
+        TAIL.swapRanges(a, aOff + i, b, bOff + i, n - i);
+    }
+
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            int xb = xOff + b;
+            int yb = yOff + b;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            int bound = length - length % SUM_OF_SQUARES_LANES;
+            for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
+                a0 = product(x, xb + i, y, yb + i, a0);
+                a1 = product(x, xb + i + LANES, y, yb + i + LANES, a1);
+                if (SUM_VECTORS > 2) {
+                    a2 = product(x, xb + i + 2 * LANES, y, yb + i + 2 * LANES, a2);
+                    a3 = product(x, xb + i + 3 * LANES, y, yb + i + 3 * LANES, a3);
+                }
+                if (SUM_VECTORS > 4) {
+                    a4 = product(x, xb + i + 4 * LANES, y, yb + i + 4 * LANES, a4);
+                    a5 = product(x, xb + i + 5 * LANES, y, yb + i + 5 * LANES, a5);
+                    a6 = product(x, xb + i + 6 * LANES, y, yb + i + 6 * LANES, a6);
+                    a7 = product(x, xb + i + 7 * LANES, y, yb + i + 7 * LANES, a7);
+                }
+            }
+            store(lanes, a0, a1, a2, a3, a4, a5, a6, a7);
+            ScalarOptimizerKernels.accumulateProducts(x, xb, y, yb, bound, length, lanes);
+            sum += ScalarOptimizerKernels.laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@code fma(x, y, a)} on the vectors at {@code x[xAt]} and {@code y[yAt]}. */
+    private static FloatVector product(float[] x, int xAt, float[] y, int yAt, FloatVector a) {
+        return FloatVector.fromArray(SPECIES, x, xAt).fma(FloatVector.fromArray(SPECIES, y, yAt), a);
+    }
+
+    /** The 32 accumulators, as {@code SUM_VECTORS} vectors, into {@code lanes} in lane order. */
+    private static void store(float[] lanes, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
+                              FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, LANES);
+        if (SUM_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+        }
+        if (SUM_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+        }
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            av.fma(FloatVector.fromArray(SPECIES, x, xOff + i), FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        TAIL.axpy(a, x, xOff + i, y, yOff + i, n - i);
+    }
+
+    @Override
+    public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            int xb = xOff + b;
+            int yb = yOff + b;
+            int zb = zOff + b;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            int bound = length - length % SUM_OF_SQUARES_LANES;
+            for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
+                a0 = axpyProduct(av, x, xb + i, y, yb + i, z, zb + i, a0);
+                a1 = axpyProduct(av, x, xb + i + LANES, y, yb + i + LANES, z, zb + i + LANES, a1);
+                if (SUM_VECTORS > 2) {
+                    a2 = axpyProduct(av, x, xb + i + 2 * LANES, y, yb + i + 2 * LANES, z, zb + i + 2 * LANES, a2);
+                    a3 = axpyProduct(av, x, xb + i + 3 * LANES, y, yb + i + 3 * LANES, z, zb + i + 3 * LANES, a3);
+                }
+                if (SUM_VECTORS > 4) {
+                    a4 = axpyProduct(av, x, xb + i + 4 * LANES, y, yb + i + 4 * LANES, z, zb + i + 4 * LANES, a4);
+                    a5 = axpyProduct(av, x, xb + i + 5 * LANES, y, yb + i + 5 * LANES, z, zb + i + 5 * LANES, a5);
+                    a6 = axpyProduct(av, x, xb + i + 6 * LANES, y, yb + i + 6 * LANES, z, zb + i + 6 * LANES, a6);
+                    a7 = axpyProduct(av, x, xb + i + 7 * LANES, y, yb + i + 7 * LANES, z, zb + i + 7 * LANES, a7);
+                }
+            }
+            store(lanes, a0, a1, a2, a3, a4, a5, a6, a7);
+            ScalarOptimizerKernels.axpyAccumulate(a, x, xb, y, yb, z, zb, bound, length, lanes);
+            sum += ScalarOptimizerKernels.laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@code y = fma(a, x, y)} on one vector, then {@code fma(z, y, acc)}. */
+    private static FloatVector axpyProduct(FloatVector a, float[] x, int xAt, float[] y, int yAt, float[] z, int zAt,
+                                           FloatVector acc) {
+        FloatVector v = a.fma(FloatVector.fromArray(SPECIES, x, xAt), FloatVector.fromArray(SPECIES, y, yAt));
+        v.intoArray(y, yAt);
+        return FloatVector.fromArray(SPECIES, z, zAt).fma(v, acc);
+    }
+
+    // ---- LAMB, LARS: the passes of the trust-ratio rules ----
+
+    /**
+     * The vector body of each block keeps the 32 accumulators of {@link #sumOfSquares} in two small
+     * arrays: the vector at block position {@code i} adds into lanes {@code i % 32} onwards, so every
+     * accumulator sees the elements the scalar kernel gives it, in the same order, at every width. The
+     * block's tail and its sums are the scalar kernel's.
+     */
+    @Override
+    public void lambMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                            int n, double[] sums, int sumsOff, LAMBCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
+        FloatVector invBias1 = FloatVector.broadcast(SPECIES, c.invBias1());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
+        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(pLanes, 0f);
+            java.util.Arrays.fill(uLanes, 0f);
+            int bound = SPECIES.loopBound(length);
+            for (int i = 0; i < bound; i += LANES) {
+                int at = b + i;
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + at);
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + at);
+                FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+                FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + at)));
+                FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(SPECIES, v, vOff + at)));
+                mv.intoArray(m, mOff + at);
+                vv.intoArray(v, vOff + at);
+                FloatVector u = weightDecay.fma(pv, invBias1.mul(mv).div(vv.sqrt().fma(invSqrtBias2, eps)));
+                int lane = i & (SUM_OF_SQUARES_LANES - 1);
+                pv.fma(pv, FloatVector.fromArray(SPECIES, pLanes, lane)).intoArray(pLanes, lane);
+                u.fma(u, FloatVector.fromArray(SPECIES, uLanes, lane)).intoArray(uLanes, lane);
+            }
+            ScalarOptimizerKernels.lambMomentsOfBlock(p, pOff + b, g, gOff + b, m, mOff + b, v, vOff + b, bound, length,
+                    c, pLanes, uLanes);
+            ScalarOptimizerKernels.lambBlockSums(p, pOff + b, m, mOff + b, v, vOff + b, length, c, pLanes, uLanes,
+                    sums, k);
+        }
+    }
+
+    @Override
+    public void lambUpdate(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, int n, LAMBCoefficients c,
+                           float stepScale) {
+        FloatVector invBias1 = FloatVector.broadcast(SPECIES, c.invBias1());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        FloatVector scale = FloatVector.broadcast(SPECIES, stepScale);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, mOff + i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector u = weightDecay.fma(pv, invBias1.mul(mv).div(vv.sqrt().fma(invSqrtBias2, eps)));
+            scale.fma(u, pv).intoArray(p, pOff + i);
+        }
+        TAIL.lambUpdate(p, pOff + i, m, mOff + i, v, vOff + i, n - i, c, stepScale);
+    }
+
+    /** As {@link #lambMoments}: lanes in two small arrays, the block's tail and sums the scalar kernel's. */
+    @Override
+    public void larsSumsOfSquares(float[] p, int pOff, float[] g, int gOff, int n, double[] sums, int sumsOff,
+                                  LARSCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
+        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(pLanes, 0f);
+            java.util.Arrays.fill(uLanes, 0f);
+            int bound = SPECIES.loopBound(length);
+            for (int i = 0; i < bound; i += LANES) {
+                int at = b + i;
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + at);
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + at);
+                FloatVector u = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+                int lane = i & (SUM_OF_SQUARES_LANES - 1);
+                pv.fma(pv, FloatVector.fromArray(SPECIES, pLanes, lane)).intoArray(pLanes, lane);
+                u.fma(u, FloatVector.fromArray(SPECIES, uLanes, lane)).intoArray(uLanes, lane);
+            }
+            ScalarOptimizerKernels.larsSquaresOfBlock(p, pOff + b, g, gOff + b, bound, length, c, pLanes, uLanes);
+            ScalarOptimizerKernels.larsBlockSums(p, pOff + b, g, gOff + b, length, c, pLanes, uLanes, sums, k);
+        }
     }
 
     // ---- Adafactor ----

@@ -126,6 +126,60 @@ public final class ReferenceKernels {
         }
     }
 
+    // ---- the passes of the trust-ratio rules (LAMB, LARS) ----
+
+    /** {@code a = fma(c, r + s, a)}: reads 3 floats and writes 1 per element (LAMB's second pass). */
+    public static void read3Write1(float[] a, float[] r, float[] s, int from, int n, float c) {
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector t = FloatVector.fromArray(SPECIES, r, i).add(FloatVector.fromArray(SPECIES, s, i));
+            cv.fma(t, FloatVector.fromArray(SPECIES, a, i)).intoArray(a, i);
+        }
+        for (; i < end; i++) {
+            a[i] = Math.fma(c, r[i] + s[i], a[i]);
+        }
+    }
+
+    /** {@code a = fma(c, r + s, a); b = fma(c, r + s, b)}: reads 4 floats and writes 2 per element (LAMB's first pass). */
+    public static void read4Write2(float[] a, float[] b, float[] r, float[] s, int from, int n, float c) {
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector t = FloatVector.fromArray(SPECIES, r, i).add(FloatVector.fromArray(SPECIES, s, i));
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            cv.fma(t, av).intoArray(a, i);
+            cv.fma(t, bv).intoArray(b, i);
+        }
+        for (; i < end; i++) {
+            float t = r[i] + s[i];
+            a[i] = Math.fma(c, t, a[i]);
+            b[i] = Math.fma(c, t, b[i]);
+        }
+    }
+
+    /**
+     * The sum of {@code a * r} over the range: reads 2 floats and writes none per element (LARS's first
+     * pass, a reduction). Returned so that the reads cannot be optimised away; added in an order of its
+     * own (lanes, then the tail).
+     */
+    public static float read2Write0(float[] a, float[] r, int from, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            acc = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, r, i), acc);
+        }
+        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < end; i++) {
+            sum = Math.fma(a[i], r[i], sum);
+        }
+        return sum;
+    }
+
     /**
      * The sum of {@code r[from, from + n)}: reads 1 float per element and writes none, the extra
      * reads of a rule of several passes (Adafactor reads its gradient three times). The sum is

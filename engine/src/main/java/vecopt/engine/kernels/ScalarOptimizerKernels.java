@@ -270,6 +270,54 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x;
     }
 
+    // ---- Schedule-free SGD and AdamW ----
+
+    @Override
+    public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                                SGDScheduleFreeCoefficients c) {
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float y = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), y, c.gradScale() * clamp(g[gOff + i], c.gradClip()));
+            float zo = first ? y : z[zOff + i];
+            float q = Math.fma(c.lerpScale(), zo - y, fromZ ? zo : y);
+            p[pOff + i] = Math.fma(c.yGradStep(), d, q);
+            z[zOff + i] = Math.fma(c.negLr(), d, zo);
+        }
+    }
+
+    @Override
+    public void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                                  int n, AdamWScheduleFreeCoefficients c) {
+        boolean first = c.firstStep();
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float y = p[pOff + i];
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
+            v[vOff + i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            float u = Math.fma(c.weightDecay(), y, d / denom);
+            float zo = first ? y : z[zOff + i];
+            float q = Math.fma(c.lerpScale(), zo - y, fromZ ? zo : y);
+            p[pOff + i] = Math.fma(c.yGradStep(), u, q);
+            z[zOff + i] = Math.fma(c.negLr(), u, zo);
+        }
+    }
+
+    @Override
+    public void scheduleFreeEval(float[] p, int pOff, float[] z, int zOff, float[] y, int yOff, int n,
+                                 ScheduleFreeEvalCoefficients c) {
+        boolean fromZ = c.lerpFromZ();
+        for (int i = 0; i < n; i++) {
+            float yi = p[pOff + i];
+            float zi = z[zOff + i];
+            y[yOff + i] = yi;
+            p[pOff + i] = Math.fma(c.lerpScale(), zi - yi, fromZ ? zi : yi);
+        }
+    }
+
     // ---- Rprop, ASGD ----
 
     @Override
@@ -400,6 +448,247 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         return clip < Float.POSITIVE_INFINITY ? Math.min(Math.max(g, -clip), clip) : g;
     }
 
+    // ---- Weight averaging ----
+
+    @Override
+    public void averageEqual(float[] avg, int avgOff, float[] p, int pOff, int n, float count) {
+        for (int i = 0; i < n; i++) {
+            float a = avg[avgOff + i];
+            avg[avgOff + i] = a + (p[pOff + i] - a) / count;
+        }
+    }
+
+    @Override
+    public void averageEma(float[] avg, int avgOff, float[] p, int pOff, int n, float decay, float oneMinusDecay) {
+        for (int i = 0; i < n; i++) {
+            avg[avgOff + i] = decay * avg[avgOff + i] + oneMinusDecay * p[pOff + i];
+        }
+    }
+
+    @Override
+    public void swapRanges(float[] a, int aOff, float[] b, int bOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float t = a[aOff + i];
+            a[aOff + i] = b[bOff + i];
+            b[bOff + i] = t;
+        }
+    }
+    // ---- LBFGS: dot products and axpy over slices of its flat vector ----
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            accumulateProducts(x, xOff + b, y, yOff + b, 0, length, lanes);
+            sum += laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /**
+     * Adds the products of block pairs {@code [from, length)} (blocks starting at {@code x[xBlock]} and
+     * {@code y[yBlock]}, {@code from} a multiple of 32) to their accumulators {@code lanes[i % 32]}.
+     */
+    static void accumulateProducts(float[] x, int xBlock, float[] y, int yBlock, int from, int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                lanes[j] = Math.fma(x[xBlock + i + j], y[yBlock + i + j], lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            lanes[j] = Math.fma(x[xBlock + i], y[yBlock + i], lanes[j]);
+        }
+    }
+
+    /** The 32 accumulators added in order in double. */
+    static double laneSum(float[] lanes) {
+        double s = 0;
+        for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+            s += lanes[j];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        double sum = 0;
+        for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(lanes, 0f);
+            axpyAccumulate(a, x, xOff + b, y, yOff + b, z, zOff + b, 0, length, lanes);
+            sum += laneSum(lanes);
+        }
+        return sum;
+    }
+
+    /** {@link #axpy} over block elements {@code [from, length)}, then their products with z into {@code lanes[i % 32]}. */
+    static void axpyAccumulate(float a, float[] x, int xBlock, float[] y, int yBlock, float[] z, int zBlock, int from,
+                               int length, float[] lanes) {
+        int i = from;
+        for (; i + SUM_OF_SQUARES_LANES <= length; i += SUM_OF_SQUARES_LANES) {
+            for (int j = 0; j < SUM_OF_SQUARES_LANES; j++) {
+                float v = Math.fma(a, x[xBlock + i + j], y[yBlock + i + j]);
+                y[yBlock + i + j] = v;
+                lanes[j] = Math.fma(z[zBlock + i + j], v, lanes[j]);
+            }
+        }
+        for (int j = 0; i < length; i++, j++) {
+            float v = Math.fma(a, x[xBlock + i], y[yBlock + i]);
+            y[yBlock + i] = v;
+            lanes[j] = Math.fma(z[zBlock + i], v, lanes[j]);
+        }
+    }
+    // ---- LAMB, LARS: the passes of the trust-ratio rules ----
+
+    @Override
+    public void lambMoments(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                            int n, double[] sums, int sumsOff, LAMBCoefficients c) {
+        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
+        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(pLanes, 0f);
+            java.util.Arrays.fill(uLanes, 0f);
+            lambMomentsOfBlock(p, pOff + b, g, gOff + b, m, mOff + b, v, vOff + b, 0, length, c, pLanes, uLanes);
+            lambBlockSums(p, pOff + b, m, mOff + b, v, vOff + b, length, c, pLanes, uLanes, sums, k);
+        }
+    }
+
+    /**
+     * {@link #lambMoments} over block elements {@code [from, length)}, the block's arrays starting at the
+     * given offsets: the squares of element {@code i} go to the lanes {@code i % 32}.
+     */
+    static void lambMomentsOfBlock(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                   int from, int length, LAMBCoefficients c, float[] pLanes, float[] uLanes) {
+        for (int i = from; i < length; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[mOff + i]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[vOff + i]);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float pi = p[pOff + i];
+            float u = lambDirection(pi, mi, vi, c);
+            int j = i & (SUM_OF_SQUARES_LANES - 1);
+            pLanes[j] = Math.fma(pi, pi, pLanes[j]);
+            uLanes[j] = Math.fma(u, u, uLanes[j]);
+        }
+    }
+
+    /** LAMB's update direction from the new moments: the Adam step plus the decoupled decay. */
+    static float lambDirection(float p, float m, float v, LAMBCoefficients c) {
+        return Math.fma(c.weightDecay(), p, c.invBias1() * m / Math.fma((float) Math.sqrt(v), c.invSqrtBias2(), c.eps()));
+    }
+
+    /**
+     * A LAMB block's two sums from its lanes into {@code sums[k]} and {@code sums[k + 1]}; either summed
+     * again in double from the elements (u recomputed from the moments written) when its lanes fell out
+     * of float32's normal range.
+     */
+    static void lambBlockSums(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, int length,
+                              LAMBCoefficients c, float[] pLanes, float[] uLanes, double[] sums, int k) {
+        sums[k] = laneSum(pLanes);
+        if (needsSumInDouble(sums[k])) {
+            sums[k] = squaresInDouble(p, pOff, length);
+        }
+        double u = laneSum(uLanes);
+        if (needsSumInDouble(u)) {
+            u = 0;
+            for (int i = 0; i < length; i++) {
+                double x = lambDirection(p[pOff + i], m[mOff + i], v[vOff + i], c);
+                u += x * x;
+            }
+        }
+        sums[k + 1] = u;
+    }
+
+    @Override
+    public void lambUpdate(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, int n, LAMBCoefficients c,
+                           float stepScale) {
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            p[pOff + i] = Math.fma(stepScale, lambDirection(pi, m[mOff + i], v[vOff + i], c), pi);
+        }
+    }
+
+    @Override
+    public void larsSumsOfSquares(float[] p, int pOff, float[] g, int gOff, int n, double[] sums, int sumsOff,
+                                  LARSCoefficients c) {
+        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
+        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
+            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
+            java.util.Arrays.fill(pLanes, 0f);
+            java.util.Arrays.fill(uLanes, 0f);
+            larsSquaresOfBlock(p, pOff + b, g, gOff + b, 0, length, c, pLanes, uLanes);
+            larsBlockSums(p, pOff + b, g, gOff + b, length, c, pLanes, uLanes, sums, k);
+        }
+    }
+
+    /** {@link #larsSumsOfSquares} over block elements {@code [from, length)}, into the lanes {@code i % 32}. */
+    static void larsSquaresOfBlock(float[] p, int pOff, float[] g, int gOff, int from, int length, LARSCoefficients c,
+                                   float[] pLanes, float[] uLanes) {
+        for (int i = from; i < length; i++) {
+            float pi = p[pOff + i];
+            float u = larsDirection(pi, g[gOff + i], c);
+            int j = i & (SUM_OF_SQUARES_LANES - 1);
+            pLanes[j] = Math.fma(pi, pi, pLanes[j]);
+            uLanes[j] = Math.fma(u, u, uLanes[j]);
+        }
+    }
+
+    /** LARS's update direction: the gradient with coupled decay, as the SGD kernels compute {@code d}. */
+    static float larsDirection(float p, float g, LARSCoefficients c) {
+        return Math.fma(c.weightDecay(), p, c.gradScale() * clamp(g, c.gradClip()));
+    }
+
+    /** A LARS block's two sums, as {@link #lambBlockSums}. */
+    static void larsBlockSums(float[] p, int pOff, float[] g, int gOff, int length, LARSCoefficients c,
+                              float[] pLanes, float[] uLanes, double[] sums, int k) {
+        sums[k] = laneSum(pLanes);
+        if (needsSumInDouble(sums[k])) {
+            sums[k] = squaresInDouble(p, pOff, length);
+        }
+        double u = laneSum(uLanes);
+        if (needsSumInDouble(u)) {
+            u = 0;
+            for (int i = 0; i < length; i++) {
+                double x = larsDirection(p[pOff + i], g[gOff + i], c);
+                u += x * x;
+            }
+        }
+        sums[k + 1] = u;
+    }
+
+    /**
+     * Whether a block's float lanes may be wrong: one overflowed (an element above about 1.8e19), or the
+     * sum is so small that squares below float32's normal range (elements below about 1e-19) may have
+     * lost their digits or vanished. A trust ratio divides by such a norm, so it is summed again in double.
+     */
+    static boolean needsSumInDouble(double laneSum) {
+        return laneSum == Double.POSITIVE_INFINITY || laneSum < 0x1p-100;
+    }
+
+    /** {@code x0^2 + x1^2 + ...} over {@code a[off, off + length)}, each square exact in double, added in order. */
+    static double squaresInDouble(float[] a, int off, int length) {
+        double s = 0;
+        for (int i = 0; i < length; i++) {
+            double x = a[off + i];
+            s += x * x;
+        }
+        return s;
+    }
     // ---- Adafactor ----
 
     @Override
@@ -425,15 +714,6 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
             lanes[j] = Math.fma(d, d, lanes[j]);
             colSums[colOff + col] = Math.fma(d, d, colSums[colOff + col]);
         }
-    }
-
-    /** The lanes added in order in double. */
-    static double laneSum(float[] lanes) {
-        double s = 0;
-        for (float lane : lanes) {
-            s += lane;
-        }
-        return s;
     }
 
     @Override

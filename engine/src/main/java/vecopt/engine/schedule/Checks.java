@@ -48,6 +48,14 @@ final class Checks {
         return value;
     }
 
+    /** A step a scheduler moves to, {@code t >= 1}: the one after {@code t - 1}. */
+    static long nextStep(long t) {
+        if (t < 1) {
+            throw new IllegalArgumentException("t must be >= 1, got " + t);
+        }
+        return t;
+    }
+
     /** A schedule's step count {@code t}, which starts at 0. */
     static long step(long t) {
         if (t < 0) {

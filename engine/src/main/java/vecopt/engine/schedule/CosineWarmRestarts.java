@@ -5,9 +5,14 @@ package vecopt.engine.schedule;
  * {@code firstPeriod} steps and each next one {@code periodMultiplier} times longer. Within a cycle
  * of length T_i at position T_cur: {@code min + (initial - min) * (1 + cos(pi * T_cur / T_i)) / 2}.
  * PyTorch's {@code CosineAnnealingWarmRestarts} stepped once per epoch.
+ *
+ * @param firstPeriod steps of the first cycle
+ * @param periodMultiplier growth of each cycle's length over the last
+ * @param min the value at the end of each cycle
  */
 public record CosineWarmRestarts(long firstPeriod, long periodMultiplier, double min) implements Schedule {
 
+    /** Checks that the periods are positive and {@code min} finite. */
     public CosineWarmRestarts {
         Checks.positive("firstPeriod", firstPeriod);
         Checks.positive("periodMultiplier", periodMultiplier);

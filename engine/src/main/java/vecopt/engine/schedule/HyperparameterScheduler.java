@@ -17,6 +17,14 @@ import vecopt.engine.checkpoint.Checkpointable;
  * schedules). Each group's value when attached is its {@code initial}; attaching sets the value for
  * {@code t = 0}. Any numeric hyperparameter works: {@code "lr"}, {@code "momentum"}, {@code "beta1"}, ...
  *
+ * <p>Each step moves every group's current value with {@link Schedule#nextValue}, so schedulers
+ * compose as PyTorch's chainable ones do: several schedulers of one hyperparameter, stepped one after
+ * the other (or by one {@link ChainedScheduler}), each multiply in their own factor, and a value changed
+ * by hand or by {@link ReduceOnPlateau} between steps is carried on. Closed-form schedules
+ * ({@link LambdaFactor}, {@link OneCycle}, {@link CosineWarmRestarts}, lambdas) set their value instead.
+ * One difference from PyTorch: a scheduler's {@code initial} is the group's value when that scheduler
+ * was attached, where PyTorch keeps the first scheduler's ({@code initial_lr}) for all.
+ *
  * <p>A step is all or nothing: every group's new value is computed and validated before any is set,
  * and the step count moves on only once all are. A value the schedule cannot give (such as
  * {@link OneCycle} past its end, an {@link IllegalStateException}) or the optimizer refuses (a negative
@@ -29,8 +37,10 @@ import vecopt.engine.checkpoint.Checkpointable;
  * after adding every group.
  *
  * <p>A checkpoint holds its position ({@link Checkpointable}): the step count {@code t} and every
- * group's {@code initial}, which a scheduler attached to a fresh optimizer could not know. The
- * schedule itself is code and is not saved: attach the same schedule before loading.
+ * group's {@code initial}, which a scheduler attached to a fresh optimizer could not know, like
+ * PyTorch's {@code last_epoch} and {@code base_lrs}; the current values are the groups', which the
+ * optimizer's part of the checkpoint holds. The schedule itself is code and is not saved (PyTorch's
+ * {@code LambdaLR} leaves its functions out too): attach the same schedule before loading.
  */
 public final class HyperparameterScheduler implements Checkpointable {
 
@@ -45,6 +55,9 @@ public final class HyperparameterScheduler implements Checkpointable {
      * Attaches {@code schedule} to the hyperparameter {@code name} of every group {@code optimizer} has,
      * and sets each group's value for {@code t = 0}.
      *
+     * @param optimizer the optimizer whose groups it drives
+     * @param name the hyperparameter's PyTorch name, such as {@code "lr"}
+     * @param schedule the value as a function of the step
      * @throws IllegalArgumentException naming the argument if one is null, {@code name} is not a numeric
      *     hyperparameter of the optimizer, or a value at {@code t = 0} is refused; nothing changes then
      */
@@ -85,12 +98,17 @@ public final class HyperparameterScheduler implements Checkpointable {
         t++;
     }
 
-    /** Steps taken so far. */
+    /** {@return the number of steps taken so far} */
     public long steps() {
         return t;
     }
 
-    /** The current value in group {@code g}. */
+    /**
+     * The current value in group {@code g}.
+     *
+     * @param g the group's index
+     * @return the value
+     */
     public double value(int g) {
         if (g < 0 || g >= groups.size()) {
             throw new IllegalArgumentException("g must be in [0, " + groups.size() + "), got " + g);
@@ -98,7 +116,20 @@ public final class HyperparameterScheduler implements Checkpointable {
         return groups.get(g).hyperparameters().get(name);
     }
 
-    /** Sets every group's value for step {@code step}, after computing and validating all of them. */
+    /** Puts the step count back to {@code steps} taken, for a {@link ChainedScheduler} undoing a step. */
+    void rewind(long steps) {
+        t = steps;
+    }
+
+    /** The groups this drives. */
+    List<ParamGroup> groups() {
+        return groups;
+    }
+
+    /**
+     * Sets every group's value for step {@code step} (its closed form at 0, else the next value from the
+     * group's current one), after computing and validating all of them.
+     */
     private void apply(long step) {
         if (groups.size() != initial.length) {
             throw new IllegalStateException("group " + initial.length + " was added to the optimizer after "
@@ -108,8 +139,9 @@ public final class HyperparameterScheduler implements Checkpointable {
         Hyperparameters[] before = new Hyperparameters[initial.length];
         Hyperparameters[] after = new Hyperparameters[initial.length];
         for (int i = 0; i < initial.length; i++) {
-            double value = schedule.valueAt(step, initial[i]);
             before[i] = groups.get(i).hyperparameters();
+            double value = step == 0 ? schedule.valueAt(0, initial[i])
+                    : schedule.nextValue(step, before[i].get(name), initial[i]);
             try {
                 after[i] = before[i].with(name, value);
             } catch (IllegalArgumentException e) {
@@ -144,10 +176,10 @@ public final class HyperparameterScheduler implements Checkpointable {
 
     /**
      * Checks a saved {@code t} (a whole number {@code >= 0} that the schedule defines: a rejected step
-     * never advances {@code t}, so a saved one is always a step that was taken) and one finite
-     * {@code initial.<g>} per group this scheduler drives. Installing them sets no hyperparameter: the
-     * checkpoint restores the groups' values, and the next {@link #step()} sets what the uninterrupted
-     * run's would.
+     * never advances {@code t}, so a saved one is always a step that was taken; checked with one call of
+     * the schedule, {@code nextValue(t, ...)} for {@code t >= 1}) and one finite {@code initial.<g>} per
+     * group this scheduler drives. Installing them sets no hyperparameter: the checkpoint restores the
+     * groups' values, and the next {@link #step()} moves them on as the uninterrupted run's would.
      */
     @Override
     public Runnable prepareRestore(Map<String, Number> state) {
@@ -164,7 +196,11 @@ public final class HyperparameterScheduler implements Checkpointable {
         }
         for (double value : savedInitial) {
             try {
-                schedule.valueAt(savedT, value);
+                if (savedT == 0) {
+                    schedule.valueAt(0, value);
+                } else {
+                    schedule.nextValue(savedT, value, value);
+                }
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("t " + savedT + " is not a step of this scheduler's schedule: "
                         + e.getMessage(), e);

@@ -9,10 +9,20 @@ package vecopt.engine.schedule;
  * The last defined step is {@code totalSteps}, as in PyTorch, which refuses to step further: so does
  * {@link HyperparameterScheduler#step()}, with an {@link IllegalStateException} that leaves the scheduler
  * at {@code totalSteps}.
+ *
+ * @param maxLr the largest learning rate, reached at the end of the warm-up
+ * @param totalSteps the last defined step
+ * @param pctStart the fraction of {@code totalSteps} spent warming up
+ * @param cosine cosine annealing if true, linear if false
+ * @param divFactor {@code maxLr} over the starting learning rate
+ * @param finalDivFactor the starting learning rate over the final one
+ * @param baseMomentum the momentum at the peak learning rate
+ * @param maxMomentum the momentum at the start and the end
  */
 public record OneCycle(double maxLr, long totalSteps, double pctStart, boolean cosine, double divFactor,
                        double finalDivFactor, double baseMomentum, double maxMomentum) {
 
+    /** Checks every component. */
     public OneCycle {
         Checks.positive("maxLr", maxLr);
         Checks.positive("totalSteps", totalSteps);
@@ -27,18 +37,24 @@ public record OneCycle(double maxLr, long totalSteps, double pctStart, boolean c
         }
     }
 
-    /** PyTorch's defaults: 30% warm-up, cosine, div 25, final div 1e4, momentum 0.85 to 0.95. */
+    /**
+     * PyTorch's defaults: 30% warm-up, cosine, div 25, final div 1e4, momentum 0.85 to 0.95.
+     *
+     * @param maxLr the largest learning rate
+     * @param totalSteps the last defined step
+     * @return the schedule
+     */
     public static OneCycle of(double maxLr, long totalSteps) {
         return new OneCycle(maxLr, totalSteps, 0.3, true, 25, 1e4, 0.85, 0.95);
     }
 
-    /** The learning-rate schedule. */
+    /** {@return the learning-rate schedule} */
     public Schedule learningRate() {
         double initial = maxLr / divFactor;
         return (t, ignored) -> twoPhases(t, initial, maxLr, initial / finalDivFactor);
     }
 
-    /** The momentum schedule, for {@code momentum} or {@code beta1}. */
+    /** {@return the momentum schedule, for {@code momentum} or {@code beta1}} */
     public Schedule momentum() {
         return (t, ignored) -> twoPhases(t, maxMomentum, baseMomentum, maxMomentum);
     }

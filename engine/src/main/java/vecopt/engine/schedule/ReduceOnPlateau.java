@@ -44,6 +44,19 @@ public final class ReduceOnPlateau implements Checkpointable {
     private int badSteps;
     private int cooldownLeft;
 
+    /**
+     * A scheduler with every option of PyTorch's {@code ReduceLROnPlateau}.
+     *
+     * @param optimizer the optimizer whose learning rates it reduces
+     * @param maximize whether a larger metric is better ({@code mode="max"})
+     * @param factor the multiplier of a reduction, in [0, 1)
+     * @param patience bad steps tolerated before a reduction
+     * @param threshold the smallest improvement that counts
+     * @param relative whether {@code threshold} is a fraction of the best metric ({@code threshold_mode="rel"})
+     * @param cooldown steps after a reduction during which bad steps do not count
+     * @param minLr the smallest learning rate
+     * @param eps the smallest change of a learning rate that is made
+     */
     public ReduceOnPlateau(Optimizer optimizer, boolean maximize, double factor, int patience, double threshold,
                            boolean relative, int cooldown, double minLr, double eps) {
         Checks.notNull("optimizer", optimizer);
@@ -69,7 +82,12 @@ public final class ReduceOnPlateau implements Checkpointable {
         this.best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
-    /** PyTorch's defaults: minimize, factor 0.1, patience 10, relative threshold 1e-4, no cooldown. */
+    /**
+     * PyTorch's defaults: minimize, factor 0.1, patience 10, relative threshold 1e-4, no cooldown.
+     *
+     * @param optimizer the optimizer whose learning rates it reduces
+     * @return the scheduler
+     */
     public static ReduceOnPlateau of(Optimizer optimizer) {
         return new ReduceOnPlateau(optimizer, false, 0.1, 10, 1e-4, true, 0, 0, 1e-8);
     }
@@ -77,6 +95,7 @@ public final class ReduceOnPlateau implements Checkpointable {
     /**
      * Records this step's metric and reduces the learning rate if it has plateaued; all or nothing.
      *
+     * @param metric this step's metric, such as the validation loss
      * @throws IllegalArgumentException if {@code metric} is NaN; nothing changes then
      */
     public void step(double metric) {

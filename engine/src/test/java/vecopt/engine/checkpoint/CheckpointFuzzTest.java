@@ -240,12 +240,10 @@ class CheckpointFuzzTest {
         List<Parameter> targetModel = Fixtures.forRule(rule.torchName(), model(2));
         Optimizer o = vecopt.engine.Optimizers.fromTorch(rule.torchName(), targetModel, kwargs);
         for (int step = 1; step <= 3; step++) {
-            Fixtures.gradients(model, step);
-            Fixtures.gradients(targetModel, step + 7);
             if (step <= 2) {
-                saved.step();
+                Fixtures.step(saved, model, step);
             }
-            o.step();
+            Fixtures.step(o, targetModel, step + 7);
         }
         Path file = dir.resolve(rule.torchName() + ".safetensors");
         Checkpoints.save(saved, file);

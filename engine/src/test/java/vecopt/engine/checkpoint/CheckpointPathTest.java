@@ -78,11 +78,11 @@ class CheckpointPathTest {
         Optimizer o = adam();
         Path file = dir.resolve("state.safetensors");
         assertRefused("optimizer must not be null", () -> Checkpoints.save(null, file));
-        assertRefused("file must not be null", () -> Checkpoints.save(o, null));
+        assertRefused("file must not be null", () -> Checkpoints.save(o, (Path) null));
         assertRefused("schedulers must not be null; pass none for none",
                 () -> Checkpoints.save(o, file, (Checkpointable[]) null));
         assertRefused("optimizer must not be null", () -> Checkpoints.load(null, file));
-        assertRefused("file must not be null", () -> Checkpoints.load(o, null));
+        assertRefused("file must not be null", () -> Checkpoints.load(o, (Path) null));
         assertRefused("schedulers must not be null; pass none for none",
                 () -> Checkpoints.load(o, file, (Checkpointable[]) null));
     }

@@ -2,7 +2,9 @@ package vecopt.engine.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,6 +28,7 @@ import vecopt.engine.Optimizers;
 import vecopt.engine.Parameter;
 import vecopt.engine.Rule;
 import vecopt.engine.Rules;
+import vecopt.engine.ScheduleFreeOptimizer;
 import vecopt.tensor.FloatTensor;
 
 /**
@@ -78,12 +81,31 @@ class CheckpointResumeTest {
                 Arguments.of("ADOPT", Map.of("weight_decay", 0.1, "use_clipping", false, "maximize", true)),
                 Arguments.of("AdEMAMix", Map.of()),
                 Arguments.of("AdEMAMix", Map.of("weight_decay", 0.1, "t_alpha", 4, "t_beta3", 6, "maximize", true)),
+                Arguments.of("SGDScheduleFree", Map.of()),
+                Arguments.of("SGDScheduleFree", ordered("lr", 0.5, "momentum", 0.6, "weight_decay", 0.01, "warmup_steps", 3,
+                        "r", 1.0, "weight_lr_power", 1.0, "maximize", true)),
+                Arguments.of("AdamWScheduleFree", Map.of()),
+                Arguments.of("AdamWScheduleFree", ordered("lr", 0.01, "betas", List.of(0.8, 0.99), "weight_decay", 0.1,
+                        "warmup_steps", 2, "maximize", true)),
+                Arguments.of("LAMB", Map.of()),
+                Arguments.of("LAMB", Map.of("weight_decay", 0.1, "bias_correction", false, "maximize", true)),
+                Arguments.of("LARS", Map.of()),
+                Arguments.of("LARS", ordered("lr", 0.2, "weight_decay", 0.01, "nesterov", true, "use_trust_ratio", false)),
                 Arguments.of("Adafactor", Map.of()),
                 Arguments.of("Adafactor", ordered("lr", 0.05, "beta1", 0.9, "weight_decay", 0.1, "d", 2.0,
                         "eps", java.util.Arrays.asList(null, 1e-2), "maximize", true)),
                 Arguments.of("Muon", Map.of()),
                 Arguments.of("Muon", ordered("lr", 0.02, "momentum", 0.3, "nesterov", false, "ns_steps", 3,
-                        "ns_coefficients", List.of(3.0, -3.2, 1.2), "adjust_lr_fn", "match_rms_adamw")));
+                        "ns_coefficients", List.of(3.0, -3.2, 1.2), "adjust_lr_fn", "match_rms_adamw")),
+                Arguments.of("LBFGS", ordered("lr", 0.5, "max_iter", 3)),
+                // a ring of 4 pairs that has wrapped before the save (12 iterations), so ro is recomputed from it
+                Arguments.of("LBFGS", ordered("line_search_fn", "strong_wolfe", "max_iter", 3, "history_size", 4)));
+    }
+
+    /** The cases of rules with a train and an eval mode, whose eval mode keeps a buffer of its own. */
+    static Stream<Arguments> scheduleFreeRules() {
+        return rules().filter(a -> Optimizers.fromTorch((String) a.get()[0], Fixtures.forRule((String) a.get()[0],
+                List.of(Parameter.of("w", FloatTensor.zeros(1)))), Map.of()) instanceof ScheduleFreeOptimizer);
     }
 
     /** Kwargs in the order given, so that test names show them as written. */
@@ -105,6 +127,11 @@ class CheckpointResumeTest {
                 Hyperparameters h = Optimizers.fromTorch(rule.torchName(), Fixtures.forRule(rule.torchName(),
                         List.of(Parameter.of("w", FloatTensor.zeros(1)))), kwargs).paramGroups().get(0).hyperparameters();
                 rule.buffers(h).forEach(b -> created.add(b.name()));
+                if (Rules.get(rule.torchName()).create(Fixtures.forRule(rule.torchName(),
+                        List.of(Parameter.of("w", FloatTensor.zeros(1)))), h)
+                        instanceof ScheduleFreeOptimizer) {
+                    created.add(ScheduleFreeOptimizer.Y); // each such case is also saved in eval mode, below
+                }
             });
             assertTrue(rules().anyMatch(a -> a.get()[0].equals(rule.torchName())), rule + " has no resume case");
             for (Rule.Buffer b : rule.buffers()) {
@@ -145,6 +172,53 @@ class CheckpointResumeTest {
         Checkpoints.save(uninterrupted, file);
         Checkpoints.save(resumed, again);
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again), "both runs save the same bytes");
+    }
+
+    /**
+     * Saved in eval mode (the parameters hold x, the weights a user saves to evaluate), a run resumes
+     * in eval mode, refuses to step, and after {@code train()} continues as the uninterrupted run.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("scheduleFreeRules")
+    void runSavedInEvalModeResumesInEvalModeAndContinuesBitForBit(String rule, Map<String, ?> kwargs, @TempDir Path dir)
+            throws IOException {
+        List<Parameter> model = Fixtures.model(7);
+        ScheduleFreeOptimizer uninterrupted = (ScheduleFreeOptimizer) Fixtures.optimizer(rule, kwargs, model);
+        Fixtures.run(uninterrupted, model, 0, N);
+        uninterrupted.eval();
+        Path file = dir.resolve("eval.safetensors");
+        Checkpoints.save(uninterrupted, file);
+
+        List<Parameter> resumedModel = new ArrayList<>();
+        model.forEach(p -> resumedModel.add(Fixtures.copyOf(p)));
+        ScheduleFreeOptimizer resumed = (ScheduleFreeOptimizer) Fixtures.optimizer(rule, kwargs, resumedModel);
+        assertTrue(resumed.training());
+        Checkpoints.load(resumed, file);
+        assertFalse(resumed.training(), "the mode is in the checkpoint");
+        Fixtures.Snapshot.of(uninterrupted).assertSame(Fixtures.Snapshot.of(resumed), false, "after load");
+        assertThrows(IllegalStateException.class, resumed::step);
+
+        uninterrupted.train();
+        resumed.train();
+        Fixtures.assertParametersBitIdentical(model, resumedModel, rule + " back at y");
+        Fixtures.run(uninterrupted, model, N, N + M);
+        Fixtures.run(resumed, resumedModel, N, N + M);
+        Fixtures.assertParametersBitIdentical(model, resumedModel, rule);
+        Fixtures.Snapshot.of(uninterrupted).assertSame(Fixtures.Snapshot.of(resumed), false, "after " + M + " more steps");
+    }
+
+    /** eval() before any step records the mode too (it creates the state), so the resumed run refuses to step. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("scheduleFreeRules")
+    void evalModeBeforeTheFirstStepIsSavedToo(String rule, Map<String, ?> kwargs, @TempDir Path dir) throws IOException {
+        ScheduleFreeOptimizer o = (ScheduleFreeOptimizer) Fixtures.optimizer(rule, kwargs, Fixtures.model(3));
+        o.eval();
+        Path file = dir.resolve("fresh.safetensors");
+        Checkpoints.save(o, file);
+        ScheduleFreeOptimizer resumed = (ScheduleFreeOptimizer) Fixtures.optimizer(rule, kwargs, Fixtures.model(3));
+        Checkpoints.load(resumed, file);
+        assertFalse(resumed.training());
+        assertThrows(IllegalStateException.class, resumed::step);
     }
 
     @Test

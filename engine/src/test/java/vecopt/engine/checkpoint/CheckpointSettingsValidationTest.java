@@ -145,7 +145,7 @@ class CheckpointSettingsValidationTest {
     @Test
     void anInvalidClippingSetting() throws IOException {
         assertSettingsEditRejected(s -> clipping(s).put("kind", "by_mean"),
-                "settings gradient_clipping: kind must be \"none\", \"by_norm\" or \"by_value\", got \"by_mean\"");
+                "settings gradient_clipping: kind must be \"none\", \"by_norm\", \"by_norm_per_parameter\" or \"by_value\", got \"by_mean\"");
         assertSettingsEditRejected(s -> clipping(s).put("max_norm", number("-1")),
                 "settings gradient_clipping: max_norm must be > 0, got -1");
         assertSettingsEditRejected(s -> clipping(s).put("max_norm", number("0")),

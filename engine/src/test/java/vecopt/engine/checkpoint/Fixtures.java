@@ -16,6 +16,7 @@ import vecopt.engine.Optimizers;
 import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.Rules;
 import vecopt.tensor.FloatTensor;
 
 /** Models, optimizers and state comparisons shared by the checkpoint tests. */
@@ -56,9 +57,13 @@ final class Fixtures {
 
     /**
      * {@code torch.optim.<className>(fc1 params, **kwargs)} with a second group (fc2 and scale) whose
-     * learning rate is half as large.
+     * learning rate is half as large; for a rule that steps with a closure (LBFGS, one group only), the
+     * whole model in one group.
      */
     static Optimizer optimizer(String className, Map<String, ?> kwargs, List<Parameter> model) {
+        if (Rules.get(className).needsClosure()) { // LBFGS: one group of everything, as PyTorch's
+            return Optimizers.fromTorch(className, model, kwargs);
+        }
         Optimizer o = Optimizers.fromTorch(className, model.subList(0, 2), kwargs);
         Hyperparameters h = o.defaultHyperparameters();
         o.addParamGroup(model.subList(2, model.size()), h.with("lr", h.get("lr") / 2));
@@ -78,11 +83,47 @@ final class Fixtures {
         }
     }
 
+    /**
+     * Step {@code step} of {@code o}: with {@link #gradients} of that step, or for a rule that steps with a
+     * closure, {@code step(closure)} on {@link #objective}.
+     */
+    static void step(Optimizer o, List<Parameter> model, int step) {
+        if (o.rule().needsClosure()) {
+            o.step(objective(model));
+        } else {
+            gradients(model, step);
+            o.step();
+        }
+    }
+
+    /**
+     * A smooth objective of the whole model with a different curvature and minimiser per element,
+     * {@code f = sum c (w - a)^2 / 2 + (w - a)^4 / 4} with c from 0.1 to 10 and a from -1 to 1, in
+     * double; the closure writes its gradient {@code c (w - a) + (w - a)^3} rounded to float32.
+     */
+    static Optimizer.LossClosure objective(List<Parameter> model) {
+        return () -> {
+            double f = 0;
+            for (int k = 0; k < model.size(); k++) {
+                Parameter p = model.get(k);
+                for (int i = 0; i < p.size(); i++) {
+                    double h = Math.sin(i * 12.9898 + k * 78.233) * 43758.5453;
+                    double frac = h - Math.floor(h);
+                    double c = Math.pow(10, -1 + 2 * frac);
+                    double a = 2 * frac - 1;
+                    double e = p.value().getFlat(i) - a;
+                    f += c * e * e / 2 + e * e * e * e / 4;
+                    p.grad().setFlat(i, (float) (c * e + e * e * e));
+                }
+            }
+            return f;
+        };
+    }
+
     /** Steps {@code from + 1 .. to}; at step 2 the first group's lr drops to 0.7 times, as a schedule would. */
     static void run(Optimizer o, List<Parameter> model, int from, int to) {
         for (int step = from + 1; step <= to; step++) {
-            gradients(model, step);
-            o.step();
+            step(o, model, step);
             if (step == 2) {
                 ParamGroup g = o.paramGroups().get(0);
                 g.set("lr", g.lr() * 0.7);

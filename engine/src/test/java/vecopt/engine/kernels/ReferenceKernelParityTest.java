@@ -53,6 +53,42 @@ class ReferenceKernelParityTest {
         }
     }
 
+    /** The passes of the trust-ratio rules' references: two read-only arrays, added, then one FMA per written array. */
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void passKernelsAddTheirTwoReadOnlyArraysIntoEveryWrittenOne(int n) {
+        KernelParity.panamaOrSkip();
+        SplittableRandom random = new SplittableRandom(n * 11L);
+        int from = random.nextInt(40);
+        float[] a = filled(from, n, random);
+        float[] b = filled(from, n, random);
+        float[] r = filled(from, n, random);
+        float[] s = filled(from, n, random);
+        float[] wantA = a.clone();
+        float[] wantB = b.clone();
+        for (int i = from; i < from + n; i++) {
+            wantA[i] = Math.fma(C, r[i] + s[i], wantA[i]);
+            wantB[i] = Math.fma(C, r[i] + s[i], wantB[i]);
+        }
+        float[] rBefore = r.clone();
+        float[] sBefore = s.clone();
+        float[] one = a.clone();
+        ReferenceKernels.read3Write1(one, r, s, from, n, C);
+        assertSameBits("read3Write1", wantA, one);
+        ReferenceKernels.read4Write2(a, b, r, s, from, n, C);
+        assertSameBits("read4Write2 a", wantA, a);
+        assertSameBits("read4Write2 b", wantB, b);
+        assertSameBits("read-only r", rBefore, r);
+        assertSameBits("read-only s", sBefore, s);
+        double dot = 0;
+        double magnitude = 0;
+        for (int i = from; i < from + n; i++) {
+            dot += (double) a[i] * r[i];
+            magnitude += Math.abs((double) a[i] * r[i]);
+        }
+        assertEquals(dot, ReferenceKernels.read2Write0(a, r, from, n), 1e-5 * magnitude + 1e-30, "read2Write0");
+    }
+
     @ParameterizedTest
     @MethodSource("sizes")
     void sqrtDivideDividesBySqrtPlusEps(int n) {

@@ -14,7 +14,7 @@ import java.util.List;
  * for t = 1, 2, ...
  *     g_t ← ∇f(θ_{t-1})                                 (−∇f if maximize)
  *     α_t ← T_α = 0 ? α : min((t−1) α / T_α, α)
- *     β₃_t ← T_β₃ = 0 or t−1 ≥ T_β₃ ? β₃ : min(exp(ln β₁ ln β₃ / ((1 − s) ln β₃ + s ln β₁)), β₃),  s = (t−1) / T_β₃
+ *     β₃_t ← T_β₃ = 0 ? β₃ : min(exp(ln β₁ ln β₃ / ((1 − s) ln β₃ + s ln β₁)), β₃),  s = min((t−1) / T_β₃, 1)
  *     m₁ ← β₁ m₁ + (1 − β₁) g_t
  *     m₂ ← β₃_t m₂ + (1 − β₃_t) g_t
  *     ν ← β₂ ν + (1 − β₂) g_t²
@@ -80,7 +80,9 @@ public final class TextbookAdEMAMix implements TextbookOptimizer {
         step++;
         double count = step - 1;
         double alphaT = tAlpha == 0 ? alpha : Math.min(count * alpha / tAlpha, alpha);
-        double beta3T = tBeta3 == 0 || count >= tBeta3 ? beta3 : Math.min(Math.exp(logBeta3(count / tBeta3)), beta3);
+        // s stops at 1 (the authors' scheduler returns beta3 once the warm-up is over): past it, the formula
+        // would extrapolate, below beta3 when beta1 > beta3, where the min cannot catch it
+        double beta3T = tBeta3 == 0 ? beta3 : Math.min(Math.exp(logBeta3(Math.min(count / tBeta3, 1))), beta3);
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
         for (int i = 0; i < n; i++) {

@@ -38,6 +38,19 @@ import java.util.Set;
  * AdEMAMix lr=1e-3, betas=(0.9, 0.999), beta3=0.9999, alpha=5, eps=1e-8, weight_decay=0 (times lr),
  *          t_alpha=0, t_beta3=0 (0: no warm-up), maximize=False (no torch class: optax's ademamix,
  *          the paper's schedulers at the count before the step)
+ * SGDScheduleFree lr=1.0, momentum=0.9, weight_decay=0 (at y), warmup_steps=0, r=0, weight_lr_power=2,
+ *          maximize=False (no torch class: the authors' schedulefree package)
+ * AdamWScheduleFree lr=0.0025, betas=(0.9, 0.999), eps=1e-8, weight_decay=0 (at y), warmup_steps=0,
+ *          r=0, weight_lr_power=2, maximize=False (no torch class: the authors' schedulefree package)
+ * LBFGS    lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
+ *          history_size=100, line_search_fn=None or "strong_wolfe" ({@link TextbookLBFGS}: it steps
+ *          with the objective, not with gradients)
+ * LAMB     lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=1e-4 (decoupled, inside the trust
+ *          ratio), bias_correction=True, trust_clip=False, use_trust_ratio=True, maximize=False (no torch
+ *          class: optax's lamb, apex's and timm's switches)
+ * LARS     lr=1.0, momentum=0.9, weight_decay=0, trust_coefficient=1e-3, eps=0, nesterov=False,
+ *          use_trust_ratio=True, maximize=False (no torch class: optax's lars trust ratio, torch SGD's
+ *          momentum with lr outside the buffer)
  * Adafactor lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3) (also eps1, eps2; None: float32's 2^-23),
  *          d=1.0, weight_decay=0, maximize=False (torch 2.5); beta1=0 or None (the paper's first
  *          moment; not in torch). Give the parameter's shape with withShape.
@@ -231,6 +244,73 @@ public final class TextbookOptimizers {
                 return new TextbookAdEMAMix(lr, betas[0], betas[1], beta3, alpha, eps, weightDecay, tAlpha, tBeta3,
                         maximize);
             }
+            case "SGDScheduleFree" -> {
+                double lr = k.number("lr", 1.0);
+                double momentum = k.number("momentum", 0.9);
+                double weightDecay = k.number("weight_decay", 0);
+                double warmupSteps = k.number("warmup_steps", 0);
+                double r = k.number("r", 0);
+                double weightLrPower = k.number("weight_lr_power", 2);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookSGDScheduleFree(lr, momentum, weightDecay, warmupSteps, r, weightLrPower, maximize);
+            }
+            case "AdamWScheduleFree" -> {
+                double lr = k.number("lr", 0.0025);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-8);
+                double weightDecay = k.number("weight_decay", 0);
+                double warmupSteps = k.number("warmup_steps", 0);
+                double r = k.number("r", 0);
+                double weightLrPower = k.number("weight_lr_power", 2);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookAdamWScheduleFree(lr, betas[0], betas[1], eps, weightDecay, warmupSteps, r,
+                        weightLrPower, maximize);
+            }
+            case "LBFGS" -> {
+                double lr = k.number("lr", 1);
+                int maxIter = (int) k.number("max_iter", 20);
+                Double maxEval = k.numberOrNone("max_eval");
+                double toleranceGrad = k.number("tolerance_grad", 1e-7);
+                double toleranceChange = k.number("tolerance_change", 1e-9);
+                int historySize = (int) k.number("history_size", 100);
+                String lineSearch = k.nameOrNone("line_search_fn");
+                k.rejectUnknown();
+                if (lineSearch != null && !lineSearch.equals("strong_wolfe")) {
+                    throw new IllegalArgumentException("only 'strong_wolfe' is supported, got '" + lineSearch + "'");
+                }
+                return new TextbookLBFGS(lr, maxIter, maxEval == null ? null : maxEval.intValue(), toleranceGrad,
+                        toleranceChange, historySize, lineSearch != null);
+            }
+            case "LAMB" -> {
+                double lr = k.number("lr", 1e-3);
+                double[] betas = k.betas(0.9, 0.999);
+                double eps = k.number("eps", 1e-6);
+                double weightDecay = k.number("weight_decay", 1e-4);
+                boolean biasCorrection = k.bool("bias_correction", true);
+                boolean trustClip = k.bool("trust_clip", false);
+                boolean useTrustRatio = k.bool("use_trust_ratio", true);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookLAMB(lr, betas[0], betas[1], eps, weightDecay, biasCorrection, trustClip,
+                        useTrustRatio, maximize);
+            }
+            case "LARS" -> {
+                double lr = k.number("lr", 1.0);
+                double momentum = k.number("momentum", 0.9);
+                double weightDecay = k.number("weight_decay", 0);
+                double trustCoefficient = k.number("trust_coefficient", 1e-3);
+                double eps = k.number("eps", 0);
+                boolean nesterov = k.bool("nesterov", false);
+                boolean useTrustRatio = k.bool("use_trust_ratio", true);
+                boolean maximize = k.bool("maximize", false);
+                k.rejectUnknown();
+                return new TextbookLARS(lr, momentum, weightDecay, trustCoefficient, eps, nesterov, useTrustRatio,
+                        maximize);
+            }
             case "Adafactor" -> {
                 double lr = k.number("lr", 1e-2);
                 double beta2Decay = k.number("beta2_decay", -0.8);
@@ -254,7 +334,7 @@ public final class TextbookOptimizers {
                 if (steps != Math.rint(steps)) {
                     throw new IllegalArgumentException("ns_steps of torch.optim.Muon must be a whole number, got " + steps);
                 }
-                String adjust = k.stringOrNone("adjust_lr_fn");
+                String adjust = k.nameOrNone("adjust_lr_fn");
                 k.ignoreSwitches("use_addmm");
                 k.rejectUnknown();
                 return new TextbookMuon(lr, weightDecay, momentum, nesterov, ns[0], ns[1], ns[2], eps, (int) steps,
@@ -287,6 +367,29 @@ public final class TextbookOptimizers {
                 throw wrongType(key, value, "a number");
             }
             return number.doubleValue();
+        }
+
+        /** A number, or null for None (absent or null). */
+        Double numberOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value == null) {
+                return null;
+            }
+            if (!(value instanceof Number number)) {
+                throw wrongType(key, value, "a number or None");
+            }
+            return number.doubleValue();
+        }
+
+        /** A name, or null for None (absent or null). */
+        String nameOrNone(String key) {
+            known.add(key);
+            Object value = values.get(key);
+            if (value != null && !(value instanceof String)) {
+                throw wrongType(key, value, "a string or None");
+            }
+            return (String) value;
         }
 
         boolean bool(String key, boolean defaultValue) {
@@ -363,16 +466,6 @@ public final class TextbookOptimizers {
             t[1] = number(second, t[1]);
             t[2] = number(third, t[2]);
             return t;
-        }
-
-        /** A string option, or null where it is absent or None. */
-        String stringOrNone(String key) {
-            known.add(key);
-            Object value = values.get(key);
-            if (value != null && !(value instanceof String)) {
-                throw wrongType(key, value, "a string or None");
-            }
-            return (String) value;
         }
 
         /** A number, or None (null) for {@code defaultValue}. */

@@ -91,14 +91,15 @@ class SchedulerPositionTest {
     }
 
     @Test
-    void restoringAPositionSetsNoHyperparameter() {
+    void restoringAPositionSetsNoHyperparameterAndTheNextStepMovesTheGroupsValue() {
         Optimizer o = sgd();
         HyperparameterScheduler s = new HyperparameterScheduler(o, "lr", new StepDecay(1, 0.5));
         s.prepareRestore(Map.of("t", 3L, "initial.0", 1.0, "initial.1", 2.0)).run();
         assertEquals(0.1, o.paramGroups().get(0).lr());
-        s.step();
-        assertEquals(1.0 / 16, o.paramGroups().get(0).lr());
-        assertEquals(2.0 / 16, o.paramGroups().get(1).lr());
+        s.step(); // chainable, as PyTorch's StepLR: the group's value (the checkpoint's part) times gamma
+        assertEquals(0.1 / 2, o.paramGroups().get(0).lr());
+        assertEquals(0.04 / 2, o.paramGroups().get(1).lr());
+        assertEquals(4, s.steps());
     }
 
     @Test

@@ -1,0 +1,4 @@
+/** vecopt's runnable examples, which the README quotes; also a module, to show the module path works. */
+module vecopt.examples {
+    requires vecopt.engine;      // vecopt.tensor comes with it (requires transitive)
+}
