@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * Flags (PyTorch booleans such as {@code nesterov}) are stored as 0 or 1; whole numbers (LBFGS's
  * {@code max_iter}) as doubles that are integers; a choice among names (LBFGS's {@code line_search_fn},
  * None or {@code "strong_wolfe"}) as the index of the name; PyTorch's None, where a number may be None
- * (LBFGS's {@code max_eval}), as a value the definition names.
+ * (LBFGS's {@code max_eval}), as a value the definition names, or as the default where None selects
+ * the default ({@link #orNone()}: Adafactor's {@code eps1}, Muon's {@code adjust_lr_fn}).
  */
 public final class Hyperparameter {
 
@@ -72,6 +73,18 @@ public final class Hyperparameter {
     }
 
     /**
+     * A finite value {@code <= max}.
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param max the largest valid value
+     * @return the definition
+     */
+    public static Hyperparameter atMost(String name, double defaultValue, double max) {
+        return new Hyperparameter(name, defaultValue, false, -Double.MAX_VALUE, true, max, true);
+    }
+
+    /**
      * A value in {@code [min, max)}.
      *
      * @param name the PyTorch name
@@ -119,7 +132,20 @@ public final class Hyperparameter {
      * @return the definition
      */
     public static Hyperparameter integer(String name, int defaultValue, int min) {
-        return new Hyperparameter(name, defaultValue, false, min, true, Integer.MAX_VALUE, true, true, Double.NaN, null);
+        return integer(name, defaultValue, min, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A whole number in {@code [min, max]}, such as a bounded count of iterations (Muon's {@code ns_steps}).
+     *
+     * @param name the PyTorch name
+     * @param defaultValue the default
+     * @param min the smallest valid value
+     * @param max the largest valid value
+     * @return the definition
+     */
+    public static Hyperparameter integer(String name, int defaultValue, int min, int max) {
+        return new Hyperparameter(name, defaultValue, false, min, true, max, true, true, Double.NaN, null);
     }
 
     /**
@@ -166,6 +192,18 @@ public final class Hyperparameter {
      */
     public static Hyperparameter flag(String name, boolean defaultValue) {
         return new Hyperparameter(name, defaultValue ? 1 : 0, true, 0, true, 1, true);
+    }
+
+    /**
+     * This hyperparameter, where PyTorch's None stands for its default (Adafactor's {@code eps=(None, 1e-3)},
+     * whose None is float32's machine epsilon; Muon's {@code adjust_lr_fn=None}, which is "original"):
+     * {@code fromTorch} then accepts None and stores the default.
+     *
+     * @return the definition that accepts None
+     */
+    public Hyperparameter orNone() {
+        return new Hyperparameter(name, defaultValue, flag, min, minInclusive, max, maxInclusive, whole, defaultValue,
+                choices);
     }
 
     /** {@return the PyTorch name, such as {@code "lr"}} */
@@ -291,6 +329,9 @@ public final class Hyperparameter {
             String count = "a whole number " + (max == Integer.MAX_VALUE ? ">= " + format(min)
                     : "in [" + format(min) + ", " + format(max) + "]");
             return acceptsNone() ? "None (" + format(noneValue) + ") or " + count : count;
+        }
+        if (min == -Double.MAX_VALUE) {
+            return (maxInclusive ? "<= " : "< ") + format(max);
         }
         if (max == Double.MAX_VALUE) {
             return (minInclusive ? ">= " : "> ") + format(min);

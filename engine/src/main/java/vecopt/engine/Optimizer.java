@@ -165,6 +165,7 @@ public abstract class Optimizer {
             if (byName.containsKey(p.name()) || added.put(p.name(), p) != null) {
                 throw new IllegalArgumentException("parameter name " + p.name() + " appears twice");
             }
+            rule.checkShape(p);
         }
         List<Parameter> all = new ArrayList<>(byName.values());
         all.addAll(parameters);
@@ -635,13 +636,14 @@ public abstract class Optimizer {
             state = created;
         }
         Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? compressibleBuffers() : Map.of();
+        int[] shape = p.value().shape();
         for (Rule.Buffer b : rule.buffers()) {
-            if (b.presentFor(h) && state.buffer(b.name()) == null && state.compressedBuffer(b.name()) == null) {
+            if (b.keptFor(h, shape) && state.buffer(b.name()) == null && state.compressedBuffer(b.name()) == null) {
                 Boolean signed = compressible.get(b.name());
                 if (signed != null) {
                     state.putCompressed(b.name(), newCompressed(p.size(), signed));
                 } else {
-                    state.create(b.name(), b.length(p.value().shape(), h), (float) b.initialValue().applyAsDouble(h));
+                    state.create(b.name(), b.length(shape, h), (float) b.initialValue().applyAsDouble(h));
                 }
                 ParameterState s = state;
                 undo.add(() -> s.discard(b.name()));

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import vecopt.engine.kernels.OptimizerKernels;
 
 /**
@@ -16,13 +17,19 @@ public final class Optimizers {
     private static final List<String> IMPLEMENTATION_KWARGS = List.of("foreach", "fused", "capturable", "differentiable");
 
     /**
-     * PyTorch's pair kwargs and the two hyperparameters each sets here: Adam's {@code betas}, Rprop's
-     * {@code etas} and {@code step_sizes}.
+     * PyTorch's tuple kwargs and the hyperparameters each sets here, for the rules that have the first
+     * of them: Adam's {@code betas}, Rprop's {@code etas} and {@code step_sizes}, Adafactor's
+     * {@code eps}, Muon's {@code ns_coefficients}.
      */
-    private static final Map<String, List<String>> PAIRS = Map.of(
+    private static final Map<String, List<String>> TUPLES = Map.of(
             "betas", List.of("beta1", "beta2"),
             "etas", List.of("etaminus", "etaplus"),
-            "step_sizes", List.of("step_size_min", "step_size_max"));
+            "step_sizes", List.of("step_size_min", "step_size_max"),
+            "eps", List.of("eps1", "eps2"),
+            "ns_coefficients", List.of("ns_a", "ns_b", "ns_c"));
+
+    /** Kwargs of one rule that choose PyTorch's implementation strategy only: accepted and ignored. */
+    private static final Map<String, List<String>> RULE_IMPLEMENTATION_KWARGS = Map.of("Muon", List.of("use_addmm"));
 
     private Optimizers() {
     }
@@ -55,7 +62,11 @@ public final class Optimizers {
     /**
      * {@code defaults} with every kwarg applied at once, so their order does not matter ({@code nesterov}
      * with {@code momentum}); {@code betas} sets {@code beta1} and {@code beta2}, {@code etas}
-     * {@code etaminus} and {@code etaplus}, {@code step_sizes} {@code step_size_min} and {@code step_size_max}.
+     * {@code etaminus} and {@code etaplus}, {@code step_sizes} {@code step_size_min} and {@code step_size_max},
+     * Adafactor's {@code eps} {@code eps1} and {@code eps2}, Muon's {@code ns_coefficients} {@code ns_a},
+     * {@code ns_b} and {@code ns_c}. A choice takes the name of its option ({@code adjust_lr_fn="match_rms_adamw"});
+     * null (Python's None) is accepted where the hyperparameter takes None (LBFGS's {@code max_eval} and
+     * {@code line_search_fn}; Adafactor's {@code eps1} and Muon's {@code adjust_lr_fn}, whose None is the default).
      */
     static Hyperparameters hyperparameters(String className, Hyperparameters defaults, Map<String, ?> kwargs) {
         Map<String, Double> changes = new LinkedHashMap<>();
@@ -65,40 +76,66 @@ public final class Optimizers {
             if (name == null) {
                 throw new IllegalArgumentException("kwargs of " + className + " must not have a null name");
             }
-            if (IMPLEMENTATION_KWARGS.contains(name)) {
+            if (IMPLEMENTATION_KWARGS.contains(name)
+                    || RULE_IMPLEMENTATION_KWARGS.getOrDefault(className, List.of()).contains(name)) {
                 continue;
             }
-            List<String> pair = PAIRS.get(name);
-            if (pair != null && defaults.has(pair.get(0))) {
+            List<String> tuple = TUPLES.get(name);
+            if (tuple != null && defaults.has(tuple.get(0))) {
                 List<?> values = asList(value);
-                if (values == null || values.size() != 2 || !(values.get(0) instanceof Number first)
-                        || !(values.get(1) instanceof Number second)) {
-                    throw new IllegalArgumentException(name + " must be a pair of numbers, got " + describe(value));
+                String what = tuple.size() == 2 ? "a pair of numbers" : "a tuple of " + tuple.size() + " numbers";
+                if (values == null || values.size() != tuple.size()) {
+                    throw new IllegalArgumentException(name + " must be " + what + ", got " + describe(value));
                 }
-                changes.put(pair.get(0), first.doubleValue());
-                changes.put(pair.get(1), second.doubleValue());
+                for (int i = 0; i < tuple.size(); i++) {
+                    Object element = values.get(i);
+                    Hyperparameter d = definition(defaults, tuple.get(i));
+                    if (element == null && d.acceptsNone()) {
+                        changes.put(d.name(), d.noneValue());
+                    } else if (element instanceof Number number) {
+                        changes.put(d.name(), number.doubleValue());
+                    } else {
+                        throw new IllegalArgumentException(name + " must be " + what + ", got " + describe(value));
+                    }
+                }
             } else if (!defaults.has(name)) {
                 throw new UnsupportedOperationException(className + " has no option " + name + " in vecopt");
-            } else if (definition(defaults, name).isChoice()) {
-                if (value != null && !(value instanceof String)) {
-                    throw new IllegalArgumentException(name + " must be " + definition(defaults, name).choices().stream()
-                            .map(c -> c == null ? "None" : "'" + c + "'").toList() + ", got " + describe(value));
-                }
-                changes.put(name, definition(defaults, name).indexOf((String) value));
-            } else if (value == null && definition(defaults, name).acceptsNone()) {
-                changes.put(name, definition(defaults, name).noneValue());
-            } else if (isFlag(defaults, name)) {
-                if (!(value instanceof Boolean flag)) {
-                    throw new IllegalArgumentException(name + " must be true or false, got " + describe(value));
-                }
-                changes.put(name, flag ? 1.0 : 0.0);
-            } else if (value instanceof Number number) {
-                changes.put(name, number.doubleValue());
             } else {
-                throw new IllegalArgumentException(name + " must be a number, got " + describe(value));
+                Hyperparameter d = definition(defaults, name);
+                changes.put(name, single(d, value));
             }
         }
         return defaults.withValues(changes);
+    }
+
+    /** The value of a kwarg that sets one hyperparameter: a flag, a choice's option, a number or None. */
+    private static double single(Hyperparameter d, Object value) {
+        String name = d.name();
+        if (value == null && d.acceptsNone()) {
+            return d.noneValue();
+        }
+        if (d.isFlag()) {
+            if (!(value instanceof Boolean flag)) {
+                throw new IllegalArgumentException(name + " must be true or false, got " + describe(value));
+            }
+            return flag ? 1.0 : 0.0;
+        }
+        if (d.isChoice()) {
+            if (value != null && !(value instanceof String)) {
+                throw new IllegalArgumentException(name + " must be one of " + d.choices().stream()
+                        .map(c -> c == null ? "None" : "'" + c + "'").collect(Collectors.joining(", "))
+                        + ", got " + describe(value));
+            }
+            return d.indexOf((String) value);
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        throw new IllegalArgumentException(name + " must be a number, got " + describe(value));
+    }
+
+    private static Hyperparameter definition(Hyperparameters h, String name) {
+        return h.definitions().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** A pair given as a list, a {@code double[]} or a {@code float[]}; null for anything else. */
@@ -112,6 +149,9 @@ public final class Optimizers {
                 list.add(x);
             }
             return list;
+        }
+        if (value instanceof Object[] a) {
+            return java.util.Arrays.asList(a);
         }
         return value instanceof List<?> list ? list : null;
     }
@@ -133,11 +173,4 @@ public final class Optimizers {
         return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
     }
 
-    private static Hyperparameter definition(Hyperparameters h, String name) {
-        return h.definitions().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static boolean isFlag(Hyperparameters h, String name) {
-        return h.definitions().stream().anyMatch(d -> d.name().equals(name) && d.isFlag());
-    }
 }

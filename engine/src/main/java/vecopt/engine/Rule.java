@@ -43,7 +43,9 @@ public final class Rule {
      * One state buffer: its PyTorch state name, its shape as a function of the parameter's shape
      * ({@link #LIKE_PARAMETER} for element-wise state), when it exists and its initial value; and for a
      * stack of rows ({@link #rows}), how many rows of that shape it holds with given hyperparameters
-     * (LBFGS keeps {@code history_size} rows of past steps), null for any other buffer.
+     * (LBFGS keeps {@code history_size} rows of past steps), null for any other buffer. A shape
+     * function may return null for parameter shapes that keep no such buffer: Adafactor keeps
+     * {@code row_var} and {@code col_var} for matrices and {@code variance} for vectors.
      *
      * @param name the state name, as in PyTorch's {@code optimizer.state}
      * @param shape the buffer's shape for a parameter's shape
@@ -71,10 +73,10 @@ public final class Rule {
         /**
          * A buffer that is not a stack of rows.
          *
-         * @param name the state name, such as {@code "exp_avg"}
-         * @param shape its shape as a function of the parameter's shape
-         * @param presentWhen which hyperparameters make a parameter keep it
-         * @param initialValue the value it starts at, as a function of the hyperparameters
+         * @param name the state name
+         * @param shape the buffer's shape for a parameter's shape, null for shapes that keep none
+         * @param presentWhen whether a parameter with given hyperparameters keeps it
+         * @param initialValue the value of every element before the first step
          */
         public Buffer(String name, UnaryOperator<int[]> shape, Predicate<Hyperparameters> presentWhen,
                       ToDoubleFunction<Hyperparameters> initialValue) {
@@ -130,13 +132,36 @@ public final class Rule {
         }
 
         /**
+         * Its shape for a parameter of shape {@code parameterShape}, or null if such a parameter keeps none.
+         *
+         * @param parameterShape the parameter's shape
+         * @return the buffer's shape (one row of a stack), or null
+         */
+        public int[] shapeFor(int[] parameterShape) {
+            int[] s = shape.apply(parameterShape.clone());
+            return s == null ? null : s.clone();
+        }
+
+        /**
+         * Whether a parameter of shape {@code parameterShape} with hyperparameters {@code h} keeps this buffer.
+         *
+         * @param h the hyperparameters
+         * @param parameterShape the parameter's shape
+         * @return whether it is kept
+         */
+        public boolean keptFor(Hyperparameters h, int[] parameterShape) {
+            return presentFor(h) && (elementWise() || shape.apply(parameterShape.clone()) != null);
+        }
+
+        /**
          * Its number of elements when created for a parameter of shape {@code parameterShape} with
          * hyperparameters {@code h}: a stack's rows times the parameter's size, otherwise {@link #length(int[])}.
          *
          * @param parameterShape the parameter's shape
          * @param h the hyperparameters
          * @return the number of elements
-         * @throws IllegalArgumentException if a stack would have more than {@code 2^31 - 1} elements
+         * @throws IllegalArgumentException if such a parameter keeps no such buffer, or it would have
+         *         more than 2^31 - 1 elements
          */
         public int length(int[] parameterShape, Hyperparameters h) {
             int one = length(parameterShape);
@@ -154,7 +179,7 @@ public final class Rule {
         /**
          * Whether an array of {@code length} floats fits a parameter of {@code size} elements and shape
          * {@code parameterShape}: element-wise buffers have its size, stacks a whole number of rows of it,
-         * others their shape's length.
+         * others their shape's length (false if such a parameter keeps none).
          *
          * @param length the array's length
          * @param size the parameter's number of elements
@@ -165,7 +190,10 @@ public final class Rule {
             if (stacked()) {
                 return size == 0 ? length == 0 : length % size == 0;
             }
-            return length == (elementWise() ? size : length(parameterShape));
+            if (elementWise()) {
+                return length == size;
+            }
+            return shapeFor(parameterShape) != null && length == length(parameterShape);
         }
 
         /**
@@ -174,11 +202,11 @@ public final class Rule {
          * @param length the array's length
          * @param size the parameter's number of elements
          * @param parameterShape the parameter's shape
-         * @return the array's shape
+         * @return the array's shape, or null if a parameter of that shape keeps no such buffer
          */
         public int[] shapeOf(int length, int size, int[] parameterShape) {
-            int[] one = shape.apply(parameterShape.clone());
-            if (!stacked()) {
+            int[] one = shapeFor(parameterShape);
+            if (!stacked() || one == null) {
                 return one;
             }
             int[] s = new int[one.length + 1];
@@ -192,9 +220,14 @@ public final class Rule {
          *
          * @param parameterShape the parameter's shape
          * @return the number of elements
+         * @throws IllegalArgumentException if such a parameter keeps no such buffer
          */
         public int length(int[] parameterShape) {
             int[] s = shape.apply(parameterShape.clone());
+            if (s == null) {
+                throw new IllegalArgumentException("a parameter of shape " + Arrays.toString(parameterShape)
+                        + " keeps no buffer " + name);
+            }
             long n = 1;
             for (int d : s) {
                 n *= d;
@@ -271,23 +304,44 @@ public final class Rule {
         }
     }
 
+    /**
+     * The parameter shapes a rule can step, with the sentence that tells a user what to do with the
+     * others (Muon: matrices only, the rest to an AdamW).
+     *
+     * @param accepts whether a parameter of a shape is stepped
+     * @param requirement what the rule steps, for the message refusing the others
+     */
+    public record Shapes(Predicate<int[]> accepts, String requirement) {
+
+        /** Every shape: element-wise rules and Adafactor. */
+        public static final Shapes ANY = new Shapes(s -> true, "any shape");
+
+        /** Checks that no component is null. */
+        public Shapes {
+            Objects.requireNonNull(accepts, "accepts");
+            Objects.requireNonNull(requirement, "requirement");
+        }
+    }
+
     private final String torchName;
     private final Hyperparameters defaults;
     private final List<Buffer> buffers;
     private final List<Scalar> scalars;
     private final Factory factory;
+    private final Shapes shapes;
     private final boolean needsClosure;
 
     /** The traffic a rule of several passes states; null for one pass over p, g and the buffers. */
     private final Function<Hyperparameters, Traffic> traffic;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
-                 Factory factory, boolean needsClosure, Function<Hyperparameters, Traffic> traffic) {
+                 Factory factory, Shapes shapes, boolean needsClosure, Function<Hyperparameters, Traffic> traffic) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
         this.scalars = List.copyOf(scalars);
         this.factory = factory;
+        this.shapes = shapes;
         this.needsClosure = needsClosure;
         this.traffic = traffic;
     }
@@ -349,6 +403,50 @@ public final class Rule {
      */
     public List<Buffer> buffers(Hyperparameters h) {
         return buffers.stream().filter(b -> b.presentFor(h)).toList();
+    }
+
+    /**
+     * The buffers a parameter of shape {@code parameterShape} keeps with hyperparameters {@code h}.
+     *
+     * @param h the hyperparameters
+     * @param parameterShape the parameter's shape
+     * @return the buffers kept
+     */
+    public List<Buffer> buffers(Hyperparameters h, int[] parameterShape) {
+        return buffers.stream().filter(b -> b.keptFor(h, parameterShape)).toList();
+    }
+
+    /**
+     * The parameter shapes this rule steps.
+     *
+     * @return the shapes
+     */
+    public Shapes shapes() {
+        return shapes;
+    }
+
+    /**
+     * Whether this rule steps a parameter of shape {@code shape}.
+     *
+     * @param shape the parameter's shape
+     * @return whether it is stepped
+     */
+    public boolean accepts(int[] shape) {
+        return shapes.accepts().test(shape.clone());
+    }
+
+    /**
+     * Throws unless this rule steps a parameter of {@code p}'s shape.
+     *
+     * @param p the parameter
+     * @throws IllegalArgumentException naming the rule, the parameter, its shape and what to do instead
+     */
+    public void checkShape(Parameter p) {
+        int[] shape = p.value().shape();
+        if (!accepts(shape)) {
+            throw new IllegalArgumentException(torchName + " steps " + shapes.requirement() + "; parameter "
+                    + p.name() + " has shape " + Arrays.toString(shape));
+        }
     }
 
     /**
@@ -426,6 +524,7 @@ public final class Rule {
         private final Factory factory;
         private final List<Buffer> buffers = new ArrayList<>();
         private final List<Scalar> scalars = new ArrayList<>();
+        private Shapes shapes = Shapes.ANY;
         private boolean needsClosure;
         private Function<Hyperparameters, Traffic> traffic;
 
@@ -495,6 +594,17 @@ public final class Rule {
         }
 
         /**
+         * The parameter shapes the rule steps; {@link Shapes#ANY} unless set.
+         *
+         * @param shapes the shapes
+         * @return this builder
+         */
+        public Builder shapes(Shapes shapes) {
+            this.shapes = Objects.requireNonNull(shapes, "shapes");
+            return this;
+        }
+
+        /**
          * The rule's step evaluates the objective through a closure ({@link Rule#needsClosure()}).
          *
          * @return this builder
@@ -522,7 +632,7 @@ public final class Rule {
          * @return the rule
          */
         public Rule build() {
-            return new Rule(torchName, defaults, buffers, scalars, factory, needsClosure, traffic);
+            return new Rule(torchName, defaults, buffers, scalars, factory, shapes, needsClosure, traffic);
         }
     }
 }

@@ -17,7 +17,8 @@ public final class Rules {
     static {
         for (Rule r : List.of(Sgd.RULE, Adagrad.RULE, RMSprop.RULE, Adadelta.RULE, Adam.RULE, AdamW.RULE,
                 Adamax.RULE, NAdam.RULE, RAdam.RULE, Lion.RULE, AdaBelief.RULE, Yogi.RULE,
-                ADOPT.RULE, AdEMAMix.RULE, LAMB.RULE, LARS.RULE, SGDScheduleFree.RULE, AdamWScheduleFree.RULE, Rprop.RULE,
+                ADOPT.RULE, AdEMAMix.RULE, LAMB.RULE, LARS.RULE, SGDScheduleFree.RULE, AdamWScheduleFree.RULE,
+                Adafactor.RULE, Muon.RULE, Rprop.RULE,
                 ASGD.RULE, LBFGS.RULE)) {
             RULES.put(r.torchName(), r);
         }

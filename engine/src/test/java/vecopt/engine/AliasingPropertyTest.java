@@ -29,6 +29,12 @@ class AliasingPropertyTest {
         return Arbitraries.of(PropertySupport.rulesSteppedWithGradients()); // LBFGS: LBFGSTest
     }
 
+    /** {@code p} over the same memory, in a shape the rule steps (a matrix for Muon). */
+    private static Parameter shaped(String torchName, Parameter p) {
+        int[] shape = RuleCases.shapeFor(torchName, p.value().shape());
+        return new Parameter(p.name(), p.value().reshape(shape), p.grad().reshape(shape));
+    }
+
     /** Two ranges of at least one element each, overlapping by at least one element, inside an array of {@code length}. */
     private static int[] overlapping(SplittableRandom r, int n, int length) {
         int a = r.nextInt(length - n + 1);
@@ -69,13 +75,14 @@ class AliasingPropertyTest {
                 what = "one tensor as a and b";
             }
         }
+        bad.replaceAll(p -> shaped(torchName, p));
         java.util.Collections.shuffle(bad, new java.util.Random(seed));
         // at construction
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Optimizers.fromTorch(torchName, bad, Map.of()), what);
         assertTrue(e.getMessage().contains("share memory"), e.getMessage());
         // when adding a group: nothing is added
-        Parameter first = Parameter.of("first", FloatTensor.randomNormal(seed, 3));
+        Parameter first = shaped(torchName, Parameter.of("first", FloatTensor.randomNormal(seed, 3)));
         Optimizer o = Optimizers.fromTorch(torchName, List.of(first), Map.of());
         assertThrows(IllegalArgumentException.class, () -> o.addParamGroup(bad), what);
         assertEquals(1, o.paramGroups().size(), what + ": no group added");
@@ -121,8 +128,8 @@ class AliasingPropertyTest {
             FloatTensor start = FloatTensor.randomNormal(seed + i, Math.max(sizes[i], 0));
             FloatTensor value = FloatTensor.view(one, valueAt[i], sizes[i]);
             value.copyFrom(start);
-            views.add(new Parameter("p" + i, value, FloatTensor.view(one, gradAt[i], sizes[i])));
-            separate.add(Parameter.of("p" + i, start.copy()));
+            views.add(shaped(torchName, new Parameter("p" + i, value, FloatTensor.view(one, gradAt[i], sizes[i]))));
+            separate.add(shaped(torchName, Parameter.of("p" + i, start.copy())));
         }
         Hyperparameters h = PropertySupport.validHyperparameters(Rules.get(torchName), r);
         Map<String, Object> kwargs = TrajectoryAgainstTextbook.torchKwargs(h);

@@ -98,8 +98,8 @@ class GradientClippingTest {
     @ParameterizedTest
     @MethodSource("rules")
     void normClippingGivesTheBitsOfScalingTheGradientsFirst(String rule, Map<String, ?> kwargs) {
-        List<Parameter> fusedParams = RuleCases.parameters(3, 4099, 65, 1);
-        List<Parameter> plainParams = RuleCases.parameters(3, 4099, 65, 1);
+        List<Parameter> fusedParams = RuleCases.parameters(rule, 3, 4099, 65, 1);
+        List<Parameter> plainParams = RuleCases.parameters(rule, 3, 4099, 65, 1);
         Optimizer fused = RuleCases.create(rule, kwargs, fusedParams);
         Optimizer plain = RuleCases.create(rule, kwargs, plainParams);
         fused.setGradientClipping(GradientClipping.byNorm(5.0));
@@ -138,8 +138,8 @@ class GradientClippingTest {
     @ParameterizedTest
     @MethodSource("rules")
     void valueClippingGivesTheBitsOfClampingTheGradientsFirst(String rule, Map<String, ?> kwargs) {
-        List<Parameter> fusedParams = RuleCases.parameters(5, 1021, 33);
-        List<Parameter> plainParams = RuleCases.parameters(5, 1021, 33);
+        List<Parameter> fusedParams = RuleCases.parameters(rule, 5, 1021, 33);
+        List<Parameter> plainParams = RuleCases.parameters(rule, 5, 1021, 33);
         Optimizer fused = RuleCases.create(rule, kwargs, fusedParams);
         Optimizer plain = RuleCases.create(rule, kwargs, plainParams);
         fused.setGradientClipping(GradientClipping.byValue(0.7));

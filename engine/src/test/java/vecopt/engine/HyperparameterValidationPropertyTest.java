@@ -34,7 +34,7 @@ class HyperparameterValidationPropertyTest {
         SplittableRandom r = new SplittableRandom(seed);
         Rule rule = Rules.get(torchName);
         Hyperparameters h = PropertySupport.validHyperparameters(rule, r);
-        Parameter p = Parameter.of("w", FloatTensor.randomNormal(seed, 1 + r.nextInt(5)));
+        Parameter p = Parameter.of("w", FloatTensor.randomNormal(seed, RuleCases.shapeFor(torchName, 1 + r.nextInt(5))));
         Optimizer o = Optimizers.fromTorch(torchName, List.of(p), TrajectoryAgainstTextbook.torchKwargs(h));
         ParamGroup group = o.paramGroups().get(0);
         Hyperparameters initial = group.hyperparameters();
@@ -54,13 +54,14 @@ class HyperparameterValidationPropertyTest {
 
         // fromTorch: numbers as kwargs (flags are booleans there, so a number is refused as one)
         Map<String, Object> kwargs = new LinkedHashMap<>(TrajectoryAgainstTextbook.torchKwargs(h));
-        if (d.name().equals("beta1") || d.name().equals("beta2")) {
+        if ((d.name().equals("beta1") || d.name().equals("beta2")) && h.has("beta2")) {
             kwargs.put("betas", d.name().equals("beta1") ? List.of(value, h.get("beta2")) : List.of(h.get("beta1"), value));
         } else {
             kwargs.put(d.name(), value);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Optimizers.fromTorch(torchName, List.of(Parameter.of("v", FloatTensor.zeros(2))), kwargs), what);
+                () -> Optimizers.fromTorch(torchName, List.of(Parameter.of("v",
+                        FloatTensor.zeros(RuleCases.shapeFor(torchName, 2)))), kwargs), what);
         assertTrue(e.getMessage().contains(d.name()), what + ": fromTorch's message names " + d.name() + ": " + e.getMessage());
         assertTrue(mentions(e.getMessage(), value), what + ": fromTorch's message names the value: " + e.getMessage());
 
@@ -84,7 +85,8 @@ class HyperparameterValidationPropertyTest {
             return;
         }
         Hyperparameters h = rule.defaults();
-        Optimizer o = Optimizers.fromTorch(torchName, List.of(Parameter.of("w", FloatTensor.zeros(3))), Map.of());
+        Optimizer o = Optimizers.fromTorch(torchName,
+                List.of(Parameter.of("w", FloatTensor.zeros(RuleCases.shapeFor(torchName, 3)))), Map.of());
         ParamGroup group = o.paramGroups().get(0);
         Hyperparameters initial = group.hyperparameters();
         for (IllegalArgumentException e : List.of(
@@ -98,7 +100,8 @@ class HyperparameterValidationPropertyTest {
         assertSame(initial, group.hyperparameters());
         if (!name.equals("foreach") && !name.equals("betas")) { // foreach is accepted and ignored, as in PyTorch
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> Optimizers.fromTorch(torchName, List.of(Parameter.of("v", FloatTensor.zeros(2))), Map.of(name, 0.5)));
+                    () -> Optimizers.fromTorch(torchName, List.of(Parameter.of("v",
+                            FloatTensor.zeros(RuleCases.shapeFor(torchName, 2)))), Map.of(name, 0.5)));
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
     }

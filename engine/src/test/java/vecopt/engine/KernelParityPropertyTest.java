@@ -58,8 +58,11 @@ class KernelParityPropertyTest {
             for (int j = 0; j < n; j++) {
                 pv[offset + j] = qv[offset + j] = (float) r.nextGaussian();
             }
-            ps.add(new Parameter("p" + i, FloatTensor.view(pv, offset, n), FloatTensor.view(pg, offset, n)));
-            qs.add(new Parameter("p" + i, FloatTensor.view(qv, offset, n), FloatTensor.view(qg, offset, n)));
+            int[] shape = RuleCases.shapeFor(torchName, r.nextBoolean() ? new int[] {n} : PropertySupport.shape(n, r));
+            ps.add(new Parameter("p" + i, FloatTensor.view(pv, offset, n).reshape(shape),
+                    FloatTensor.view(pg, offset, n).reshape(shape)));
+            qs.add(new Parameter("p" + i, FloatTensor.view(qv, offset, n).reshape(shape),
+                    FloatTensor.view(qg, offset, n).reshape(shape)));
         }
         Hyperparameters h = PropertySupport.validHyperparameters(rule, r);
         Map<String, Object> kwargs = TrajectoryAgainstTextbook.torchKwargs(h);

@@ -69,8 +69,8 @@ class NonFinitePolicyTest {
     void errorAndSkipLeaveParametersStateAndStepsUntouched(String rule, Map<String, ?> kwargs) {
         for (NonFinitePolicy policy : List.of(NonFinitePolicy.ERROR, NonFinitePolicy.SKIP)) {
             for (boolean clipByNorm : List.of(false, true)) {
-                List<Parameter> ps = RuleCases.parameters(20, 1000, 37);
-                List<Parameter> twinPs = RuleCases.parameters(20, 1000, 37);
+                List<Parameter> ps = RuleCases.parameters(rule, 20, 1000, 37);
+                List<Parameter> twinPs = RuleCases.parameters(rule, 20, 1000, 37);
                 Optimizer o = RuleCases.create(rule, kwargs, ps);
                 Optimizer twin = RuleCases.create(rule, kwargs, twinPs);
                 o.setNonFinitePolicy(policy);

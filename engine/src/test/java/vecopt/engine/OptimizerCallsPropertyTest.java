@@ -119,6 +119,7 @@ class OptimizerCallsPropertyTest {
             this.torchName = torchName;
             this.rule = Rules.get(torchName);
             this.r = new SplittableRandom(seed);
+            memory.accepts = rule::accepts;
         }
 
         void run() {
@@ -263,7 +264,7 @@ class OptimizerCallsPropertyTest {
                     assertNotNull(state, "state of " + p.name() + " after a step");
                     long previous = Math.max(0, before.state().steps().get(p.name()));
                     assertEquals(previous + 1, state.step(), "step count of " + p.name());
-                    for (Rule.Buffer b : rule.buffers(g.hyperparameters())) {
+                    for (Rule.Buffer b : rule.buffers(g.hyperparameters(), p.value().shape())) {
                         assertNotNull(state.buffer(b.name()), p.name() + " must keep " + b.name() + " with "
                                 + g.hyperparameters());
                         assertEquals(b.length(p.value().shape()), state.buffer(b.name()).length, b.name() + " length");
@@ -301,7 +302,8 @@ class OptimizerCallsPropertyTest {
                         skip("NAdam with lr >= 1e20 (its summed step can overflow float32, see the class comment)");
                         continue;
                     }
-                    TextbookOptimizer textbook = TextbookOptimizers.create(torchName, TrajectoryAgainstTextbook.torchKwargs(h));
+                    TextbookOptimizer textbook = TextbookOptimizers.create(torchName, TrajectoryAgainstTextbook.torchKwargs(h))
+                            .withShape(p.value().shape());
                     float[] start = before.state().values().get(p.name());
                     double[] params = new double[start.length];
                     for (int i = 0; i < start.length; i++) {
@@ -316,7 +318,7 @@ class OptimizerCallsPropertyTest {
                         g[i] = scale * Math.max(-clip, Math.min(clip, p.grad().getFlat(i)));
                     }
                     textbook.step(params, g);
-                    String why = notComparable(params, textbook, h);
+                    String why = notComparable(params, textbook, h, p.value().shape());
                     if (why == null) {
                         why = trustRatioIntermediateBeyondFloat(h, start, textbook);
                     }
@@ -328,7 +330,7 @@ class OptimizerCallsPropertyTest {
                     double floor = FLOOR * Math.max(1, Math.max(TrajectoryAgainstTextbook.maxAbs(paramsBefore),
                             TrajectoryAgainstTextbook.maxAbs(params)));
                     TrajectoryAgainstTextbook.assertClose(where + ": parameter", params, p.value().toArray(), 0, floor);
-                    for (Rule.Buffer b : rule.buffers(h)) {
+                    for (Rule.Buffer b : rule.buffers(h, p.value().shape())) {
                         double[] want = textbook.state(b.name());
                         // the floor follows the buffer before the step too: a moment that cancels to nearly 0
                         // (beta near 1, gradients of changing sign) keeps the rounding of its larger terms
@@ -388,7 +390,7 @@ class OptimizerCallsPropertyTest {
                         float[] b = before.state().buffers().get(name + "/" + state);
                         Rule.Buffer created = rule.buffer(state);
                         boolean firstUse = b == null || fresh.contains(state);
-                        if (b == null && created != null && created.presentFor(h)) { // created by this step
+                        if (b == null && created != null && created.keptFor(h, p.value().shape())) { // created by this step
                             b = new float[created.length(p.value().shape())];
                             java.util.Arrays.fill(b, (float) created.initialValue().applyAsDouble(h));
                         }
@@ -413,10 +415,10 @@ class OptimizerCallsPropertyTest {
         }
 
         /** Why float32 cannot be held to the float64 reference after this step, or null if it can. */
-        private String notComparable(double[] params, TextbookOptimizer textbook, Hyperparameters h) {
+        private String notComparable(double[] params, TextbookOptimizer textbook, Hyperparameters h, int[] shape) {
             List<double[]> all = new ArrayList<>();
             all.add(params);
-            for (Rule.Buffer b : rule.buffers(h)) {
+            for (Rule.Buffer b : rule.buffers(h, shape)) {
                 all.add(textbook.state(b.name()));
             }
             for (double[] a : all) {
@@ -567,7 +569,7 @@ class OptimizerCallsPropertyTest {
                     ParameterState s = o.state(p.name());
                     assertNotNull(s, "state of " + p.name() + " after allocateState");
                     assertEquals(Math.max(0, before.state().steps().get(p.name())), s.step(), "step count of " + p.name());
-                    for (Rule.Buffer b : rule.buffers(g.hyperparameters())) {
+                    for (Rule.Buffer b : rule.buffers(g.hyperparameters(), p.value().shape())) {
                         assertNotNull(s.buffer(b.name()), p.name() + " must have " + b.name() + " after allocateState");
                     }
                 }

@@ -81,6 +81,19 @@ final class PropertySupport {
             return r.nextBoolean() ? 1 : 0;
         }
         Range g = range(d);
+        if (d.isWhole()) { // whole numbers and choices: any value in the range, mostly small ones
+            int lo = (int) Math.ceil(g.min() + (g.minInclusive() ? 0 : 1));
+            int hi = (int) Math.floor(g.max() - (g.maxInclusive() ? 0 : 1));
+            return r.nextInt(4) == 0 ? d.defaultValue() : lo + r.nextInt(Math.min(hi - lo, 12) + 1);
+        }
+        if (g.min() == -Double.MAX_VALUE) { // bounded above only (Adafactor's beta2_decay <= 0)
+            double v = switch (r.nextInt(5)) {
+                case 0 -> d.defaultValue();
+                case 1 -> g.max();
+                default -> g.max() - Math.pow(10, r.nextDouble(-4, 1));
+            };
+            return isValid(d, v) ? v : d.defaultValue();
+        }
         double width = g.bounded() ? g.max() - g.min() : 1;
         double v = switch (r.nextInt(12)) {
             case 0 -> d.defaultValue();
@@ -135,6 +148,9 @@ final class PropertySupport {
             Range g = range(d);
             candidates.add(g.min() - Math.pow(10, r.nextDouble(-8, 3)));
             candidates.add(Math.nextDown(g.min()));
+            if (d.isWhole()) {
+                candidates.add(g.min() + 0.5);
+            }
             if (!g.minInclusive()) {
                 candidates.add(g.min());
             }
@@ -195,6 +211,8 @@ final class PropertySupport {
 
         private final List<float[]> arrays = new ArrayList<>();
         private final List<boolean[]> owned = new ArrayList<>();
+        /** The shapes the rule under test steps (Muon's matrices); every shape unless set. */
+        java.util.function.Predicate<int[]> accepts = s -> true;
 
         float[] allocate(int length) {
             float[] a = new float[length];
@@ -232,6 +250,9 @@ final class PropertySupport {
             for (int i = 0; i < k; i++) {
                 sizes[i] = size(r);
                 shapes[i] = shape(sizes[i], r);
+                while (!accepts.test(shapes[i])) { // a matrix comes up one time in two
+                    shapes[i] = shape(sizes[i], r);
+                }
             }
             boolean oneSlab = r.nextInt(3) == 0;
             int[] valueAt = new int[k];

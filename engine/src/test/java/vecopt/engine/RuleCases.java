@@ -56,6 +56,11 @@ final class RuleCases {
                 Arguments.of("LAMB", kwargs("lr", 0.01, "bias_correction", false, "trust_clip", true)),
                 Arguments.of("LARS", kwargs("lr", 0.5, "weight_decay", 1e-3, "nesterov", true, "maximize", true)),
                 Arguments.of("LARS", kwargs("lr", 0.1, "momentum", 0.0, "eps", 1e-6, "trust_coefficient", 0.01)),
+                Arguments.of("Adafactor", kwargs()),
+                Arguments.of("Adafactor", kwargs("lr", 0.05, "beta1", 0.9, "weight_decay", 0.01, "maximize", true)),
+                Arguments.of("Muon", kwargs("lr", 0.02)),
+                Arguments.of("Muon", kwargs("lr", 0.02, "momentum", 0.3, "nesterov", false, "weight_decay", 0.01,
+                        "adjust_lr_fn", "match_rms_adamw")),
                 Arguments.of("LBFGS", kwargs("lr", 0.5, "max_iter", 4, "history_size", 3)),
                 Arguments.of("LBFGS", kwargs("line_search_fn", "strong_wolfe", "max_iter", 5, "history_size", 2)));
     }
@@ -78,6 +83,38 @@ final class RuleCases {
             m.put((String) namesAndValues[i], namesAndValues[i + 1]);
         }
         return m;
+    }
+
+    /**
+     * {@code shape} if the rule {@code torchName} steps it; otherwise a matrix of as many elements, as
+     * square as their number allows (Muon steps matrices only).
+     */
+    static int[] shapeFor(String torchName, int... shape) {
+        if (Rules.get(torchName).accepts(shape)) {
+            return shape;
+        }
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        if (n == 0) {
+            return new int[] {0, 1};
+        }
+        int rows = (int) Math.sqrt(n);
+        while (n % rows != 0) {
+            rows--;
+        }
+        return new int[] {rows, n / rows};
+    }
+
+    /** As {@link #parameters(long, int...)}, each of a shape the rule {@code torchName} steps. */
+    static List<Parameter> parameters(String torchName, long seed, int... sizes) {
+        List<Parameter> ps = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            ps.add(Parameter.of("layer" + i + ".weight", FloatTensor.randomNormal(seed + i, sizes[i])
+                    .reshape(shapeFor(torchName, sizes[i]))));
+        }
+        return ps;
     }
 
     /** Two parameters (in two groups) of the given sizes and seed, with zero gradients. */

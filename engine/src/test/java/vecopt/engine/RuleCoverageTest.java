@@ -68,7 +68,8 @@ class RuleCoverageTest {
             }
             assertTrue(Rules.contains(rule.torchName()), c.getSimpleName() + " (" + rule + ") is not in Rules");
             assertSame(rule, Rules.get(rule.torchName()), c.getSimpleName() + " registers another descriptor");
-            Optimizer built = rule.create(List.of(Parameter.of("w", FloatTensor.zeros(3))), rule.defaults());
+            Optimizer built = rule.create(List.of(Parameter.of("w", FloatTensor.zeros(RuleCases.shapeFor(rule.torchName(), 3)))),
+                    rule.defaults());
             assertSame(c, built.getClass(), rule + "'s factory builds " + built.getClass().getSimpleName());
         }
     }
@@ -119,7 +120,8 @@ class RuleCoverageTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rules")
     void fromTorchBuildsEveryRuleWithItsDefaults(Rule rule) {
-        Optimizer o = Optimizers.fromTorch(rule.torchName(), List.of(Parameter.of("w", FloatTensor.zeros(3))), Map.of());
+        Optimizer o = Optimizers.fromTorch(rule.torchName(),
+                List.of(Parameter.of("w", FloatTensor.zeros(RuleCases.shapeFor(rule.torchName(), 3)))), Map.of());
         assertSame(rule, o.rule());
         assertTrue(o.paramGroups().get(0).hyperparameters().equals(rule.defaults()), rule + " defaults");
     }

@@ -46,8 +46,8 @@ class ScopedClippingTest {
     @ParameterizedTest
     @MethodSource("rules")
     void perParameterClippingGivesTheBitsOfScalingEachGradientFirst(String rule, Map<String, ?> kwargs) {
-        List<Parameter> fusedParams = RuleCases.parameters(3, 4099, 65, 1);
-        List<Parameter> plainParams = RuleCases.parameters(3, 4099, 65, 1);
+        List<Parameter> fusedParams = RuleCases.parameters(rule, 3, 4099, 65, 1);
+        List<Parameter> plainParams = RuleCases.parameters(rule, 3, 4099, 65, 1);
         Optimizer fused = RuleCases.create(rule, kwargs, fusedParams);
         Optimizer plain = RuleCases.create(rule, kwargs, plainParams);
         fused.setGradientClipping(GradientClipping.byNormPerParameter(2.0));
@@ -71,8 +71,8 @@ class ScopedClippingTest {
     @ParameterizedTest
     @MethodSource("rules")
     void aGroupsNormClipsThatGroupOnlyWithTheBitsOfScalingItFirst(String rule, Map<String, ?> kwargs) {
-        List<Parameter> fusedParams = RuleCases.parameters(5, 1021, 33, 7);
-        List<Parameter> plainParams = RuleCases.parameters(5, 1021, 33, 7);
+        List<Parameter> fusedParams = RuleCases.parameters(rule, 5, 1021, 33, 7);
+        List<Parameter> plainParams = RuleCases.parameters(rule, 5, 1021, 33, 7);
         Optimizer fused = RuleCases.create(rule, kwargs, fusedParams.subList(0, 1));
         fused.addParamGroup(fusedParams.subList(1, 3)).setGradientClipping(GradientClipping.byNorm(0.5));
         Optimizer plain = RuleCases.create(rule, kwargs, plainParams.subList(0, 1));

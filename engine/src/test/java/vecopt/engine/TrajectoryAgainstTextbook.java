@@ -39,7 +39,8 @@ final class TrajectoryAgainstTextbook {
         for (Hyperparameter d : h.definitions()) {
             double value = h.get(d);
             switch (d.name()) {
-                case "beta1" -> kwargs.put("betas", List.of(value, h.get("beta2")));
+                case "beta1" -> kwargs.put(h.has("beta2") ? "betas" : "beta1",
+                        h.has("beta2") ? List.of(value, h.get("beta2")) : (Object) value);
                 case "beta2" -> { }
                 default -> kwargs.put(d.name(), d.isFlag() ? (Object) (value != 0)
                         : d.isChoice() ? d.choiceAt(value)
@@ -66,6 +67,17 @@ final class TrajectoryAgainstTextbook {
     static void assertFollowsTextbook(String torchName, Hyperparameters h,
                                       BiFunction<List<Parameter>, Hyperparameters, Optimizer> create,
                                       int n, int steps, long seed, String... stateNames) {
+        assertFollowsTextbook(torchName, h, create, new int[] {n}, steps, seed, stateNames);
+    }
+
+    /** As above, for a parameter of shape {@code shape} (matrices, stacks of matrices, scalars). */
+    static void assertFollowsTextbook(String torchName, Hyperparameters h,
+                                      BiFunction<List<Parameter>, Hyperparameters, Optimizer> create,
+                                      int[] shape, int steps, long seed, String... stateNames) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
         SplittableRandom random = new SplittableRandom(seed);
         int offset = 3;
         float[] model = new float[offset + n + 5];
@@ -75,9 +87,10 @@ final class TrajectoryAgainstTextbook {
             model[offset + i] = (float) random.nextGaussian();
             params[i] = model[offset + i];
         }
-        Parameter p = new Parameter("w", FloatTensor.view(model, offset, n), FloatTensor.view(grads, offset, n));
+        Parameter p = new Parameter("w", FloatTensor.view(model, offset, n).reshape(shape),
+                FloatTensor.view(grads, offset, n).reshape(shape));
         Optimizer optimizer = create.apply(List.of(p), h);
-        TextbookOptimizer reference = TextbookOptimizers.create(torchName, torchKwargs(h));
+        TextbookOptimizer reference = TextbookOptimizers.create(torchName, torchKwargs(h)).withShape(shape);
         double[] g = new double[n];
         for (int step = 1; step <= steps; step++) {
             for (int i = 0; i < n; i++) {
@@ -87,7 +100,7 @@ final class TrajectoryAgainstTextbook {
             }
             optimizer.step();
             reference.step(params, g);
-            String where = torchName + " " + h + " step " + step;
+            String where = torchName + " " + java.util.Arrays.toString(shape) + " " + h + " step " + step;
             assertClose(where + " parameter", params, model, offset, PARAM_FLOOR);
             ParameterState state = optimizer.state("w");
             assertEquals(new TreeSet<>(List.of(stateNames)), new TreeSet<>(state.buffers().keySet()),

@@ -105,7 +105,8 @@ public final class ConvergenceReport {
         for (int i = 0; i < table.size(); i++) {
             md.append("| ").append(table.get(i).label()).append(" |");
             for (ConvergenceSuite.FunctionRuns f : r.functions()) {
-                md.append(' ').append(summaryCell(f.fn(), f.optimizers().get(i))).append(" |");
+                Trajectory t = f.optimizers().get(i);
+                md.append(' ').append(t == null ? NOT_RUN : summaryCell(f.fn(), t)).append(" |");
             }
             Trainer.Curves a = r.softmax().get(i);
             Trainer.Curves b = r.mlp().get(i);
@@ -134,6 +135,9 @@ public final class ConvergenceReport {
         digitsTables(md, r);
         return md.toString();
     }
+
+    /** The cell of a row whose rule cannot step a test function's vector parameter. */
+    static final String NOT_RUN = "n/a (matrices only)";
 
     private static String summaryCell(TestFunction fn, Trajectory t) {
         if (fn.minimizer() != null && Charts.diverged(t)) {
@@ -165,6 +169,13 @@ public final class ConvergenceReport {
                         + num(fn.minimizer()[1]) + ")" : "unbounded below"));
         md.append("| optimizer | lr | steps | ").append(bounded ? "final f − f*" : "final f")
                 .append(" | final (x, y) | note |\n|---|---:|---:|---:|---|---|\n");
+        for (int i = 0; i < f.optimizers().size(); i++) {
+            if (f.optimizers().get(i) == null) {
+                md.append("| ").append(OptimizerTable.all().get(i).label()).append(" | | | | | not run: ")
+                        .append(OptimizerTable.all().get(i).torchName()).append(" steps matrices only, the parameter"
+                                + " here is a vector of 2 |\n");
+            }
+        }
         for (Trajectory t : f.all()) {
             double[] last = t.last();
             String note = t.stop();

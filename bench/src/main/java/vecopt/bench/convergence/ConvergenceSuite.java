@@ -53,13 +53,17 @@ public final class ConvergenceSuite {
         }
     }
 
-    /** Everything one test function gave; {@code steepest} is null where the function is not quadratic. */
+    /**
+     * Everything one test function gave: one run per row of the table, in its order, null for a row
+     * whose rule cannot step the function's vector ({@link OptimizerSetup#runsOnTestFunctions});
+     * {@code steepest} is null where the function is not quadratic.
+     */
     public record FunctionRuns(TestFunction fn, List<Trajectory> optimizers, Trajectory newton, Trajectory lbfgs,
                                Trajectory steepest) {
 
-        /** The optimizers' runs and then the references, as charts draw them. */
+        /** The optimizers' runs (those that ran) and then the references, as charts draw them. */
         public List<Trajectory> all() {
-            List<Trajectory> all = new ArrayList<>(optimizers);
+            List<Trajectory> all = new ArrayList<>(optimizers.stream().filter(java.util.Objects::nonNull).toList());
             all.add(newton);
             all.add(lbfgs);
             if (steepest != null) {
@@ -100,9 +104,9 @@ public final class ConvergenceSuite {
         Trainer.Schedule miniBatch = Trainer.Schedule.miniBatch(s.batchSize(), s.epochs(), s.shuffleSeed());
         for (OptimizerSetup o : OptimizerTable.all()) {
             DigitsModel linear = DigitsModel.softmaxRegression(s.initSeed());
-            softmax.add(Trainer.train(linear, o.build(linear.parameters(), o.lr().softmax()), data, miniBatch));
+            softmax.add(Trainer.train(linear, o.buildAll(linear.parameters(), o.lr().softmax()), data, miniBatch));
             DigitsModel net = DigitsModel.mlp(s.hidden(), s.initSeed());
-            mlp.add(Trainer.train(net, o.build(net.parameters(), o.lr().mlp()), data, miniBatch));
+            mlp.add(Trainer.train(net, o.buildAll(net.parameters(), o.lr().mlp()), data, miniBatch));
         }
         log.println("  digits: softmax regression and MLP 64-" + s.hidden() + "-10, " + OptimizerTable.all().size()
                 + " optimizers, " + s.epochs() + " epochs of " + miniBatch.name());
@@ -203,7 +207,7 @@ public final class ConvergenceSuite {
     public static FunctionRuns runFunction(TestFunction fn, int steps) {
         List<Trajectory> runs = new ArrayList<>();
         for (OptimizerSetup o : OptimizerTable.all()) {
-            runs.add(TrajectoryRunner.run(fn, o, o.lr().of(fn), fn.start(), steps));
+            runs.add(o.runsOnTestFunctions() ? TrajectoryRunner.run(fn, o, o.lr().of(fn), fn.start(), steps) : null);
         }
         double fallbackLr = OptimizerTable.get("SGD").lr().of(fn);
         Trajectory newton = SecondOrder.newton(fn, fn.start(), steps, fallbackLr);
@@ -217,6 +221,9 @@ public final class ConvergenceSuite {
         TestFunction fn = s.lrFunction();
         Map<String, List<Trajectory>> runs = new LinkedHashMap<>();
         for (OptimizerSetup o : OptimizerTable.all()) {
+            if (!o.runsOnTestFunctions()) {
+                continue;
+            }
             List<Trajectory> byLr = new ArrayList<>();
             for (double lr : s.lrs()) {
                 byLr.add(TrajectoryRunner.run(fn, o, lr, fn.start(), s.lrSteps()));

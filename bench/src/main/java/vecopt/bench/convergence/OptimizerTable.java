@@ -33,6 +33,12 @@ import vecopt.bench.convergence.OptimizerSetup.LearningRates;
  * LAMB's and LARS's steps are about {@code lr} times the parameter's norm (LARS's times its
  * trust_coefficient, 1e-3, hence rates near 1), except where that norm is 0: Rosenbrock's start (0, 0)
  * then takes a plain step of {@code lr} times the gradient, which keeps LARS there at 0.01.
+ *
+ * Adafactor's lr caps its relative step: a step moves a tensor by about {@code lr} times its own
+ * root mean square (at least {@code eps2 = 1e-3}), so from Rosenbrock's start at the origin and from
+ * the softmax model's small initial weights it needs 0.03 to cover the distance in time. Muon steps
+ * matrices only: it does not run on the test functions (their parameter is one vector of two; the
+ * tables say "n/a") and on the digits it steps the weight matrices while AdamW steps the biases.
  */
 public final class OptimizerTable {
 
@@ -49,6 +55,13 @@ public final class OptimizerTable {
         return ROWS.stream().filter(r -> r.label().equals(label)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no optimizer labelled " + label));
     }
+
+    /** The learning rate of a problem a row does not run: Muon steps matrices, the test functions have one vector. */
+    private static final double NOT_RUN = Double.NaN;
+
+    /** Muon's biases go to AdamW, as PyTorch's Muon documentation prescribes, at AdamW's lr for the MLP. */
+    private static final OptimizerSetup.Others MUON_OTHERS = new OptimizerSetup.Others("AdamW",
+            kwargs("lr", 1e-3, "weight_decay", 0.01));
 
     private static final List<OptimizerSetup> ROWS = List.of(
             //                                                                 saddle ravine rosenbrock beale two-minima softmax mlp
@@ -72,6 +85,8 @@ public final class OptimizerTable {
             row("AdamWScheduleFree", "AdamWScheduleFree", kwargs(),             0.01, 0.05,  0.03,      0.01, 0.05,      0.01,   0.01),
             row("LAMB", "LAMB", kwargs(),                                       0.01, 0.05,  0.01,      0.01, 0.01,      0.01,   3e-3),
             row("LARS", "LARS", kwargs(),                                       10,   1.0,   0.01,      1.0,  1.0,       3.0,    3.0),
+            row("Adafactor", "Adafactor", kwargs(),                             0.01, 0.05,  0.03,      0.01, 0.05,      0.03,   0.01),
+            row("Muon", "Muon", kwargs(), MUON_OTHERS,                          NOT_RUN, NOT_RUN, NOT_RUN, NOT_RUN, NOT_RUN, 0.02, 0.02),
             row("Rprop", "Rprop", kwargs("step_sizes", List.of(1e-6, 0.01)),   0.01, 0.01,  1e-3,      0.01, 0.01,      0.01,   0.01),
             row("ASGD", "ASGD", kwargs(),                                       0.02, 0.07,  1e-3,      0.01, 0.02,      0.5,    0.1));
 
@@ -87,7 +102,13 @@ public final class OptimizerTable {
     private static OptimizerSetup row(String label, String torchName, Map<String, Object> kwargs,
                                       double saddle, double ravine, double rosenbrock, double beale,
                                       double twoMinima, double softmax, double mlp) {
+        return row(label, torchName, kwargs, null, saddle, ravine, rosenbrock, beale, twoMinima, softmax, mlp);
+    }
+
+    private static OptimizerSetup row(String label, String torchName, Map<String, Object> kwargs,
+                                      OptimizerSetup.Others others, double saddle, double ravine, double rosenbrock,
+                                      double beale, double twoMinima, double softmax, double mlp) {
         return new OptimizerSetup(label, torchName, kwargs,
-                new LearningRates(saddle, ravine, rosenbrock, beale, twoMinima, softmax, mlp));
+                new LearningRates(saddle, ravine, rosenbrock, beale, twoMinima, softmax, mlp), others);
     }
 }

@@ -111,6 +111,30 @@ public final class Trainer {
     }
 
     /**
+     * As {@link #train(DigitsModel, Optimizer, Digits.Split, Schedule)}, with several optimizers over
+     * disjoint parts of {@code model.parameters()} (Muon for the matrices, AdamW for the biases), all
+     * stepped after each backward pass, in order.
+     */
+    public static Curves train(DigitsModel model, List<Optimizer> optimizers, Digits.Split data, Schedule schedule) {
+        List<Optimizer> all = List.copyOf(optimizers);
+        return train(model, () -> {
+            for (Optimizer optimizer : all) {
+                optimizer.step();
+            }
+        }, data, schedule, new Hooks() {
+            @Override
+            public void evaluate(Runnable evaluation) {
+                Runnable atEvery = evaluation;
+                for (Optimizer optimizer : all) {
+                    Runnable inner = atEvery;
+                    atEvery = () -> atEvaluationPoint(optimizer, inner);
+                }
+                atEvery.run();
+            }
+        });
+    }
+
+    /**
      * As {@link #train(DigitsModel, Optimizer, Digits.Split, Schedule)}, taking each step with {@code step}
      * (an optimizer's, or a wrapper's around it) and calling {@code hooks} after each epoch and around each
      * evaluation.

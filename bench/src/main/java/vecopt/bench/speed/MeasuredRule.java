@@ -47,8 +47,9 @@ public record MeasuredRule(Rule rule, Hyperparameters hyperparameters, String la
 
     /**
      * What the suite files this rule's results under: its label, its traffic and the arrays it moves,
-     * {@code p, g} and its element-wise buffers read, {@code p} and those buffers written (or the
-     * annotation's {@link Measures#arrays()}).
+     * {@code p, g} and its element-wise buffers read, {@code p} and those buffers written, and what a
+     * rule of several passes reads again or writes to scratch arrays (or the annotation's
+     * {@link Measures#arrays()}).
      */
     public Workload workload() {
         if (!arrays.isEmpty()) {
@@ -58,7 +59,12 @@ public record MeasuredRule(Rule rule, Hyperparameters hyperparameters, String la
                 .filter(Rule.Buffer::elementWise).map(Rule.Buffer::name).toList();
         String reads = String.join(", ", Stream.concat(Stream.of("p", "g"), buffers.stream()).toList());
         String writes = String.join(", ", Stream.concat(Stream.of("p"), buffers.stream()).toList());
-        return new Workload(label, rule.torchName(), traffic(), reads + " → " + writes);
+        Rule.Traffic traffic = traffic();
+        int moreReads = traffic.reads() - 2 - buffers.size();
+        int moreWrites = traffic.writes() - 1 - buffers.size();
+        reads += moreReads > 0 ? " (+" + moreReads + " re-read" + (moreReads > 1 ? "s" : "") + ")" : "";
+        writes += moreWrites > 0 ? " (+" + moreWrites + " scratch)" : "";
+        return new Workload(label, rule.torchName(), traffic, reads + " → " + writes);
     }
 
     /** The rule's defaults with every {@code name=value} of {@code kwargs} applied at once. */

@@ -32,8 +32,8 @@ class ConvergenceCommandTest {
             assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
             assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
         }
-        // one panel per row of the table and Newton's, four to a line
-        int panels = OptimizerTable.all().size() + 1;
+        // one panel per row of the table that runs on the test functions and Newton's, four to a line
+        int panels = (int) OptimizerTable.all().stream().filter(OptimizerSetup::runsOnTestFunctions).count() + 1;
         assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 330);
         for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
@@ -54,6 +54,10 @@ class ConvergenceCommandTest {
                 "| SWA of epochs 2-2 |", "| EMA 0.999 per step |")) {
             assertTrue(summary.contains(heading), heading);
         }
+        // Muon steps matrices only: no test function, said in the summary and in each function's table
+        assertTrue(summary.contains("| Muon | n/a (matrices only) | n/a (matrices only) |"), summary);
+        assertTrue(summary.contains("| Muon | | | | | not run: Muon steps matrices only, the parameter here is a vector of 2 |"),
+                summary);
         // Newton on the ravine: one step, no fallback.
         assertTrue(summary.contains("| Newton | — | 1 | 0 | (0, 0) | 0 of 1 steps were gradient steps"), summary);
     }

@@ -106,7 +106,7 @@ class DigitsModelTest {
         List<String> failures = new ArrayList<>();
         for (OptimizerSetup o : OptimizerTable.all()) {
             DigitsModel model = DigitsModel.softmaxRegression(1);
-            Trainer.Curves c = Trainer.train(model, o.build(model.parameters(), o.lr().softmax()), data,
+            Trainer.Curves c = Trainer.train(model, o.buildAll(model.parameters(), o.lr().softmax()), data,
                     Trainer.Schedule.miniBatch(32, 15, 7));
             if (!(c.finalTest().accuracy() >= minimumAccuracy(o)) || !(c.finalTrain().loss() < c.train().get(0).loss())) {
                 failures.add(o.label() + ": accuracy " + c.finalTest().accuracy() + ", loss " + c.finalTrain().loss());

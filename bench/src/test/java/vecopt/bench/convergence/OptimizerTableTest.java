@@ -2,7 +2,9 @@ package vecopt.bench.convergence;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
 import vecopt.engine.Rule;
 import vecopt.engine.Rules;
@@ -39,8 +42,39 @@ class OptimizerTableTest {
     void everyRowBuildsItsOptimizerThroughTheRegistry() {
         for (OptimizerSetup row : OptimizerTable.all()) {
             assertTrue(Rules.contains(row.torchName()), row.label() + ": " + row.torchName() + " is not registered");
-            assertDoesNotThrow(() -> row.build(List.of(Parameter.of("w", FloatTensor.zeros(2))), row.lr().saddle()), row.label());
+            if (row.runsOnTestFunctions()) {
+                assertDoesNotThrow(() -> row.build(List.of(Parameter.of("w", FloatTensor.zeros(2))), row.lr().saddle()),
+                        row.label());
+            }
+            assertDoesNotThrow(() -> row.buildAll(List.of(Parameter.of("w", FloatTensor.zeros(4, 3)),
+                    Parameter.of("b", FloatTensor.zeros(4))), row.lr().mlp()), row.label());
         }
+    }
+
+    /**
+     * Muon steps matrices only, like PyTorch's: its row runs on no test function (their parameter is a
+     * vector of two; the tables say so) and trains the digits models with AdamW for the biases. Every
+     * other row runs everywhere with one optimizer.
+     */
+    @Test
+    void aRowOfMatricesOnlySkipsTheTestFunctionsAndNamesTheOptimizerOfTheOtherParameters() {
+        OptimizerSetup muon = OptimizerTable.get("Muon");
+        assertFalse(muon.runsOnTestFunctions());
+        assertTrue(Double.isNaN(muon.lr().saddle()) && Double.isNaN(muon.lr().twoMinima()), "no rate where it does not run");
+        List<Optimizer> both = muon.buildAll(List.of(Parameter.of("fc.weight", FloatTensor.zeros(4, 3)),
+                Parameter.of("fc.bias", FloatTensor.zeros(4))), muon.lr().mlp());
+        assertEquals(List.of("Muon", "AdamW"), both.stream().map(Optimizer::torchName).toList());
+        assertEquals("Muon(lr=0.05) + AdamW(lr=0.001, weight_decay=0.01) for the other parameters", muon.describe(0.05));
+        for (OptimizerSetup row : OptimizerTable.all()) {
+            if (row != muon) {
+                assertTrue(row.runsOnTestFunctions() && row.others() == null, row.label());
+            }
+        }
+        ConvergenceSuite.FunctionRuns runs = ConvergenceSuite.runFunction(TestFunctions.saddle(), 10);
+        int index = OptimizerTable.all().indexOf(muon);
+        assertNull(runs.optimizers().get(index), "no Muon run on a vector");
+        assertEquals(OptimizerTable.all().size() - 1, runs.optimizers().stream().filter(java.util.Objects::nonNull).count(),
+                "every other row ran");
     }
 
     @Test

@@ -113,7 +113,14 @@ class GoldenTrajectoryTest {
             "LBFGS", "steps with a closure that re-evaluates the objective at the points it chooses, so recorded"
                     + " gradients cannot drive it; its PyTorch trajectories record the objective instead"
                     + " (torch_lbfgs_golden.json.gz, generate_lbfgs_golden.py) and LbfgsGoldenTest replays them bit"
-                    + " for bit");
+                    + " for bit",
+            "Adafactor", "torch.optim.Adafactor is new in torch 2.5 and Debian's torch 1.13 has none; the reference is"
+                    + " the float64 TextbookAdafactor, written from Shazeer and Stern 2018 (Algorithms 4 and 5) with"
+                    + " the conventions of PyTorch's documented algorithm (means, lr as the relative step's cap, eps1"
+                    + " on the row mean and under the root)",
+            "Muon", "torch.optim.Muon is new in torch 2.9 and Debian's torch 1.13 has none (and torch iterates"
+                    + " Newton-Schulz in bfloat16, vecopt in float32); the reference is the float64 TextbookMuon, written"
+                    + " from Keller Jordan's Muon and PyTorch's documented algorithm");
 
     /** The registered rules that must have golden cases. */
     static List<String> rulesWithGoldenCases() {

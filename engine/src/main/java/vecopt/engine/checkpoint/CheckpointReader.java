@@ -673,7 +673,7 @@ final class CheckpointReader {
         for (Map.Entry<String, Object> e : object(map.get("scalars"), where + " scalars").entrySet()) {
             scalars.put(e.getKey(), scalar(e.getValue(), where + " scalar " + e.getKey()));
         }
-        RuleState.check(optimizer.rule(), live.name(), step, buffers.keySet(), scalars.keySet());
+        RuleState.check(optimizer.rule(), live, step, buffers.keySet(), scalars.keySet());
         Map<String, CompressedSpec> compressed = compressed(map.get("compressed"), live, buffers.keySet(), where);
         compressed.keySet().forEach(buffers::remove);
         return new StagedParameter(live, step, scalars, buffers, compressed, new LinkedHashMap<>());
@@ -771,8 +771,13 @@ final class CheckpointReader {
             if (s.buffers != null) {
                 for (String buffer : s.buffers.keySet()) {
                     Rule.Buffer declared = optimizer.rule().buffer(buffer);
+                    int[] shape = CheckpointWriter.bufferShape(optimizer.rule(), s.parameter.value().shape(), buffer);
+                    boolean own = shape == null || java.util.Arrays.equals(shape, s.parameter.value().shape());
                     owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
-                            s.parameter.size(), declared != null && declared.stacked(), "the parameter", s.buffers));
+                            own ? s.parameter.size() : (int) CheckpointWriter.elements(shape),
+                            declared != null && declared.stacked(),
+                            own ? "the parameter" : "its shape " + java.util.Arrays.toString(shape) + " for the parameter",
+                            s.buffers));
                 }
                 for (Map.Entry<String, CompressedSpec> c : s.compressed.entrySet()) {
                     String buffer = c.getKey();

@@ -225,9 +225,14 @@ final class CheckpointWriter {
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
                         + " elements but its state " + buffer + " has " + data.length + ", not a whole number of rows");
             }
+            int[] shape = declared == null ? p.shape() : declared.shapeOf(data.length, p.size(), p.shape());
+            if (!rows && (shape == null || data.length != elements(shape))) {
+                throw new IllegalStateException("parameter " + p.name() + " of shape " + Arrays.toString(p.shape())
+                        + " has a state " + buffer + " of " + data.length + " elements, "
+                        + (shape == null ? "a buffer " + rule + " does not keep for it" : "expected " + elements(shape)));
+            }
             Json.appendString(sb.append(first ? "" : ","), buffer);
             first = false;
-            int[] shape = rows ? declared.shapeOf(data.length, p.size(), p.shape()) : p.shape();
             tensors.add(new Tensor(p.name() + "/" + buffer, shape, data));
         }
         StringBuilder compressed = new StringBuilder();
@@ -261,6 +266,24 @@ final class CheckpointWriter {
         if (!compressed.isEmpty()) { // only then, so files of float32 state keep their bytes
             sb.append(",\"compressed\":{").append(compressed).append('}');
         }
+    }
+
+    /**
+     * The shape buffer {@code buffer} of {@code p} has: its rule's shape for it (Adafactor's
+     * {@code row_var} is {@code [..., rows, 1]}), the parameter's own for buffers the rule does not
+     * describe; null if the rule keeps no such buffer for a parameter of this shape.
+     */
+    static int[] bufferShape(Rule rule, int[] parameterShape, String buffer) {
+        Rule.Buffer b = rule.buffer(buffer);
+        return b == null ? parameterShape.clone() : b.shapeFor(parameterShape);
+    }
+
+    static long elements(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     /** A double as its shortest round-tripping decimal, or as "NaN", "Infinity" or "-Infinity". */

@@ -2,6 +2,7 @@ package vecopt.engine.checkpoint;
 
 import java.util.Set;
 import java.util.TreeSet;
+import vecopt.engine.Parameter;
 import vecopt.engine.Rule;
 
 /**
@@ -17,15 +18,22 @@ final class RuleState {
     }
 
     /**
-     * Checks the state names of one parameter of {@code rule} after {@code step} steps.
+     * Checks the state names of parameter {@code live} of {@code rule} after {@code step} steps: only
+     * buffers the rule keeps for a parameter of its shape are known (Adafactor keeps {@code row_var}
+     * for matrices, {@code variance} for vectors).
      *
      * @throws CheckpointException naming the unknown or missing names
      */
-    static void check(Rule rule, String parameter, long step, Set<String> buffers, Set<String> scalars)
+    static void check(Rule rule, Parameter live, long step, Set<String> buffers, Set<String> scalars)
             throws CheckpointException {
+        String parameter = live.name();
+        int[] shape = live.value().shape();
         TreeSet<String> known = new TreeSet<>();
         TreeSet<String> required = new TreeSet<>();
         for (Rule.Buffer b : rule.buffers()) {
+            if (b.shapeFor(shape) == null) {
+                continue;
+            }
             known.add(b.name());
             if (b.always()) {
                 required.add(b.name());
@@ -36,6 +44,7 @@ final class RuleState {
         for (String b : buffers) {
             if (!known.contains(b)) {
                 throw new CheckpointException("parameter " + parameter + ": " + rule + " keeps no buffer " + b
+                        + (rule.buffer(b) != null ? " for a parameter of shape " + java.util.Arrays.toString(shape) : "")
                         + (known.isEmpty() ? "" : "; it keeps " + String.join(", ", known)));
             }
         }

@@ -61,7 +61,8 @@ public final class StateDict {
      * One parameter: its name, shape and, once it has stepped ({@code state != null}), its state.
      *
      * @param name the parameter's name
-     * @param shape the parameter's shape; its buffers have as many elements
+     * @param shape the parameter's shape; its buffers have as many elements, or the shape its rule
+     *              gives them (a stack's rows of it, Adafactor's factors)
      * @param state the parameter's state, null if it has not stepped
      */
     public record ParameterEntry(String name, int[] shape, State state) {
@@ -187,12 +188,17 @@ public final class StateDict {
                                     + "' cannot be saved (empty or containing '/')");
                         }
                         Rule.Buffer declared = optimizer.rule().buffer(e.getKey());
-                        boolean rows = declared != null && declared.stacked();
-                        if (rows ? !declared.fits(e.getValue().length, p.size(), p.value().shape())
-                                : e.getValue().length != p.size()) {
+                        int length = e.getValue().length;
+                        if (declared == null ? length != p.size() : !declared.fits(length, p.size(), p.value().shape())) {
+                            int[] own = declared == null ? null : declared.shapeFor(p.value().shape());
                             throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
-                                    + " elements but its state " + e.getKey() + " has " + e.getValue().length
-                                    + (rows ? ", not a whole number of rows" : ""));
+                                    + " elements but its state " + e.getKey() + " has " + length
+                                    + (declared != null && declared.stacked() ? ", not a whole number of rows"
+                                    : declared == null || declared.elementWise() ? ""
+                                    : own == null ? ", a buffer " + optimizer.rule() + " does not keep for shape "
+                                            + java.util.Arrays.toString(p.value().shape())
+                                    : ", expected " + declared.length(p.value().shape()) + " for shape "
+                                            + java.util.Arrays.toString(own)));
                         }
                         buffers.put(e.getKey(), copy ? e.getValue().clone() : e.getValue());
                     }

@@ -555,4 +555,121 @@ public interface OptimizerKernels {
      */
     void larsSumsOfSquares(float[] p, int pOff, float[] g, int gOff, int n, double[] sums, int sumsOff,
                            LARSCoefficients c);
+
+    // ---- Adafactor ----
+
+    /** Float accumulators of Adafactor's sums over a row or a block, the same at every vector width. */
+    int ADAFACTOR_LANES = 32;
+
+    /**
+     * Adafactor's squared gradients of {@code rows} rows of {@code cols} elements of a factored
+     * parameter (row-major from {@code g[gOff]}): each row's sum into {@code rowSums}, and each
+     * column's sum over these rows added to {@code colSums}, in an order fixed by the indices alone:
+     * <pre>
+     * d = gradScale * clamp(g)
+     * for each row r:
+     *     a[j] = fma(d, d, a[j]) in float over the row's d at columns j, j + 32, j + 64, ... (a[j] from 0)
+     *     rowSums[rowOff + r] = (float) (a[0] + a[1] + ... + a[31], added in this order in double)
+     *     colSums[colOff + c] = fma(d, d, colSums[colOff + c])          for each column c
+     * </pre>
+     */
+    void adafactorSquareSums(float[] g, int gOff, int rows, int cols, float[] rowSums, int rowOff,
+                             float[] colSums, int colOff, AdafactorCoefficients c);
+
+    /**
+     * The sums of squares of the parameter and of Adafactor's unscaled update over {@code rows} rows
+     * of {@code cols} elements of a factored parameter, into {@code sums[sumsOff]} and
+     * {@code sums[sumsOff + 1]}. The estimate {@code V = R C / max(mean(R), eps1)} factors, and so does
+     * its inverse root: {@code rowScale} holds {@code 1 / sqrt(R / max(mean(R), eps1))} per row,
+     * {@code colScale} {@code 1 / sqrt(C)} per column, and {@code 1 / sqrt(max(V, eps1^2))} is
+     * {@code min(rowScale * colScale, 1 / eps1)}: two products and no root or division per element.
+     * <pre>
+     * d = gradScale * clamp(g)
+     * u = d * min(rowScale[r] * colScale[c], invEps1)
+     * a[j] = fma(p, p, a[j]), b[j] = fma(u, u, b[j]) in float, for the elements of column j mod 32,
+     *        row by row, columns in order (a[j], b[j] from 0)
+     * sums[sumsOff]     = a[0] + ... + a[31], added in this order in double
+     * sums[sumsOff + 1] = b[0] + ... + b[31], likewise
+     * </pre>
+     */
+    void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
+                                  int rowOff, float[] colScale, int colOff, double[] sums, int sumsOff,
+                                  AdafactorCoefficients c);
+
+    /**
+     * Adafactor's update of {@code rows} rows of {@code cols} elements of a factored parameter, by
+     * {@code stepSize = alpha_t / max(1, RMS(u) / d)}; with the first moment {@code m}
+     * ({@code exp_avg}) when it is not null (then {@code c.beta1() > 0}).
+     * <pre>
+     * d = gradScale * clamp(g)
+     * u = d * min(rowScale[r] * colScale[c], invEps1)
+     * without m: p = fma(-stepSize, u, paramScale * p)
+     * with m:    m = fma(oneMinusBeta1, stepSize * u, beta1 * m); p = paramScale * p - m
+     * </pre>
+     */
+    void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows, int cols,
+                                 float[] rowScale, int rowOff, float[] colScale, int colOff, float stepSize,
+                                 AdafactorCoefficients c);
+
+    /**
+     * Adafactor's pass over {@code n} elements of an unfactored parameter (a vector or a scalar): its
+     * second moment {@code v} ({@code variance}) moves toward the squared gradient, and the sums of
+     * squares of the parameter and of the unscaled update go to {@code sums[sumsOff]} and
+     * {@code sums[sumsOff + 1]}.
+     * <pre>
+     * d = gradScale * clamp(g)
+     * v = lerp(v, d * d, weight)          (ATen's lerp, see AdafactorCoefficients#lerp)
+     * u = d / sqrt(max(v, eps1Squared))
+     * a[j] = fma(p, p, a[j]), b[j] = fma(u, u, b[j]) in float, for the elements of index j mod 32 in order
+     * sums[sumsOff] = a[0] + ... + a[31], sums[sumsOff + 1] = b[0] + ... + b[31], in order in double
+     * </pre>
+     */
+    void adafactorVectorSquares(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, int n, double[] sums,
+                                int sumsOff, AdafactorCoefficients c);
+
+    /**
+     * Adafactor's update of {@code n} elements of an unfactored parameter from the second moment
+     * {@link #adafactorVectorSquares} wrote, with the first moment {@code m} when it is not null.
+     * <pre>
+     * u = gradScale * clamp(g) / sqrt(max(v, eps1Squared))
+     * without m: p = fma(-stepSize, u, paramScale * p)
+     * with m:    m = fma(oneMinusBeta1, stepSize * u, beta1 * m); p = paramScale * p - m
+     * </pre>
+     */
+    void adafactorVectorUpdate(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] m, int mOff,
+                               int n, float stepSize, AdafactorCoefficients c);
+
+    // ---- Muon ----
+
+    /**
+     * Muon's momentum over {@code n} elements, as PyTorch's {@code buf.lerp_(grad, 1 - momentum)} and
+     * {@code grad.lerp(buf, momentum)}, writing the update to be orthogonalized into {@code u}:
+     * <pre>
+     * d   = gradScale * clamp(g)
+     * buf = lerp(buf, d, momentumWeight)           (ATen's lerp, see AdafactorCoefficients#lerp)
+     * u   = nesterov ? lerp(d, buf, nesterovWeight) : buf
+     * </pre>
+     */
+    void muonMomentum(float[] g, int gOff, float[] buf, int bufOff, float[] u, int uOff, int n, MuonCoefficients c);
+
+    /**
+     * Muon's update of {@code n} elements by the orthogonalized update {@code o}, after the decoupled decay:
+     * <pre>
+     * p = fma(negAdjustedLr, o, paramScale * p)
+     * </pre>
+     */
+    void muonApply(float[] p, int pOff, float[] o, int oOff, int n, MuonCoefficients c);
+
+    /**
+     * {@code C += alpha A B} for row-major {@code C} ({@code m x n}), {@code A} ({@code m x k}, or stored
+     * as its transpose, {@code k x m}, when {@code transposeA}) and {@code B} ({@code k x n}), in an order
+     * fixed by the indices alone, so every implementation and vector width gives the same bits:
+     * <pre>
+     * for each i, j:  for p = 0 .. k-1 in order:  C[i][j] = fma(alpha * A[i][p], B[p][j], C[i][j])
+     * </pre>
+     * {@code alpha * A[i][p]} is rounded to float once. Blocking over {@code i} and {@code j} and vectors
+     * along {@code j} keep that order; nothing may split the sum over {@code p}.
+     */
+    void matmulAdd(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+                   float alpha);
 }

@@ -1251,4 +1251,604 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             ScalarOptimizerKernels.larsBlockSums(p, pOff + b, g, gOff + b, length, c, pLanes, uLanes, sums, k);
         }
     }
+
+    // ---- Adafactor ----
+
+    /** Float vectors per 32 lanes of Adafactor's sums: 8, 4 or 2 at 128, 256 or 512 bits. */
+    private static final int ADAFACTOR_VECTORS = ADAFACTOR_LANES / LANES;
+
+    /** The gradient as the kernels read it: {@code gradScale * clamp(g)}. */
+    private static FloatVector scaledGradient(float[] g, int at, FloatVector gradScale, FloatVector gradClip,
+                                              FloatVector negGradClip, boolean clipping) {
+        FloatVector gv = FloatVector.fromArray(SPECIES, g, at);
+        return gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+    }
+
+    /**
+     * Each row's 32 lanes live in {@code ADAFACTOR_VECTORS} vectors, {@code a0} for columns 0 to
+     * {@code LANES - 1} of every 32, {@code a1} for the next {@code LANES}, and so on; the row's last
+     * {@code cols % 32} columns go to the scalar kernel's lanes, which hold the vectors' lanes by then.
+     */
+    @Override
+    public void adafactorSquareSums(float[] g, int gOff, int rows, int cols, float[] rowSums, int rowOff,
+                                    float[] colSums, int colOff, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        float[] lanes = new float[ADAFACTOR_LANES];
+        int bound = cols - cols % ADAFACTOR_LANES;
+        for (int r = 0; r < rows; r++) {
+            int row = gOff + r * cols;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                a0 = squareInto(g, row, colSums, colOff, col, a0, gradScale, gradClip, negGradClip, clipping);
+                a1 = squareInto(g, row, colSums, colOff, col + LANES, a1, gradScale, gradClip, negGradClip, clipping);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2 = squareInto(g, row, colSums, colOff, col + 2 * LANES, a2, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a3 = squareInto(g, row, colSums, colOff, col + 3 * LANES, a3, gradScale, gradClip, negGradClip,
+                            clipping);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4 = squareInto(g, row, colSums, colOff, col + 4 * LANES, a4, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a5 = squareInto(g, row, colSums, colOff, col + 5 * LANES, a5, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a6 = squareInto(g, row, colSums, colOff, col + 6 * LANES, a6, gradScale, gradClip, negGradClip,
+                            clipping);
+                    a7 = squareInto(g, row, colSums, colOff, col + 7 * LANES, a7, gradScale, gradClip, negGradClip,
+                            clipping);
+                }
+            }
+            storeLanes(lanes, 0, a0, a1, a2, a3, a4, a5, a6, a7);
+            ScalarOptimizerKernels.squareSumsOfRow(g, row, bound, cols, lanes, colSums, colOff, c);
+            rowSums[rowOff + r] = (float) ScalarOptimizerKernels.laneSum(lanes);
+        }
+    }
+
+    /** One vector of a row: its squares added to its lanes {@code acc} and to its columns' sums. */
+    private static FloatVector squareInto(float[] g, int row, float[] colSums, int colOff, int col, FloatVector acc,
+                                          FloatVector gradScale, FloatVector gradClip, FloatVector negGradClip,
+                                          boolean clipping) {
+        FloatVector d = scaledGradient(g, row + col, gradScale, gradClip, negGradClip, clipping);
+        d.fma(d, FloatVector.fromArray(SPECIES, colSums, colOff + col)).intoArray(colSums, colOff + col);
+        return d.fma(d, acc);
+    }
+
+    /** Writes the {@code ADAFACTOR_VECTORS} lane vectors into {@code lanes[from, from + 32)}. */
+    private static void storeLanes(float[] lanes, int from, FloatVector a0, FloatVector a1, FloatVector a2,
+                                   FloatVector a3, FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
+        a0.intoArray(lanes, from);
+        a1.intoArray(lanes, from + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, from + 2 * LANES);
+            a3.intoArray(lanes, from + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, from + 4 * LANES);
+            a5.intoArray(lanes, from + 5 * LANES);
+            a6.intoArray(lanes, from + 6 * LANES);
+            a7.intoArray(lanes, from + 7 * LANES);
+        }
+    }
+
+    /**
+     * Each row's elements are added to lanes that carry over from row to row, held in registers as
+     * {@code a0..a7} (the parameter's squares) and {@code b0..b7} (the update's), as many as 32 lanes
+     * need. A row with a scalar tail ({@code cols % 32 > 0}) writes them to the lanes array before the
+     * tail adds to it and reads them back after, so every lane receives its elements in the scalar
+     * kernel's order.
+     */
+    @Override
+    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
+                                         int rowOff, float[] colScale, int colOff, double[] sums, int sumsOff,
+                                         AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector cap = FloatVector.broadcast(SPECIES, c.invEps1());
+        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        int bound = cols - cols % ADAFACTOR_LANES;
+        int u = ADAFACTOR_LANES;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        FloatVector a4 = FloatVector.zero(SPECIES);
+        FloatVector a5 = FloatVector.zero(SPECIES);
+        FloatVector a6 = FloatVector.zero(SPECIES);
+        FloatVector a7 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        FloatVector b2 = FloatVector.zero(SPECIES);
+        FloatVector b3 = FloatVector.zero(SPECIES);
+        FloatVector b4 = FloatVector.zero(SPECIES);
+        FloatVector b5 = FloatVector.zero(SPECIES);
+        FloatVector b6 = FloatVector.zero(SPECIES);
+        FloatVector b7 = FloatVector.zero(SPECIES);
+        for (int r = 0; r < rows; r++) {
+            int pRow = pOff + r * cols;
+            int gRow = gOff + r * cols;
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
+            for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
+                FloatVector d0 = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
+                a0 = x0.fma(x0, a0);
+                b0 = u0.fma(u0, b0);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
+                FloatVector d1 = scaledGradient(g, gRow + col + LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)).min(cap));
+                a1 = x1.fma(x1, a1);
+                b1 = u1.fma(u1, b1);
+                if (ADAFACTOR_VECTORS > 2) {
+                    FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
+                    FloatVector d2 = scaledGradient(g, gRow + col + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)).min(cap));
+                    a2 = x2.fma(x2, a2);
+                    b2 = u2.fma(u2, b2);
+                    FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
+                    FloatVector d3 = scaledGradient(g, gRow + col + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)).min(cap));
+                    a3 = x3.fma(x3, a3);
+                    b3 = u3.fma(u3, b3);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
+                    FloatVector d4 = scaledGradient(g, gRow + col + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)).min(cap));
+                    a4 = x4.fma(x4, a4);
+                    b4 = u4.fma(u4, b4);
+                    FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
+                    FloatVector d5 = scaledGradient(g, gRow + col + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)).min(cap));
+                    a5 = x5.fma(x5, a5);
+                    b5 = u5.fma(u5, b5);
+                    FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
+                    FloatVector d6 = scaledGradient(g, gRow + col + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)).min(cap));
+                    a6 = x6.fma(x6, a6);
+                    b6 = u6.fma(u6, b6);
+                    FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
+                    FloatVector d7 = scaledGradient(g, gRow + col + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)).min(cap));
+                    a7 = x7.fma(x7, a7);
+                    b7 = u7.fma(u7, b7);
+                }
+            }
+            if (bound < cols) {
+                a0.intoArray(lanes, 0);
+                b0.intoArray(lanes, u);
+                a1.intoArray(lanes, LANES);
+                b1.intoArray(lanes, u + LANES);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2.intoArray(lanes, 2 * LANES);
+                    b2.intoArray(lanes, u + 2 * LANES);
+                    a3.intoArray(lanes, 3 * LANES);
+                    b3.intoArray(lanes, u + 3 * LANES);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4.intoArray(lanes, 4 * LANES);
+                    b4.intoArray(lanes, u + 4 * LANES);
+                    a5.intoArray(lanes, 5 * LANES);
+                    b5.intoArray(lanes, u + 5 * LANES);
+                    a6.intoArray(lanes, 6 * LANES);
+                    b6.intoArray(lanes, u + 6 * LANES);
+                    a7.intoArray(lanes, 7 * LANES);
+                    b7.intoArray(lanes, u + 7 * LANES);
+                }
+                ScalarOptimizerKernels.factoredSquaresOfRow(p, pRow, g, gRow, bound, cols, rowScale[rowOff + r], colScale,
+                        colOff, lanes, c);
+                a0 = FloatVector.fromArray(SPECIES, lanes, 0);
+                b0 = FloatVector.fromArray(SPECIES, lanes, u);
+                a1 = FloatVector.fromArray(SPECIES, lanes, LANES);
+                b1 = FloatVector.fromArray(SPECIES, lanes, u + LANES);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2 = FloatVector.fromArray(SPECIES, lanes, 2 * LANES);
+                    b2 = FloatVector.fromArray(SPECIES, lanes, u + 2 * LANES);
+                    a3 = FloatVector.fromArray(SPECIES, lanes, 3 * LANES);
+                    b3 = FloatVector.fromArray(SPECIES, lanes, u + 3 * LANES);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4 = FloatVector.fromArray(SPECIES, lanes, 4 * LANES);
+                    b4 = FloatVector.fromArray(SPECIES, lanes, u + 4 * LANES);
+                    a5 = FloatVector.fromArray(SPECIES, lanes, 5 * LANES);
+                    b5 = FloatVector.fromArray(SPECIES, lanes, u + 5 * LANES);
+                    a6 = FloatVector.fromArray(SPECIES, lanes, 6 * LANES);
+                    b6 = FloatVector.fromArray(SPECIES, lanes, u + 6 * LANES);
+                    a7 = FloatVector.fromArray(SPECIES, lanes, 7 * LANES);
+                    b7 = FloatVector.fromArray(SPECIES, lanes, u + 7 * LANES);
+                }
+            }
+        }
+        a0.intoArray(lanes, 0);
+        b0.intoArray(lanes, u);
+        a1.intoArray(lanes, LANES);
+        b1.intoArray(lanes, u + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            b2.intoArray(lanes, u + 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+            b3.intoArray(lanes, u + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            b4.intoArray(lanes, u + 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            b5.intoArray(lanes, u + 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            b6.intoArray(lanes, u + 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+            b7.intoArray(lanes, u + 7 * LANES);
+        }
+        ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
+    }
+
+    @Override
+    public void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows,
+                                        int cols, float[] rowScale, int rowOff, float[] colScale, int colOff,
+                                        float stepSize, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector cap = FloatVector.broadcast(SPECIES, c.invEps1());
+        FloatVector step = FloatVector.broadcast(SPECIES, stepSize);
+        FloatVector negStep = FloatVector.broadcast(SPECIES, -stepSize);
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        int bound = SPECIES.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int pRow = pOff + r * cols;
+            int gRow = gOff + r * cols;
+            int mRow = m == null ? 0 : mOff + r * cols;
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
+            for (int col = 0; col < bound; col += LANES) {
+                FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
+                FloatVector d = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                FloatVector u = d.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
+                if (m == null) {
+                    negStep.fma(u, paramScale.mul(pv)).intoArray(p, pRow + col);
+                } else {
+                    FloatVector mv = oneMinusBeta1.fma(step.mul(u),
+                            beta1.mul(FloatVector.fromArray(SPECIES, m, mRow + col)));
+                    mv.intoArray(m, mRow + col);
+                    paramScale.mul(pv).sub(mv).intoArray(p, pRow + col);
+                }
+            }
+            ScalarOptimizerKernels.factoredUpdateOfRow(p, pRow, g, gRow, m, mRow, bound, cols, rowScale[rowOff + r],
+                    colScale, colOff, stepSize, c);
+        }
+    }
+
+    /** As {@link #adafactorFactoredSquares}, over one run of elements, the second moment moving first. */
+    @Override
+    public void adafactorVectorSquares(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, int n,
+                                       double[] sums, int sumsOff, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector weight = FloatVector.broadcast(SPECIES, c.weight());
+        FloatVector complement = FloatVector.broadcast(SPECIES, c.complement());
+        boolean fromStart = Math.abs(c.weight()) < 0.5f;
+        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        int bound = n - n % ADAFACTOR_LANES;
+        int u = ADAFACTOR_LANES;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        FloatVector a4 = FloatVector.zero(SPECIES);
+        FloatVector a5 = FloatVector.zero(SPECIES);
+        FloatVector a6 = FloatVector.zero(SPECIES);
+        FloatVector a7 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        FloatVector b2 = FloatVector.zero(SPECIES);
+        FloatVector b3 = FloatVector.zero(SPECIES);
+        FloatVector b4 = FloatVector.zero(SPECIES);
+        FloatVector b5 = FloatVector.zero(SPECIES);
+        FloatVector b6 = FloatVector.zero(SPECIES);
+        FloatVector b7 = FloatVector.zero(SPECIES);
+        for (int i = 0; i < bound; i += ADAFACTOR_LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector d0 = scaledGradient(g, gOff + i, gradScale, gradClip, negGradClip, clipping);
+            FloatVector s0 = d0.mul(d0);
+            FloatVector o0 = FloatVector.fromArray(SPECIES, v, vOff + i);
+            FloatVector v0 = fromStart ? weight.fma(s0.sub(o0), o0) : o0.sub(s0).fma(complement, s0);
+            v0.intoArray(v, vOff + i);
+            FloatVector u0 = d0.div(v0.max(floor).sqrt());
+            a0 = x0.fma(x0, a0);
+            b0 = u0.fma(u0, b0);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, p, pOff + i + LANES);
+            FloatVector d1 = scaledGradient(g, gOff + i + LANES, gradScale, gradClip, negGradClip, clipping);
+            FloatVector s1 = d1.mul(d1);
+            FloatVector o1 = FloatVector.fromArray(SPECIES, v, vOff + i + LANES);
+            FloatVector v1 = fromStart ? weight.fma(s1.sub(o1), o1) : o1.sub(s1).fma(complement, s1);
+            v1.intoArray(v, vOff + i + LANES);
+            FloatVector u1 = d1.div(v1.max(floor).sqrt());
+            a1 = x1.fma(x1, a1);
+            b1 = u1.fma(u1, b1);
+            if (ADAFACTOR_VECTORS > 2) {
+                FloatVector x2 = FloatVector.fromArray(SPECIES, p, pOff + i + 2 * LANES);
+                FloatVector d2 = scaledGradient(g, gOff + i + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s2 = d2.mul(d2);
+                FloatVector o2 = FloatVector.fromArray(SPECIES, v, vOff + i + 2 * LANES);
+                FloatVector v2 = fromStart ? weight.fma(s2.sub(o2), o2) : o2.sub(s2).fma(complement, s2);
+                v2.intoArray(v, vOff + i + 2 * LANES);
+                FloatVector u2 = d2.div(v2.max(floor).sqrt());
+                a2 = x2.fma(x2, a2);
+                b2 = u2.fma(u2, b2);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, p, pOff + i + 3 * LANES);
+                FloatVector d3 = scaledGradient(g, gOff + i + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s3 = d3.mul(d3);
+                FloatVector o3 = FloatVector.fromArray(SPECIES, v, vOff + i + 3 * LANES);
+                FloatVector v3 = fromStart ? weight.fma(s3.sub(o3), o3) : o3.sub(s3).fma(complement, s3);
+                v3.intoArray(v, vOff + i + 3 * LANES);
+                FloatVector u3 = d3.div(v3.max(floor).sqrt());
+                a3 = x3.fma(x3, a3);
+                b3 = u3.fma(u3, b3);
+            }
+            if (ADAFACTOR_VECTORS > 4) {
+                FloatVector x4 = FloatVector.fromArray(SPECIES, p, pOff + i + 4 * LANES);
+                FloatVector d4 = scaledGradient(g, gOff + i + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s4 = d4.mul(d4);
+                FloatVector o4 = FloatVector.fromArray(SPECIES, v, vOff + i + 4 * LANES);
+                FloatVector v4 = fromStart ? weight.fma(s4.sub(o4), o4) : o4.sub(s4).fma(complement, s4);
+                v4.intoArray(v, vOff + i + 4 * LANES);
+                FloatVector u4 = d4.div(v4.max(floor).sqrt());
+                a4 = x4.fma(x4, a4);
+                b4 = u4.fma(u4, b4);
+                FloatVector x5 = FloatVector.fromArray(SPECIES, p, pOff + i + 5 * LANES);
+                FloatVector d5 = scaledGradient(g, gOff + i + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s5 = d5.mul(d5);
+                FloatVector o5 = FloatVector.fromArray(SPECIES, v, vOff + i + 5 * LANES);
+                FloatVector v5 = fromStart ? weight.fma(s5.sub(o5), o5) : o5.sub(s5).fma(complement, s5);
+                v5.intoArray(v, vOff + i + 5 * LANES);
+                FloatVector u5 = d5.div(v5.max(floor).sqrt());
+                a5 = x5.fma(x5, a5);
+                b5 = u5.fma(u5, b5);
+                FloatVector x6 = FloatVector.fromArray(SPECIES, p, pOff + i + 6 * LANES);
+                FloatVector d6 = scaledGradient(g, gOff + i + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s6 = d6.mul(d6);
+                FloatVector o6 = FloatVector.fromArray(SPECIES, v, vOff + i + 6 * LANES);
+                FloatVector v6 = fromStart ? weight.fma(s6.sub(o6), o6) : o6.sub(s6).fma(complement, s6);
+                v6.intoArray(v, vOff + i + 6 * LANES);
+                FloatVector u6 = d6.div(v6.max(floor).sqrt());
+                a6 = x6.fma(x6, a6);
+                b6 = u6.fma(u6, b6);
+                FloatVector x7 = FloatVector.fromArray(SPECIES, p, pOff + i + 7 * LANES);
+                FloatVector d7 = scaledGradient(g, gOff + i + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
+                FloatVector s7 = d7.mul(d7);
+                FloatVector o7 = FloatVector.fromArray(SPECIES, v, vOff + i + 7 * LANES);
+                FloatVector v7 = fromStart ? weight.fma(s7.sub(o7), o7) : o7.sub(s7).fma(complement, s7);
+                v7.intoArray(v, vOff + i + 7 * LANES);
+                FloatVector u7 = d7.div(v7.max(floor).sqrt());
+                a7 = x7.fma(x7, a7);
+                b7 = u7.fma(u7, b7);
+            }
+        }
+        a0.intoArray(lanes, 0);
+        b0.intoArray(lanes, u);
+        a1.intoArray(lanes, LANES);
+        b1.intoArray(lanes, u + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            b2.intoArray(lanes, u + 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+            b3.intoArray(lanes, u + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            b4.intoArray(lanes, u + 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            b5.intoArray(lanes, u + 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            b6.intoArray(lanes, u + 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+            b7.intoArray(lanes, u + 7 * LANES);
+        }
+        ScalarOptimizerKernels.vectorSquares(p, pOff, g, gOff, v, vOff, bound, n, lanes, c);
+        ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
+    }
+
+    @Override
+    public void adafactorVectorUpdate(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] m,
+                                      int mOff, int n, float stepSize, AdafactorCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector floor = FloatVector.broadcast(SPECIES, c.eps1Squared());
+        FloatVector step = FloatVector.broadcast(SPECIES, stepSize);
+        FloatVector negStep = FloatVector.broadcast(SPECIES, -stepSize);
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector d = scaledGradient(g, gOff + i, gradScale, gradClip, negGradClip, clipping);
+            FloatVector u = d.div(FloatVector.fromArray(SPECIES, v, vOff + i).max(floor).sqrt());
+            if (m == null) {
+                negStep.fma(u, paramScale.mul(pv)).intoArray(p, pOff + i);
+            } else {
+                FloatVector mv = oneMinusBeta1.fma(step.mul(u), beta1.mul(FloatVector.fromArray(SPECIES, m, mOff + i)));
+                mv.intoArray(m, mOff + i);
+                paramScale.mul(pv).sub(mv).intoArray(p, pOff + i);
+            }
+        }
+        TAIL.adafactorVectorUpdate(p, pOff + i, g, gOff + i, v, vOff + i, m, m == null ? 0 : mOff + i, n - i, stepSize, c);
+    }
+
+    // ---- Muon ----
+
+    @Override
+    public void muonMomentum(float[] g, int gOff, float[] buf, int bufOff, float[] u, int uOff, int n,
+                             MuonCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector w = FloatVector.broadcast(SPECIES, c.momentumWeight());
+        FloatVector wc = FloatVector.broadcast(SPECIES, c.momentumComplement());
+        boolean bufFromStart = Math.abs(c.momentumWeight()) < 0.5f;
+        FloatVector mu = FloatVector.broadcast(SPECIES, c.nesterovWeight());
+        FloatVector muc = FloatVector.broadcast(SPECIES, c.nesterovComplement());
+        boolean nesterovFromStart = Math.abs(c.nesterovWeight()) < 0.5f;
+        boolean nesterov = c.nesterov();
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector d = scaledGradient(g, gOff + i, gradScale, gradClip, negGradClip, clipping);
+            FloatVector b = lerp(FloatVector.fromArray(SPECIES, buf, bufOff + i), d, w, wc, bufFromStart);
+            b.intoArray(buf, bufOff + i);
+            (nesterov ? lerp(d, b, mu, muc, nesterovFromStart) : b).intoArray(u, uOff + i);
+        }
+        TAIL.muonMomentum(g, gOff + i, buf, bufOff + i, u, uOff + i, n - i, c);
+    }
+
+    /** ATen's lerp on every lane, in the form {@code fromStart} picks (|weight| below one half). */
+    private static FloatVector lerp(FloatVector from, FloatVector to, FloatVector weight, FloatVector complement,
+                                    boolean fromStart) {
+        return fromStart ? weight.fma(to.sub(from), from) : from.sub(to).fma(complement, to);
+    }
+
+    @Override
+    public void muonApply(float[] p, int pOff, float[] o, int oOff, int n, MuonCoefficients c) {
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negAdjustedLr());
+        FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            negLr.fma(FloatVector.fromArray(SPECIES, o, oOff + i), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        TAIL.muonApply(p, pOff + i, o, oOff + i, n - i, c);
+    }
+
+    /**
+     * The scalar kernel's tiles, with four rows of {@code C} and two vectors of columns held in
+     * registers over a tile's inner products (each {@code B} vector loaded once for four rows); the
+     * columns past the last whole vector are the scalar kernel's.
+     */
+    @Override
+    public void matmulAdd(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m,
+                          int k, int n, float alpha) {
+        for (int p0 = 0; p0 < k; p0 += ScalarOptimizerKernels.MATMUL_TILE_K) {
+            int p1 = Math.min(k, p0 + ScalarOptimizerKernels.MATMUL_TILE_K);
+            for (int j0 = 0; j0 < n; j0 += ScalarOptimizerKernels.MATMUL_TILE_N) {
+                int j1 = Math.min(n, j0 + ScalarOptimizerKernels.MATMUL_TILE_N);
+                int jVec = j0 + SPECIES.loopBound(j1 - j0);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    fourRows(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1, j0, jVec);
+                    for (int r = 0; r < 4; r++) {
+                        ScalarOptimizerKernels.matmulRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i + r,
+                                p0, p1, jVec, j1);
+                    }
+                }
+                for (; i < m; i++) {
+                    oneRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1, j0, jVec);
+                    ScalarOptimizerKernels.matmulRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1,
+                            jVec, j1);
+                }
+            }
+        }
+    }
+
+    /** {@code alpha * A[i][p]}, rounded once as the scalar kernel rounds it. */
+    private static float scaledA(boolean transposeA, float[] a, int aOff, int m, int k, float alpha, int i, int p) {
+        return alpha * (transposeA ? a[aOff + p * m + i] : a[aOff + i * k + p]);
+    }
+
+    /** Rows {@code i..i+3}, whole vectors of columns {@code [j0, jVec)}, inner products {@code [p0, p1)}. */
+    private static void fourRows(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                 int m, int k, int n, float alpha, int i, int p0, int p1, int j0, int jVec) {
+        int r0 = cOff + i * n;
+        int r1 = r0 + n;
+        int r2 = r1 + n;
+        int r3 = r2 + n;
+        int j = j0;
+        for (; j + 2 * LANES <= jVec; j += 2 * LANES) {
+            int j2 = j + LANES;
+            FloatVector c00 = FloatVector.fromArray(SPECIES, c, r0 + j);
+            FloatVector c01 = FloatVector.fromArray(SPECIES, c, r0 + j2);
+            FloatVector c10 = FloatVector.fromArray(SPECIES, c, r1 + j);
+            FloatVector c11 = FloatVector.fromArray(SPECIES, c, r1 + j2);
+            FloatVector c20 = FloatVector.fromArray(SPECIES, c, r2 + j);
+            FloatVector c21 = FloatVector.fromArray(SPECIES, c, r2 + j2);
+            FloatVector c30 = FloatVector.fromArray(SPECIES, c, r3 + j);
+            FloatVector c31 = FloatVector.fromArray(SPECIES, c, r3 + j2);
+            for (int p = p0; p < p1; p++) {
+                int bRow = bOff + p * n;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow + j);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + j2);
+                FloatVector s0 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i, p));
+                FloatVector s1 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 1, p));
+                FloatVector s2 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 2, p));
+                FloatVector s3 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 3, p));
+                c00 = s0.fma(b0, c00);
+                c01 = s0.fma(b1, c01);
+                c10 = s1.fma(b0, c10);
+                c11 = s1.fma(b1, c11);
+                c20 = s2.fma(b0, c20);
+                c21 = s2.fma(b1, c21);
+                c30 = s3.fma(b0, c30);
+                c31 = s3.fma(b1, c31);
+            }
+            c00.intoArray(c, r0 + j);
+            c01.intoArray(c, r0 + j2);
+            c10.intoArray(c, r1 + j);
+            c11.intoArray(c, r1 + j2);
+            c20.intoArray(c, r2 + j);
+            c21.intoArray(c, r2 + j2);
+            c30.intoArray(c, r3 + j);
+            c31.intoArray(c, r3 + j2);
+        }
+        for (; j < jVec; j += LANES) {
+            FloatVector c0 = FloatVector.fromArray(SPECIES, c, r0 + j);
+            FloatVector c1 = FloatVector.fromArray(SPECIES, c, r1 + j);
+            FloatVector c2 = FloatVector.fromArray(SPECIES, c, r2 + j);
+            FloatVector c3 = FloatVector.fromArray(SPECIES, c, r3 + j);
+            for (int p = p0; p < p1; p++) {
+                FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + p * n + j);
+                c0 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i, p)).fma(bv, c0);
+                c1 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 1, p)).fma(bv, c1);
+                c2 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 2, p)).fma(bv, c2);
+                c3 = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i + 3, p)).fma(bv, c3);
+            }
+            c0.intoArray(c, r0 + j);
+            c1.intoArray(c, r1 + j);
+            c2.intoArray(c, r2 + j);
+            c3.intoArray(c, r3 + j);
+        }
+    }
+
+    /** Row {@code i}, whole vectors of columns {@code [j0, jVec)}, inner products {@code [p0, p1)}. */
+    private static void oneRow(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               int m, int k, int n, float alpha, int i, int p0, int p1, int j0, int jVec) {
+        int row = cOff + i * n;
+        for (int j = j0; j < jVec; j += LANES) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, c, row + j);
+            for (int p = p0; p < p1; p++) {
+                FloatVector bv = FloatVector.fromArray(SPECIES, b, bOff + p * n + j);
+                acc = FloatVector.broadcast(SPECIES, scaledA(transposeA, a, aOff, m, k, alpha, i, p)).fma(bv, acc);
+            }
+            acc.intoArray(c, row + j);
+        }
+    }
 }

@@ -179,4 +179,23 @@ public final class ReferenceKernels {
         }
         return sum;
     }
+
+    /**
+     * The sum of {@code r[from, from + n)}: reads 1 float per element and writes none, the extra
+     * reads of a rule of several passes (Adafactor reads its gradient three times). The sum is
+     * returned so that the reads cannot be dropped.
+     */
+    public static float read1(float[] r, int from, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int end = from + n;
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(n); i < bound; i += LANES) {
+            acc = acc.add(FloatVector.fromArray(SPECIES, r, i));
+        }
+        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < end; i++) {
+            sum += r[i];
+        }
+        return sum;
+    }
 }

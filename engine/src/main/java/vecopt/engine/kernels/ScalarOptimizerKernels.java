@@ -689,4 +689,190 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         }
         return s;
     }
+    // ---- Adafactor ----
+
+    @Override
+    public void adafactorSquareSums(float[] g, int gOff, int rows, int cols, float[] rowSums, int rowOff,
+                                    float[] colSums, int colOff, AdafactorCoefficients c) {
+        float[] lanes = new float[ADAFACTOR_LANES];
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(lanes, 0f);
+            squareSumsOfRow(g, gOff + r * cols, 0, cols, lanes, colSums, colOff, c);
+            rowSums[rowOff + r] = (float) laneSum(lanes);
+        }
+    }
+
+    /**
+     * Adds the squares of a row's elements {@code [from, cols)} ({@code from} a multiple of 32) to their
+     * lanes and to their columns' sums: {@link #adafactorSquareSums} for one row, and its vector tail.
+     */
+    static void squareSumsOfRow(float[] g, int rowStart, int from, int cols, float[] lanes, float[] colSums, int colOff,
+                                AdafactorCoefficients c) {
+        for (int col = from; col < cols; col++) {
+            float d = c.gradScale() * clamp(g[rowStart + col], c.gradClip());
+            int j = col & (ADAFACTOR_LANES - 1);
+            lanes[j] = Math.fma(d, d, lanes[j]);
+            colSums[colOff + col] = Math.fma(d, d, colSums[colOff + col]);
+        }
+    }
+
+    @Override
+    public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
+                                         int rowOff, float[] colScale, int colOff, double[] sums, int sumsOff,
+                                         AdafactorCoefficients c) {
+        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        for (int r = 0; r < rows; r++) {
+            factoredSquaresOfRow(p, pOff + r * cols, g, gOff + r * cols, 0, cols, rowScale[rowOff + r], colScale, colOff,
+                    lanes, c);
+        }
+        storeSums(lanes, sums, sumsOff);
+    }
+
+    /**
+     * Adds the squares of a row's parameter elements and unscaled updates at columns {@code [from, cols)}
+     * ({@code from} a multiple of 32) to their lanes: {@code lanes[j]} for p, {@code lanes[32 + j]} for u.
+     */
+    static void factoredSquaresOfRow(float[] p, int pStart, float[] g, int gStart, int from, int cols, float rowScale,
+                                     float[] colScale, int colOff, float[] lanes, AdafactorCoefficients c) {
+        for (int col = from; col < cols; col++) {
+            float pi = p[pStart + col];
+            float u = factoredUpdate(g[gStart + col], rowScale, colScale[colOff + col], c);
+            int j = col & (ADAFACTOR_LANES - 1);
+            lanes[j] = Math.fma(pi, pi, lanes[j]);
+            lanes[ADAFACTOR_LANES + j] = Math.fma(u, u, lanes[ADAFACTOR_LANES + j]);
+        }
+    }
+
+    /** The unscaled update of one element of a factored parameter. */
+    static float factoredUpdate(float g, float rowScale, float colScale, AdafactorCoefficients c) {
+        float d = c.gradScale() * clamp(g, c.gradClip());
+        return d * Math.min(rowScale * colScale, c.invEps1());
+    }
+
+    /** The parameter's and the update's lanes, each added in order in double, into {@code sums}. */
+    static void storeSums(float[] lanes, double[] sums, int sumsOff) {
+        double a = 0;
+        double b = 0;
+        for (int j = 0; j < ADAFACTOR_LANES; j++) {
+            a += lanes[j];
+            b += lanes[ADAFACTOR_LANES + j];
+        }
+        sums[sumsOff] = a;
+        sums[sumsOff + 1] = b;
+    }
+
+    @Override
+    public void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows,
+                                        int cols, float[] rowScale, int rowOff, float[] colScale, int colOff,
+                                        float stepSize, AdafactorCoefficients c) {
+        for (int r = 0; r < rows; r++) {
+            factoredUpdateOfRow(p, pOff + r * cols, g, gOff + r * cols, m, m == null ? 0 : mOff + r * cols, 0, cols,
+                    rowScale[rowOff + r], colScale, colOff, stepSize, c);
+        }
+    }
+
+    /** {@link #adafactorFactoredUpdate} of a row's columns {@code [from, cols)}. */
+    static void factoredUpdateOfRow(float[] p, int pStart, float[] g, int gStart, float[] m, int mStart, int from,
+                                    int cols, float rowScale, float[] colScale, int colOff, float stepSize,
+                                    AdafactorCoefficients c) {
+        for (int col = from; col < cols; col++) {
+            float u = factoredUpdate(g[gStart + col], rowScale, colScale[colOff + col], c);
+            p[pStart + col] = adafactorStep(p, pStart + col, u, m, mStart + col, stepSize, c);
+        }
+    }
+
+    /** The new value of {@code p[at]} from its unscaled update, moving the first moment {@code m[mAt]} if kept. */
+    private static float adafactorStep(float[] p, int at, float u, float[] m, int mAt, float stepSize,
+                                       AdafactorCoefficients c) {
+        if (m == null) {
+            return Math.fma(-stepSize, u, c.paramScale() * p[at]);
+        }
+        float mi = Math.fma(c.oneMinusBeta1(), stepSize * u, c.beta1() * m[mAt]);
+        m[mAt] = mi;
+        return c.paramScale() * p[at] - mi;
+    }
+
+    @Override
+    public void adafactorVectorSquares(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, int n,
+                                       double[] sums, int sumsOff, AdafactorCoefficients c) {
+        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        vectorSquares(p, pOff, g, gOff, v, vOff, 0, n, lanes, c);
+        storeSums(lanes, sums, sumsOff);
+    }
+
+    /** {@link #adafactorVectorSquares} of elements {@code [from, n)} ({@code from} a multiple of 32), into lanes. */
+    static void vectorSquares(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, int from, int n,
+                              float[] lanes, AdafactorCoefficients c) {
+        for (int i = from; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float vi = c.lerp(v[vOff + i], d * d);
+            v[vOff + i] = vi;
+            float u = d / (float) Math.sqrt(Math.max(vi, c.eps1Squared()));
+            float pi = p[pOff + i];
+            int j = i & (ADAFACTOR_LANES - 1);
+            lanes[j] = Math.fma(pi, pi, lanes[j]);
+            lanes[ADAFACTOR_LANES + j] = Math.fma(u, u, lanes[ADAFACTOR_LANES + j]);
+        }
+    }
+
+    @Override
+    public void adafactorVectorUpdate(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] m,
+                                      int mOff, int n, float stepSize, AdafactorCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float u = d / (float) Math.sqrt(Math.max(v[vOff + i], c.eps1Squared()));
+            p[pOff + i] = adafactorStep(p, pOff + i, u, m, mOff + i, stepSize, c);
+        }
+    }
+
+    // ---- Muon ----
+
+    @Override
+    public void muonMomentum(float[] g, int gOff, float[] buf, int bufOff, float[] u, int uOff, int n,
+                             MuonCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * clamp(g[gOff + i], c.gradClip());
+            float b = AdafactorCoefficients.lerp(buf[bufOff + i], d, c.momentumWeight(), c.momentumComplement());
+            buf[bufOff + i] = b;
+            u[uOff + i] = c.nesterov() ? AdafactorCoefficients.lerp(d, b, c.nesterovWeight(), c.nesterovComplement()) : b;
+        }
+    }
+
+    @Override
+    public void muonApply(float[] p, int pOff, float[] o, int oOff, int n, MuonCoefficients c) {
+        for (int i = 0; i < n; i++) {
+            p[pOff + i] = Math.fma(c.negAdjustedLr(), o[oOff + i], c.paramScale() * p[pOff + i]);
+        }
+    }
+
+    /** Rows by columns by inner products per tile: the row of C and the rows of B a tile touches stay in L1 and L2. */
+    static final int MATMUL_TILE_K = 128;
+    static final int MATMUL_TILE_N = 512;
+
+    @Override
+    public void matmulAdd(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m,
+                          int k, int n, float alpha) {
+        for (int p0 = 0; p0 < k; p0 += MATMUL_TILE_K) {
+            int p1 = Math.min(k, p0 + MATMUL_TILE_K);
+            for (int j0 = 0; j0 < n; j0 += MATMUL_TILE_N) {
+                int j1 = Math.min(n, j0 + MATMUL_TILE_N);
+                for (int i = 0; i < m; i++) {
+                    matmulRow(transposeA, a, aOff, b, bOff, c, cOff, m, k, n, alpha, i, p0, p1, j0, j1);
+                }
+            }
+        }
+    }
+
+    /** Row {@code i} of {@code C}, columns {@code [j0, j1)}, inner products over {@code [p0, p1)} in order. */
+    static void matmulRow(boolean transposeA, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m,
+                          int k, int n, float alpha, int i, int p0, int p1, int j0, int j1) {
+        int row = cOff + i * n;
+        for (int p = p0; p < p1; p++) {
+            float s = alpha * (transposeA ? a[aOff + p * m + i] : a[aOff + i * k + p]);
+            int bRow = bOff + p * n;
+            for (int j = j0; j < j1; j++) {
+                c[row + j] = Math.fma(s, b[bRow + j], c[row + j]);
+            }
+        }
+    }
 }

@@ -222,7 +222,8 @@ class CheckpointFuzzTest {
         return CheckpointResumeTest.rules().filter(a -> a.get()[0].equals(rule.torchName()))
                 .map(a -> (Map<String, ?>) a.get()[1])
                 .max(Comparator.comparingInt(kwargs -> rule.buffers(vecopt.engine.Optimizers.fromTorch(
-                        rule.torchName(), model(9), kwargs).paramGroups().get(0).hyperparameters()).size()))
+                        rule.torchName(), Fixtures.forRule(rule.torchName(), model(9)), kwargs).paramGroups().get(0)
+                        .hyperparameters()).size()))
                 .orElseThrow(() -> new AssertionError(rule + " has no case in CheckpointResumeTest"));
     }
 
@@ -234,9 +235,9 @@ class CheckpointFuzzTest {
     @MethodSource("rules")
     void everyRulesCheckpointRefusesEveryTruncationAndBitFlip(Rule rule) throws IOException {
         Map<String, ?> kwargs = richestCase(rule);
-        List<Parameter> model = model(1);
+        List<Parameter> model = Fixtures.forRule(rule.torchName(), model(1));
         Optimizer saved = vecopt.engine.Optimizers.fromTorch(rule.torchName(), model, kwargs);
-        List<Parameter> targetModel = model(2);
+        List<Parameter> targetModel = Fixtures.forRule(rule.torchName(), model(2));
         Optimizer o = vecopt.engine.Optimizers.fromTorch(rule.torchName(), targetModel, kwargs);
         for (int step = 1; step <= 3; step++) {
             if (step <= 2) {

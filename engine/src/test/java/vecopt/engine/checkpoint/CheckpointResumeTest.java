@@ -91,6 +91,12 @@ class CheckpointResumeTest {
                 Arguments.of("LAMB", Map.of("weight_decay", 0.1, "bias_correction", false, "maximize", true)),
                 Arguments.of("LARS", Map.of()),
                 Arguments.of("LARS", ordered("lr", 0.2, "weight_decay", 0.01, "nesterov", true, "use_trust_ratio", false)),
+                Arguments.of("Adafactor", Map.of()),
+                Arguments.of("Adafactor", ordered("lr", 0.05, "beta1", 0.9, "weight_decay", 0.1, "d", 2.0,
+                        "eps", java.util.Arrays.asList(null, 1e-2), "maximize", true)),
+                Arguments.of("Muon", Map.of()),
+                Arguments.of("Muon", ordered("lr", 0.02, "momentum", 0.3, "nesterov", false, "ns_steps", 3,
+                        "ns_coefficients", List.of(3.0, -3.2, 1.2), "adjust_lr_fn", "match_rms_adamw")),
                 Arguments.of("LBFGS", ordered("lr", 0.5, "max_iter", 3)),
                 // a ring of 4 pairs that has wrapped before the save (12 iterations), so ro is recomputed from it
                 Arguments.of("LBFGS", ordered("line_search_fn", "strong_wolfe", "max_iter", 3, "history_size", 4)));
@@ -98,8 +104,8 @@ class CheckpointResumeTest {
 
     /** The cases of rules with a train and an eval mode, whose eval mode keeps a buffer of its own. */
     static Stream<Arguments> scheduleFreeRules() {
-        return rules().filter(a -> Optimizers.fromTorch((String) a.get()[0],
-                List.of(Parameter.of("w", FloatTensor.zeros(1))), Map.of()) instanceof ScheduleFreeOptimizer);
+        return rules().filter(a -> Optimizers.fromTorch((String) a.get()[0], Fixtures.forRule((String) a.get()[0],
+                List.of(Parameter.of("w", FloatTensor.zeros(1)))), Map.of()) instanceof ScheduleFreeOptimizer);
     }
 
     /** Kwargs in the order given, so that test names show them as written. */
@@ -118,10 +124,11 @@ class CheckpointResumeTest {
             rules().filter(a -> a.get()[0].equals(rule.torchName())).forEach(a -> {
                 @SuppressWarnings("unchecked")
                 Map<String, ?> kwargs = (Map<String, ?>) a.get()[1];
-                Hyperparameters h = Optimizers.fromTorch(rule.torchName(),
-                        List.of(Parameter.of("w", FloatTensor.zeros(1))), kwargs).paramGroups().get(0).hyperparameters();
+                Hyperparameters h = Optimizers.fromTorch(rule.torchName(), Fixtures.forRule(rule.torchName(),
+                        List.of(Parameter.of("w", FloatTensor.zeros(1)))), kwargs).paramGroups().get(0).hyperparameters();
                 rule.buffers(h).forEach(b -> created.add(b.name()));
-                if (Rules.get(rule.torchName()).create(List.of(Parameter.of("w", FloatTensor.zeros(1))), h)
+                if (Rules.get(rule.torchName()).create(Fixtures.forRule(rule.torchName(),
+                        List.of(Parameter.of("w", FloatTensor.zeros(1)))), h)
                         instanceof ScheduleFreeOptimizer) {
                     created.add(ScheduleFreeOptimizer.Y); // each such case is also saved in eval mode, below
                 }
@@ -137,7 +144,7 @@ class CheckpointResumeTest {
     @MethodSource("rules")
     void resumedRunIsBitIdenticalToUninterruptedRun(String rule, Map<String, ?> kwargs, @TempDir Path dir)
             throws IOException {
-        List<Parameter> model = Fixtures.model(7);
+        List<Parameter> model = Fixtures.forRule(rule, Fixtures.model(7));
         Optimizer uninterrupted = Fixtures.optimizer(rule, kwargs, model);
         Fixtures.run(uninterrupted, model, 0, N);
         Path file = dir.resolve("state.safetensors");

@@ -36,6 +36,20 @@ final class Fixtures {
         return params;
     }
 
+    /**
+     * {@code model} over the same memory, each parameter in a shape the rule {@code torchName} steps:
+     * as it is, or as one row (Muon steps matrices only).
+     */
+    static List<Parameter> forRule(String torchName, List<Parameter> model) {
+        vecopt.engine.Rule rule = vecopt.engine.Rules.get(torchName);
+        List<Parameter> shaped = new ArrayList<>();
+        for (Parameter p : model) {
+            int[] shape = rule.accepts(p.value().shape()) ? p.value().shape() : new int[] {1, p.size()};
+            shaped.add(new Parameter(p.name(), p.value().reshape(shape), p.grad().reshape(shape)));
+        }
+        return shaped;
+    }
+
     /** A parameter with the same name and shape as {@code p} and a copy of its current values. */
     static Parameter copyOf(Parameter p) {
         return Parameter.of(p.name(), p.value().copy());

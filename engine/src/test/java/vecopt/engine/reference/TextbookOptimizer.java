@@ -35,4 +35,13 @@ public interface TextbookOptimizer {
      *     {@code None})
      */
     double[] state(String name);
+
+    /**
+     * This rule, with the same hyperparameters and no state, for a parameter of shape {@code shape}:
+     * the rules that treat matrices apart (Adafactor's factored second moment, Muon's orthogonalized
+     * update) need it; element-wise rules ignore it and return themselves.
+     */
+    default TextbookOptimizer withShape(int[] shape) {
+        return this;
+    }
 }

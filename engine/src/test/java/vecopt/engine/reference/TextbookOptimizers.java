@@ -51,6 +51,12 @@ import java.util.Set;
  * LARS     lr=1.0, momentum=0.9, weight_decay=0, trust_coefficient=1e-3, eps=0, nesterov=False,
  *          use_trust_ratio=True, maximize=False (no torch class: optax's lars trust ratio, torch SGD's
  *          momentum with lr outside the buffer)
+ * Adafactor lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3) (also eps1, eps2; None: float32's 2^-23),
+ *          d=1.0, weight_decay=0, maximize=False (torch 2.5); beta1=0 or None (the paper's first
+ *          moment; not in torch). Give the parameter's shape with withShape.
+ * Muon     lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True, ns_coefficients=(3.4445, -4.7750,
+ *          2.0315) (also ns_a, ns_b, ns_c), eps=1e-7, ns_steps=5, adjust_lr_fn=None, use_addmm
+ *          (ignored) (torch 2.9; float64 where torch iterates in bfloat16). Matrices: withShape.
  * </pre>
  *
  * <p>Values are {@link Number}s, {@link Boolean}s, or for {@code "betas"} a {@code List} of two
@@ -305,6 +311,35 @@ public final class TextbookOptimizers {
                 return new TextbookLARS(lr, momentum, weightDecay, trustCoefficient, eps, nesterov, useTrustRatio,
                         maximize);
             }
+            case "Adafactor" -> {
+                double lr = k.number("lr", 1e-2);
+                double beta2Decay = k.number("beta2_decay", -0.8);
+                double[] eps = k.pairWithNone("eps", "eps1", "eps2", TextbookAdafactor.FLOAT32_EPS, 1e-3);
+                double d = k.number("d", 1.0);
+                double weightDecay = k.number("weight_decay", 0);
+                double beta1 = k.numberOrNone("beta1", 0);
+                boolean maximize = k.bool("maximize", false);
+                k.ignoreSwitches("foreach");
+                k.rejectUnknown();
+                return new TextbookAdafactor(lr, beta2Decay, eps[0], eps[1], d, weightDecay, beta1, maximize);
+            }
+            case "Muon" -> {
+                double lr = k.number("lr", 1e-3);
+                double weightDecay = k.number("weight_decay", 0.1);
+                double momentum = k.number("momentum", 0.95);
+                boolean nesterov = k.bool("nesterov", true);
+                double[] ns = k.triple("ns_coefficients", "ns_a", "ns_b", "ns_c", 3.4445, -4.7750, 2.0315);
+                double eps = k.number("eps", 1e-7);
+                double steps = k.number("ns_steps", 5);
+                if (steps != Math.rint(steps)) {
+                    throw new IllegalArgumentException("ns_steps of torch.optim.Muon must be a whole number, got " + steps);
+                }
+                String adjust = k.nameOrNone("adjust_lr_fn");
+                k.ignoreSwitches("use_addmm");
+                k.rejectUnknown();
+                return new TextbookMuon(lr, weightDecay, momentum, nesterov, ns[0], ns[1], ns[2], eps, (int) steps,
+                        adjust);
+            }
             case null, default ->
                     throw new IllegalArgumentException(
                             "Unknown optimizer '" + torchClassName + "': no textbook reference for it");
@@ -410,6 +445,60 @@ public final class TextbookOptimizers {
             }
             pair[0] = number(first, pair[0]);
             pair[1] = number(second, pair[1]);
+            return pair;
+        }
+
+        /** PyTorch's tuple {@code key} of three numbers, or its elements by vecopt's names. */
+        double[] triple(String key, String first, String second, String third, double a, double b, double c) {
+            known.add(key);
+            double[] t = {a, b, c};
+            if (values.containsKey(key)) {
+                Object value = values.get(key);
+                if (!(value instanceof List<?> list) || list.size() != 3
+                        || !list.stream().allMatch(x -> x instanceof Number)) {
+                    throw wrongType(key, value, "a list of three numbers");
+                }
+                for (int i = 0; i < 3; i++) {
+                    t[i] = ((Number) list.get(i)).doubleValue();
+                }
+            }
+            t[0] = number(first, t[0]);
+            t[1] = number(second, t[1]);
+            t[2] = number(third, t[2]);
+            return t;
+        }
+
+        /** A number, or None (null) for {@code defaultValue}. */
+        double numberOrNone(String key, double defaultValue) {
+            if (values.containsKey(key) && values.get(key) == null) {
+                known.add(key);
+                return defaultValue;
+            }
+            return number(key, defaultValue);
+        }
+
+        /**
+         * As {@link #pair}, where either element may be None (null), which keeps its default:
+         * Adafactor's {@code eps=(None, 1e-3)}.
+         */
+        double[] pairWithNone(String key, String first, String second, double defaultFirst, double defaultSecond) {
+            known.add(key);
+            double[] pair = {defaultFirst, defaultSecond};
+            if (values.containsKey(key)) {
+                Object value = values.get(key);
+                if (!(value instanceof List<?> list) || list.size() != 2) {
+                    throw wrongType(key, value, "a list of two numbers or None");
+                }
+                for (int i = 0; i < 2; i++) {
+                    if (list.get(i) instanceof Number x) {
+                        pair[i] = x.doubleValue();
+                    } else if (list.get(i) != null) {
+                        throw wrongType(key, value, "a list of two numbers or None");
+                    }
+                }
+            }
+            pair[0] = numberOrNone(first, pair[0]);
+            pair[1] = numberOrNone(second, pair[1]);
             return pair;
         }
 
