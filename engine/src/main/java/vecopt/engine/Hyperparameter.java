@@ -262,6 +262,9 @@ public final class Hyperparameter {
      * @throws IllegalArgumentException naming this hyperparameter, its choices and {@code choice}
      */
     public double indexOf(String choice) {
+        if (choice == null && isChoice() && acceptsNone()) {
+            return noneValue; // None listed among the choices, or standing for the default (orNone)
+        }
         int i = choices().indexOf(choice);
         if (!isChoice() || i < 0) {
             throw new IllegalArgumentException(name + " must be " + describeChoices() + ", got "

@@ -42,6 +42,8 @@ class MuonTest {
         Optimizer none = Optimizers.fromTorch("Muon", List.of(Parameter.of("v", FloatTensor.zeros(2, 2))),
                 java.util.Collections.singletonMap("adjust_lr_fn", null));
         assertEquals(0.0, none.paramGroups().get(0).hyperparameters().get("adjust_lr_fn"), "None is original");
+        assertEquals("original", Muon.defaults().with("adjust_lr_fn", "match_rms_adamw")
+                .with("adjust_lr_fn", (String) null).choice("adjust_lr_fn"), "None is original in with(name, String) too");
         var e = assertThrows(IllegalArgumentException.class, () -> Optimizers.fromTorch("Muon",
                 List.of(Parameter.of("v", FloatTensor.zeros(2, 2))), Map.of("adjust_lr_fn", "sqrt")));
         assertEquals("adjust_lr_fn must be one of 'original', 'match_rms_adamw', got 'sqrt'", e.getMessage());
