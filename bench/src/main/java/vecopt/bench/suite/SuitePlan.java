@@ -68,6 +68,13 @@ public final class SuitePlan {
     }
 
     /**
+     * Smallest size the quick mode runs on more than one thread: below it, with 27 rules, the quick
+     * suite would outgrow its 10-minute budget, and a split of 4Ki elements times the hand-off, not the
+     * rule.
+     */
+    static final int QUICK_SMALLEST_SPLIT_SIZE = 1 << 16;
+
+    /**
      * The runs for {@code methods} whose full name matches {@code include} (a regular expression
      * found anywhere in {@code vecopt.bench.speed.SgdBenchmark.panama}), at {@code sizes} and
      * {@code threadCounts} as the rules of this class allow, in running order.
@@ -90,6 +97,9 @@ public final class SuitePlan {
             List<Integer> threads = threadCounts(m.method(), mode, threadCounts);
             for (int size : sizes(m.method(), mode, sizes)) {
                 for (int t : threads) {
+                    if (t > 1 && mode == SuiteMode.QUICK && size < QUICK_SMALLEST_SPLIT_SIZE) {
+                        continue; // a second thread at 4Ki measures the hand-off alone: the full mode has it
+                    }
                     runs.add(new PlannedRun(m, size, t));
                 }
             }

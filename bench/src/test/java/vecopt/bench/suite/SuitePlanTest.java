@@ -95,10 +95,10 @@ class SuitePlanTest {
     }
 
     /**
-     * Per rule benchmark 9 runs (panama at 3 sizes on 1 and 2 threads; the scalar fallback, the true
-     * scalar and EJML at 64Ki only), per traffic 6 bandwidth runs, per reference 6: in all under 10
-     * minutes on two cores, the budget of the main job, with room for two more rules (each further rule
-     * benchmark adds 9 runs, about 20 s). {@code suite --dry-run} shows the whole plan and its estimate.
+     * Per rule benchmark 8 runs (panama at 3 sizes on 1 thread and at 64Ki and 1Mi on 2; the scalar
+     * fallback, the true scalar and EJML at 64Ki only), per traffic 5 bandwidth runs, per reference 5: in
+     * all under 10 minutes on two cores, the budget of the main job, with room for two more rules (each
+     * further rule benchmark adds 8 runs, about 18 s). {@code suite --dry-run} shows the whole plan and its estimate.
      */
     @Test
     void theQuickModeOfEveryRuleFitsItsBudgetOnTwoCores() {
@@ -109,9 +109,9 @@ class SuitePlanTest {
         long traffics = methods.stream().filter(m -> !m.workload().reference()).map(m -> m.workload().traffic())
                 .distinct().count();
         long references = methods.stream().filter(m -> m.workload().reference()).count();
-        assertEquals(ruleBenchmarks * 9 + traffics * 6 + references * 6, runs.size());
+        assertEquals(ruleBenchmarks * 8 + traffics * 5 + references * 5, runs.size());
         Duration estimate = SuitePlan.estimate(runs, SuiteMode.QUICK);
-        Duration twoMoreRules = SuiteMode.QUICK.perRun().multipliedBy(2 * 9);
+        Duration twoMoreRules = SuiteMode.QUICK.perRun().multipliedBy(2 * 8);
         assertTrue(estimate.plus(twoMoreRules).compareTo(Duration.ofMinutes(10)) < 0,
                 "quick suite would take " + estimate + ", leaving no room for two more rules");
     }
