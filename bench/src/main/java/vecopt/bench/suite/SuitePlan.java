@@ -68,9 +68,9 @@ public final class SuitePlan {
     }
 
     /**
-     * Smallest size the quick mode runs on more than one thread: below it, with 27 rules, the quick
-     * suite would outgrow its 10-minute budget, and a split of 4Ki elements times the hand-off, not the
-     * rule.
+     * Smallest size the quick mode's own plan (its default sizes) runs on more than one thread: below
+     * it, with 27 rules, the quick suite would outgrow its 10-minute budget, and a split of 4Ki elements
+     * times the hand-off, not the rule. Sizes given explicitly run on every thread count asked for.
      */
     static final int QUICK_SMALLEST_SPLIT_SIZE = 1 << 16;
 
@@ -89,6 +89,7 @@ public final class SuitePlan {
                         .thenComparing(BenchmarkMethod::method))
                 .toList();
         List<PlannedRun> runs = new ArrayList<>();
+        boolean quickDefaults = mode == SuiteMode.QUICK && sizes.equals(mode.sizes());
         Set<String> bandwidthShapes = new HashSet<>();
         for (BenchmarkMethod m : chosen) {
             if (m.method().equals("bandwidth") && !bandwidthShapes.add(m.workload().traffic().shape())) {
@@ -97,7 +98,7 @@ public final class SuitePlan {
             List<Integer> threads = threadCounts(m.method(), mode, threadCounts);
             for (int size : sizes(m.method(), mode, sizes)) {
                 for (int t : threads) {
-                    if (t > 1 && mode == SuiteMode.QUICK && size < QUICK_SMALLEST_SPLIT_SIZE) {
+                    if (t > 1 && quickDefaults && size < QUICK_SMALLEST_SPLIT_SIZE) {
                         continue; // a second thread at 4Ki measures the hand-off alone: the full mode has it
                     }
                     runs.add(new PlannedRun(m, size, t));
