@@ -47,7 +47,9 @@ public final class RaceAnimation {
     public static List<Trajectory> racers(ConvergenceSuite.FunctionRuns f, int steps) {
         Map<String, Trajectory> byLabel = new LinkedHashMap<>();
         for (Trajectory t : f.optimizers()) {
-            byLabel.put(t.label(), t);
+            if (t != null) { // a row whose rule cannot step the function's vector (Muon) did not run
+                byLabel.put(t.label(), t);
+            }
         }
         List<Trajectory> runs = new ArrayList<>();
         for (String label : RACERS) {
