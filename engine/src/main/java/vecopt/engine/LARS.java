@@ -106,10 +106,6 @@ public final class LARS extends Optimizer {
      * @return the optimizer, with the others in its first group and the matching ones in the second
      * @throws IllegalArgumentException naming the argument if one is null or {@code regex} is not a
      *     regular expression, or as the constructor
-     * @param parameters every parameter
-     * @param hyperparameters the first group's hyperparameters
-     * @param regex the pattern of the names of the excluded parameters
-     * @return the optimizer
      */
     public static LARS withExcluded(List<Parameter> parameters, Hyperparameters hyperparameters, String regex) {
         return TrustRatioGroups.build(parameters, hyperparameters, regex, LARS::new);

@@ -45,9 +45,6 @@ public record ParameterSplit(List<Parameter> matching, List<Parameter> rest) {
      * @return the matching parameters and the others, each in the order of {@code parameters}
      * @throws IllegalArgumentException naming the argument if {@code parameters} or {@code regex} is null,
      *     {@code parameters} contains null, or {@code regex} is not a regular expression
-     * @param parameters the parameters to split
-     * @param regex the pattern searched for in each name
-     * @return the matching parameters and the rest, each in their order
      */
     public static ParameterSplit byName(List<Parameter> parameters, String regex) {
         if (parameters == null) {
