@@ -69,7 +69,7 @@ public final class SuitePlan {
 
     /**
      * Smallest size the quick mode's own plan (its default sizes) runs on more than one thread: below
-     * it, with 27 rules, the quick suite would outgrow its 10-minute budget, and a split of 4Ki elements
+     * it, with the 23 registered rules, the quick suite would outgrow its 10-minute budget, and a split of 4Ki elements
      * times the hand-off, not the rule. Sizes given explicitly run on every thread count asked for.
      */
     static final int QUICK_SMALLEST_SPLIT_SIZE = 1 << 16;
