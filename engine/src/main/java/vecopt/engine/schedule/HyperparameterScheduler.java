@@ -1,8 +1,5 @@
 package vecopt.engine.schedule;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import vecopt.engine.Hyperparameter;
@@ -166,12 +163,7 @@ public final class HyperparameterScheduler implements Checkpointable {
     /** {@code t}, then {@code initial.0}, {@code initial.1}, ...: each group's value when attached. */
     @Override
     public Map<String, Number> checkpointState() {
-        Map<String, Number> state = new LinkedHashMap<>();
-        state.put("t", t);
-        for (int i = 0; i < initial.length; i++) {
-            state.put("initial." + i, initial[i]);
-        }
-        return Collections.unmodifiableMap(state);
+        return SavedState.stepAndPerGroup(t, "initial", initial);
     }
 
     /**
@@ -183,12 +175,7 @@ public final class HyperparameterScheduler implements Checkpointable {
      */
     @Override
     public Runnable prepareRestore(Map<String, Number> state) {
-        List<String> keys = new ArrayList<>();
-        keys.add("t");
-        for (int i = 0; i < initial.length; i++) {
-            keys.add("initial." + i);
-        }
-        SavedState.requireKeys(state, keys);
+        SavedState.requireKeys(state, SavedState.stepAndPerGroupKeys("initial", initial.length));
         long savedT = SavedState.whole(state, "t", 0, Long.MAX_VALUE);
         double[] savedInitial = new double[initial.length];
         for (int i = 0; i < savedInitial.length; i++) {

@@ -1,9 +1,6 @@
 package vecopt.engine.schedule;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -249,12 +246,7 @@ public final class SWALR implements Checkpointable {
     /** {@code t}, then {@code swa_lr.0}, {@code swa_lr.1}, ...: each group's target rate. */
     @Override
     public Map<String, Number> checkpointState() {
-        Map<String, Number> state = new LinkedHashMap<>();
-        state.put("t", t);
-        for (int g = 0; g < swaLrs.length; g++) {
-            state.put("swa_lr." + g, swaLrs[g]);
-        }
-        return Collections.unmodifiableMap(state);
+        return SavedState.stepAndPerGroup(t, "swa_lr", swaLrs);
     }
 
     /**
@@ -264,12 +256,7 @@ public final class SWALR implements Checkpointable {
      */
     @Override
     public Runnable prepareRestore(Map<String, Number> state) {
-        List<String> keys = new ArrayList<>();
-        keys.add("t");
-        for (int g = 0; g < swaLrs.length; g++) {
-            keys.add("swa_lr." + g);
-        }
-        SavedState.requireKeys(state, keys);
+        SavedState.requireKeys(state, SavedState.stepAndPerGroupKeys("swa_lr", swaLrs.length));
         long savedT = SavedState.whole(state, "t", 0, Long.MAX_VALUE);
         double[] saved = new double[swaLrs.length];
         for (int g = 0; g < saved.length; g++) {

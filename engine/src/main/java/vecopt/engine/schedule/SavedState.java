@@ -1,5 +1,8 @@
 package vecopt.engine.schedule;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +10,29 @@ import java.util.Map;
 final class SavedState {
 
     private SavedState() {
+    }
+
+    /**
+     * The position of a scheduler that keeps a step {@code t} and one value per group: {@code t}, then
+     * {@code <prefix>.0}, {@code <prefix>.1}, ... in group order.
+     */
+    static Map<String, Number> stepAndPerGroup(long t, String prefix, double[] perGroup) {
+        Map<String, Number> state = new LinkedHashMap<>();
+        state.put("t", t);
+        for (int g = 0; g < perGroup.length; g++) {
+            state.put(prefix + "." + g, perGroup[g]);
+        }
+        return Collections.unmodifiableMap(state);
+    }
+
+    /** The entries {@link #stepAndPerGroup} writes for {@code groups} groups, to check with {@link #requireKeys}. */
+    static List<String> stepAndPerGroupKeys(String prefix, int groups) {
+        List<String> keys = new ArrayList<>();
+        keys.add("t");
+        for (int g = 0; g < groups; g++) {
+            keys.add(prefix + "." + g);
+        }
+        return keys;
     }
 
     /** Checks that {@code state} holds exactly the entries {@code expected}, in any order. */
