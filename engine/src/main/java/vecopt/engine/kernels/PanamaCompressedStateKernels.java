@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>bfloat16 moments are widened by a shift of their 16 bits into the upper half of an int lane and
  * narrowed by an integer add (the rounding increment, or the random bits) and a shift back, with NaN
  * lanes blended in as the scalar code makes them. 8-bit codes are decoded with a gather from the map's
- * 256 values and encoded by a binary search over its 255 midpoints (eight gathers and compares), the
- * same search the scalar code runs, so the codes agree.
+ * 256 values and encoded with two gathers ({@link QuantizationLookup}) to the codes the scalar binary
+ * search over the 255 midpoints finds.
  */
 final class PanamaCompressedStateKernels implements CompressedStateKernels {
 
@@ -27,10 +27,13 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     private static final VectorSpecies<Long> L = F.withLanes(long.class);
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final float[] SIGNED_VALUES = ScalarCompressedStateKernels.SIGNED.values();
-    private static final float[] SIGNED_THRESHOLDS = ScalarCompressedStateKernels.SIGNED.thresholds();
+    private static final QuantizationLookup SIGNED_LOOKUP = new QuantizationLookup(ScalarCompressedStateKernels.SIGNED);
     private static final float[] UNSIGNED_VALUES = ScalarCompressedStateKernels.UNSIGNED.values();
-    private static final float[] UNSIGNED_THRESHOLDS = ScalarCompressedStateKernels.UNSIGNED.thresholds();
+    private static final QuantizationLookup UNSIGNED_LOOKUP = new QuantizationLookup(ScalarCompressedStateKernels.UNSIGNED);
     private static final ScalarCompressedStateKernels TAIL = ScalarCompressedStateKernels.INSTANCE;
+
+    /** Elements whose random bits are drawn at a time (8 KiB of ints, in L1). */
+    private static final int RANDOM_BLOCK = 2048;
 
     /** {@code j * GAMMA} for each long lane {@code j}. */
     private static final long[] LANE_GAMMAS = laneGammas();
@@ -54,7 +57,15 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.adamBf16(p, pOff, g, gOff, m, v, index, 1, c, rounding);
             i = 1;
         }
-        boolean stochastic = rounding.stochastic();
+        int end = rounding.stochastic()
+                ? adamBf16Stochastic(p, pOff, g, gOff, m, v, index, i, n, c, rounding.key())
+                : adamBf16Nearest(p, pOff, g, gOff, m, v, index, i, n, c);
+        TAIL.adamBf16(p, pOff + end, g, gOff + end, m, v, index + end, n - end, c, rounding);
+    }
+
+    /** The vector part of {@link #adamBf16} rounding to nearest, from element {@code i}; returns where it stopped. */
+    private static int adamBf16Nearest(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index, int i,
+                                       int n, AdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -68,9 +79,6 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(F, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
-        LongVector counter = LongVector.broadcast(L, rounding.key() + ((long) (index + i) >>> 1) * CounterGaussian.GAMMA)
-                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
-        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
         int bound = i + F.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
@@ -78,19 +86,71 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(widen(m, index + i)));
             FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(widen(v, index + i)));
-            if (stochastic) {
-                IntVector r = mix64(counter).reinterpretAsInts();
-                counter = counter.add(advance);
-                narrow(mv, r.and(0xFFFF), m, index + i);
-                narrow(vv, r.lanewise(VectorOperators.LSHR, 16), v, index + i);
-            } else {
-                narrow(mv, nearestEvenIncrement(mv), m, index + i);
-                narrow(vv, nearestEvenIncrement(vv), v, index + i);
-            }
+            narrow(mv, nearestEvenIncrement(mv), m, index + i);
+            narrow(vv, nearestEvenIncrement(vv), v, index + i);
             FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
             paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
         }
-        TAIL.adamBf16(p, pOff + i, g, gOff + i, m, v, index + i, n - i, c, rounding);
+        return i;
+    }
+
+    /**
+     * The vector part of {@link #adamBf16} with stochastic rounding, from an even element {@code i};
+     * returns where it stopped. The random bits of each stretch of {@link #RANDOM_BLOCK} elements are
+     * drawn first into a small array: drawn inside the update loop, the hash made the loop too large for
+     * C2 to inline its vector helpers, which then boxed every vector (5x slower).
+     */
+    private static int adamBf16Stochastic(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index,
+                                          int i, int n, AdamCoefficients c, long key) {
+        int[] bits = new int[Math.min(RANDOM_BLOCK, n)];
+        int bound = i + F.loopBound(n - i);
+        while (i < bound) {
+            int len = Math.min(RANDOM_BLOCK, bound - i);
+            randomBits(key, index + i, len, bits);
+            adamBf16WithBits(p, pOff + i, g, gOff + i, m, v, index + i, len, c, bits);
+            i += len;
+        }
+        return i;
+    }
+
+    /** {@link CounterGaussian#bits}{@code (key, index + j)} into {@code bits[j]} for {@code j < len}; {@code index} even, {@code len} a multiple of the lanes. */
+    private static void randomBits(long key, int index, int len, int[] bits) {
+        LongVector laneGammas = LongVector.fromArray(L, LANE_GAMMAS, 0);
+        for (int j = 0; j < len; j += LANES) {
+            LongVector counter = LongVector.broadcast(L, key + ((long) (index + j) >>> 1) * CounterGaussian.GAMMA)
+                    .add(laneGammas);
+            mix64(counter).reinterpretAsInts().intoArray(bits, j);
+        }
+    }
+
+    /** The update of {@link #adamBf16} over {@code len} elements (a multiple of the lanes), rounding with {@code bits}. */
+    private static void adamBf16WithBits(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index,
+                                         int len, AdamCoefficients c, int[] bits) {
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
+        FloatVector eps = FloatVector.broadcast(F, c.eps());
+        FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
+        for (int j = 0; j < len; j += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + j);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + j);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(widen(m, index + j)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(widen(v, index + j)));
+            IntVector r = IntVector.fromArray(I, bits, j);
+            narrow(mv, r.and(0xFFFF), m, index + j);
+            narrow(vv, r.lanewise(VectorOperators.LSHR, 16), v, index + j);
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + j);
+        }
     }
 
     @Override
@@ -201,30 +261,39 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                     mNew, vNew, j, len, c, max);
             mScale[block] = max[0];
             vScale[block] = max[1];
-            encode(SIGNED_THRESHOLDS, mNew, len, max[0], mCodes, m, s);
-            encode(UNSIGNED_THRESHOLDS, vNew, len, max[1], vCodes, v, s);
+            encode(SIGNED_LOOKUP, mNew, len, max[0], mCodes, m, s);
+            encode(UNSIGNED_LOOKUP, vNew, len, max[1], vCodes, v, s);
         }
     }
 
-    /** {@link ScalarCompressedStateKernels#encode} on vectors: a binary search of 8 gathered compares per lane. */
-    private static void encode(float[] thresholds, float[] x, int len, float absmax, int[] codes, byte[] out, int at) {
+    /**
+     * {@link ScalarCompressedStateKernels#encode} on vectors, through {@link QuantizationLookup}: two gathers
+     * per vector (the bucket's base code, the threshold above it) where the binary search takes eight.
+     */
+    private static void encode(QuantizationLookup lookup, float[] x, int len, float absmax, int[] codes, byte[] out,
+                               int at) {
         FloatVector inv = FloatVector.broadcast(F, vecopt.tensor.BlockwiseQuantizer.inverseScale(absmax));
+        int[] base = lookup.base();
+        float[] thresholds = lookup.thresholds();
         int bound = F.loopBound(len);
         int j = 0;
         for (; j < bound; j += LANES) {
             FloatVector xv = FloatVector.fromArray(F, x, j).mul(inv);
-            IntVector code = IntVector.zero(I);
-            for (int step = 128; step > 0; step >>= 1) {
-                code.intoArray(codes, j);
-                FloatVector t = FloatVector.fromArray(F, thresholds, step - 1, codes, j);
-                code = code.add(step, xv.compare(VectorOperators.GT, t).cast(I));
-            }
-            code.intoArray(codes, j);
+            IntVector bits = xv.reinterpretAsInts();
+            IntVector ordered = bits.lanewise(VectorOperators.XOR,
+                    bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF));
+            ordered.lanewise(VectorOperators.ASHR, 16).add(QuantizationLookup.BUCKET_OFFSET).intoArray(codes, j);
+            IntVector below = IntVector.fromArray(I, base, 0, codes, j);
+            below.intoArray(codes, j);
+            FloatVector t = FloatVector.fromArray(F, thresholds, 0, codes, j);
+            IntVector code = below.add(1, xv.compare(VectorOperators.GT, t).cast(I));
+            VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+            code.blend(0, nan).intoArray(codes, j);
         }
         for (int k = 0; k < j; k++) {
             out[at + k] = (byte) codes[k];
         }
-        ScalarCompressedStateKernels.encode(thresholds == SIGNED_THRESHOLDS ? ScalarCompressedStateKernels.SIGNED
+        ScalarCompressedStateKernels.encode(lookup == SIGNED_LOOKUP ? ScalarCompressedStateKernels.SIGNED
                 : ScalarCompressedStateKernels.UNSIGNED, x, j, len, absmax, out, at);
     }
 
