@@ -1,41 +1,15 @@
 package vecopt.bench.speed;
 
-import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import vecopt.engine.StepContext;
 import vecopt.engine.kernels.ADOPTCoefficients;
 
 /** ADOPT with optax's defaults at step 10: Adam's traffic and root, a max and a clamp instead of eps added. */
 @Measures(rule = "ADOPT")
-public class ADOPTBenchmark extends RuleBenchmark {
+public class ADOPTBenchmark extends TwoMomentBenchmark {
 
     private static final ADOPTCoefficients C =
             ADOPTCoefficients.forStep(hyperparameters(ADOPTBenchmark.class), STEP, StepContext.NONE);
-
-    private float[] p;
-    private float[] g;
-    private float[] m;
-    private float[] v;
-    private FMatrixRMaj pm;
-    private FMatrixRMaj gm;
-    private FMatrixRMaj mm;
-    private FMatrixRMaj vm;
-    private FMatrixRMaj tmp;
-    private FMatrixRMaj denom;
-
-    @Override
-    protected void allocate(int n) {
-        p = BenchData.params(n, 1);
-        g = BenchData.gradients(n, 2);
-        m = BenchData.gradients(n, 3);
-        v = BenchData.squares(n, 4);
-        pm = FMatrixRMaj.wrap(1, n, p);
-        gm = FMatrixRMaj.wrap(1, n, g);
-        mm = FMatrixRMaj.wrap(1, n, m);
-        vm = FMatrixRMaj.wrap(1, n, v);
-        tmp = new FMatrixRMaj(1, n);
-        denom = new FMatrixRMaj(1, n);
-    }
 
     @Override
     protected void fusedKernel(int from, int n) {
@@ -60,15 +34,5 @@ public class ADOPTBenchmark extends RuleBenchmark {
         CommonOps_FDRM.addEquals(pm, C.negLr(), mm);                 // p = p - lr m
         CommonOps_FDRM.elementMult(gm, gm, tmp);                     // tmp = g^2
         CommonOps_FDRM.add(C.beta2(), vm, C.oneMinusBeta2(), tmp, vm); // v = b2 v + (1 - b2) g^2
-    }
-
-    @Override
-    protected float[] gradient() {
-        return g;
-    }
-
-    @Override
-    protected float[][] updated() {
-        return new float[][] {p, m, v};
     }
 }

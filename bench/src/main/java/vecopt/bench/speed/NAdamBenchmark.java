@@ -1,6 +1,5 @@
 package vecopt.bench.speed;
 
-import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.StepContext;
@@ -8,20 +7,9 @@ import vecopt.engine.kernels.NAdamCoefficients;
 
 /** {@code torch.optim.NAdam} defaults at step 10: Nesterov momentum on Adam's moments. */
 @Measures(rule = "NAdam")
-public class NAdamBenchmark extends RuleBenchmark {
+public class NAdamBenchmark extends TwoMomentBenchmark {
 
     private static final NAdamCoefficients C = coefficients(hyperparameters(NAdamBenchmark.class));
-
-    private float[] p;
-    private float[] g;
-    private float[] m;
-    private float[] v;
-    private FMatrixRMaj pm;
-    private FMatrixRMaj gm;
-    private FMatrixRMaj mm;
-    private FMatrixRMaj vm;
-    private FMatrixRMaj tmp;
-    private FMatrixRMaj denom;
 
     /** The coefficients of step {@link #STEP}, after the state's {@code mu_product} has run through steps 1 to it. */
     private static NAdamCoefficients coefficients(Hyperparameters h) {
@@ -30,20 +18,6 @@ public class NAdamBenchmark extends RuleBenchmark {
             muProduct = NAdamCoefficients.muProduct(h, muProduct, t);
         }
         return NAdamCoefficients.forStep(h, muProduct, STEP, StepContext.NONE);
-    }
-
-    @Override
-    protected void allocate(int n) {
-        p = BenchData.params(n, 1);
-        g = BenchData.gradients(n, 2);
-        m = BenchData.gradients(n, 3);
-        v = BenchData.squares(n, 4);
-        pm = FMatrixRMaj.wrap(1, n, p);
-        gm = FMatrixRMaj.wrap(1, n, g);
-        mm = FMatrixRMaj.wrap(1, n, m);
-        vm = FMatrixRMaj.wrap(1, n, v);
-        tmp = new FMatrixRMaj(1, n);
-        denom = new FMatrixRMaj(1, n);
     }
 
     @Override
@@ -62,15 +36,5 @@ public class NAdamBenchmark extends RuleBenchmark {
         CommonOps_FDRM.add(C.gradStep(), gm, C.momentumStep(), mm, tmp);       // tmp = gradStep g + momentumStep m
         CommonOps_FDRM.elementDiv(tmp, denom, tmp);                            // tmp = tmp / denom
         CommonOps_FDRM.addEquals(pm, tmp);                                     // p = p + tmp
-    }
-
-    @Override
-    protected float[] gradient() {
-        return g;
-    }
-
-    @Override
-    protected float[][] updated() {
-        return new float[][] {p, m, v};
     }
 }

@@ -1,41 +1,15 @@
 package vecopt.bench.speed;
 
-import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import vecopt.engine.StepContext;
 import vecopt.engine.kernels.RAdamCoefficients;
 
 /** {@code torch.optim.RAdam} defaults at step 10, where rho_t > 5 and the adapted step runs. */
 @Measures(rule = "RAdam")
-public class RAdamBenchmark extends RuleBenchmark {
+public class RAdamBenchmark extends TwoMomentBenchmark {
 
     private static final RAdamCoefficients C =
             RAdamCoefficients.forStep(hyperparameters(RAdamBenchmark.class), STEP, StepContext.NONE);
-
-    private float[] p;
-    private float[] g;
-    private float[] m;
-    private float[] v;
-    private FMatrixRMaj pm;
-    private FMatrixRMaj gm;
-    private FMatrixRMaj mm;
-    private FMatrixRMaj vm;
-    private FMatrixRMaj tmp;
-    private FMatrixRMaj denom;
-
-    @Override
-    protected void allocate(int n) {
-        p = BenchData.params(n, 1);
-        g = BenchData.gradients(n, 2);
-        m = BenchData.gradients(n, 3);
-        v = BenchData.squares(n, 4);
-        pm = FMatrixRMaj.wrap(1, n, p);
-        gm = FMatrixRMaj.wrap(1, n, g);
-        mm = FMatrixRMaj.wrap(1, n, m);
-        vm = FMatrixRMaj.wrap(1, n, v);
-        tmp = new FMatrixRMaj(1, n);
-        denom = new FMatrixRMaj(1, n);
-    }
 
     @Override
     protected void fusedKernel(int from, int n) {
@@ -51,15 +25,5 @@ public class RAdamBenchmark extends RuleBenchmark {
         CommonOps_FDRM.add(denom, C.denomOffset(), denom);                     // denom += eps (an adapted step)
         CommonOps_FDRM.elementDiv(mm, denom, tmp);                             // tmp = m / denom
         CommonOps_FDRM.addEquals(pm, C.negStepSize(), tmp);                    // p -= lr rect sqrt(bc2) / bc1 * tmp
-    }
-
-    @Override
-    protected float[] gradient() {
-        return g;
-    }
-
-    @Override
-    protected float[][] updated() {
-        return new float[][] {p, m, v};
     }
 }

@@ -1,41 +1,15 @@
 package vecopt.bench.speed;
 
-import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import vecopt.engine.StepContext;
 import vecopt.engine.kernels.YogiCoefficients;
 
 /** Yogi with optax's defaults at step 10: Adam's traffic and root, an additive sign update of v. */
 @Measures(rule = "Yogi")
-public class YogiBenchmark extends RuleBenchmark {
+public class YogiBenchmark extends TwoMomentBenchmark {
 
     private static final YogiCoefficients C =
             YogiCoefficients.forStep(hyperparameters(YogiBenchmark.class), STEP, StepContext.NONE);
-
-    private float[] p;
-    private float[] g;
-    private float[] m;
-    private float[] v;
-    private FMatrixRMaj pm;
-    private FMatrixRMaj gm;
-    private FMatrixRMaj mm;
-    private FMatrixRMaj vm;
-    private FMatrixRMaj tmp;
-    private FMatrixRMaj denom;
-
-    @Override
-    protected void allocate(int n) {
-        p = BenchData.params(n, 1);
-        g = BenchData.gradients(n, 2);
-        m = BenchData.gradients(n, 3);
-        v = BenchData.squares(n, 4);
-        pm = FMatrixRMaj.wrap(1, n, p);
-        gm = FMatrixRMaj.wrap(1, n, g);
-        mm = FMatrixRMaj.wrap(1, n, m);
-        vm = FMatrixRMaj.wrap(1, n, v);
-        tmp = new FMatrixRMaj(1, n);
-        denom = new FMatrixRMaj(1, n);
-    }
 
     @Override
     protected void fusedKernel(int from, int n) {
@@ -58,15 +32,5 @@ public class YogiBenchmark extends RuleBenchmark {
         CommonOps_FDRM.add(denom, C.eps());                          // denom = denom + eps
         CommonOps_FDRM.elementDiv(mm, denom, tmp);                   // tmp = m / denom
         CommonOps_FDRM.addEquals(pm, C.negStepSize(), tmp);          // p = p - lr / bc1 * tmp
-    }
-
-    @Override
-    protected float[] gradient() {
-        return g;
-    }
-
-    @Override
-    protected float[][] updated() {
-        return new float[][] {p, m, v};
     }
 }
