@@ -25,49 +25,11 @@ import vecopt.tensor.FloatTensor;
 
 class AveragedModelTest {
 
-    private static final int N = 37;
-
-    /** Two parameters, the second (value and gradient) a view at an offset, with seeded values. */
-    private static List<Parameter> parameters(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] a = new float[N];
-        float[] big = new float[5 + 19 + 3];
-        float[] bigGrad = new float[2 + 19 + 4];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (float) random.nextGaussian();
-        }
-        return List.of(new Parameter("w", FloatTensor.of(a), FloatTensor.zeros(N)),
-                new Parameter("b", FloatTensor.view(big, 5, 19), FloatTensor.view(bigGrad, 2, 19)));
-    }
-
-    private static void fillGradients(List<Parameter> params, SplittableRandom random) {
-        for (Parameter p : params) {
-            for (int i = 0; i < p.size(); i++) {
-                p.grad().setFlat(i, (float) random.nextGaussian());
-            }
-        }
-    }
-
-    private static float[] values(List<Parameter> params) {
-        int n = 0;
-        for (Parameter p : params) {
-            n += p.size();
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (Parameter p : params) {
-            System.arraycopy(p.value().toArray(), 0, all, at, p.size());
-            at += p.size();
-        }
-        return all;
-    }
+    private static final int N = WrapperFixture.N;
 
     /** The averages of every parameter, end to end in the order of {@code params}. */
     private static float[] averages(AveragedModel averaged, List<Parameter> params) {
-        float[] all = new float[values(params).length];
+        float[] all = new float[WrapperFixture.values(params).length];
         int at = 0;
         for (Parameter p : params) {
             System.arraycopy(averaged.averaged(p.name()), 0, all, at, p.size());
@@ -88,15 +50,15 @@ class AveragedModelTest {
 
     @Test
     void equalAverageIsTheMeanOfEveryModelAveraged() {
-        List<Parameter> params = parameters(1);
+        List<Parameter> params = WrapperFixture.parameters(1);
         AveragedModel swa = AveragedModel.of(new Sgd(params, Sgd.defaults().with("lr", 0.05).with("momentum", 0.9)),
                 Averaging.equal());
         SplittableRandom random = new SplittableRandom(2);
-        double[] sum = new double[values(params).length];
+        double[] sum = new double[WrapperFixture.values(params).length];
         for (int step = 1; step <= 25; step++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             swa.step();
-            float[] p = values(params);
+            float[] p = WrapperFixture.values(params);
             float[] avg = averages(swa, params);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += p[i];
@@ -115,15 +77,15 @@ class AveragedModelTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void exponentialAverageFollowsTheFloat64Recurrence(boolean warmup) {
-        List<Parameter> params = parameters(3);
+        List<Parameter> params = WrapperFixture.parameters(3);
         Averaging.Exponential ema = new Averaging.Exponential(0.95, warmup, 2.0, 0.75, 0.1);
         AveragedModel averaged = AveragedModel.of(new Adam(params, Adam.defaults().with("lr", 0.05)), ema);
         SplittableRandom random = new SplittableRandom(4);
         double[] reference = null;
         for (int step = 1; step <= 30; step++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             averaged.step();
-            float[] p = values(params);
+            float[] p = WrapperFixture.values(params);
             if (reference == null) {
                 reference = new double[p.length];
                 for (int i = 0; i < p.length; i++) {
@@ -167,41 +129,41 @@ class AveragedModelTest {
 
     @Test
     void theFirstUpdateCopiesTheParametersBitForBit() {
-        List<Parameter> params = parameters(5);
+        List<Parameter> params = WrapperFixture.parameters(5);
         params.get(0).value().setFlat(0, -0.0f);
         params.get(0).value().setFlat(1, Float.intBitsToFloat(0x7fc01234)); // a NaN with a payload
         params.get(1).value().setFlat(2, Float.MIN_VALUE);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults()), Averaging.ema(0.5));
         assertNull(averaged.averaged("w"));
         averaged.updateParameters();
-        assertSameBits(values(params), averages(averaged, params), "copy");
+        assertSameBits(WrapperFixture.values(params), averages(averaged, params), "copy");
         assertEquals(1, averaged.nAveraged());
         assertEquals(0, averaged.steps());
     }
 
     @Test
     void stepAveragesOnTheStartStepAndEveryKthStepAfterIt() {
-        List<Parameter> params = parameters(6);
+        List<Parameter> params = WrapperFixture.parameters(6);
         AveragedModel swa = AveragedModel.of(new Sgd(params, Sgd.defaults().with("lr", 0.1)), Averaging.equal(), 3, 2);
         SplittableRandom random = new SplittableRandom(7);
         long[] expected = {0, 0, 1, 1, 2, 2, 3, 3, 4};
         for (int step = 1; step <= expected.length; step++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             swa.step();
             assertEquals(expected[step - 1], swa.nAveraged(), "after step " + step);
             assertEquals(step, swa.steps());
             if (step == 3) {
-                assertSameBits(values(params), averages(swa, params), "the start step copies");
+                assertSameBits(WrapperFixture.values(params), averages(swa, params), "the start step copies");
             }
         }
     }
 
     @Test
     void explicitUpdatesAndStepsShareTheCount() {
-        List<Parameter> params = parameters(8);
+        List<Parameter> params = WrapperFixture.parameters(8);
         AveragedModel swa = AveragedModel.of(new Sgd(params, Sgd.defaults().with("lr", 0.1)), Averaging.equal(), 2, 1);
         swa.updateParameters(); // before any step, as torch users may do once after loading a model
-        fillGradients(params, new SplittableRandom(9));
+        WrapperFixture.fillGradients(params, new SplittableRandom(9));
         swa.inner().step(); // a step around the wrapper is neither counted nor averaged
         assertEquals(1, swa.nAveraged());
         assertEquals(0, swa.steps());
@@ -213,7 +175,7 @@ class AveragedModelTest {
 
     @Test
     void aSkippedInnerStepIsNeitherCountedNorAveraged() {
-        List<Parameter> params = parameters(10);
+        List<Parameter> params = WrapperFixture.parameters(10);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults()), Averaging.ema(0.9));
         averaged.inner().setNonFinitePolicy(NonFinitePolicy.SKIP);
         params.get(0).grad().setFlat(3, Float.POSITIVE_INFINITY);
@@ -225,28 +187,28 @@ class AveragedModelTest {
 
     @Test
     void aFailedInnerStepChangesNothing() {
-        List<Parameter> params = parameters(11);
+        List<Parameter> params = WrapperFixture.parameters(11);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults().with("lr", 0.1)), Averaging.equal());
-        fillGradients(params, new SplittableRandom(12));
+        WrapperFixture.fillGradients(params, new SplittableRandom(12));
         averaged.step();
-        float[] before = values(params);
+        float[] before = WrapperFixture.values(params);
         float[] averagesBefore = averages(averaged, params);
         params.get(1).grad().setFlat(4, Float.NaN);
         assertThrows(NonFiniteGradientException.class, averaged::step);
         assertEquals(1, averaged.steps());
         assertEquals(1, averaged.nAveraged());
-        assertSameBits(before, values(params), "parameters");
+        assertSameBits(before, WrapperFixture.values(params), "parameters");
         assertSameBits(averagesBefore, averages(averaged, params), "averages");
     }
 
     @Test
     void underGradientAccumulationOnlyTheUpdatesCount() {
-        List<Parameter> params = parameters(13);
+        List<Parameter> params = WrapperFixture.parameters(13);
         GradientAccumulation accumulation = GradientAccumulation.wrap(new Adam(params, Adam.defaults()), 3);
         AveragedModel averaged = AveragedModel.of(accumulation, Averaging.equal());
         SplittableRandom random = new SplittableRandom(14);
         for (int call = 1; call <= 9; call++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             averaged.step();
             assertEquals(call / 3, averaged.steps(), "after micro-batch " + call);
             assertEquals(call / 3, averaged.nAveraged());
@@ -256,13 +218,13 @@ class AveragedModelTest {
 
     @Test
     void aroundLookaheadItAveragesTheWeightsAfterTheSynchronisation() {
-        List<Parameter> params = parameters(15);
+        List<Parameter> params = WrapperFixture.parameters(15);
         Lookahead lookahead = Lookahead.wrap(new Sgd(params, Sgd.defaults().with("lr", 0.1)), 2, 0.5);
         AveragedModel averaged = AveragedModel.of(lookahead, Averaging.equal(), 2, 2);
         SplittableRandom random = new SplittableRandom(16);
-        fillGradients(params, random);
+        WrapperFixture.fillGradients(params, random);
         averaged.step();
-        fillGradients(params, random);
+        WrapperFixture.fillGradients(params, random);
         averaged.step();
         assertEquals(1, averaged.nAveraged());
         assertSameBits(lookahead.slowWeights("w"), averaged.averaged("w"), "synchronised weights");
@@ -272,40 +234,40 @@ class AveragedModelTest {
 
     @Test
     void swappingTwiceRestoresEveryBit() {
-        List<Parameter> params = parameters(17);
+        List<Parameter> params = WrapperFixture.parameters(17);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults().with("lr", 0.1)), Averaging.equal());
         SplittableRandom random = new SplittableRandom(18);
         for (int step = 0; step < 3; step++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             averaged.step();
         }
         params.get(0).value().setFlat(0, -0.0f);
         params.get(1).value().setFlat(1, Float.intBitsToFloat(0x7fc0abcd));
         averaged.averaged("b")[2] = Float.NEGATIVE_INFINITY;
-        float[] training = values(params);
+        float[] training = WrapperFixture.values(params);
         float[] averages = averages(averaged, params);
 
         averaged.swapParameters();
         assertTrue(averaged.isSwapped());
-        assertSameBits(averages, values(params), "the parameters hold the averages");
+        assertSameBits(averages, WrapperFixture.values(params), "the parameters hold the averages");
         assertSameBits(training, averages(averaged, params), "the buffers hold the training weights");
 
         averaged.swapParameters();
         assertFalse(averaged.isSwapped());
-        assertSameBits(training, values(params), "training weights back");
+        assertSameBits(training, WrapperFixture.values(params), "training weights back");
         assertSameBits(averages, averages(averaged, params), "averages back");
     }
 
     @Test
     void whileSwappedTrainingAveragingAndSavingAreRefusedAndChangeNothing(@TempDir Path dir) {
-        List<Parameter> params = parameters(19);
+        List<Parameter> params = WrapperFixture.parameters(19);
         AveragedModel averaged = AveragedModel.of(new Adam(params, Adam.defaults()), Averaging.ema(0.9));
         SplittableRandom random = new SplittableRandom(20);
-        fillGradients(params, random);
+        WrapperFixture.fillGradients(params, random);
         averaged.step();
-        fillGradients(params, random);
+        WrapperFixture.fillGradients(params, random);
         averaged.swapParameters();
-        float[] parameters = values(params);
+        float[] parameters = WrapperFixture.values(params);
         float[] buffers = averages(averaged, params);
         float[] firstMoment = averaged.inner().state("w").buffer("exp_avg").clone();
         String message = "while the parameters hold the averages; call swapParameters() again first to put the"
@@ -319,7 +281,7 @@ class AveragedModelTest {
         assertEquals("saving a checkpoint " + message, assertThrows(IllegalStateException.class,
                 () -> Checkpoints.save(averaged.inner(), file, averaged)).getMessage());
         assertFalse(Files.exists(file));
-        assertSameBits(parameters, values(params), "parameters");
+        assertSameBits(parameters, WrapperFixture.values(params), "parameters");
         assertSameBits(buffers, averages(averaged, params), "averages");
         assertArrayEquals(firstMoment, averaged.inner().state("w").buffer("exp_avg"));
         assertEquals(1, averaged.steps());
@@ -328,39 +290,39 @@ class AveragedModelTest {
 
     @Test
     void copyToParametersWritesTheAveragesAndKeepsThem() {
-        List<Parameter> params = parameters(21);
+        List<Parameter> params = WrapperFixture.parameters(21);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults().with("lr", 0.1)), Averaging.ema(0.8));
         SplittableRandom random = new SplittableRandom(22);
         for (int step = 0; step < 4; step++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             averaged.step();
         }
         float[] averages = averages(averaged, params);
         averaged.copyToParameters();
-        assertSameBits(averages, values(params), "parameters");
+        assertSameBits(averages, WrapperFixture.values(params), "parameters");
         assertSameBits(averages, averages(averaged, params), "averages");
         assertFalse(averaged.isSwapped());
     }
 
     @Test
     void swappingOrCopyingBeforeTheFirstUpdateIsRefused() {
-        List<Parameter> params = parameters(23);
-        float[] before = values(params);
+        List<Parameter> params = WrapperFixture.parameters(23);
+        float[] before = WrapperFixture.values(params);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults()), Averaging.equal());
         assertEquals("swapParameters() needs averages, and no model was averaged yet",
                 assertThrows(IllegalStateException.class, averaged::swapParameters).getMessage());
         assertEquals("copyToParameters() needs averages, and no model was averaged yet",
                 assertThrows(IllegalStateException.class, averaged::copyToParameters).getMessage());
         assertFalse(averaged.isSwapped());
-        assertSameBits(before, values(params), "parameters");
+        assertSameBits(before, WrapperFixture.values(params), "parameters");
     }
 
     @Test
     void aParameterAddedAfterTheFirstUpdateIsRefusedNamingIt() {
-        List<Parameter> params = parameters(24);
+        List<Parameter> params = WrapperFixture.parameters(24);
         Optimizer sgd = new Sgd(params, Sgd.defaults().with("lr", 0.1));
         AveragedModel averaged = AveragedModel.of(sgd, Averaging.equal());
-        fillGradients(params, new SplittableRandom(25));
+        WrapperFixture.fillGradients(params, new SplittableRandom(25));
         averaged.step();
         float[] averagesBefore = averages(averaged, params);
         sgd.addParamGroup(List.of(Parameter.of("late", FloatTensor.zeros(3))));
@@ -377,7 +339,7 @@ class AveragedModelTest {
 
     @Test
     void rejectedArgumentsAreNamedWithTheirValues() {
-        Optimizer sgd = new Sgd(parameters(26), Sgd.defaults());
+        Optimizer sgd = new Sgd(WrapperFixture.parameters(26), Sgd.defaults());
         assertEquals("optimizer must not be null", assertThrows(IllegalArgumentException.class,
                 () -> AveragedModel.of((Optimizer) null, Averaging.equal())).getMessage());
         assertEquals("wrapper must not be null", assertThrows(IllegalArgumentException.class,
@@ -405,7 +367,7 @@ class AveragedModelTest {
 
     @Test
     void theNameHoldsEverySettingThatChangesTheAverages() {
-        Optimizer sgd = new Sgd(parameters(27), Sgd.defaults());
+        Optimizer sgd = new Sgd(WrapperFixture.parameters(27), Sgd.defaults());
         assertEquals("AveragedModel(equal, start=1, every=1)", AveragedModel.of(sgd, Averaging.equal()).checkpointName());
         assertEquals("AveragedModel(ema, decay=0.999, start=5, every=2)",
                 AveragedModel.of(sgd, Averaging.ema(0.999), 5, 2).checkpointName());
@@ -433,7 +395,7 @@ class AveragedModelTest {
             AveragedModel ema = AveragedModel.of(swa, Averaging.emaWithWarmup(0.99));
             SplittableRandom random = new SplittableRandom(29);
             for (int step = 0; step < 7; step++) {
-                fillGradients(List.of(p), random);
+                WrapperFixture.fillGradients(List.of(p), random);
                 ema.step();
             }
             float[] both = new float[2 * n];
@@ -457,16 +419,16 @@ class AveragedModelTest {
     @ValueSource(ints = {0, 1, 2, 3, 6})
     void checkpointResumesBitForBit(int stepsBeforeSave, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("ema.safetensors");
-        List<Parameter> params = parameters(30);
+        List<Parameter> params = WrapperFixture.parameters(30);
         AveragedModel original = warmedUpEma(params);
         SplittableRandom random = new SplittableRandom(31);
         for (int s = 0; s < stepsBeforeSave; s++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             original.step();
         }
         Checkpoints.save(original.inner(), file, original);
 
-        List<Parameter> copy = parameters(99);
+        List<Parameter> copy = WrapperFixture.parameters(99);
         for (int i = 0; i < params.size(); i++) {
             copy.get(i).value().copyFrom(params.get(i).value());
         }
@@ -479,11 +441,11 @@ class AveragedModelTest {
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again));
 
         for (int s = 0; s < 7; s++) {
-            fillGradients(params, new SplittableRandom(100 + s));
-            fillGradients(copy, new SplittableRandom(100 + s));
+            WrapperFixture.fillGradients(params, new SplittableRandom(100 + s));
+            WrapperFixture.fillGradients(copy, new SplittableRandom(100 + s));
             original.step();
             resumed.step();
-            assertSameBits(values(params), values(copy), "parameters, step " + s + " after resuming");
+            assertSameBits(WrapperFixture.values(params), WrapperFixture.values(copy), "parameters, step " + s + " after resuming");
             if (original.nAveraged() > 0) {
                 assertSameBits(averages(original, params), averages(resumed, copy), "averages, step " + s);
             }
@@ -494,12 +456,12 @@ class AveragedModelTest {
     @Test
     void aCheckpointLoadsOnlyIntoTheSameAveraging(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ema.safetensors");
-        List<Parameter> params = parameters(32);
+        List<Parameter> params = WrapperFixture.parameters(32);
         AveragedModel original = AveragedModel.of(new Adam(params, Adam.defaults()), Averaging.ema(0.999));
-        fillGradients(params, new SplittableRandom(33));
+        WrapperFixture.fillGradients(params, new SplittableRandom(33));
         original.step();
         Checkpoints.save(original.inner(), file, original);
-        AveragedModel other = AveragedModel.of(new Adam(parameters(32), Adam.defaults()), Averaging.ema(0.99));
+        AveragedModel other = AveragedModel.of(new Adam(WrapperFixture.parameters(32), Adam.defaults()), Averaging.ema(0.99));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(other.inner(), file, other));
         assertTrue(e.getMessage().contains("AveragedModel(ema, decay=0.999, start=1, every=1)"), e.getMessage());
         assertEquals(0, other.nAveraged());
@@ -520,7 +482,7 @@ class AveragedModelTest {
 
     @Test
     void aSavedPositionThatDoesNotFitIsRefusedBeforeAnythingChanges() {
-        List<Parameter> params = parameters(34);
+        List<Parameter> params = WrapperFixture.parameters(34);
         AveragedModel averaged = AveragedModel.of(new Sgd(params, Sgd.defaults()), Averaging.equal());
         averaged.updateParameters();
         float[] before = averages(averaged, params);

@@ -21,45 +21,7 @@ import vecopt.tensor.FloatTensor;
 
 class GradientAccumulationTest {
 
-    private static final int N = 37;
-
-    /** Two parameters, the second (value and gradient) a view at an offset, with seeded values. */
-    private static List<Parameter> parameters(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] a = new float[N];
-        float[] big = new float[5 + 19 + 3];
-        float[] bigGrad = new float[2 + 19 + 4];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (float) random.nextGaussian();
-        }
-        return List.of(new Parameter("w", FloatTensor.of(a), FloatTensor.zeros(N)),
-                new Parameter("b", FloatTensor.view(big, 5, 19), FloatTensor.view(bigGrad, 2, 19)));
-    }
-
-    private static void fillGradients(List<Parameter> params, SplittableRandom random) {
-        for (Parameter p : params) {
-            for (int i = 0; i < p.size(); i++) {
-                p.grad().setFlat(i, (float) random.nextGaussian());
-            }
-        }
-    }
-
-    private static float[] values(List<Parameter> params) {
-        int n = 0;
-        for (Parameter p : params) {
-            n += p.size();
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (Parameter p : params) {
-            System.arraycopy(p.value().toArray(), 0, all, at, p.size());
-            at += p.size();
-        }
-        return all;
-    }
+    private static final int N = WrapperFixture.N;
 
     private static byte[] innerCheckpoint(Optimizer inner, Path file) throws Exception {
         Checkpoints.save(inner, file);
@@ -112,14 +74,14 @@ class GradientAccumulationTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 7})
     void kMicroBatchesAreBitForBitThePlainInnerStepOnTheSameFloat32Mean(int k) {
-        List<Parameter> wrapped = parameters(1);
-        List<Parameter> alone = parameters(1);
+        List<Parameter> wrapped = WrapperFixture.parameters(1);
+        List<Parameter> alone = WrapperFixture.parameters(1);
         GradientAccumulation opt = GradientAccumulation.wrap(new Adam(wrapped, Adam.defaults().with("lr", 0.01)), k);
         Optimizer plain = new Adam(alone, Adam.defaults().with("lr", 0.01));
         SplittableRandom random = new SplittableRandom(2);
         float[][] sums = {new float[N], new float[19]};
         for (int call = 1; call <= 4 * k; call++) {
-            fillGradients(wrapped, random);
+            WrapperFixture.fillGradients(wrapped, random);
             for (int j = 0; j < 2; j++) {
                 Parameter p = wrapped.get(j);
                 for (int i = 0; i < p.size(); i++) {
@@ -139,27 +101,27 @@ class GradientAccumulationTest {
                     assertArrayEquals(alone.get(j).grad().toArray(), wrapped.get(j).grad().toArray(), "the mean");
                 }
             }
-            assertArrayEquals(values(alone), values(wrapped), "call " + call);
+            assertArrayEquals(WrapperFixture.values(alone), WrapperFixture.values(wrapped), "call " + call);
         }
         assertEquals(4, opt.inner().state("w").step());
     }
 
     @Test
     void kOneIsExactlyTheInnerOptimizer() {
-        List<Parameter> wrapped = parameters(3);
-        List<Parameter> alone = parameters(3);
+        List<Parameter> wrapped = WrapperFixture.parameters(3);
+        List<Parameter> alone = WrapperFixture.parameters(3);
         GradientAccumulation opt = GradientAccumulation.wrap(new Lion(wrapped, Lion.defaults().with("lr", 0.01)), 1);
         Optimizer plain = new Lion(alone, Lion.defaults().with("lr", 0.01));
         SplittableRandom r1 = new SplittableRandom(4);
         SplittableRandom r2 = new SplittableRandom(4);
         for (int step = 1; step <= 6; step++) {
-            fillGradients(wrapped, r1);
-            fillGradients(alone, r2);
+            WrapperFixture.fillGradients(wrapped, r1);
+            WrapperFixture.fillGradients(alone, r2);
             wrapped.get(0).grad().setFlat(0, -0f); // the sign of a zero gradient reaches the rule as it is
             alone.get(0).grad().setFlat(0, -0f);
             opt.step();
             plain.step();
-            assertArrayEquals(values(alone), values(wrapped), "step " + step);
+            assertArrayEquals(WrapperFixture.values(alone), WrapperFixture.values(wrapped), "step " + step);
             assertArrayEquals(alone.get(0).grad().toArray(), wrapped.get(0).grad().toArray());
         }
         assertNull(opt.accumulator("w"));
@@ -168,22 +130,22 @@ class GradientAccumulationTest {
 
     @Test
     void callsThatAreNotTheKthChangeNoParameterAndNoInnerState(@TempDir Path dir) throws Exception {
-        List<Parameter> params = parameters(5);
+        List<Parameter> params = WrapperFixture.parameters(5);
         GradientAccumulation opt = GradientAccumulation.wrap(new Adam(params, Adam.defaults().with("lr", 0.1)), 4);
         SplittableRandom random = new SplittableRandom(6);
         for (int update = 0; update < 2; update++) {
-            float[] before = values(params);
+            float[] before = WrapperFixture.values(params);
             byte[] state = innerCheckpoint(opt.inner(), dir.resolve("a"));
             for (int call = 1; call < 4; call++) {
-                fillGradients(params, random);
+                WrapperFixture.fillGradients(params, random);
                 float[] grads = params.get(1).grad().toArray();
                 opt.step();
                 assertEquals(call, opt.miniStep());
-                assertArrayEquals(before, values(params), "call " + call);
+                assertArrayEquals(before, WrapperFixture.values(params), "call " + call);
                 assertArrayEquals(grads, params.get(1).grad().toArray(), "the gradients are only read");
                 assertArrayEquals(state, innerCheckpoint(opt.inner(), dir.resolve("b")), "inner state, call " + call);
             }
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             opt.step();
             assertEquals(0, opt.miniStep());
             assertEquals(update + 1, opt.inner().state("w").step());
@@ -193,15 +155,15 @@ class GradientAccumulationTest {
 
     @Test
     void accumulationAroundLookaheadStepsLookaheadOnceInKCalls() {
-        List<Parameter> wrapped = parameters(7);
-        List<Parameter> alone = parameters(7);
+        List<Parameter> wrapped = WrapperFixture.parameters(7);
+        List<Parameter> alone = WrapperFixture.parameters(7);
         GradientAccumulation opt = GradientAccumulation.wrap(
                 Lookahead.wrap(new Sgd(wrapped, Sgd.defaults().with("lr", 0.1).with("momentum", 0.9)), 2, 0.5), 3);
         Lookahead plain = Lookahead.wrap(new Sgd(alone, Sgd.defaults().with("lr", 0.1).with("momentum", 0.9)), 2, 0.5);
         SplittableRandom random = new SplittableRandom(8);
         float[][] sums = {new float[N], new float[19]};
         for (int call = 1; call <= 12; call++) {
-            fillGradients(wrapped, random);
+            WrapperFixture.fillGradients(wrapped, random);
             for (int j = 0; j < 2; j++) {
                 for (int i = 0; i < wrapped.get(j).size(); i++) {
                     float g = wrapped.get(j).grad().getFlat(i);
@@ -217,7 +179,7 @@ class GradientAccumulationTest {
             if (call % 3 == 0) {
                 plain.step();
             }
-            assertArrayEquals(values(alone), values(wrapped), "call " + call);
+            assertArrayEquals(WrapperFixture.values(alone), WrapperFixture.values(wrapped), "call " + call);
         }
         assertEquals(4, opt.lookahead().steps());
         assertEquals("GradientAccumulation(k=3) over Lookahead(k=2, alpha=0.5) over SGD", opt.toString());
@@ -225,7 +187,7 @@ class GradientAccumulationTest {
 
     @Test
     void theInnerOptimizerClipsTheMeanGradient() {
-        List<Parameter> params = parameters(9);
+        List<Parameter> params = WrapperFixture.parameters(9);
         Optimizer inner = new Sgd(params, Sgd.defaults().with("lr", 0.1));
         inner.setGradientClipping(GradientClipping.byNorm(1e9));
         GradientAccumulation opt = GradientAccumulation.wrap(inner, 2);
@@ -246,37 +208,37 @@ class GradientAccumulationTest {
 
     @Test
     void aNonFiniteMicroBatchReachesTheInnerStepOnTheKthCallAndEndsTheWindow() {
-        List<Parameter> params = parameters(10);
-        float[] before = values(params);
+        List<Parameter> params = WrapperFixture.parameters(10);
+        float[] before = WrapperFixture.values(params);
         GradientAccumulation opt = GradientAccumulation.wrap(new Sgd(params, Sgd.defaults()), 3);
         SplittableRandom random = new SplittableRandom(11);
-        fillGradients(params, random);
+        WrapperFixture.fillGradients(params, random);
         params.get(0).grad().setFlat(3, Float.NaN);
         opt.step(); // accumulated without a check
-        fillGradients(params, random);
+        WrapperFixture.fillGradients(params, random);
         opt.step();
-        assertArrayEquals(before, values(params));
-        fillGradients(params, random);
+        assertArrayEquals(before, WrapperFixture.values(params));
+        WrapperFixture.fillGradients(params, random);
         NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class, opt::step);
         assertEquals("parameter w has a non-finite gradient at index 3: NaN", e.getMessage());
-        assertArrayEquals(before, values(params));
+        assertArrayEquals(before, WrapperFixture.values(params));
         assertEquals(0, opt.miniStep());
         assertArrayEquals(new float[N], opt.accumulator("w"));
 
         opt.inner().setNonFinitePolicy(NonFinitePolicy.SKIP);
         for (int call = 0; call < 3; call++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             params.get(1).grad().setFlat(0, Float.POSITIVE_INFINITY);
             opt.step();
         }
         assertEquals(1, opt.inner().skippedSteps());
-        assertArrayEquals(before, values(params));
+        assertArrayEquals(before, WrapperFixture.values(params));
         assertEquals(0, opt.miniStep());
     }
 
     @Test
     void aRejectedArgumentNamesItAndChangesNothing() {
-        List<Parameter> params = parameters(12);
+        List<Parameter> params = WrapperFixture.parameters(12);
         Optimizer inner = new Sgd(params, Sgd.defaults());
         assertEquals("k must be in [1, 16777216], got 0",
                 assertThrows(IllegalArgumentException.class, () -> GradientAccumulation.wrap(inner, 0)).getMessage());
@@ -304,9 +266,9 @@ class GradientAccumulationTest {
 
     @Test
     void zeroGradAndParamGroupsReachTheInnerOptimizer() {
-        List<Parameter> params = parameters(13);
+        List<Parameter> params = WrapperFixture.parameters(13);
         GradientAccumulation opt = GradientAccumulation.wrap(new Sgd(params, Sgd.defaults()), 2);
-        fillGradients(params, new SplittableRandom(14));
+        WrapperFixture.fillGradients(params, new SplittableRandom(14));
         opt.zeroGrad();
         assertArrayEquals(new float[19], params.get(1).grad().toArray());
         assertEquals(opt.inner().paramGroups(), opt.paramGroups());
@@ -317,16 +279,16 @@ class GradientAccumulationTest {
     @ValueSource(ints = {0, 1, 2, 3, 5})
     void checkpointResumesBitForBitMidAccumulation(int callsBeforeSave, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("acc.safetensors");
-        List<Parameter> params = parameters(15);
+        List<Parameter> params = WrapperFixture.parameters(15);
         GradientAccumulation original = GradientAccumulation.wrap(new AdamW(params, AdamW.defaults().with("lr", 0.01)), 3);
         SplittableRandom random = new SplittableRandom(16);
         for (int s = 0; s < callsBeforeSave; s++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             original.step();
         }
         Checkpoints.save(original.inner(), file, original);
 
-        List<Parameter> copy = parameters(99);
+        List<Parameter> copy = WrapperFixture.parameters(99);
         for (int i = 0; i < params.size(); i++) {
             copy.get(i).value().copyFrom(params.get(i).value());
         }
@@ -338,11 +300,11 @@ class GradientAccumulationTest {
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again));
 
         for (int s = 0; s < 8; s++) {
-            fillGradients(params, new SplittableRandom(100 + s));
-            fillGradients(copy, new SplittableRandom(100 + s));
+            WrapperFixture.fillGradients(params, new SplittableRandom(100 + s));
+            WrapperFixture.fillGradients(copy, new SplittableRandom(100 + s));
             original.step();
             resumed.step();
-            assertArrayEquals(values(params), values(copy), "call " + s + " after resuming");
+            assertArrayEquals(WrapperFixture.values(params), WrapperFixture.values(copy), "call " + s + " after resuming");
             assertArrayEquals(original.accumulator("b"), resumed.accumulator("b"));
         }
     }
@@ -350,12 +312,12 @@ class GradientAccumulationTest {
     @Test
     void aCheckpointMidWindowRefusesAWrapperOfAnotherK(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("acc.safetensors");
-        List<Parameter> params = parameters(17);
+        List<Parameter> params = WrapperFixture.parameters(17);
         GradientAccumulation original = GradientAccumulation.wrap(new Adam(params, Adam.defaults()), 4);
-        fillGradients(params, new SplittableRandom(18));
+        WrapperFixture.fillGradients(params, new SplittableRandom(18));
         original.step();
         Checkpoints.save(original.inner(), file, original);
-        GradientAccumulation other = GradientAccumulation.wrap(new Adam(parameters(17), Adam.defaults()), 2);
+        GradientAccumulation other = GradientAccumulation.wrap(new Adam(WrapperFixture.parameters(17), Adam.defaults()), 2);
         assertThrows(vecopt.engine.checkpoint.CheckpointException.class,
                 () -> Checkpoints.load(other.inner(), file, other));
         assertEquals(0, other.miniStep());

@@ -22,44 +22,7 @@ import vecopt.tensor.FloatTensor;
 
 class LookaheadTest {
 
-    private static final int N = 37;
-
-    /** Two parameters, the second a view at an offset, with seeded values. */
-    private static List<Parameter> parameters(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] a = new float[N];
-        float[] big = new float[5 + 19 + 3];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (float) random.nextGaussian();
-        }
-        return List.of(new Parameter("w", FloatTensor.of(a), FloatTensor.zeros(N)),
-                new Parameter("b", FloatTensor.view(big, 5, 19), FloatTensor.zeros(19)));
-    }
-
-    private static void fillGradients(List<Parameter> params, SplittableRandom random) {
-        for (Parameter p : params) {
-            for (int i = 0; i < p.size(); i++) {
-                p.grad().setFlat(i, (float) random.nextGaussian());
-            }
-        }
-    }
-
-    private static float[] values(List<Parameter> params) {
-        int n = 0;
-        for (Parameter p : params) {
-            n += p.size();
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (Parameter p : params) {
-            System.arraycopy(p.value().toArray(), 0, all, at, p.size());
-            at += p.size();
-        }
-        return all;
-    }
+    private static final int N = WrapperFixture.N;
 
     /** The paper's Algorithm 1 in float64 over a float64 textbook inner rule. */
     private static final class TextbookLookahead {
@@ -126,47 +89,47 @@ class LookaheadTest {
 
     @Test
     void slowWeightsStartAtTheParametersBeforeTheFirstInnerUpdate() {
-        List<Parameter> params = parameters(1);
-        float[] initial = values(params);
+        List<Parameter> params = WrapperFixture.parameters(1);
+        float[] initial = WrapperFixture.values(params);
         Lookahead opt = Lookahead.wrap(new Sgd(params, Sgd.defaults().with("lr", 0.1)));
         assertNull(opt.slowWeights("w"));
-        fillGradients(params, new SplittableRandom(2));
+        WrapperFixture.fillGradients(params, new SplittableRandom(2));
         opt.step();
         assertArrayEquals(java.util.Arrays.copyOf(initial, N), opt.slowWeights("w"));
     }
 
     @Test
     void alphaZeroResetsTheParametersToTheirStartOnEverySync() {
-        List<Parameter> params = parameters(3);
-        float[] initial = values(params);
+        List<Parameter> params = WrapperFixture.parameters(3);
+        float[] initial = WrapperFixture.values(params);
         Lookahead opt = Lookahead.wrap(new Adam(params, Adam.defaults().with("lr", 0.1)), 2, 0);
         SplittableRandom random = new SplittableRandom(4);
         for (int step = 1; step <= 6; step++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             opt.step();
             if (step % 2 == 0) {
-                assertArrayEquals(initial, values(params), "step " + step);
+                assertArrayEquals(initial, WrapperFixture.values(params), "step " + step);
             } else {
-                assertTrue(!java.util.Arrays.equals(initial, values(params)), "step " + step + " moved");
+                assertTrue(!java.util.Arrays.equals(initial, WrapperFixture.values(params)), "step " + step + " moved");
             }
         }
     }
 
     @Test
     void kOneAlphaOneFollowsTheInnerOptimizerAlone() {
-        List<Parameter> wrapped = parameters(5);
-        List<Parameter> alone = parameters(5);
+        List<Parameter> wrapped = WrapperFixture.parameters(5);
+        List<Parameter> alone = WrapperFixture.parameters(5);
         Lookahead opt = Lookahead.wrap(new Adam(wrapped, Adam.defaults()), 1, 1);
         Optimizer plain = new Adam(alone, Adam.defaults());
         SplittableRandom r1 = new SplittableRandom(6);
         SplittableRandom r2 = new SplittableRandom(6);
         for (int step = 1; step <= 10; step++) {
-            fillGradients(wrapped, r1);
-            fillGradients(alone, r2);
+            WrapperFixture.fillGradients(wrapped, r1);
+            WrapperFixture.fillGradients(alone, r2);
             opt.step();
             plain.step();
-            float[] a = values(wrapped);
-            float[] b = values(alone);
+            float[] a = WrapperFixture.values(wrapped);
+            float[] b = WrapperFixture.values(alone);
             for (int i = 0; i < a.length; i++) {
                 // slow + (fast - slow) is fast up to one rounding of the difference
                 assertEquals(b[i], a[i], Math.ulp(b[i]) * 2 + 1e-7f, "step " + step + " [" + i + "]");
@@ -176,16 +139,16 @@ class LookaheadTest {
 
     @Test
     void kOneSynchronisesOnEveryStep() {
-        List<Parameter> params = parameters(7);
+        List<Parameter> params = WrapperFixture.parameters(7);
         Lookahead opt = Lookahead.wrap(new Sgd(params, Sgd.defaults().with("lr", 0.1)), 1, 0.5);
-        fillGradients(params, new SplittableRandom(8));
+        WrapperFixture.fillGradients(params, new SplittableRandom(8));
         opt.step();
         assertArrayEquals(opt.slowWeights("w"), params.get(0).value().toArray());
     }
 
     @Test
     void aRejectedArgumentNamesItAndChangesNothing() {
-        List<Parameter> params = parameters(9);
+        List<Parameter> params = WrapperFixture.parameters(9);
         Optimizer inner = new Sgd(params, Sgd.defaults());
         assertEquals("k must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> Lookahead.wrap(inner, 0, 0.5)).getMessage());
@@ -203,19 +166,19 @@ class LookaheadTest {
 
     @Test
     void aFailedInnerStepChangesNothing() {
-        List<Parameter> params = parameters(10);
-        float[] before = values(params);
+        List<Parameter> params = WrapperFixture.parameters(10);
+        float[] before = WrapperFixture.values(params);
         Lookahead opt = Lookahead.wrap(new Sgd(params, Sgd.defaults()), 2, 0.5);
         params.get(0).grad().setFlat(3, Float.NaN);
         assertThrows(NonFiniteGradientException.class, opt::step);
         assertNull(opt.slowWeights("w"));
         assertEquals(0, opt.steps());
-        assertArrayEquals(before, values(params));
+        assertArrayEquals(before, WrapperFixture.values(params));
     }
 
     @Test
     void aSkippedInnerStepIsNotCounted() {
-        List<Parameter> params = parameters(11);
+        List<Parameter> params = WrapperFixture.parameters(11);
         Lookahead opt = Lookahead.wrap(new Sgd(params, Sgd.defaults()), 2, 0.5);
         opt.inner().setNonFinitePolicy(NonFinitePolicy.SKIP);
         params.get(0).grad().setFlat(3, Float.POSITIVE_INFINITY);
@@ -226,7 +189,7 @@ class LookaheadTest {
 
     @Test
     void rangerIsRAdamInsideLookaheadWithKSixAndAlphaHalf() {
-        Lookahead ranger = Ranger.create(parameters(12));
+        Lookahead ranger = Ranger.create(WrapperFixture.parameters(12));
         assertEquals("RAdam", ranger.inner().torchName());
         assertEquals(6, ranger.k());
         assertEquals(0.5, ranger.alpha());
@@ -239,16 +202,16 @@ class LookaheadTest {
     @ValueSource(ints = {0, 4, 5, 7})
     void checkpointResumesBitForBitMidCycle(int stepsBeforeSave, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("ranger.safetensors");
-        List<Parameter> params = parameters(13);
+        List<Parameter> params = WrapperFixture.parameters(13);
         Lookahead original = Ranger.create(params, RAdam.defaults().with("lr", 0.01));
         SplittableRandom random = new SplittableRandom(14);
         for (int s = 0; s < stepsBeforeSave; s++) {
-            fillGradients(params, random);
+            WrapperFixture.fillGradients(params, random);
             original.step();
         }
         Checkpoints.save(original.inner(), file, original);
 
-        List<Parameter> copy = parameters(99);
+        List<Parameter> copy = WrapperFixture.parameters(99);
         for (int i = 0; i < params.size(); i++) {
             copy.get(i).value().copyFrom(params.get(i).value());
         }
@@ -261,12 +224,12 @@ class LookaheadTest {
 
         for (int s = 0; s < 9; s++) {
             SplittableRandom shared = new SplittableRandom(100 + s);
-            fillGradients(params, shared);
+            WrapperFixture.fillGradients(params, shared);
             shared = new SplittableRandom(100 + s);
-            fillGradients(copy, shared);
+            WrapperFixture.fillGradients(copy, shared);
             original.step();
             resumed.step();
-            assertArrayEquals(values(params), values(copy), "step " + s + " after resuming");
+            assertArrayEquals(WrapperFixture.values(params), WrapperFixture.values(copy), "step " + s + " after resuming");
             assertArrayEquals(original.slowWeights("b"), resumed.slowWeights("b"));
         }
     }
@@ -274,12 +237,12 @@ class LookaheadTest {
     @Test
     void aCheckpointWithSlowWeightsRefusesAWrapperOfAnotherK(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("la.safetensors");
-        List<Parameter> params = parameters(15);
+        List<Parameter> params = WrapperFixture.parameters(15);
         Lookahead original = Lookahead.wrap(new Adam(params, Adam.defaults()), 5, 0.5);
-        fillGradients(params, new SplittableRandom(16));
+        WrapperFixture.fillGradients(params, new SplittableRandom(16));
         original.step();
         Checkpoints.save(original.inner(), file, original);
-        Lookahead other = Lookahead.wrap(new Adam(parameters(15), Adam.defaults()), 6, 0.5);
+        Lookahead other = Lookahead.wrap(new Adam(WrapperFixture.parameters(15), Adam.defaults()), 6, 0.5);
         assertThrows(vecopt.engine.checkpoint.CheckpointException.class,
                 () -> Checkpoints.load(other.inner(), file, other));
         assertEquals(0, other.steps());
