@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import vecopt.engine.checkpoint.Checkpointable;
+import vecopt.engine.checkpoint.Checkpoints;
+import vecopt.engine.checkpoint.StateDict;
 import vecopt.engine.internal.EngineAccess;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
@@ -400,6 +403,45 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("no parameter called " + name);
         }
         return states.get(name);
+    }
+
+    // ---- state_dict(): the optimizer's state in memory (delegates to vecopt.engine.checkpoint.Checkpoints) ----
+
+    /**
+     * PyTorch's {@code optimizer.state_dict()}: a copy, in memory, of everything a checkpoint of this
+     * optimizer holds (each group's hyperparameters, each parameter's step count, scalars and state
+     * buffers, the skipped-step count and the clipping, noise and non-finite settings) and of the
+     * positions of {@code schedulers}. Stepping on does not change it. The same as
+     * {@link Checkpoints#stateDict(Optimizer, Checkpointable...) Checkpoints.stateDict(this, schedulers)}.
+     *
+     * @param schedulers what drives this optimizer and has a position to resume from, in the order
+     *     {@link #loadStateDict} will be given them; none is fine
+     * @return the snapshot, independent of this optimizer from then on
+     * @throws IllegalArgumentException if a scheduler is null, drives another optimizer or is given twice
+     */
+    public final StateDict stateDict(Checkpointable... schedulers) {
+        return Checkpoints.stateDict(this, schedulers);
+    }
+
+    /**
+     * PyTorch's {@code optimizer.load_state_dict(state_dict)}: replaces this optimizer's state (and the
+     * positions of {@code schedulers}) with {@code stateDict}, after checking that all of it fits, as a
+     * checkpoint file is checked: the same rule, groups, parameter names and sizes, only state the rule
+     * keeps, valid hyperparameters and settings, the same kinds of schedulers in the same order. The
+     * arrays are copied in, so {@code stateDict} can be loaded again. The same as
+     * {@link Checkpoints#loadStateDict(Optimizer, StateDict, Checkpointable...)
+     * Checkpoints.loadStateDict(this, stateDict, schedulers)}.
+     *
+     * @param stateDict the state to load, from {@link #stateDict} of an optimizer of the same rule with the
+     *     same groups and parameter names; unchanged by loading
+     * @param schedulers the schedulers attached to this optimizer, of the same kinds and in the same order
+     *     as in {@code stateDict}
+     * @throws IllegalArgumentException if {@code stateDict} is null or does not fit (the message says what),
+     *     or a scheduler is null, drives another optimizer or is given twice; this optimizer and the
+     *     schedulers are then unchanged
+     */
+    public final void loadStateDict(StateDict stateDict, Checkpointable... schedulers) {
+        Checkpoints.loadStateDict(this, stateDict, schedulers);
     }
 
     /**

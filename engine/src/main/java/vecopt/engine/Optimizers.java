@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import vecopt.engine.kernels.OptimizerKernels;
+import vecopt.engine.kernels.OptimizerKernelsProvider;
 
 /**
  * Builds optimizers from PyTorch's description of them: the {@code torch.optim} class name and the
- * constructor kwargs, as training code ported from PyTorch (or a recorded trajectory) has them.
+ * constructor kwargs, as training code ported from PyTorch (or a recorded trajectory) has them; and
+ * tells a rule of one's own which kernels to run ({@link #vectorBitSize(Optimizer)}).
  */
 public final class Optimizers {
 
@@ -173,4 +175,43 @@ public final class Optimizers {
         return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
     }
 
+    // ---- which kernels run: for rules written outside the engine that bring a Vector API kernel ----
+
+    /**
+     * The width in bits of the Vector API kernels this JVM runs (128, 256 or 512: the widest the CPU
+     * has up to {@code -Dvecopt.vectorBitSize}, 256 by default), or 0 when it runs the scalar kernels
+     * ({@code jdk.incubator.vector} not enabled, or {@code -Dvecopt.kernels=scalar}). Fixed for the
+     * life of the JVM: a rule of one's own can size the {@code static final} species of its vector
+     * kernel with it, so that C2 compiles the vector operations, and load that class only when this is
+     * not 0, so that it runs without the Vector API too.
+     *
+     * @return the vector width in bits, or 0 for the scalar kernels
+     * @throws IllegalStateException if {@code -Dvecopt.kernels} or {@code -Dvecopt.vectorBitSize} is
+     *     invalid, or {@code -Dvecopt.kernels=panama} was given where the Vector API cannot run
+     */
+    public static int vectorBitSize() {
+        return bitsOf(OptimizerKernelsProvider.get());
+    }
+
+    /**
+     * The width in bits of the Vector API kernels {@code optimizer} runs, or 0 when it runs the scalar
+     * kernels: {@link #vectorBitSize()}, except that tools may put one optimizer on the scalar kernels
+     * (the PyTorch parity replay runs every case on both). A rule of one's own asks this in its
+     * {@link Optimizer#plan plan} and runs its vector kernel when it is not 0, its scalar kernel when
+     * it is, so that it takes the same path as the built-in rules of that optimizer.
+     *
+     * @param optimizer the optimizer whose kernels are asked about
+     * @return the vector width in bits, or 0 for the scalar kernels
+     * @throws IllegalArgumentException if {@code optimizer} is null
+     */
+    public static int vectorBitSize(Optimizer optimizer) {
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
+        return bitsOf(optimizer.kernels());
+    }
+
+    private static int bitsOf(OptimizerKernels kernels) {
+        return kernels.name().equals("scalar") ? 0 : kernels.vectorBitSize();
+    }
 }

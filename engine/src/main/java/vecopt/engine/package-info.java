@@ -16,5 +16,13 @@
  * {@link vecopt.engine.Lookahead} (with {@link vecopt.engine.Ranger}) and
  * {@link vecopt.engine.GradientAccumulation}. {@link vecopt.engine.Optimizers#fromTorch} builds an
  * optimizer from PyTorch's class name and keyword arguments.
+ *
+ * <p>A rule of one's own is a subclass of {@link vecopt.engine.Optimizer} outside this module: its
+ * {@link vecopt.engine.Hyperparameter}s, a {@link vecopt.engine.Rule} built with
+ * {@link vecopt.engine.Rule#builder} that lays out its state, and a {@code plan} that returns the
+ * {@link vecopt.engine.StepPlan} of a parameter's step, with a scalar kernel and, if it likes, a Vector
+ * API kernel run when {@link vecopt.engine.Optimizers#vectorBitSize(Optimizer)} is not 0.
+ * {@link vecopt.engine.Rules#register} makes {@code fromTorch} build it and checkpoints check its state.
+ * The README's "Write your own rule" walks through one (Signum, in the examples module).
  */
 package vecopt.engine;

@@ -3,7 +3,6 @@ package vecopt.examples;
 import java.util.List;
 import vecopt.engine.Adam;
 import vecopt.engine.Parameter;
-import vecopt.engine.checkpoint.Checkpoints;
 import vecopt.engine.checkpoint.StateDict;
 import vecopt.engine.schedule.CosineAnnealing;
 import vecopt.engine.schedule.HyperparameterScheduler;
@@ -30,7 +29,7 @@ public final class StateDicts {
         var cosine = new HyperparameterScheduler(adam, "lr", new CosineAnnealing(2 * half, 1e-4));
         train(model, adam, cosine, half);
 
-        StateDict middle = Checkpoints.stateDict(adam, cosine);          // a copy: stepping on leaves it as it is
+        StateDict middle = adam.stateDict(cosine);                       // a copy: stepping on leaves it as it is
         float[][] weights = copyOf(model.parameters());                  // the weights are yours to keep
         train(model, adam, cosine, half);
         float[][] first = copyOf(model.parameters());
@@ -38,7 +37,7 @@ public final class StateDicts {
         restore(model.parameters(), weights);
         Adam resumed = new Adam(model.parameters(), Adam.defaults());    // same groups, same parameter names
         var cosine2 = new HyperparameterScheduler(resumed, "lr", new CosineAnnealing(2 * half, 1e-4));
-        Checkpoints.loadStateDict(resumed, middle, cosine2);             // checked as a file is, all or nothing
+        resumed.loadStateDict(middle, cosine2);                          // checked as a file is, all or nothing
         train(model, resumed, cosine2, half);                            // the same bits as the first time
         return new float[][][] {first, copyOf(model.parameters())};
     }

@@ -2,6 +2,7 @@ package vecopt.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,10 +10,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vecopt.engine.Adam;
+import vecopt.engine.GradientClipping;
+import vecopt.engine.Hyperparameters;
+import vecopt.engine.Optimizer;
+import vecopt.engine.Optimizers;
+import vecopt.engine.Rules;
 import vecopt.engine.AdamW;
 import vecopt.engine.AdamWScheduleFree;
 import vecopt.engine.AveragedModel;
@@ -25,7 +34,9 @@ import vecopt.engine.Parameter;
 import vecopt.engine.RAdam;
 import vecopt.engine.Ranger;
 import vecopt.engine.Sgd;
+import vecopt.engine.checkpoint.CheckpointException;
 import vecopt.engine.checkpoint.Checkpoints;
+import vecopt.tensor.FloatTensor;
 import vecopt.engine.schedule.CosineAnnealing;
 import vecopt.engine.schedule.HyperparameterScheduler;
 import vecopt.engine.schedule.SWALR;
@@ -353,6 +364,115 @@ class ExamplesTest {
         assertTrue(after < before / 4, "loss went from " + before + " to " + after);
     }
 
+    // ---- Write your own rule: Signum, a rule outside the engine ----
+
+    /**
+     * Signum from the paper's equations (Bernstein et al. 2018, Algorithm 3), in double, with vecopt's
+     * clipping and maximize applied to the gradient first: d = s * clamp(g) + wd * p; m = beta * m +
+     * (1 - beta) * d; p = p - lr * sign(m).
+     */
+    private static void signumInDouble(double[] p, double[] m, float[] g, double lr, double beta, double wd,
+                                       double scale, double clip) {
+        for (int i = 0; i < p.length; i++) {
+            double d = scale * Math.max(-clip, Math.min(clip, g[i])) + wd * p[i];
+            m[i] = beta * m[i] + (1 - beta) * d;
+            p[i] -= lr * Math.signum(m[i]);
+        }
+    }
+
+    @Test
+    void signumFollowsItsFloat64ReferenceOnTheVectorKernel() {
+        assertTrue(Optimizers.vectorBitSize() > 0, "ExamplesTest runs with --add-modules jdk.incubator.vector");
+        record Case(Hyperparameters h, GradientClipping clipping) { }
+        List<Case> cases = List.of(
+                new Case(Signum.defaults(), GradientClipping.none()),
+                new Case(Signum.defaults().with("lr", 1e-3).with("momentum", 0.5).with("weight_decay", 0.1)
+                        .with("maximize", true), GradientClipping.byValue(0.5)),
+                new Case(Signum.defaults().with("lr", 0.1).with("momentum", 0).with("weight_decay", 0.01),
+                        GradientClipping.byNorm(1.0)));
+        for (Case c : cases) {
+            int n = 1021;                                    // vector body and scalar tail
+            int offset = 3;
+            SplittableRandom random = new SplittableRandom(41);
+            float[] model = new float[offset + n + 5];
+            float[] grads = new float[model.length];
+            double[] p = new double[n];
+            double[] m = new double[n];
+            for (int i = 0; i < n; i++) {
+                model[offset + i] = (float) random.nextGaussian();
+                p[i] = model[offset + i];
+            }
+            Parameter w = new Parameter("w", FloatTensor.view(model, offset, n), FloatTensor.view(grads, offset, n));
+            Signum signum = new Signum(List.of(w), c.h());
+            signum.setGradientClipping(c.clipping());
+            assertEquals(SignumVectorKernel.bitSize(), Optimizers.vectorBitSize(signum));
+            double lr = c.h().get("lr"), beta = c.h().get("momentum"), wd = c.h().get("weight_decay");
+            for (int step = 1; step <= 25; step++) {
+                float[] g = new float[n];
+                double sumOfSquares = 0;
+                for (int i = 0; i < n; i++) {                // magnitudes 1e-6 to 1e3, one in ten 0
+                    g[i] = random.nextInt(10) == 0 ? 0f
+                            : (float) ((random.nextBoolean() ? 1 : -1) * Math.pow(10, random.nextDouble(-6, 3)));
+                    grads[offset + i] = g[i];
+                    sumOfSquares += (double) g[i] * g[i];
+                }
+                double scale = c.clipping() instanceof GradientClipping.ByNorm
+                        ? Math.min(1, 1.0 / (Math.sqrt(sumOfSquares) + 1e-6)) : 1;
+                double clip = c.clipping() instanceof GradientClipping.ByValue ? 0.5 : Double.POSITIVE_INFINITY;
+                signumInDouble(p, m, g, lr, beta, wd, c.h().flag("maximize") ? -scale : scale, clip);
+                signum.step();
+                float[] mGot = signum.state("w").buffer("momentum_buffer");
+                double mMax = Arrays.stream(m).map(Math::abs).max().orElse(0);
+                for (int i = 0; i < n; i++) {
+                    String where = c + " step " + step + " element " + i;
+                    assertEquals(p[i], model[offset + i], 1e-5 * Math.abs(p[i]) + 1e-6, where + ": parameter");
+                    assertEquals(m[i], mGot[i], 1e-4 * Math.abs(m[i]) + 1e-6 * mMax, where + ": momentum");
+                }
+            }
+            assertEquals(0f, model[offset - 1]);
+            assertEquals(0f, model[offset + n], "nothing outside the view is written");
+        }
+    }
+
+    @Test
+    void signumIsBuiltByNameOnceRegisteredAndTrainsTheMlp() {
+        double[] losses = WriteYourOwnRule.train(300);
+        assertTrue(Rules.contains("Signum"));
+        Signum.register();                                   // a second call is harmless
+        Optimizer byName = Optimizers.fromTorch("Signum", TinyMlp.create(1).parameters(),
+                Map.of("lr", 0.05, "weight_decay", 1e-4));
+        assertTrue(byName instanceof Signum);
+        assertEquals(Map.of("lr", 0.05, "momentum", 0.9, "weight_decay", 1e-4, "maximize", 0.0),
+                byName.paramGroups().get(0).hyperparameters().asMap());
+        assertEquals(TinyMlp.create(3).forwardBackward(), losses[0]);
+        assertTrue(losses[299] < losses[0] / 4, "loss went from " + losses[0] + " to " + losses[299]);
+    }
+
+    @Test
+    void signumResumesFromItsCheckpointBitForBit(@TempDir Path tmp) throws Exception {
+        float[][][] runs = WriteYourOwnRule.uninterruptedAndResumed(tmp, 60);
+        assertArrayEquals(runs[0], runs[1]);
+        assertTrue(!Arrays.deepEquals(StateDicts.copyOf(TinyMlp.create(11).parameters()), runs[0]), "nothing trained");
+
+        Signum resumed = new Signum(TinyMlp.create(11).parameters(), Signum.defaults());
+        Checkpoints.load(resumed, tmp.resolve("signum.safetensors"));
+        assertEquals(60, resumed.state("fc1.weight").step());
+        assertEquals(java.util.Set.of("momentum_buffer"), resumed.state("fc1.weight").buffers().keySet());
+        assertEquals(3e-3, resumed.paramGroups().get(0).lr());
+        Sgd sgd = new Sgd(TinyMlp.create(11).parameters(), Sgd.defaults().with("momentum", 0.9));
+        var e = assertThrows(CheckpointException.class, () -> Checkpoints.load(sgd, tmp.resolve("signum.safetensors")));
+        assertTrue(e.getMessage().contains("Signum"), e.getMessage());
+    }
+
+    @Test
+    void signumsScalarAndVectorKernelsAgreeBitForBit() throws Exception {
+        assertTrue(Optimizers.vectorBitSize() > 0, "ExamplesTest runs with --add-modules jdk.incubator.vector");
+        assertEquals(List.of(), WriteYourOwnRule.kernelMismatches());
+        String out = stdoutOf(() -> WriteYourOwnRule.main(new String[] {Files.createTempDirectory("signum").toString()}));
+        assertTrue(out.contains("resumed from a checkpoint: bit for bit"), out);
+        assertTrue(out.contains("kernels: vector (" + Optimizers.vectorBitSize() + " bits) and scalar differ in 0 of 13 cases"), out);
+    }
+
     @Test
     void everyExampleRunsFromItsMainMethod(@TempDir Path tmp) throws Exception {
         String dir = tmp.toString();
@@ -369,7 +489,8 @@ class ExamplesTest {
                 () -> StateDicts.main(new String[0]),
                 () -> ChainedSchedules.main(new String[0]),
                 () -> FitWithLbfgs.main(new String[0]),
-                () -> TrustRatioGroups.main(new String[0]));
+                () -> TrustRatioGroups.main(new String[0]),
+                () -> WriteYourOwnRule.main(new String[] {dir}));
         for (ThrowingRunnable main : mains) {
             assertTrue(!stdoutOf(main).isBlank());
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import vecopt.engine.Adam;
 import vecopt.tensor.FloatTensor;
 
@@ -23,6 +24,7 @@ class ModulePathTest {
 
     private static final String FITTED = "w = 3.000, b = -2.000";
     private static final String MAIN = "vecopt.examples.TrainTinyModel";
+    private static final String OWN_RULE = "vecopt.examples.WriteYourOwnRule";
 
     @Test
     void runsOnTheModulePathWithTheVectorApi() throws Exception {
@@ -46,6 +48,31 @@ class ModulePathTest {
         assertEquals(FITTED, simd.stdout.strip(), simd.stderr);
         assertEquals(FITTED, scalar.stdout.strip(), scalar.stderr);
         assertTrue(scalar.stderr.contains("--add-modules jdk.incubator.vector"), scalar.stderr);
+    }
+
+    /**
+     * A user's own rule with an optional Vector API kernel ({@link WriteYourOwnRule}'s Signum): without
+     * the Vector API it runs its scalar kernel and never loads the vector one; with it, on the module
+     * path (vecopt.examples {@code requires static jdk.incubator.vector}) and on the class path, at the
+     * widths {@code -Dvecopt.vectorBitSize} asks for, its two kernels agree bit for bit.
+     */
+    @Test
+    void aUsersOwnRuleRunsWithAndWithoutTheVectorApi(@TempDir Path tmp) throws Exception {
+        String dir = tmp.toString();
+        Run scalar = java("--module-path", vecoptPath(), "--module", "vecopt.examples/" + OWN_RULE, dir);
+        assertTrue(scalar.stdout.contains("resumed from a checkpoint: bit for bit"), scalar.stdout + scalar.stderr);
+        assertTrue(scalar.stdout.contains("kernels: scalar only"), scalar.stdout + scalar.stderr);
+
+        Run modules = java("--add-modules", "jdk.incubator.vector", "-Dvecopt.vectorBitSize=512",
+                "--module-path", vecoptPath(), "--module", "vecopt.examples/" + OWN_RULE, dir);
+        assertTrue(modules.stdout.contains("resumed from a checkpoint: bit for bit"), modules.stdout + modules.stderr);
+        assertTrue(modules.stdout.matches("(?s).*kernels: vector \\((256|512) bits\\) and scalar differ in 0 of 13 cases.*"),
+                modules.stdout + modules.stderr);
+
+        Run narrow = java("--add-modules", "jdk.incubator.vector", "-Dvecopt.vectorBitSize=128", "-cp", vecoptPath(),
+                OWN_RULE, dir);
+        assertTrue(narrow.stdout.contains("kernels: vector (128 bits) and scalar differ in 0 of 13 cases"),
+                narrow.stdout + narrow.stderr);
     }
 
     /** target/classes of tensor, engine and examples (each with its module-info.class). */
