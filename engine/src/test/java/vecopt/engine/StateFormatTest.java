@@ -80,9 +80,9 @@ class StateFormatTest {
 
     @Test
     void rulesWithoutCompressibleStateRefuseCompressedFormats() {
-        Sgd sgd = new Sgd(List.of(parameter("w", 8, 1)), Sgd.defaults());
-        assertEquals("SGD cannot store its state as bfloat16; only float32",
-                assertThrows(IllegalArgumentException.class, () -> sgd.setStateFormat(StateFormat.bfloat16())).getMessage());
+        RMSprop rmsprop = new RMSprop(List.of(parameter("w", 8, 1)), RMSprop.defaults());
+        assertEquals("RMSprop cannot store its state as bfloat16; only float32",
+                assertThrows(IllegalArgumentException.class, () -> rmsprop.setStateFormat(StateFormat.bfloat16())).getMessage());
         assertThrows(IllegalArgumentException.class, () -> StateFormat.blockwise8bit(100));
     }
 
