@@ -110,6 +110,34 @@ class StateFormatCheckpointTest {
     }
 
     @Test
+    void stateDictsOfSgdAndLionCarryTheFormatAndTheCompressedBuffers() {
+        for (String name : List.of("SGD", "Lion")) {
+            for (StateFormat format : FORMATS) {
+                String what = name + " " + format;
+                List<Parameter> a = parameters();
+                Optimizer running = RULES.get(name).apply(a);
+                running.setStateFormat(format);
+                steps(running, a, 0, 2);
+                StateDict dict = Checkpoints.stateDict(running);
+                assertEquals(format, dict.settings().stateFormat(), what);
+                String buffer = name.equals("SGD") ? "momentum_buffer" : "exp_avg";
+                assertEquals(java.util.Set.of(buffer), dict.groups().get(0).parameters().get(0).state().compressedBufferNames());
+                List<Parameter> b = copies(a);
+                steps(running, a, 2, 4);
+
+                Optimizer resumed = RULES.get(name).apply(b);
+                Checkpoints.loadStateDict(resumed, dict);
+                Checkpoints.loadStateDict(resumed, dict); // a state dict loads any number of times
+                assertEquals(format, resumed.stateFormat(), what);
+                steps(resumed, b, 2, 4);
+                for (int k = 0; k < a.size(); k++) {
+                    assertArrayEquals(a.get(k).value().toArray(), b.get(k).value().toArray(), what + " " + a.get(k).name());
+                }
+            }
+        }
+    }
+
+    @Test
     void theStreamPathCarriesTheFormatToo() throws Exception {
         for (StateFormat format : FORMATS) {
             List<Parameter> a = parameters();
