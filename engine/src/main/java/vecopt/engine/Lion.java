@@ -1,7 +1,10 @@
 package vecopt.engine;
 
 import java.util.List;
+import java.util.Map;
+import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.LionCoefficients;
+import vecopt.engine.kernels.StateRounding;
 
 /**
  * Lion (EvoLved Sign Momentum, Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms",
@@ -27,7 +30,7 @@ import vecopt.engine.kernels.LionCoefficients;
  * weight decay 3-10 times AdamW's, with an lr 3-10 times smaller): pass it explicitly to match optax.
  *
  * <p>State: {@code exp_avg}. The step reads p, g and m and writes p and m: 20 bytes per element, as
- * SGD with momentum.
+ * SGD with momentum; 16 with {@code exp_avg} stored as bfloat16 and about 14 as 8-bit ({@link #setStateFormat}).
  */
 public final class Lion extends Optimizer {
 
@@ -69,10 +72,40 @@ public final class Lion extends Optimizer {
         super(RULE, parameters, hyperparameters);
     }
 
+    /** The momentum, which {@link #setStateFormat} may store as bfloat16 or 8-bit (signed). */
+    private static final Map<String, Boolean> COMPRESSIBLE = Map.of("exp_avg", true);
+
+    @Override
+    protected Map<String, Boolean> compressibleBuffers() {
+        return COMPRESSIBLE;
+    }
+
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
-        float[] m = state.buffer("exp_avg");
         LionCoefficients c = LionCoefficients.forStep(h, step, context);
+        CompressedBuffer compressed = state.compressedBuffer("exp_avg");
+        if (compressed != null) {
+            return compressedKernelCall(p, compressed, stateFormat(), step, c);
+        }
+        float[] m = state.buffer("exp_avg");
         return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().lion(pa, pOff, ga, gOff, m, from, n, c));
+    }
+
+    /** The Lion kernel call over a compressed momentum ({@link StateFormat}). */
+    private static StepPlan compressedKernelCall(Parameter p, CompressedBuffer m, StateFormat format, long step,
+                                                 LionCoefficients c) {
+        CompressedStateKernels kernels = CompressedStateKernels.get();
+        return switch (m) {
+            case CompressedBuffer.BFloat16Buffer bf -> {
+                StateRounding rounding = format.stochastic()
+                        ? StateRounding.stochastic(format.seed(), GradientNoise.stream(p.name()), step)
+                        : StateRounding.NEAREST_EVEN;
+                yield StepPlan.of((pa, pOff, ga, gOff, from, n) ->
+                        kernels.lionBf16(pa, pOff, ga, gOff, bf.bits(), from, n, c, rounding));
+            }
+            case CompressedBuffer.BlockwiseBuffer q -> StepPlan.of(StepPlan.Pass.blocked(q.blockSize(),
+                    (pa, pOff, ga, gOff, from, n) -> kernels.lion8bit(pa, pOff, ga, gOff, q.codes(), q.absmax(),
+                            from, n, q.blockSize(), c)));
+        };
     }
 }

@@ -61,6 +61,8 @@ public abstract class Optimizer {
     private double lastGradientNorm = Double.NaN;
     /** How the rule's compressible buffers are stored. */
     private StateFormat stateFormat = StateFormat.float32();
+    /** Whether {@link #setStateFormat} chose {@link #stateFormat}: then a checkpoint must match it. */
+    private boolean stateFormatChosen;
     /** This step's context of each parameter when a group or the per-parameter clipping clips; else null. */
     private Map<Parameter, StepContext> parameterContexts;
     /** Refuses overlapping step, set and load calls. */
@@ -191,7 +193,13 @@ public abstract class Optimizer {
     /**
      * Stores the moments of this optimizer's rule in {@code format} from the first step on. Only before
      * any parameter has state (the first step, {@link #allocateState}, a checkpoint load), and only for
-     * rules that can ({@link #compressibleBuffers}).
+     * rules that can ({@link #compressibleBuffers}: Adam's and AdamW's moments, SGD's momentum, Lion's
+     * {@code exp_avg}).
+     *
+     * <p>Checkpoints save the format. Loading one into an optimizer whose format was never set gives it
+     * the checkpoint's format (float32 for checkpoints written before the format was saved); once this
+     * method has been called, a checkpoint of another format is refused and nothing changes: the
+     * format is a memory budget the caller chose, and converting stored state would not resume bit for bit.
      *
      * @param format how the moments are stored, such as {@link StateFormat#blockwise8bit(int)}
      * @throws IllegalArgumentException if {@code format} is null, or the rule keeps no compressible state and
@@ -212,9 +220,23 @@ public abstract class Optimizer {
                         + states.size() + " parameters have " + stateFormat + " state already");
             }
             this.stateFormat = format;
+            this.stateFormatChosen = true;
         } finally {
             guard.exit();
         }
+    }
+
+    /** Whether {@link #setStateFormat} was called: a checkpoint's state must then be stored in that format. */
+    boolean stateFormatChosen() {
+        return stateFormatChosen;
+    }
+
+    /** The format of state loaded from a checkpoint, set with it (the state has been replaced already). */
+    void restoreStateFormat(StateFormat format) {
+        if (format.kind() != StateFormat.Kind.FLOAT32 && compressibleBuffers().isEmpty()) {
+            throw new IllegalArgumentException(rule + " cannot store its state as " + format + "; only float32");
+        }
+        this.stateFormat = format;
     }
 
     /**
@@ -683,7 +705,7 @@ public abstract class Optimizer {
             if (b.keptFor(h, shape) && state.buffer(b.name()) == null && state.compressedBuffer(b.name()) == null) {
                 Boolean signed = compressible.get(b.name());
                 if (signed != null) {
-                    state.putCompressed(b.name(), newCompressed(p.size(), signed));
+                    state.putCompressed(b.name(), newCompressed(p.size(), signed, (float) b.initialValue().applyAsDouble(h)));
                 } else {
                     state.create(b.name(), b.length(shape, h), (float) b.initialValue().applyAsDouble(h));
                 }
@@ -694,10 +716,19 @@ public abstract class Optimizer {
         return state;
     }
 
-    /** A zero buffer of {@code n} elements in this optimizer's state format. */
-    private CompressedBuffer newCompressed(int n, boolean signed) {
+    /**
+     * A buffer of {@code n} elements in this optimizer's state format holding {@code initial}, a zero
+     * (SGD's -0 stays -0 in bfloat16; 8-bit codes of scale 0 decode to zeros).
+     */
+    private CompressedBuffer newCompressed(int n, boolean signed, float initial) {
         return switch (stateFormat.kind()) {
-            case BFLOAT16 -> new CompressedBuffer.BFloat16Buffer(new short[n]);
+            case BFLOAT16 -> {
+                short[] bits = new short[n];
+                if (Float.floatToRawIntBits(initial) != 0) {
+                    java.util.Arrays.fill(bits, vecopt.tensor.BFloat16.fromFloat(initial));
+                }
+                yield new CompressedBuffer.BFloat16Buffer(bits);
+            }
             case BLOCKWISE_8BIT -> new CompressedBuffer.BlockwiseBuffer(new byte[n],
                     new float[(n + stateFormat.blockSize() - 1) / stateFormat.blockSize()], stateFormat.blockSize(), signed);
             case FLOAT32 -> throw new IllegalStateException("float32 state is not compressed");

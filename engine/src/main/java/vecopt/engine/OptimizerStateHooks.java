@@ -32,6 +32,16 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
     }
 
     @Override
+    public boolean stateFormatChosen(Optimizer optimizer) {
+        return optimizer.stateFormatChosen();
+    }
+
+    @Override
+    public void restoreStateFormat(Optimizer optimizer, StateFormat format) {
+        optimizer.restoreStateFormat(format);
+    }
+
+    @Override
     public Hyperparameters withValues(Hyperparameters base, Map<String, Double> values) {
         return base.withValues(values);
     }

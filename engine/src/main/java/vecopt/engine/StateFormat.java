@@ -3,7 +3,8 @@ package vecopt.engine;
 import vecopt.tensor.BlockwiseQuantizer;
 
 /**
- * How an optimizer stores the moments of its rule (Adam's {@code exp_avg} and {@code exp_avg_sq}):
+ * How an optimizer stores the moments of its rule (Adam's and AdamW's {@code exp_avg} and
+ * {@code exp_avg_sq}, SGD's {@code momentum_buffer}, Lion's {@code exp_avg}):
  * float32 as PyTorch does (the default), bfloat16 rounded to nearest or stochastically, or block-wise
  * 8-bit as bitsandbytes' {@code Adam8bit} (Dettmers et al. 2022). Arithmetic stays float32: the moments
  * are decoded, updated and re-encoded inside the one fused pass. A storage choice, not a
@@ -11,7 +12,9 @@ import vecopt.tensor.BlockwiseQuantizer;
  * optimizer before its first step ({@link Optimizer#setStateFormat}).
  *
  * <p>Bytes of state per parameter element for Adam: float32 8, bfloat16 4, 8-bit 2 plus 8 per block
- * of {@link #blockSize()}; a step moves 28, 20 and 16 bytes per element (plus the scales). Parameters
+ * of {@link #blockSize()}; a step moves 28, 20 and 16 bytes per element (plus the scales). SGD with
+ * momentum and Lion keep half that state and move 20, 16 and 14 bytes. Checkpoints save the format
+ * ({@link Optimizer#setStateFormat} says what loading does with it). Parameters
  * with fewer than {@link BlockwiseQuantizer#MIN_QUANTIZED_SIZE} elements keep float32 state under the
  * 8-bit format, as bitsandbytes does: their scales would not pay.
  */

@@ -80,9 +80,9 @@ class StateFormatTest {
 
     @Test
     void rulesWithoutCompressibleStateRefuseCompressedFormats() {
-        Sgd sgd = new Sgd(List.of(parameter("w", 8, 1)), Sgd.defaults());
-        assertEquals("SGD cannot store its state as bfloat16; only float32",
-                assertThrows(IllegalArgumentException.class, () -> sgd.setStateFormat(StateFormat.bfloat16())).getMessage());
+        RMSprop rmsprop = new RMSprop(List.of(parameter("w", 8, 1)), RMSprop.defaults());
+        assertEquals("RMSprop cannot store its state as bfloat16; only float32",
+                assertThrows(IllegalArgumentException.class, () -> rmsprop.setStateFormat(StateFormat.bfloat16())).getMessage());
         assertThrows(IllegalArgumentException.class, () -> StateFormat.blockwise8bit(100));
     }
 
@@ -137,6 +137,11 @@ class StateFormatTest {
 
     /** Fits w to y = X w* (8192 weights seen through 64 rows of random features) and returns the final loss. */
     private static double linearRegressionLoss(StateFormat format) {
+        return linearRegressionLoss(w -> adam(format, w));
+    }
+
+    /** As {@link #linearRegressionLoss(StateFormat)} with the optimizer {@code optimizer} makes for w. */
+    private static double linearRegressionLoss(java.util.function.Function<Parameter, Optimizer> optimizer) {
         int d = 8192;
         int rows = 64;
         SplittableRandom random = new SplittableRandom(12);
@@ -153,7 +158,7 @@ class StateFormatTest {
             }
         }
         Parameter w = Parameter.of("w", FloatTensor.zeros(d));
-        Adam adam = adam(format, w);
+        Optimizer adam = optimizer.apply(w);
         double loss = 0;
         for (int t = 0; t < 300; t++) {
             float[] g = new float[d];
@@ -175,5 +180,132 @@ class StateFormatTest {
             adam.step();
         }
         return loss;
+    }
+
+    // ---- SGD momentum and Lion ----
+
+    private static Sgd sgd(StateFormat format, Parameter... ps) {
+        Sgd sgd = new Sgd(List.of(ps), Sgd.defaults().with(Sgd.LR, 1e-2).with(Sgd.MOMENTUM, 0.9));
+        sgd.setStateFormat(format);
+        return sgd;
+    }
+
+    private static Lion lion(StateFormat format, Parameter... ps) {
+        Lion lion = new Lion(List.of(ps), Lion.defaults().with(Lion.LR, 1e-3));
+        lion.setStateFormat(format);
+        return lion;
+    }
+
+    @Test
+    void sgdMomentumAndLionStateBytesPerParameterElementFollowTheFormat() {
+        int n = 1 << 20;
+        Object[][] cases = {
+            {StateFormat.float32(), 4.0},
+            {StateFormat.bfloat16(), 2.0},
+            {StateFormat.bfloat16Stochastic(1), 2.0},
+            {StateFormat.blockwise8bit(), 1.0 + 4.0 / 256},
+            {StateFormat.blockwise8bit(2048), 1.0 + 4.0 / 2048},
+        };
+        for (Object[] c : cases) {
+            StateFormat format = (StateFormat) c[0];
+            for (Optimizer o : new Optimizer[] {sgd(format, parameter("w", n, 1)), lion(format, parameter("w", n, 1))}) {
+                long allocated = allocatedBytes(o::allocateState);
+                String what = o.torchName() + " " + format;
+                assertEquals((double) c[1], (double) o.state("w").stateBytes() / n, 1e-9, what);
+                assertEquals((double) c[1], (double) allocated / n, 0.01 * (double) c[1], what + " allocated " + allocated);
+            }
+        }
+    }
+
+    @Test
+    void sgdWithoutMomentumKeepsNoStateInAnyFormat() {
+        Parameter w = parameter("w", 8192, 1);
+        Sgd sgd = new Sgd(List.of(w), Sgd.defaults());
+        sgd.setStateFormat(StateFormat.blockwise8bit());
+        w.grad().fill(0.5f);
+        sgd.step();
+        assertEquals(0, sgd.state("w").stateBytes());
+    }
+
+    @Test
+    void smallParametersKeepFloat32MomentumUnderTheEightBitFormat() {
+        Sgd sgd = sgd(StateFormat.blockwise8bit(), parameter("small", 4095, 1), parameter("large", 4096, 2));
+        sgd.allocateState();
+        assertNotNull(sgd.state("small").buffer("momentum_buffer"));
+        assertInstanceOf(CompressedBuffer.BlockwiseBuffer.class, sgd.state("large").compressedBuffer("momentum_buffer"));
+        assertEquals(true, ((CompressedBuffer.BlockwiseBuffer) sgd.state("large").compressedBuffer("momentum_buffer")).signed());
+        Lion lion = lion(StateFormat.blockwise8bit(), parameter("small", 4095, 1), parameter("large", 4096, 2));
+        lion.allocateState();
+        assertNotNull(lion.state("small").buffer("exp_avg"));
+        assertEquals(true, ((CompressedBuffer.BlockwiseBuffer) lion.state("large").compressedBuffer("exp_avg")).signed());
+    }
+
+    @Test
+    void sgdFirstStepWithABf16BufferIsFloat32SgdsFirstStep() {
+        // PyTorch copies d into a new buffer; the bf16 buffer starts at -0, so p moves by exactly -lr * d
+        float[] grads = {0.5f, -0f, 0f, 3e-3f, -7f};
+        Parameter a = Parameter.of("a", FloatTensor.of(new float[] {1f, -0f, 0f, 2f, -3f}));
+        Parameter b = Parameter.of("b", a.value().copy());
+        for (int i = 0; i < grads.length; i++) {
+            a.grad().setFlat(i, grads[i]);
+            b.grad().setFlat(i, grads[i]);
+        }
+        Sgd plain = sgd(StateFormat.float32(), a);
+        Sgd bf16 = sgd(StateFormat.bfloat16(), b);
+        plain.step();
+        bf16.step();
+        assertArrayEquals(a.value().toArray(), b.value().toArray());
+        short[] bits = ((CompressedBuffer.BFloat16Buffer) bf16.state("b").compressedBuffer("momentum_buffer")).bits();
+        float[] buffer = plain.state("a").buffer("momentum_buffer");
+        for (int i = 0; i < grads.length; i++) {
+            assertEquals(vecopt.tensor.BFloat16.fromFloat(buffer[i]), bits[i], "element " + i); // -0 stays -0
+        }
+    }
+
+    @Test
+    void sgdAndLionStepsAreIdenticalWithOneOrTwoThreads() {
+        for (StateFormat format : new StateFormat[] {StateFormat.bfloat16Stochastic(5), StateFormat.blockwise8bit()}) {
+            for (boolean useLion : new boolean[] {false, true}) {
+                float[][] results = new float[2][];
+                for (int threads = 1; threads <= 2; threads++) {
+                    Parameter w = parameter("w", 50_000, 3);
+                    Optimizer o = useLion ? lion(format, w) : sgd(format, w);
+                    try (ChunkedExecutor executor = ChunkedExecutor.withThreads(threads, 1024)) {
+                        o.setExecutor(executor);
+                        SplittableRandom random = new SplittableRandom(4);
+                        for (int t = 0; t < 3; t++) {
+                            for (int i = 0; i < w.size(); i++) {
+                                w.grad().setFlat(i, (float) random.nextGaussian());
+                            }
+                            o.step();
+                        }
+                    }
+                    results[threads - 1] = w.value().toArray();
+                }
+                assertArrayEquals(results[0], results[1], (useLion ? "Lion " : "SGD ") + format);
+            }
+        }
+    }
+
+    @Test
+    void sgdAndLionFitALinearRegressionAboutAsWellWithEveryFormat() {
+        StateFormat[] formats = {StateFormat.float32(), StateFormat.bfloat16(), StateFormat.bfloat16Stochastic(9),
+                StateFormat.blockwise8bit()};
+        for (boolean useLion : new boolean[] {false, true}) {
+            double[] losses = new double[formats.length];
+            for (int f = 0; f < formats.length; f++) {
+                StateFormat format = formats[f];
+                losses[f] = linearRegressionLoss(w -> {
+                    Optimizer o = useLion ? new Lion(List.of(w), Lion.defaults().with(Lion.LR, 1e-2))
+                            : new Sgd(List.of(w), Sgd.defaults().with(Sgd.LR, 1.0).with(Sgd.MOMENTUM, 0.9));
+                    o.setStateFormat(format);
+                    return o;
+                });
+            }
+            for (int f = 1; f < formats.length; f++) {
+                assertTrue(losses[f] < 2 * losses[0] + 1e-3, (useLion ? "Lion " : "SGD ") + formats[f]
+                        + " reached loss " + losses[f] + ", float32 " + losses[0]);
+            }
+        }
     }
 }

@@ -53,6 +53,8 @@ final class CheckpointReader {
             "groups_crc32c", "settings", "settings_crc32c", "schedulers", "schedulers_crc32c", "crc32c");
     private static final Set<String> SETTINGS_KEYS =
             Set.of("skipped_steps", "non_finite_policy", "gradient_clipping", "gradient_noise");
+    private static final Set<String> SETTINGS_KEYS_WITH_STATE_FORMAT =
+            Set.of("skipped_steps", "non_finite_policy", "gradient_clipping", "gradient_noise", "state_format");
     private static final Set<String> NOISE_KEYS = Set.of("eta", "gamma", "seed");
     private static final Set<String> SCHEDULER_KEYS = Set.of("name", "state");
     private static final Set<String> SCHEDULER_KEYS_WITH_BUFFERS = Set.of("name", "state", "buffers");
@@ -104,15 +106,19 @@ final class CheckpointReader {
                                   Map<String, Integer> lengths, Map<String, float[]> buffers) {
     }
 
-    /** The step settings a version 2 file holds, checked. */
+    /** The step settings a version 2 file holds, checked; {@code stateFormat} null if it names none. */
     private record Settings(long skippedSteps, NonFinitePolicy policy, GradientClipping clipping,
-                            GradientNoise noise) {
+                            GradientNoise noise, StateFormat stateFormat) {
     }
 
     private final Optimizer optimizer;
     private final List<Checkpointable> schedulers;
     private final SeekableByteChannel in;
     private final long fileSize;
+    /** How the checkpoint's state is stored, once its settings are read: what the optimizer will store. */
+    private StateFormat format;
+    /** Whether the checkpoint's settings name {@link #format}, rather than it being inferred. */
+    private boolean formatNamed;
 
     private CheckpointReader(Optimizer optimizer, List<Checkpointable> schedulers, SeekableByteChannel in,
                              long fileSize) {
@@ -227,17 +233,15 @@ final class CheckpointReader {
     /** The most bytes the buffers of {@code optimizer} and {@code schedulers} can take. */
     private static long dataBound(Optimizer optimizer, List<Checkpointable> schedulers) {
         long bound = 0;
-        StateFormat format = optimizer.stateFormat();
-        int blocks = format.kind() == StateFormat.Kind.BLOCKWISE_8BIT ? format.blockSize() : 0;
+        // the checkpoint names its state format: allow the scales of 8-bit state in the smallest blocks on top
+        int compressible = EngineAccess.stateHooks().compressibleBuffers(optimizer).size();
         for (ParamGroup g : optimizer.paramGroups()) {
             for (Parameter p : g.parameters()) {
                 int[] shape = p.value().shape();
                 for (Rule.Buffer b : optimizer.rule().buffers()) {
                     bound += 4L * b.length(shape);
                 }
-                if (blocks > 0) { // an 8-bit buffer's codes take fewer bytes than float32, its scales come on top
-                    bound += 4L * ((p.size() + (long) blocks - 1) / blocks) * optimizer.rule().buffers().size();
-                }
+                bound += 4L * ((p.size() + 63L) / 64) * compressible;
             }
         }
         for (Checkpointable c : schedulers) {
@@ -283,9 +287,11 @@ final class CheckpointReader {
         Map<String, String> metadata = metadata(header.get("__metadata__"));
         List<StagedParameter> staged = new ArrayList<>();
         List<GradientClipping> groupClipping = new ArrayList<>();
-        List<Hyperparameters> hyperparameters = groups(metadata, staged, groupClipping);
         boolean version1 = metadata.get("version").equals("1");
         Settings settings = version1 ? null : settings(metadata);
+        formatNamed = settings != null && settings.stateFormat != null;
+        format = stateFormat(settings == null ? null : settings.stateFormat);
+        List<Hyperparameters> hyperparameters = groups(metadata, staged, groupClipping);
         List<PendingRestore> pending = version1 ? noSchedulers() : schedulers(metadata);
         List<Entry> entries = entries(header, metadata, staged, pending, dataLength);
         readBuffers(entries, dataStart);
@@ -308,6 +314,7 @@ final class CheckpointReader {
             }
         }
         hooks.replaceState(optimizer, hyperparameters, states);
+        hooks.restoreStateFormat(optimizer, format);
         if (settings != null) {
             hooks.restoreStepSettings(optimizer, settings.skippedSteps, settings.clipping, settings.noise,
                     settings.policy, groupClipping);
@@ -449,7 +456,7 @@ final class CheckpointReader {
     private static Settings settings(Map<String, String> metadata) throws CheckpointException {
         String what = "the settings metadata";
         Map<String, Object> map = object(Json.parse(what, checkedText(metadata, "settings", what)), what);
-        keys(map, SETTINGS_KEYS, what);
+        keys(map, map.containsKey("state_format") ? SETTINGS_KEYS_WITH_STATE_FORMAT : SETTINGS_KEYS, what);
         long skipped = integer(map.get("skipped_steps"), "settings skipped_steps");
         if (skipped < 0) {
             throw new CheckpointException("settings: skipped_steps must be >= 0, got " + skipped);
@@ -465,7 +472,69 @@ final class CheckpointReader {
             throw new CheckpointException("settings: non_finite_policy must be one of "
                     + List.of(NonFinitePolicy.values()) + ", got " + quoted(policyName));
         }
-        return new Settings(skipped, policy, clipping(map.get("gradient_clipping"), "settings gradient_clipping"), noise(map.get("gradient_noise")));
+        return new Settings(skipped, policy, clipping(map.get("gradient_clipping"), "settings gradient_clipping"),
+                noise(map.get("gradient_noise")), map.containsKey("state_format") ? stateFormat(map.get("state_format")) : null);
+    }
+
+    /** A state format as the writer writes it: {@code {"kind":"bfloat16","rounding":...}} and so on. */
+    private static StateFormat stateFormat(Object value) throws CheckpointException {
+        String where = "settings state_format";
+        Map<String, Object> map = object(value, where);
+        String kind = string(map.get("kind"), where + " kind");
+        switch (kind) {
+            case "float32" -> {
+                keys(map, Set.of("kind"), where);
+                return StateFormat.float32();
+            }
+            case "bfloat16" -> {
+                String rounding = string(map.get("rounding"), where + " rounding");
+                if (rounding.equals("nearest")) {
+                    keys(map, Set.of("kind", "rounding"), where);
+                    return StateFormat.bfloat16();
+                }
+                if (rounding.equals("stochastic")) {
+                    keys(map, Set.of("kind", "rounding", "seed"), where);
+                    return StateFormat.bfloat16Stochastic(integer(map.get("seed"), where + " seed"));
+                }
+                throw new CheckpointException(where + ": rounding must be \"nearest\" or \"stochastic\", got "
+                        + quoted(rounding));
+            }
+            case "blockwise_8bit" -> {
+                keys(map, Set.of("kind", "block_size"), where);
+                long block = integer(map.get("block_size"), where + " block_size");
+                if (block < 64 || block > Integer.MAX_VALUE || block % 64 != 0) {
+                    throw new CheckpointException(where + ": block_size must be a positive multiple of 64, got " + block);
+                }
+                return StateFormat.blockwise8bit((int) block);
+            }
+            default -> throw new CheckpointException(where + ": kind must be \"float32\", \"bfloat16\" or "
+                    + "\"blockwise_8bit\", got " + quoted(kind));
+        }
+    }
+
+    /**
+     * The format the loaded state is stored in: the checkpoint's ({@code saved}), which must be the one
+     * the optimizer was set to if {@code setStateFormat} was called. A checkpoint that names none
+     * (version 1, float32 state, or written before the format was saved) is float32 for an optimizer
+     * whose format was never set, and of the optimizer's chosen format otherwise, as such files loaded
+     * before; its parameters' entries are checked against that.
+     */
+    private StateFormat stateFormat(StateFormat saved) throws CheckpointException {
+        EngineAccess.StateHooks hooks = EngineAccess.stateHooks();
+        boolean chosen = hooks.stateFormatChosen(optimizer);
+        if (saved == null) {
+            return chosen ? optimizer.stateFormat() : StateFormat.float32();
+        }
+        if (chosen && !saved.equals(optimizer.stateFormat())) {
+            throw new CheckpointException("the checkpoint's state is stored as " + saved + " but this optimizer was set"
+                    + " to store it as " + optimizer.stateFormat() + " (setStateFormat); load it into an optimizer"
+                    + " whose format is not set, or set the checkpoint's");
+        }
+        if (saved.kind() != StateFormat.Kind.FLOAT32 && hooks.compressibleBuffers(optimizer).isEmpty()) {
+            throw new CheckpointException("settings state_format is " + saved + " but " + optimizer.torchName()
+                    + " stores its state as float32 only");
+        }
+        return saved;
     }
 
     private static GradientClipping clipping(Object value, String where) throws CheckpointException {
@@ -714,7 +783,6 @@ final class CheckpointReader {
                 }
             }
         }
-        StateFormat format = optimizer.stateFormat();
         Map<String, Boolean> expected = format.compresses(live.size())
                 ? EngineAccess.stateHooks().compressibleBuffers(optimizer) : Map.of();
         for (String buffer : listed) {
@@ -730,9 +798,11 @@ final class CheckpointReader {
                         case FLOAT32 -> false;
                     };
             if (!fits) {
+                String want = signed == null ? "float32" : format.toString();
                 throw new CheckpointException(where + ": state " + buffer + " is stored as " + stored
-                        + " in the checkpoint, but this optimizer stores it as "
-                        + (signed == null ? "float32" : format.toString()) + "; call setStateFormat before loading");
+                        + " in the checkpoint, " + (formatNamed
+                        ? "but its settings say state_format " + format + ", so " + want
+                        : "but this optimizer stores it as " + want + "; call setStateFormat before loading"));
             }
         }
         return specs;

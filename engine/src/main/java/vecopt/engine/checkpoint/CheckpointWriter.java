@@ -29,6 +29,7 @@ import java.util.zip.CRC32C;
 import vecopt.engine.GradientClipping;
 import vecopt.engine.GradientNoise;
 import vecopt.engine.CompressedBuffer;
+import vecopt.engine.StateFormat;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
@@ -96,7 +97,7 @@ final class CheckpointWriter {
         return new Encoded(header(dict.optimizer(), groups, settings, schedulerText, tensors), tensors);
     }
 
-    /** The step settings: skipped steps, non-finite policy, clipping, noise. */
+    /** The step settings: skipped steps, non-finite policy, clipping, noise and, unless float32, the state format. */
     private static String settingsJson(StateDict.Settings settings) {
         StringBuilder sb = new StringBuilder("{\"skipped_steps\":").append(settings.skippedSteps());
         sb.append(",\"non_finite_policy\":");
@@ -105,8 +106,24 @@ final class CheckpointWriter {
         GradientNoise noise = settings.gradientNoise();
         appendFinite(sb.append(",\"gradient_noise\":{\"eta\":"), noise.eta(), "eta");
         appendFinite(sb.append(",\"gamma\":"), noise.gamma(), "gamma");
-        sb.append(",\"seed\":").append(noise.seed()).append("}}");
-        return sb.toString();
+        sb.append(",\"seed\":").append(noise.seed()).append('}');
+        StateFormat format = settings.stateFormat();
+        if (format.kind() != StateFormat.Kind.FLOAT32) { // only then, so files of float32 state keep their bytes
+            appendStateFormat(sb.append(",\"state_format\":"), format);
+        }
+        return sb.append('}').toString();
+    }
+
+    /** A state format as {@code {"kind":...}} with its rounding and seed or its block size. */
+    private static StringBuilder appendStateFormat(StringBuilder sb, StateFormat format) {
+        return switch (format.kind()) {
+            case FLOAT32 -> sb.append("{\"kind\":\"float32\"}");
+            case BFLOAT16 -> format.stochastic()
+                    ? sb.append("{\"kind\":\"bfloat16\",\"rounding\":\"stochastic\",\"seed\":").append(format.seed()).append('}')
+                    : sb.append("{\"kind\":\"bfloat16\",\"rounding\":\"nearest\"}");
+            case BLOCKWISE_8BIT -> sb.append("{\"kind\":\"blockwise_8bit\",\"block_size\":").append(format.blockSize())
+                    .append('}');
+        };
     }
 
     /** A clipping as {@code {"kind":...}} with its bound. */

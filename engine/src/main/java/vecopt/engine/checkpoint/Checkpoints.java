@@ -40,9 +40,10 @@ import vecopt.engine.Optimizer;
  * {@code BF16} tensor of bfloat16 bits, or a {@code U8} tensor of 8-bit codes plus an F32 tensor
  * {@code "<parameter>/<buffer>/absmax"} of one scale per block; the parameter's entry in
  * {@code groups} then has {@code "compressed": {"exp_avg": {"dtype": "U8", "block_size": 256,
- * "signed": true}, ...}}, and loading requires an optimizer that stores those buffers the same way
- * (set its state format before loading). The header's {@code __metadata__} (strings only, as
- * safetensors requires) holds:
+ * "signed": true}, ...}}, and the settings name the format (below). Loading gives an optimizer whose
+ * format was never set the checkpoint's format; an optimizer set to another format with
+ * {@link Optimizer#setStateFormat} refuses the checkpoint. The header's {@code __metadata__} (strings
+ * only, as safetensors requires) holds:
  * <ul>
  * <li>{@code format} {@value #FORMAT}, {@code version} {@value #VERSION}, {@code optimizer} the
  *     {@code torch.optim} class name ({@link Optimizer#torchName()});
@@ -53,7 +54,12 @@ import vecopt.engine.Optimizer;
  * <li>{@code settings}: JSON text, {@code skipped_steps}, {@code non_finite_policy} (a
  *     {@link vecopt.engine.NonFinitePolicy} name), {@code gradient_clipping} ({@code {"kind":"none"}},
  *     {@code {"kind":"by_norm","max_norm":x}} or {@code {"kind":"by_value","clip_value":x}}) and
- *     {@code gradient_noise} ({@code {"eta":x,"gamma":y,"seed":n}}, eta 0 for none);
+ *     {@code gradient_noise} ({@code {"eta":x,"gamma":y,"seed":n}}, eta 0 for none) and, unless the state
+ *     is float32, {@code state_format} ({@code {"kind":"bfloat16","rounding":"nearest"}},
+ *     {@code {"kind":"bfloat16","rounding":"stochastic","seed":n}} or
+ *     {@code {"kind":"blockwise_8bit","block_size":256}}). A file without it (float32 state, or written
+ *     before the format was saved) loads as float32 state, or, into an optimizer whose format was set,
+ *     as that format, as such files always loaded;
  * <li>{@code schedulers}: JSON text, per scheduler in the order given its
  *     {@link Checkpointable#checkpointName() name} and its {@link Checkpointable#checkpointState() state}
  *     (whole numbers as integers, doubles as decimals that parse back to the same double, non-finite

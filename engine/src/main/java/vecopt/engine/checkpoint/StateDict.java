@@ -16,6 +16,7 @@ import vecopt.engine.ParamGroup;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
 import vecopt.engine.Rule;
+import vecopt.engine.StateFormat;
 
 /**
  * The state of an optimizer and of the schedulers that drive it, in memory: what a checkpoint file
@@ -23,7 +24,7 @@ import vecopt.engine.Rule;
  * writes. Every group's hyperparameters and parameters (names and shapes), every parameter's step
  * count, state buffers (float32, or as stored compressed: {@link vecopt.engine.StateFormat}) and scalars once
  * it has stepped, the step settings (skipped steps, non-finite
- * policy, clipping, noise) and each scheduler's name, position and buffers.
+ * policy, clipping, noise, state format) and each scheduler's name, position and buffers.
  *
  * <pre>
  * StateDict best = Checkpoints.stateDict(optimizer, scheduler);    // a snapshot: copies every buffer
@@ -148,9 +149,30 @@ public final class StateDict {
      * @param nonFinitePolicy what a step does with NaN or infinite gradients
      * @param gradientClipping how the optimizer clips gradients
      * @param gradientNoise the gradient noise added before each update
+     * @param stateFormat how the optimizer stores its rule's moments ({@link Optimizer#stateFormat()})
      */
     public record Settings(long skippedSteps, NonFinitePolicy nonFinitePolicy, GradientClipping gradientClipping,
-                           GradientNoise gradientNoise) {
+                           GradientNoise gradientNoise, StateFormat stateFormat) {
+
+        /** Checks that {@code stateFormat} is not null. */
+        public Settings {
+            if (stateFormat == null) {
+                throw new IllegalArgumentException("stateFormat must not be null; StateFormat.float32() is the default");
+            }
+        }
+
+        /**
+         * Settings of float32 state.
+         *
+         * @param skippedSteps the steps skipped so far because a gradient was NaN or infinite
+         * @param nonFinitePolicy what a step does with NaN or infinite gradients
+         * @param gradientClipping how the optimizer clips gradients
+         * @param gradientNoise the gradient noise added before each update
+         */
+        public Settings(long skippedSteps, NonFinitePolicy nonFinitePolicy, GradientClipping gradientClipping,
+                        GradientNoise gradientNoise) {
+            this(skippedSteps, nonFinitePolicy, gradientClipping, gradientNoise, StateFormat.float32());
+        }
     }
 
     /** A scheduler's {@link Checkpointable#checkpointName() name}, position and buffers (shared: for the writer). */
@@ -221,7 +243,7 @@ public final class StateDict {
             groups.add(new Group(group.hyperparameters(), group.gradientClipping(), entries));
         }
         Settings settings = new Settings(optimizer.skippedSteps(), optimizer.nonFinitePolicy(),
-                optimizer.gradientClipping(), optimizer.gradientNoise());
+                optimizer.gradientClipping(), optimizer.gradientNoise(), optimizer.stateFormat());
         List<SchedulerEntry> entries = new ArrayList<>();
         for (int i = 0; i < schedulers.size(); i++) {
             entries.add(schedulerEntry(i, schedulers.get(i), copy));

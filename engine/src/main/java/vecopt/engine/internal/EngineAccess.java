@@ -32,6 +32,16 @@ public final class EngineAccess {
         /** The buffers {@code optimizer}'s rule can store compressed, each with whether it is signed. */
         Map<String, Boolean> compressibleBuffers(Optimizer optimizer);
 
+        /** Whether {@code optimizer.setStateFormat} was called, so a checkpoint must be of that format. */
+        boolean stateFormatChosen(Optimizer optimizer);
+
+        /**
+         * Sets the format of {@code optimizer}'s state as loaded from a checkpoint, after its state was replaced.
+         *
+         * @throws IllegalArgumentException if the rule cannot store its state in {@code format}
+         */
+        void restoreStateFormat(Optimizer optimizer, vecopt.engine.StateFormat format);
+
         /**
          * {@code base} with every value of {@code values} (PyTorch names) set, each value checked and
          * then the combination checked once, so the order of the changes does not matter.

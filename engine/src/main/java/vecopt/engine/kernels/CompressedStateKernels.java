@@ -83,4 +83,52 @@ public interface CompressedStateKernels {
             }
         }
     }
+
+    // ---- SGD momentum and Lion with compressed state ----
+
+    /**
+     * SGD with momentum ({@link OptimizerKernels#sgdMomentum}'s equations and operation order) with a
+     * bfloat16 momentum buffer:
+     * <pre>
+     * d  = fma(weightDecay, p, gradScale * clamp(g))
+     * b' = fma(bufferGradScale, d, momentum * bf16(b))
+     * u  = fma(lookahead, b', nesterovGradScale * d)
+     * p  = fma(-lr, u, p)
+     * b  = round(b')             (nearest even, or stochastic with the lower 16 of the element's random bits)
+     * </pre>
+     * over parameter elements {@code [index, index + n)}: {@code p[pOff..]}, {@code g[gOff..]}, {@code b[index..]}.
+     */
+    void sgdMomentumBf16(float[] p, int pOff, float[] g, int gOff, short[] b, int index, int n, SgdCoefficients c,
+                         StateRounding rounding);
+
+    /**
+     * SGD with a block-wise 8-bit momentum buffer in the signed dynamic map: each block of
+     * {@code blockSize} elements is decoded ({@code value(code) * absmax}), updated as
+     * {@link #sgdMomentumBf16} (the parameter from the float32 {@code b'}) and re-encoded with its new
+     * absolute maximum. {@code index} is a multiple of {@code blockSize}; block {@code k} of the parameter
+     * has its scale at {@code scale[k]}.
+     */
+    void sgdMomentum8bit(float[] p, int pOff, float[] g, int gOff, byte[] b, float[] scale, int index, int n,
+                         int blockSize, SgdCoefficients c);
+
+    /**
+     * Lion ({@link OptimizerKernels#lion}'s equations and operation order) with a bfloat16 momentum:
+     * <pre>
+     * d  = gradScale * clamp(g)
+     * c  = fma(oneMinusBeta1, d, beta1 * bf16(m))
+     * m' = fma(oneMinusBeta2, d, beta2 * bf16(m))
+     * p  = fma(negLr, sign(c), paramScale * p)
+     * m  = round(m')             (nearest even, or stochastic with the lower 16 of the element's random bits)
+     * </pre>
+     * over parameter elements {@code [index, index + n)}: {@code p[pOff..]}, {@code g[gOff..]}, {@code m[index..]}.
+     */
+    void lionBf16(float[] p, int pOff, float[] g, int gOff, short[] m, int index, int n, LionCoefficients c,
+                  StateRounding rounding);
+
+    /**
+     * Lion with a block-wise 8-bit momentum in the signed dynamic map, decoded, updated as
+     * {@link #lionBf16} and re-encoded per block as {@link #sgdMomentum8bit}.
+     */
+    void lion8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] scale, int index, int n, int blockSize,
+                  LionCoefficients c);
 }

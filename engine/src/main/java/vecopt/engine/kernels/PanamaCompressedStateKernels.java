@@ -334,4 +334,193 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         }
         return a;
     }
+
+    // ---- SGD momentum and Lion with compressed state ----
+
+    @Override
+    public void sgdMomentumBf16(float[] p, int pOff, float[] g, int gOff, short[] b, int index, int n,
+                                SgdCoefficients c, StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.sgdMomentumBf16(p, pOff, g, gOff, b, index, 1, c, rounding);
+            i = 1;
+        }
+        boolean stochastic = rounding.stochastic();
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector momentum = FloatVector.broadcast(F, c.momentum());
+        FloatVector bufferGradScale = FloatVector.broadcast(F, c.bufferGradScale());
+        FloatVector lookahead = FloatVector.broadcast(F, c.lookahead());
+        FloatVector nesterovGradScale = FloatVector.broadcast(F, c.nesterovGradScale());
+        FloatVector negLr = FloatVector.broadcast(F, c.negLr());
+        LongVector counter = counter(rounding, index + i);
+        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + F.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector bv = bufferGradScale.fma(d, momentum.mul(widen(b, index + i)));
+            FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
+            if (stochastic) {
+                narrow(bv, mix64(counter).reinterpretAsInts().and(0xFFFF), b, index + i);
+                counter = counter.add(advance);
+            } else {
+                narrow(bv, nearestEvenIncrement(bv), b, index + i);
+            }
+            negLr.fma(u, pv).intoArray(p, pOff + i);
+        }
+        TAIL.sgdMomentumBf16(p, pOff + i, g, gOff + i, b, index + i, n - i, c, rounding);
+    }
+
+    @Override
+    public void sgdMomentum8bit(float[] p, int pOff, float[] g, int gOff, byte[] b, float[] scale, int index, int n,
+                                int blockSize, SgdCoefficients c) {
+        int scratch = Math.min(n, blockSize);
+        float[] bNew = new float[scratch];
+        int[] codes = new int[scratch + LANES];
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
+        FloatVector momentum = FloatVector.broadcast(F, c.momentum());
+        FloatVector bufferGradScale = FloatVector.broadcast(F, c.bufferGradScale());
+        FloatVector lookahead = FloatVector.broadcast(F, c.lookahead());
+        FloatVector nesterovGradScale = FloatVector.broadcast(F, c.nesterovGradScale());
+        FloatVector negLr = FloatVector.broadcast(F, c.negLr());
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int s = index + start;
+            int block = s / blockSize;
+            FloatVector scaleV = FloatVector.broadcast(F, scale[block]);
+            FloatVector max = FloatVector.zero(F);
+            for (int k = 0; k < len; k++) {
+                codes[k] = b[s + k] & 0xFF;
+            }
+            int po = pOff + start;
+            int go = gOff + start;
+            int bound = F.loopBound(len);
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector pv = FloatVector.fromArray(F, p, po + j);
+                FloatVector gv = FloatVector.fromArray(F, g, go + j);
+                FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+                FloatVector bOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, codes, j).mul(scaleV);
+                FloatVector bv = bufferGradScale.fma(d, momentum.mul(bOld));
+                FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
+                bv.intoArray(bNew, j);
+                max = max.max(bv.abs());
+                negLr.fma(u, pv).intoArray(p, po + j);
+            }
+            float absmax = ScalarCompressedStateKernels.sgdMomentum8bitUpdate(p, po, g, go, b, s, scale[block], bNew,
+                    j, len, c, max.reduceLanes(VectorOperators.MAX));
+            scale[block] = absmax;
+            encode(SIGNED_THRESHOLDS, bNew, len, absmax, codes, b, s);
+        }
+    }
+
+    @Override
+    public void lionBf16(float[] p, int pOff, float[] g, int gOff, short[] m, int index, int n, LionCoefficients c,
+                         StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.lionBf16(p, pOff, g, gOff, m, index, 1, c, rounding);
+            i = 1;
+        }
+        boolean stochastic = rounding.stochastic();
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector negLr = FloatVector.broadcast(F, c.negLr());
+        LongVector counter = counter(rounding, index + i);
+        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + F.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector mOld = widen(m, index + i);
+            FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mOld));
+            FloatVector mv = oneMinusBeta2.fma(d, beta2.mul(mOld));
+            if (stochastic) {
+                narrow(mv, mix64(counter).reinterpretAsInts().and(0xFFFF), m, index + i);
+                counter = counter.add(advance);
+            } else {
+                narrow(mv, nearestEvenIncrement(mv), m, index + i);
+            }
+            negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, pOff + i);
+        }
+        TAIL.lionBf16(p, pOff + i, g, gOff + i, m, index + i, n - i, c, rounding);
+    }
+
+    @Override
+    public void lion8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] scale, int index, int n,
+                         int blockSize, LionCoefficients c) {
+        int scratch = Math.min(n, blockSize);
+        float[] mNew = new float[scratch];
+        int[] codes = new int[scratch + LANES];
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
+        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
+        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
+        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
+        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
+        FloatVector negLr = FloatVector.broadcast(F, c.negLr());
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int s = index + start;
+            int block = s / blockSize;
+            FloatVector scaleV = FloatVector.broadcast(F, scale[block]);
+            FloatVector max = FloatVector.zero(F);
+            for (int k = 0; k < len; k++) {
+                codes[k] = m[s + k] & 0xFF;
+            }
+            int po = pOff + start;
+            int go = gOff + start;
+            int bound = F.loopBound(len);
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector pv = FloatVector.fromArray(F, p, po + j);
+                FloatVector gv = FloatVector.fromArray(F, g, go + j);
+                FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+                FloatVector mOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, codes, j).mul(scaleV);
+                FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mOld));
+                FloatVector mv = oneMinusBeta2.fma(d, beta2.mul(mOld));
+                mv.intoArray(mNew, j);
+                max = max.max(mv.abs());
+                negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, po + j);
+            }
+            float absmax = ScalarCompressedStateKernels.lion8bitUpdate(p, po, g, go, m, s, scale[block], mNew,
+                    j, len, c, max.reduceLanes(VectorOperators.MAX));
+            scale[block] = absmax;
+            encode(SIGNED_THRESHOLDS, mNew, len, absmax, codes, m, s);
+        }
+    }
+
+    /** The counters of the random bits of elements {@code [k, k + LANES)}, {@code k} even: one long per pair. */
+    private static LongVector counter(StateRounding rounding, int k) {
+        return LongVector.broadcast(L, rounding.key() + ((long) k >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
+    }
+
+    /** {@link ScalarOptimizerKernels#sign} on lanes: 1, -1, +0 for either zero, NaN itself. */
+    private static FloatVector sign(FloatVector x) {
+        FloatVector zero = FloatVector.zero(F);
+        return x.blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, zero))
+                .blend(FloatVector.broadcast(F, -1f), x.compare(VectorOperators.LT, zero))
+                .blend(zero, x.compare(VectorOperators.EQ, zero));
+    }
 }

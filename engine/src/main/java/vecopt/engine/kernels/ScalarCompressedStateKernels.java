@@ -113,4 +113,99 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
             codes[at + i] = (byte) map.encode(x[i] * inv);
         }
     }
+
+    // ---- SGD momentum and Lion with compressed state ----
+
+    @Override
+    public void sgdMomentumBf16(float[] p, int pOff, float[] g, int gOff, short[] b, int index, int n,
+                                SgdCoefficients c, StateRounding rounding) {
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip()));
+            float bi = Math.fma(c.bufferGradScale(), d, c.momentum() * BFloat16.toFloat(b[index + i]));
+            float u = Math.fma(c.lookahead(), bi, c.nesterovGradScale() * d);
+            b[index + i] = round(bi, rounding, index + i);
+            p[pOff + i] = Math.fma(c.negLr(), u, pi);
+        }
+    }
+
+    @Override
+    public void sgdMomentum8bit(float[] p, int pOff, float[] g, int gOff, byte[] b, float[] scale, int index, int n,
+                                int blockSize, SgdCoefficients c) {
+        float[] bNew = new float[Math.min(n, blockSize)];
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int block = (index + start) / blockSize;
+            float max = sgdMomentum8bitUpdate(p, pOff + start, g, gOff + start, b, index + start, scale[block],
+                    bNew, 0, len, c, 0f);
+            scale[block] = max;
+            encode(SIGNED, bNew, 0, len, max, b, index + start);
+        }
+    }
+
+    /**
+     * Decodes, updates and writes the parameter for elements {@code [from, to)} of a block starting at
+     * state element {@code s}; leaves the float32 buffer in {@code bNew} and returns {@code max} folded
+     * with its absolute maximum. The Panama kernel's tail.
+     */
+    static float sgdMomentum8bitUpdate(float[] p, int pOff, float[] g, int gOff, byte[] b, int s, float absmax,
+                                       float[] bNew, int from, int to, SgdCoefficients c, float max) {
+        for (int i = from; i < to; i++) {
+            float pi = p[pOff + i];
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip()));
+            float bi = Math.fma(c.bufferGradScale(), d, c.momentum() * (SIGNED.value(b[s + i] & 0xFF) * absmax));
+            float u = Math.fma(c.lookahead(), bi, c.nesterovGradScale() * d);
+            bNew[i] = bi;
+            max = Math.max(max, Math.abs(bi));
+            p[pOff + i] = Math.fma(c.negLr(), u, pi);
+        }
+        return max;
+    }
+
+    @Override
+    public void lionBf16(float[] p, int pOff, float[] g, int gOff, short[] m, int index, int n, LionCoefficients c,
+                         StateRounding rounding) {
+        for (int i = 0; i < n; i++) {
+            float d = c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip());
+            float mOld = BFloat16.toFloat(m[index + i]);
+            float ci = Math.fma(c.oneMinusBeta1(), d, c.beta1() * mOld);
+            m[index + i] = round(Math.fma(c.oneMinusBeta2(), d, c.beta2() * mOld), rounding, index + i);
+            p[pOff + i] = Math.fma(c.negLr(), ScalarOptimizerKernels.sign(ci), c.paramScale() * p[pOff + i]);
+        }
+    }
+
+    @Override
+    public void lion8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] scale, int index, int n,
+                         int blockSize, LionCoefficients c) {
+        float[] mNew = new float[Math.min(n, blockSize)];
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int block = (index + start) / blockSize;
+            float max = lion8bitUpdate(p, pOff + start, g, gOff + start, m, index + start, scale[block],
+                    mNew, 0, len, c, 0f);
+            scale[block] = max;
+            encode(SIGNED, mNew, 0, len, max, m, index + start);
+        }
+    }
+
+    /** {@link #sgdMomentum8bitUpdate}'s counterpart for Lion: the Panama kernel's tail. */
+    static float lion8bitUpdate(float[] p, int pOff, float[] g, int gOff, byte[] m, int s, float absmax,
+                                float[] mNew, int from, int to, LionCoefficients c, float max) {
+        for (int i = from; i < to; i++) {
+            float d = c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip());
+            float mOld = SIGNED.value(m[s + i] & 0xFF) * absmax;
+            float ci = Math.fma(c.oneMinusBeta1(), d, c.beta1() * mOld);
+            float mi = Math.fma(c.oneMinusBeta2(), d, c.beta2() * mOld);
+            mNew[i] = mi;
+            max = Math.max(max, Math.abs(mi));
+            p[pOff + i] = Math.fma(c.negLr(), ScalarOptimizerKernels.sign(ci), c.paramScale() * p[pOff + i]);
+        }
+        return max;
+    }
+
+    /** {@code x} as bfloat16 bits, rounded as {@code rounding} says with the lower 16 random bits of element {@code k}. */
+    private static short round(float x, StateRounding rounding, int k) {
+        return rounding.stochastic() ? BFloat16.fromFloatStochastic(x, CounterGaussian.bits(rounding.key(), k))
+                : BFloat16.fromFloat(x);
+    }
 }

@@ -91,10 +91,22 @@ public final class StorageReferenceKernels {
         }
     }
 
-    /** Adam's float32 traffic, 28 bytes per element: reads p, g, m, v and writes p, m, v. */
-    public static void streamFloat32(float[] p, float[] g, float[] m, float[] v) {
+    /**
+     * Adam's float32 traffic over elements {@code [from, from + n)}, 28 bytes per element: reads p, g,
+     * m, v and writes p, m, v. With {@code v} null, one moment's (SGD's momentum, Lion's m): 20 bytes.
+     */
+    public static void streamFloat32(float[] p, float[] g, float[] m, float[] v, int from, int n) {
         FloatVector c = FloatVector.broadcast(S, TINY);
-        for (int i = 0, bound = S.loopBound(p.length); i < bound; i += S.length()) {
+        int end = from + S.loopBound(n);
+        if (v == null) {
+            for (int i = from; i < end; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, i);
+                FloatVector.fromArray(S, m, i).add(gv).intoArray(m, i);
+                c.fma(gv, FloatVector.fromArray(S, p, i)).intoArray(p, i);
+            }
+            return;
+        }
+        for (int i = from; i < end; i += S.length()) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector.fromArray(S, m, i).add(gv).intoArray(m, i);
             FloatVector.fromArray(S, v, i).add(gv).intoArray(v, i);
@@ -102,10 +114,19 @@ public final class StorageReferenceKernels {
         }
     }
 
-    /** Adam's traffic with bfloat16 moments, 20 bytes per element. */
-    public static void streamBf16(float[] p, float[] g, short[] m, short[] v) {
+    /** Adam's traffic with bfloat16 moments, 20 bytes per element; with {@code v} null one moment's, 16. */
+    public static void streamBf16(float[] p, float[] g, short[] m, short[] v, int from, int n) {
         FloatVector c = FloatVector.broadcast(S, TINY);
-        for (int i = 0, bound = S.loopBound(p.length); i < bound; i += S.length()) {
+        int end = from + S.loopBound(n);
+        if (v == null) {
+            for (int i = from; i < end; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, i);
+                ShortVector.fromArray(H, m, i).add((short) 1).intoArray(m, i);
+                c.fma(gv, FloatVector.fromArray(S, p, i)).intoArray(p, i);
+            }
+            return;
+        }
+        for (int i = from; i < end; i += S.length()) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             ShortVector.fromArray(H, m, i).add((short) 1).intoArray(m, i);
             ShortVector.fromArray(H, v, i).add((short) 1).intoArray(v, i);
@@ -113,10 +134,26 @@ public final class StorageReferenceKernels {
         }
     }
 
-    /** Adam's traffic with 8-bit moments, 16 bytes per element plus a float per moment per {@code block}. */
-    public static void streamInt8(float[] p, float[] g, byte[] m, byte[] v, float[] mScale, float[] vScale, int block) {
+    /**
+     * Adam's traffic with 8-bit moments, 16 bytes per element plus a float per moment per {@code block};
+     * with {@code v} null one moment's, 14 plus a float per block. {@code from} is a multiple of {@code block}.
+     */
+    public static void streamInt8(float[] p, float[] g, byte[] m, byte[] v, float[] mScale, float[] vScale, int block,
+                                  int from, int n) {
         FloatVector c = FloatVector.broadcast(S, TINY);
-        for (int i = 0, bound = S.loopBound(p.length); i < bound; i += S.length()) {
+        int end = from + S.loopBound(n);
+        if (v == null) {
+            for (int i = from; i < end; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, i);
+                ByteVector.fromArray(B, m, i).add((byte) 1).intoArray(m, i);
+                c.fma(gv, FloatVector.fromArray(S, p, i)).intoArray(p, i);
+                if (i % block == 0) {
+                    mScale[i / block] += 1f;
+                }
+            }
+            return;
+        }
+        for (int i = from; i < end; i += S.length()) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             ByteVector.fromArray(B, m, i).add((byte) 1).intoArray(m, i);
             ByteVector.fromArray(B, v, i).add((byte) 1).intoArray(v, i);

@@ -116,17 +116,38 @@ class CompressedStateDictTest {
     }
 
     @Test
-    void aStateDictOfCompressedStateIsRefusedByAnOptimizerThatStoresItDifferently() {
+    void aStateDictOfCompressedStateIsRefusedByAnOptimizerSetToAnotherFormat() {
         List<Parameter> ps = parameters();
         Optimizer q = adam(ps, StateFormat.blockwise8bit());
         steps(q, ps, 0, 1);
         StateDict dict = Checkpoints.stateDict(q);
+        assertEquals(StateFormat.blockwise8bit(), dict.settings().stateFormat());
 
-        Optimizer plain = new Adam(parameters(), Adam.defaults());
+        Optimizer plain = adam(parameters(), StateFormat.bfloat16());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Checkpoints.loadStateDict(plain, dict));
-        assertTrue(e.getMessage().contains("call setStateFormat before loading"), e.getMessage());
+        assertTrue(e.getMessage().contains("this optimizer was set to store it as bfloat16 (setStateFormat)"), e.getMessage());
         assertEquals(null, plain.state("big"));
+    }
+
+    @Test
+    void aStateDictOfCompressedStateGivesAnOptimizerWhoseFormatWasNotSetItsFormat() {
+        for (StateFormat format : FORMATS) {
+            List<Parameter> a = parameters();
+            Optimizer running = adam(a, format);
+            steps(running, a, 0, 2);
+            StateDict dict = Checkpoints.stateDict(running);
+            List<Parameter> b = copies(a);
+            steps(running, a, 2, 4);
+
+            Optimizer fresh = new Adam(b, Adam.defaults().with(Adam.LR, 1e-2));
+            Checkpoints.loadStateDict(fresh, dict);
+            assertEquals(format, fresh.stateFormat());
+            steps(fresh, b, 2, 4);
+            for (int k = 0; k < a.size(); k++) {
+                assertArrayEquals(a.get(k).value().toArray(), b.get(k).value().toArray(), format + " " + a.get(k).name());
+            }
+        }
     }
 
     @Test

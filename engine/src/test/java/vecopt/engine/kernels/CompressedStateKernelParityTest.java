@@ -188,6 +188,147 @@ class CompressedStateKernelParityTest {
         }
     }
 
+    /** SGD's coefficients: a first step, plain, dampened, Nesterov, clipped and maximizing by turns. */
+    private static SgdCoefficients sgd(int step) {
+        return switch (step % 4) {
+            case 1 -> new SgdCoefficients(-0.05f, 1f, 1e-3f, 0f, 1f, 1f, 0f);           // the buffer's first use
+            case 2 -> new SgdCoefficients(-0.05f, 1f, 1e-3f, 0.9f, 0.9f, 1f, 0f);       // dampening 0.1
+            case 3 -> new SgdCoefficients(-0.05f, -0.7f, 0f, 0.9f, 1f, 0.9f, 1f, 0.5f); // Nesterov, maximize, clip
+            default -> new SgdCoefficients(-0.05f, 1f, 1e-2f, 0.99f, 1f, 1f, 0f);
+        };
+    }
+
+    /** Lion's coefficients: with and without decay, clipping and maximizing on odd steps. */
+    private static LionCoefficients lion(int step) {
+        return step % 2 == 1
+                ? new LionCoefficients(-0.8f, 1f - 1e-4f * 0.1f, 0.9f, 0.1f, 0.99f, 0.01f, -1e-4f, 0.5f)
+                : new LionCoefficients(1f, 1f, 0.95f, 0.05f, 0.98f, 0.02f, -3e-4f);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void sgdWithABf16MomentumBufferIsBitIdenticalRoundingToNearestAndStochastically(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (boolean stochastic : new boolean[] {false, true}) {
+            SplittableRandom random = new SplittableRandom(n * 19L + (stochastic ? 1 : 0));
+            int pOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int index = random.nextInt(20); // odd ones too: the random bits come in pairs
+            float[] p1 = filled(random, pOff, n, false);
+            float[] p2 = p1.clone();
+            short[] b1 = new short[index + n + 3];
+            Arrays.fill(b1, SHORT_GUARD);
+            Arrays.fill(b1, index, index + n, (short) 0x8000); // -0, as a new buffer
+            short[] b2 = b1.clone();
+            for (int step = 1; step <= 5; step++) {
+                float[] g = filled(random, gOff, n, true);
+                StateRounding r = stochastic ? StateRounding.stochastic(5, 2, step) : StateRounding.NEAREST_EVEN;
+                CompressedStateKernels.scalar().sgdMomentumBf16(p1, pOff, g, gOff, b1, index, n, sgd(step), r);
+                panama.sgdMomentumBf16(p2, pOff, g, gOff, b2, index, n, sgd(step), r);
+                String where = "n=" + n + " step " + step + (stochastic ? " stochastic" : " nearest");
+                assertEquals(Arrays.toString(b1), Arrays.toString(b2), "b " + where);
+                assertSameBits(p1, p2, "p " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void sgdWithAn8BitMomentumBufferIsBitIdenticalForSeveralBlockSizes(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (int blockSize : new int[] {256, 64, 100}) {
+            SplittableRandom random = new SplittableRandom(n * 23L + blockSize);
+            int pOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int firstBlock = random.nextInt(3);
+            int index = firstBlock * blockSize;
+            int blocks = (n + blockSize - 1) / blockSize;
+            float[] p1 = filled(random, pOff, n, false);
+            float[] p2 = p1.clone();
+            byte[] b1 = new byte[index + n + 3];
+            Arrays.fill(b1, BYTE_GUARD);
+            Arrays.fill(b1, index, index + n, (byte) 0);
+            byte[] b2 = b1.clone();
+            float[] s1 = new float[firstBlock + blocks + 2];
+            Arrays.fill(s1, GUARD);
+            Arrays.fill(s1, firstBlock, firstBlock + blocks, 0f);
+            float[] s2 = s1.clone();
+            for (int step = 1; step <= 5; step++) {
+                float[] g = filled(random, gOff, n, true);
+                CompressedStateKernels.scalar().sgdMomentum8bit(p1, pOff, g, gOff, b1, s1, index, n, blockSize, sgd(step));
+                panama.sgdMomentum8bit(p2, pOff, g, gOff, b2, s2, index, n, blockSize, sgd(step));
+                String where = "n=" + n + " block " + blockSize + " step " + step;
+                assertEquals(Arrays.toString(b1), Arrays.toString(b2), "codes " + where);
+                assertSameBits(s1, s2, "scales " + where);
+                assertSameBits(p1, p2, "p " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void lionWithABf16MomentumIsBitIdenticalRoundingToNearestAndStochastically(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (boolean stochastic : new boolean[] {false, true}) {
+            SplittableRandom random = new SplittableRandom(n * 29L + (stochastic ? 1 : 0));
+            int pOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int index = random.nextInt(20);
+            float[] p1 = filled(random, pOff, n, false);
+            float[] p2 = p1.clone();
+            short[] m1 = new short[index + n + 3];
+            Arrays.fill(m1, SHORT_GUARD);
+            Arrays.fill(m1, index, index + n, (short) 0);
+            short[] m2 = m1.clone();
+            for (int step = 1; step <= 4; step++) {
+                float[] g = filled(random, gOff, n, true);
+                if (step == 2 && n > 3) {
+                    g[gOff] = 0f;      // with m = 0: sign(+0) = +0, the parameter only decays
+                    g[gOff + 1] = -0f;
+                }
+                StateRounding r = stochastic ? StateRounding.stochastic(8, 1, step) : StateRounding.NEAREST_EVEN;
+                CompressedStateKernels.scalar().lionBf16(p1, pOff, g, gOff, m1, index, n, lion(step), r);
+                panama.lionBf16(p2, pOff, g, gOff, m2, index, n, lion(step), r);
+                String where = "n=" + n + " step " + step + (stochastic ? " stochastic" : " nearest");
+                assertEquals(Arrays.toString(m1), Arrays.toString(m2), "m " + where);
+                assertSameBits(p1, p2, "p " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void lionWithAn8BitMomentumIsBitIdenticalForSeveralBlockSizes(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (int blockSize : new int[] {256, 64, 100}) {
+            SplittableRandom random = new SplittableRandom(n * 31L + blockSize);
+            int pOff = random.nextInt(20);
+            int gOff = random.nextInt(20);
+            int firstBlock = random.nextInt(3);
+            int index = firstBlock * blockSize;
+            int blocks = (n + blockSize - 1) / blockSize;
+            float[] p1 = filled(random, pOff, n, false);
+            float[] p2 = p1.clone();
+            byte[] m1 = new byte[index + n + 3];
+            Arrays.fill(m1, BYTE_GUARD);
+            Arrays.fill(m1, index, index + n, (byte) 0);
+            byte[] m2 = m1.clone();
+            float[] s1 = new float[firstBlock + blocks + 2];
+            Arrays.fill(s1, GUARD);
+            Arrays.fill(s1, firstBlock, firstBlock + blocks, 0f);
+            float[] s2 = s1.clone();
+            for (int step = 1; step <= 4; step++) {
+                float[] g = filled(random, gOff, n, true);
+                CompressedStateKernels.scalar().lion8bit(p1, pOff, g, gOff, m1, s1, index, n, blockSize, lion(step));
+                panama.lion8bit(p2, pOff, g, gOff, m2, s2, index, n, blockSize, lion(step));
+                String where = "n=" + n + " block " + blockSize + " step " + step;
+                assertEquals(Arrays.toString(m1), Arrays.toString(m2), "codes " + where);
+                assertSameBits(s1, s2, "scales " + where);
+                assertSameBits(p1, p2, "p " + where);
+            }
+        }
+    }
+
     private static void assertSameBits(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
             if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
