@@ -57,75 +57,24 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.adamBf16(p, pOff, g, gOff, m, v, index, 1, c, rounding);
             i = 1;
         }
-        int end = rounding.stochastic()
-                ? adamBf16Stochastic(p, pOff, g, gOff, m, v, index, i, n, c, rounding.key())
-                : adamBf16Nearest(p, pOff, g, gOff, m, v, index, i, n, c);
-        TAIL.adamBf16(p, pOff + end, g, gOff + end, m, v, index + end, n - end, c, rounding);
-    }
-
-    /** The vector part of {@link #adamBf16} rounding to nearest, from element {@code i}; returns where it stopped. */
-    private static int adamBf16Nearest(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index, int i,
-                                       int n, AdamCoefficients c) {
-        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
-        FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
-        FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
-        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
-        FloatVector weightDecay = FloatVector.broadcast(F, c.weightDecay());
-        FloatVector paramScale = FloatVector.broadcast(F, c.paramScale());
-        FloatVector beta1 = FloatVector.broadcast(F, c.beta1());
-        FloatVector oneMinusBeta1 = FloatVector.broadcast(F, c.oneMinusBeta1());
-        FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
-        FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
-        FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
-        FloatVector eps = FloatVector.broadcast(F, c.eps());
-        FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
-        int bound = i + F.loopBound(n - i);
-        for (; i < bound; i += LANES) {
-            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
-            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(widen(m, index + i)));
-            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(widen(v, index + i)));
-            narrow(mv, nearestEvenIncrement(mv), m, index + i);
-            narrow(vv, nearestEvenIncrement(vv), v, index + i);
-            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
-            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + i);
-        }
-        return i;
-    }
-
-    /**
-     * The vector part of {@link #adamBf16} with stochastic rounding, from an even element {@code i};
-     * returns where it stopped. The random bits of each stretch of {@link #RANDOM_BLOCK} elements are
-     * drawn first into a small array: drawn inside the update loop, the hash made the loop too large for
-     * C2 to inline its vector helpers, which then boxed every vector (5x slower).
-     */
-    private static int adamBf16Stochastic(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index,
-                                          int i, int n, AdamCoefficients c, long key) {
-        int[] bits = new int[Math.min(RANDOM_BLOCK, n)];
+        int[] bits = randomBitsScratch(rounding, n);
         int bound = i + F.loopBound(n - i);
         while (i < bound) {
             int len = Math.min(RANDOM_BLOCK, bound - i);
-            randomBits(key, index + i, len, bits);
-            adamBf16WithBits(p, pOff + i, g, gOff + i, m, v, index + i, len, c, bits);
+            randomBits(rounding, index + i, len, bits);
+            adamBf16Vectors(p, pOff + i, g, gOff + i, m, v, index + i, len, c, bits);
             i += len;
         }
-        return i;
+        TAIL.adamBf16(p, pOff + i, g, gOff + i, m, v, index + i, n - i, c, rounding);
     }
 
-    /** {@link CounterGaussian#bits}{@code (key, index + j)} into {@code bits[j]} for {@code j < len}; {@code index} even, {@code len} a multiple of the lanes. */
-    private static void randomBits(long key, int index, int len, int[] bits) {
-        LongVector laneGammas = LongVector.fromArray(L, LANE_GAMMAS, 0);
-        for (int j = 0; j < len; j += LANES) {
-            LongVector counter = LongVector.broadcast(L, key + ((long) (index + j) >>> 1) * CounterGaussian.GAMMA)
-                    .add(laneGammas);
-            mix64(counter).reinterpretAsInts().intoArray(bits, j);
-        }
-    }
-
-    /** The update of {@link #adamBf16} over {@code len} elements (a multiple of the lanes), rounding with {@code bits}. */
-    private static void adamBf16WithBits(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index,
-                                         int len, AdamCoefficients c, int[] bits) {
+    /**
+     * {@link #adamBf16} over {@code len} elements, a multiple of the lanes: rounding to nearest when
+     * {@code bits} is null, else stochastically with {@code bits[j]} for element {@code j}.
+     */
+    private static void adamBf16Vectors(float[] p, int pOff, float[] g, int gOff, short[] m, short[] v, int index,
+                                        int len, AdamCoefficients c, int[] bits) {
+        boolean stochastic = bits != null;
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -145,11 +94,39 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(widen(m, index + j)));
             FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(widen(v, index + j)));
-            IntVector r = IntVector.fromArray(I, bits, j);
-            narrow(mv, r.and(0xFFFF), m, index + j);
-            narrow(vv, r.lanewise(VectorOperators.LSHR, 16), v, index + j);
+            if (stochastic) {
+                IntVector r = IntVector.fromArray(I, bits, j);
+                narrow(mv, r.and(0xFFFF), m, index + j);
+                narrow(vv, r.lanewise(VectorOperators.LSHR, 16), v, index + j);
+            } else {
+                narrow(mv, nearestEvenIncrement(mv), m, index + j);
+                narrow(vv, nearestEvenIncrement(vv), v, index + j);
+            }
             FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
             paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, pOff + j);
+        }
+    }
+
+    /** A scratch array for {@link #randomBits}, or null when {@code rounding} is to nearest. */
+    private static int[] randomBitsScratch(StateRounding rounding, int n) {
+        return rounding.stochastic() ? new int[Math.min(RANDOM_BLOCK, n)] : null;
+    }
+
+    /**
+     * {@link CounterGaussian#bits}{@code (key, index + j)} into {@code bits[j]} for {@code j < len}
+     * ({@code index} even, {@code len} a multiple of the lanes); nothing when {@code bits} is null.
+     * Drawn ahead of the update loop, a stretch at a time: drawn inside it, the hash made the loop too
+     * large for C2 to inline its vector helpers, which then boxed every vector (5x slower).
+     */
+    private static void randomBits(StateRounding rounding, int index, int len, int[] bits) {
+        if (bits == null) {
+            return;
+        }
+        LongVector laneGammas = LongVector.fromArray(L, LANE_GAMMAS, 0);
+        for (int j = 0; j < len; j += LANES) {
+            LongVector counter = LongVector.broadcast(L, rounding.key() + ((long) (index + j) >>> 1) * CounterGaussian.GAMMA)
+                    .add(laneGammas);
+            mix64(counter).reinterpretAsInts().intoArray(bits, j);
         }
     }
 
@@ -211,6 +188,36 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         int[] mCodes = new int[scratch + LANES];
         int[] vCodes = new int[scratch + LANES];
         float[] max = new float[2];
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            int s = index + start;
+            int block = s / blockSize;
+            for (int k = 0; k < len; k++) {
+                mCodes[k] = m[s + k] & 0xFF;
+                vCodes[k] = v[s + k] & 0xFF;
+            }
+            int po = pOff + start;
+            int go = gOff + start;
+            // The vector loop is a method of its own: inlined here with the two encodes, the whole grew past
+            // C2's inlining budget and its vectors were boxed (1.6 bytes allocated per element).
+            int j = adam8bitVectors(p, po, g, go, mCodes, vCodes, mScale[block], vScale[block], mNew, vNew, len, c, max);
+            ScalarCompressedStateKernels.adam8bitUpdate(p, po, g, go, m, v, s, mScale[block], vScale[block],
+                    mNew, vNew, j, len, c, max);
+            mScale[block] = max[0];
+            vScale[block] = max[1];
+            encode(SIGNED_LOOKUP, mNew, len, max[0], mCodes, m, s);
+            encode(UNSIGNED_LOOKUP, vNew, len, max[1], vCodes, v, s);
+        }
+    }
+
+    /**
+     * The vector part of one block of {@link #adam8bit}: decodes the moments from their codes and
+     * scales, updates them into {@code mNew}, {@code vNew} and the parameter, and leaves their absolute
+     * maxima in {@code max}; returns the elements done (the rest is the scalar tail's).
+     */
+    private static int adam8bitVectors(float[] p, int po, float[] g, int go, int[] mCodes, int[] vCodes, float mScale,
+                                       float vScale, float[] mNew, float[] vNew, int len, AdamCoefficients c,
+                                       float[] max) {
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -224,46 +231,30 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(F, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
-        for (int start = 0; start < n; start += blockSize) {
-            int len = Math.min(blockSize, n - start);
-            int s = index + start;
-            int block = s / blockSize;
-            FloatVector mScaleV = FloatVector.broadcast(F, mScale[block]);
-            FloatVector vScaleV = FloatVector.broadcast(F, vScale[block]);
-            FloatVector mMax = FloatVector.zero(F);
-            FloatVector vMax = FloatVector.zero(F);
-            int bound = F.loopBound(len);
-            for (int k = 0; k < len; k++) {
-                mCodes[k] = m[s + k] & 0xFF;
-                vCodes[k] = v[s + k] & 0xFF;
-            }
-            int po = pOff + start;
-            int go = gOff + start;
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector pv = FloatVector.fromArray(F, p, po + j);
-                FloatVector gv = FloatVector.fromArray(F, g, go + j);
-                FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-                FloatVector mOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, mCodes, j).mul(mScaleV);
-                FloatVector vOld = FloatVector.fromArray(F, UNSIGNED_VALUES, 0, vCodes, j).mul(vScaleV);
-                FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(mOld));
-                FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vOld));
-                mv.intoArray(mNew, j);
-                vv.intoArray(vNew, j);
-                mMax = mMax.max(mv.abs());
-                vMax = vMax.max(vv.abs());
-                FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
-                paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, po + j);
-            }
-            max[0] = mMax.reduceLanes(VectorOperators.MAX);
-            max[1] = vMax.reduceLanes(VectorOperators.MAX);
-            ScalarCompressedStateKernels.adam8bitUpdate(p, po, g, go, m, v, s, mScale[block], vScale[block],
-                    mNew, vNew, j, len, c, max);
-            mScale[block] = max[0];
-            vScale[block] = max[1];
-            encode(SIGNED_LOOKUP, mNew, len, max[0], mCodes, m, s);
-            encode(UNSIGNED_LOOKUP, vNew, len, max[1], vCodes, v, s);
+        FloatVector mScaleV = FloatVector.broadcast(F, mScale);
+        FloatVector vScaleV = FloatVector.broadcast(F, vScale);
+        FloatVector mMax = FloatVector.zero(F);
+        FloatVector vMax = FloatVector.zero(F);
+        int bound = F.loopBound(len);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + j);
+            FloatVector gv = FloatVector.fromArray(F, g, go + j);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector mOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, mCodes, j).mul(mScaleV);
+            FloatVector vOld = FloatVector.fromArray(F, UNSIGNED_VALUES, 0, vCodes, j).mul(vScaleV);
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(mOld));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vOld));
+            mv.intoArray(mNew, j);
+            vv.intoArray(vNew, j);
+            mMax = mMax.max(mv.abs());
+            vMax = vMax.max(vv.abs());
+            FloatVector denom = vv.sqrt().fma(invSqrtBias2, eps);
+            paramScale.mul(pv).add(negStepSize.mul(mv).div(denom)).intoArray(p, po + j);
         }
+        max[0] = mMax.reduceLanes(VectorOperators.MAX);
+        max[1] = vMax.reduceLanes(VectorOperators.MAX);
+        return j;
     }
 
     /**
@@ -345,7 +336,21 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.sgdMomentumBf16(p, pOff, g, gOff, b, index, 1, c, rounding);
             i = 1;
         }
-        boolean stochastic = rounding.stochastic();
+        int[] bits = randomBitsScratch(rounding, n);
+        int bound = i + F.loopBound(n - i);
+        while (i < bound) {
+            int len = Math.min(RANDOM_BLOCK, bound - i);
+            randomBits(rounding, index + i, len, bits);
+            sgdMomentumBf16Vectors(p, pOff + i, g, gOff + i, b, index + i, len, c, bits);
+            i += len;
+        }
+        TAIL.sgdMomentumBf16(p, pOff + i, g, gOff + i, b, index + i, n - i, c, rounding);
+    }
+
+    /** {@link #sgdMomentumBf16} over {@code len} elements, as {@link #adamBf16Vectors} for Adam. */
+    private static void sgdMomentumBf16Vectors(float[] p, int pOff, float[] g, int gOff, short[] b, int index, int len,
+                                               SgdCoefficients c, int[] bits) {
+        boolean stochastic = bits != null;
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -356,24 +361,15 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector lookahead = FloatVector.broadcast(F, c.lookahead());
         FloatVector nesterovGradScale = FloatVector.broadcast(F, c.nesterovGradScale());
         FloatVector negLr = FloatVector.broadcast(F, c.negLr());
-        LongVector counter = counter(rounding, index + i);
-        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
-        int bound = i + F.loopBound(n - i);
-        for (; i < bound; i += LANES) {
-            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
-            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
+        for (int j = 0; j < len; j += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + j);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + j);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector bv = bufferGradScale.fma(d, momentum.mul(widen(b, index + i)));
+            FloatVector bv = bufferGradScale.fma(d, momentum.mul(widen(b, index + j)));
             FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
-            if (stochastic) {
-                narrow(bv, mix64(counter).reinterpretAsInts().and(0xFFFF), b, index + i);
-                counter = counter.add(advance);
-            } else {
-                narrow(bv, nearestEvenIncrement(bv), b, index + i);
-            }
-            negLr.fma(u, pv).intoArray(p, pOff + i);
+            narrow(bv, stochastic ? IntVector.fromArray(I, bits, j).and(0xFFFF) : nearestEvenIncrement(bv), b, index + j);
+            negLr.fma(u, pv).intoArray(p, pOff + j);
         }
-        TAIL.sgdMomentumBf16(p, pOff + i, g, gOff + i, b, index + i, n - i, c, rounding);
     }
 
     @Override
@@ -419,7 +415,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             float absmax = ScalarCompressedStateKernels.sgdMomentum8bitUpdate(p, po, g, go, b, s, scale[block], bNew,
                     j, len, c, max.reduceLanes(VectorOperators.MAX));
             scale[block] = absmax;
-            encode(SIGNED_THRESHOLDS, bNew, len, absmax, codes, b, s);
+            encode(SIGNED_LOOKUP, bNew, len, absmax, codes, b, s);
         }
     }
 
@@ -431,7 +427,21 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.lionBf16(p, pOff, g, gOff, m, index, 1, c, rounding);
             i = 1;
         }
-        boolean stochastic = rounding.stochastic();
+        int[] bits = randomBitsScratch(rounding, n);
+        int bound = i + F.loopBound(n - i);
+        while (i < bound) {
+            int len = Math.min(RANDOM_BLOCK, bound - i);
+            randomBits(rounding, index + i, len, bits);
+            lionBf16Vectors(p, pOff + i, g, gOff + i, m, index + i, len, c, bits);
+            i += len;
+        }
+        TAIL.lionBf16(p, pOff + i, g, gOff + i, m, index + i, n - i, c, rounding);
+    }
+
+    /** {@link #lionBf16} over {@code len} elements, as {@link #adamBf16Vectors} for Adam. */
+    private static void lionBf16Vectors(float[] p, int pOff, float[] g, int gOff, short[] m, int index, int len,
+                                        LionCoefficients c, int[] bits) {
+        boolean stochastic = bits != null;
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -442,25 +452,16 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
         FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
         FloatVector negLr = FloatVector.broadcast(F, c.negLr());
-        LongVector counter = counter(rounding, index + i);
-        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
-        int bound = i + F.loopBound(n - i);
-        for (; i < bound; i += LANES) {
-            FloatVector pv = FloatVector.fromArray(F, p, pOff + i);
-            FloatVector gv = FloatVector.fromArray(F, g, gOff + i);
+        for (int j = 0; j < len; j += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, pOff + j);
+            FloatVector gv = FloatVector.fromArray(F, g, gOff + j);
             FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
-            FloatVector mOld = widen(m, index + i);
+            FloatVector mOld = widen(m, index + j);
             FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mOld));
             FloatVector mv = oneMinusBeta2.fma(d, beta2.mul(mOld));
-            if (stochastic) {
-                narrow(mv, mix64(counter).reinterpretAsInts().and(0xFFFF), m, index + i);
-                counter = counter.add(advance);
-            } else {
-                narrow(mv, nearestEvenIncrement(mv), m, index + i);
-            }
-            negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, pOff + i);
+            narrow(mv, stochastic ? IntVector.fromArray(I, bits, j).and(0xFFFF) : nearestEvenIncrement(mv), m, index + j);
+            negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, pOff + j);
         }
-        TAIL.lionBf16(p, pOff + i, g, gOff + i, m, index + i, n - i, c, rounding);
     }
 
     @Override
@@ -506,14 +507,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             float absmax = ScalarCompressedStateKernels.lion8bitUpdate(p, po, g, go, m, s, scale[block], mNew,
                     j, len, c, max.reduceLanes(VectorOperators.MAX));
             scale[block] = absmax;
-            encode(SIGNED_THRESHOLDS, mNew, len, absmax, codes, m, s);
+            encode(SIGNED_LOOKUP, mNew, len, absmax, codes, m, s);
         }
-    }
-
-    /** The counters of the random bits of elements {@code [k, k + LANES)}, {@code k} even: one long per pair. */
-    private static LongVector counter(StateRounding rounding, int k) {
-        return LongVector.broadcast(L, rounding.key() + ((long) k >>> 1) * CounterGaussian.GAMMA)
-                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
     }
 
     /** {@link ScalarOptimizerKernels#sign} on lanes: 1, -1, +0 for either zero, NaN itself. */
