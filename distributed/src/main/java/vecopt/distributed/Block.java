@@ -129,6 +129,12 @@ public final class Block implements DataSerializable {
         syncRound++;
     }
 
+    /** Sets the counts a checkpoint restores: pushes applied and synchronous rounds completed. */
+    void restoreCounters(long version, long syncRound) {
+        this.version = version;
+        this.syncRound = syncRound;
+    }
+
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(index);

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import vecopt.engine.Hyperparameters;
-import vecopt.engine.Optimizer;
-import vecopt.engine.Parameter;
-import vecopt.engine.ParameterState;
-import vecopt.engine.checkpoint.Checkpointable;
 import vecopt.engine.checkpoint.Checkpoints;
-import vecopt.engine.internal.EngineAccess;
-import vecopt.tensor.FloatTensor;
 
 /**
  * A sharded parameter server on Hazelcast: a flat parameter vector cut into blocks of
@@ -284,44 +276,45 @@ public final class ParameterServer {
     // ---- checkpoints ----
 
     /**
-     * Saves every block's values and its rule's state in vecopt's checkpoint format
-     * ({@link Checkpoints}): the state as an optimizer of the rule over parameters {@code block.<i>},
-     * the values and versions as the arrays and position of one {@link Checkpointable}. Only servers
-     * whose rule is a vecopt rule ({@link ServerRule.Vecopt}) can be saved. Not atomic with respect to
-     * pushes in flight: save while no worker pushes.
+     * Saves the whole server in vecopt's checkpoint format ({@link Checkpoints}, safetensors): every
+     * block's values, version and synchronous round, and its rule's settings and state, whatever the
+     * rule (see {@link ServerCheckpoint} for the layout: a vecopt rule's state is that of an optimizer of
+     * the rule over parameters {@code block.<i>}; delay-tolerant Adagrad's gradient sums and
+     * accumulators and the elastic centre's steps are arrays and counts beside it). Not atomic with
+     * respect to pushes in flight: save while no worker pushes.
+     *
+     * @throws IllegalStateException if a block lacks, or a synchronous round is half gathered (some
+     *     workers' gradients have arrived, not all); nothing is written then
      */
     public void save(Path file) throws IOException {
         Map<Integer, Block> all = allBlocks();
-        ServerRule.Vecopt rule = vecoptRule(all.get(0));
-        CheckpointView view = new CheckpointView(rule, all);
-        view.loadState(all);
+        for (Block b : all.values()) {
+            if (!b.pendingWorkers().isEmpty()) {
+                throw new IllegalStateException("block " + b.index() + " of parameter server " + name
+                        + " holds the gradients of workers " + b.pendingWorkers() + " for synchronous round "
+                        + b.syncRound() + "; save between rounds");
+            }
+        }
+        ServerCheckpoint view = ServerCheckpoint.of(this, all);
         Checkpoints.save(view.optimizer, file, view);
     }
 
     /**
-     * Replaces every block's values and state with those saved in {@code file} by {@link #save}, after
-     * checking all of it (same rule, same layout). Sequence numbers and synchronous rounds start afresh.
+     * Replaces every block's values, version, synchronous round, rule settings (a vecopt rule's
+     * hyperparameters, delay-tolerant Adagrad's {@code lr} and {@code eps}) and rule state with those
+     * saved in {@code file} by {@link #save}, after checking all of it: the file's integrity, the same
+     * kind of rule (the same vecopt rule, or the same other rule), the same length and block size. The
+     * server may be a fresh one of the same layout on another cluster. Sequence numbers of retried
+     * pushes start afresh (workers number their pushes from 0 again).
+     *
+     * @throws vecopt.engine.checkpoint.CheckpointException if the file is damaged or does not fit this
+     *     server; no block is changed then
      */
     public void restore(Path file) throws IOException {
         Map<Integer, Block> all = allBlocks();
-        ServerRule.Vecopt rule = vecoptRule(all.get(0));
-        CheckpointView view = new CheckpointView(rule, all);
+        ServerCheckpoint view = ServerCheckpoint.empty(this, all.get(0).rule());
         Checkpoints.load(view.optimizer, file, view);
-        Hyperparameters h = view.optimizer.paramGroups().get(0).hyperparameters();
-        ServerRule.Vecopt restoredRule = new ServerRule.Vecopt(rule.torchName(), h.asMap());
-        Map<Integer, Block> restored = new HashMap<>();
-        for (int b = 0; b < blockCount(); b++) {
-            Block block = new Block(b, blockOffset(b), view.values[b], restoredRule);
-            ParameterState s = view.optimizer.state(CheckpointView.parameterName(b));
-            if (s != null) {
-                block.setState(s.step(), s.scalars(), s.buffers());
-            }
-            for (long v = 0; v < view.versions[b]; v++) {
-                block.recordPush(-1, 0);
-            }
-            restored.put(b, block);
-        }
-        blocks.putAll(restored);
+        blocks.putAll(view.blocks());
     }
 
     private Map<Integer, Block> allBlocks() {
@@ -336,128 +329,5 @@ public final class ParameterServer {
             }
         }
         return all;
-    }
-
-    private ServerRule.Vecopt vecoptRule(Block first) {
-        if (first.rule() instanceof ServerRule.Vecopt v) {
-            return v;
-        }
-        throw new UnsupportedOperationException("parameter server " + name + " runs " + first.rule().name()
-                + ", not a vecopt rule; only vecopt rules are saved in vecopt's checkpoint format");
-    }
-
-    /** The server as an optimizer (the state) and a checkpointable (the values and versions). */
-    private final class CheckpointView implements Checkpointable {
-
-        final Optimizer optimizer;
-        final float[][] values;
-        final long[] versions;
-
-        CheckpointView(ServerRule.Vecopt rule, Map<Integer, Block> all) {
-            values = new float[blockCount()][];
-            versions = new long[blockCount()];
-            List<Parameter> parameters = new ArrayList<>();
-            for (int b = 0; b < blockCount(); b++) {
-                values[b] = all.get(b).values();
-                versions[b] = all.get(b).version();
-                parameters.add(new Parameter(parameterName(b), FloatTensor.of(values[b]),
-                        FloatTensor.zeros(values[b].length)));
-            }
-            optimizer = rule.rule().create(parameters, rule.resolved());
-        }
-
-        static String parameterName(int b) {
-            return "block." + b;
-        }
-
-        void loadState(Map<Integer, Block> all) {
-            EngineAccess.StateHooks hooks = EngineAccess.stateHooks();
-            Map<String, ParameterState> states = new LinkedHashMap<>();
-            for (Map.Entry<Integer, Block> e : all.entrySet()) {
-                Block b = e.getValue();
-                if (b.step() > 0) {
-                    states.put(parameterName(e.getKey()), hooks.newState(b.step(), b.scalars(), b.buffers()));
-                }
-            }
-            hooks.replaceState(optimizer, List.of(optimizer.paramGroups().get(0).hyperparameters()), states);
-        }
-
-        @Override
-        public Optimizer optimizer() {
-            return optimizer;
-        }
-
-        @Override
-        public String checkpointName() {
-            return "ParameterServer";
-        }
-
-        @Override
-        public Map<String, Number> checkpointState() {
-            Map<String, Number> state = new LinkedHashMap<>();
-            state.put("length", (long) length);
-            state.put("block_size", (long) blockSize);
-            for (int b = 0; b < versions.length; b++) {
-                state.put("version." + b, versions[b]);
-            }
-            return state;
-        }
-
-        @Override
-        public Runnable prepareRestore(Map<String, Number> state) {
-            throw new IllegalArgumentException("a parameter server checkpoint holds the blocks' values");
-        }
-
-        @Override
-        public Map<String, float[]> checkpointBuffers() {
-            Map<String, float[]> buffers = new LinkedHashMap<>();
-            for (int b = 0; b < values.length; b++) {
-                buffers.put("values." + b, values[b]);
-            }
-            return buffers;
-        }
-
-        @Override
-        public Map<String, Integer> checkpointBufferLengths() {
-            Map<String, Integer> lengths = new LinkedHashMap<>();
-            for (int b = 0; b < values.length; b++) {
-                lengths.put("values." + b, values[b].length);
-            }
-            return lengths;
-        }
-
-        @Override
-        public Runnable prepareRestore(Map<String, Number> state, Map<String, float[]> buffers) {
-            Map<String, Number> expected = checkpointState();
-            if (!state.keySet().equals(expected.keySet())) {
-                throw new IllegalArgumentException("the checkpoint's server has entries " + state.keySet()
-                        + ", this server " + expected.keySet());
-            }
-            if (state.get("length").longValue() != length || state.get("block_size").longValue() != blockSize) {
-                throw new IllegalArgumentException("the checkpoint's server has length " + state.get("length")
-                        + " and block_size " + state.get("block_size") + ", this one " + length + " and " + blockSize);
-            }
-            long[] restoredVersions = new long[versions.length];
-            for (int b = 0; b < versions.length; b++) {
-                Number v = state.get("version." + b);
-                if (!(v instanceof Long) || v.longValue() < 0) {
-                    throw new IllegalArgumentException("version." + b + " must be a whole number >= 0, got " + v);
-                }
-                restoredVersions[b] = v.longValue();
-            }
-            float[][] restoredValues = new float[values.length][];
-            for (int b = 0; b < values.length; b++) {
-                restoredValues[b] = buffers.get("values." + b);
-                if (restoredValues[b] == null) {
-                    throw new IllegalArgumentException("the checkpoint lacks values." + b);
-                }
-            }
-            return () -> {
-                System.arraycopy(restoredVersions, 0, versions, 0, versions.length);
-                for (int b = 0; b < values.length; b++) {
-                    values[b] = restoredValues[b];
-                }
-            };
-        }
     }
 }

@@ -98,18 +98,35 @@ public sealed interface ServerRule {
 
     /**
      * AdaRevision (McMahan and Streeter 2014, "Delay-Tolerant Algorithms for Asynchronous Distributed
-     * Online Learning"): Adagrad that revises the steps taken since the pushing worker read the block.
-     * Per element, with {@code z} the sum of every gradient applied and {@code z_read} its value when
-     * the worker read the block:
+     * Online Learning", NIPS 2014): Adagrad whose step sizes account for the updates a gradient missed
+     * while it was computed. The server keeps, per coordinate, the parameter {@code x}, the sum of every
+     * gradient applied {@code z}, the delay-adjusted sum of squares {@code z'} and its running maximum
+     * {@code z'_max}. The paper's two procedures:
      * <pre>
-     * g_bck   = z - z_read                      gradients applied while this one was computed
-     * eta_old = lr / (sqrt(G_max) + eps)
-     * z      += g
-     * G      += g^2 + 2 g g_bck                 G_max = max(G_max, G): the rate never grows
-     * eta     = lr / (sqrt(G_max) + eps)
-     * x      -= eta g - (eta_old - eta) g_bck   the backlog's steps are redone at the new, smaller rate
+     * Read (a worker fetches the block):
+     *     return x and z;                   the worker keeps z_read = z, the gradient sum at read time
+     *
+     * Update(g, z_read) (its gradient arrives; per coordinate with g != 0):
+     *     g_bck   = z - z_read              the backlog: gradients applied since the read, which g did not see
+     *     eta_old = lr / sqrt(z'_max)
+     *     z      += g
+     *     z'     += g^2 + 2 g g_bck
+     *     z'_max  = max(z'_max, z')         the rate never grows, although g g_bck can be negative
+     *     eta     = lr / sqrt(z'_max)
+     *     x      += -eta g + (eta_old - eta) g_bck
      * </pre>
-     * With no backlog ({@code g_bck = 0}) this is Adagrad ({@code torch.optim.Adagrad}, eps outside the sqrt).
+     * The last term revises the backlog's steps, taken at {@code eta_old} or more, to the new, smaller
+     * rate. {@code 2 g g_bck} counts each pair of gradients that overlapped (one computed before the
+     * other was applied) once, when the later of the two arrives.
+     *
+     * <p>As {@code torch.optim.Adagrad} does, this rule adds {@code eps} to the root:
+     * {@code eta = lr / (sqrt(z'_max) + eps)}; {@code eps = 0} is the paper's rate. A coordinate whose
+     * gradient is 0 is left alone (a sparse gradient's zeros take no update; with a finite rate the
+     * update would not change them anyway), and an empty backlog revises nothing, so a
+     * coordinate that has seen no gradient yet (rate {@code lr / 0} when {@code eps = 0}) never
+     * produces NaN. With no backlog at all this is Adagrad. Stored in the block's state as buffers
+     * {@code z}, {@code G} ({@code z'}) and {@code G_max} ({@code z'_max}); a pull returns {@code z}
+     * beside the values and the push sends it back ({@link ParameterServer#pushAll}).
      */
     record DelayTolerantAdagrad(double lr, double eps) implements ServerRule {
 
@@ -145,13 +162,19 @@ public sealed interface ServerRule {
             float lrF = (float) lr, epsF = (float) eps;
             for (int i = 0; i < n; i++) {
                 float g = grad[i];
+                if (g == 0f) {
+                    continue;
+                }
                 float backlog = sumAtRead == null ? 0f : z[i] - sumAtRead[i];
                 float etaOld = lrF / ((float) Math.sqrt(max[i]) + epsF);
                 z[i] += g;
                 acc[i] += g * g + 2f * g * backlog;
                 max[i] = Math.max(max[i], acc[i]);
                 float eta = lrF / ((float) Math.sqrt(max[i]) + epsF);
-                x[i] = x[i] - eta * g + (etaOld - eta) * backlog;
+                x[i] -= eta * g;
+                if (backlog != 0f) {
+                    x[i] += (etaOld - eta) * backlog;
+                }
             }
             block.setState(block.step() + 1, block.scalars(), buffers);
         }

@@ -141,54 +141,6 @@ class TrainingAlgorithmsTest {
     }
 
     @Test
-    void delayTolerantAdagradWithoutBacklogIsAdagrad() {
-        int n = 333;
-        float[] initial = ParameterServerTest.random(n, 11);
-        Block block = new Block(0, 0, initial.clone(), new ServerRule.DelayTolerantAdagrad(0.1, 1e-10));
-        float[] w = initial.clone();
-        float[] grad = new float[n];
-        Optimizer adagrad = Optimizers.fromTorch("Adagrad", List.of(new Parameter("w", FloatTensor.of(w),
-                FloatTensor.of(grad))), Map.of("lr", 0.1));
-        for (int step = 0; step < 6; step++) {
-            float[] g = ParameterServerTest.random(n, 50 + step);
-            System.arraycopy(g, 0, grad, 0, n);
-            adagrad.step();
-            float[] sum = block.buffers().get("z");
-            block.rule().apply(block, g, sum == null ? new float[n] : sum.clone()); // read just now: no backlog
-        }
-        for (int i = 0; i < n; i++) {
-            assertEquals(w[i], block.values()[i], 1e-6f * Math.max(1, Math.abs(w[i])), "at " + i);
-        }
-    }
-
-    @Test
-    void delayTolerantAdagradRevisesTheBacklogAsThePaperSays() {
-        // one coordinate, three pushes: B read at the start, A pushes twice, then B pushes (backlog = A's two)
-        double lr = 0.5, eps = 1e-10;
-        double[] gs = {0.8, -0.3, 1.2};
-        Block block = new Block(0, 0, new float[] {1f}, new ServerRule.DelayTolerantAdagrad(lr, eps));
-        float[] sumAtBRead = {0f};
-        block.rule().apply(block, new float[] {(float) gs[0]}, new float[] {0f});
-        block.rule().apply(block, new float[] {(float) gs[1]}, block.buffers().get("z").clone());
-        block.rule().apply(block, new float[] {(float) gs[2]}, sumAtBRead);
-
-        // float64 reference from the update equations of McMahan and Streeter (2014), AdaRevision
-        double x = 1, z = 0, acc = 0, max = 0;
-        double[] zRead = {0, gs[0], 0};
-        for (int k = 0; k < 3; k++) {
-            double g = gs[k], backlog = z - zRead[k];
-            double etaOld = lr / (Math.sqrt(max) + eps);
-            z += g;
-            acc += g * g + 2 * g * backlog;
-            max = Math.max(max, acc);
-            double eta = lr / (Math.sqrt(max) + eps);
-            x = x - eta * g + (etaOld - eta) * backlog;
-        }
-        assertEquals(x, block.values()[0], 1e-6);
-        assertEquals(z, block.buffers().get("z")[0], 1e-6);
-    }
-
-    @Test
     void hogwildLockFreeLockedAndOneThreadReachTheSameLoss() {
         Hogwild.Problem problem = new Hogwild.Problem(300, 300, 4, 40_000, 5);
         double start = problem.heldOutRmse(problem.initialParameters(1));
