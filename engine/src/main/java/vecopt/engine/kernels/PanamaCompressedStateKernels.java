@@ -1,5 +1,6 @@
 package vecopt.engine.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -25,6 +26,9 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     private static final int LANES = F.length();
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final VectorSpecies<Long> L = F.withLanes(long.class);
+    /** Bytes as many as the float lanes, or null at 128 bits (no 32-bit vectors): codes then go through an int array. */
+    private static final VectorSpecies<Byte> B = F.vectorBitSize() >= 256
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4)) : null;
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final float[] SIGNED_VALUES = ScalarCompressedStateKernels.SIGNED.values();
     private static final QuantizationLookup SIGNED_LOOKUP = new QuantizationLookup(ScalarCompressedStateKernels.SIGNED);
@@ -185,39 +189,37 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         int scratch = Math.min(n, blockSize);
         float[] mNew = new float[scratch];
         float[] vNew = new float[scratch];
-        int[] mCodes = new int[scratch + LANES];
-        int[] vCodes = new int[scratch + LANES];
+        float[] mOld = new float[scratch];
+        float[] vOld = new float[scratch];
+        int[] codes = new int[scratch + LANES];
         float[] max = new float[2];
         for (int start = 0; start < n; start += blockSize) {
             int len = Math.min(blockSize, n - start);
             int s = index + start;
             int block = s / blockSize;
-            for (int k = 0; k < len; k++) {
-                mCodes[k] = m[s + k] & 0xFF;
-                vCodes[k] = v[s + k] & 0xFF;
-            }
+            decode(SIGNED_VALUES, m, s, len, mScale[block], mOld);
+            decode(UNSIGNED_VALUES, v, s, len, vScale[block], vOld);
             int po = pOff + start;
             int go = gOff + start;
             // The vector loop is a method of its own: inlined here with the two encodes, the whole grew past
             // C2's inlining budget and its vectors were boxed (1.6 bytes allocated per element).
-            int j = adam8bitVectors(p, po, g, go, mCodes, vCodes, mScale[block], vScale[block], mNew, vNew, len, c, max);
+            int j = adam8bitVectors(p, po, g, go, mOld, vOld, mNew, vNew, len, c, max);
             ScalarCompressedStateKernels.adam8bitUpdate(p, po, g, go, m, v, s, mScale[block], vScale[block],
                     mNew, vNew, j, len, c, max);
             mScale[block] = max[0];
             vScale[block] = max[1];
-            encode(SIGNED_LOOKUP, mNew, len, max[0], mCodes, m, s);
-            encode(UNSIGNED_LOOKUP, vNew, len, max[1], vCodes, v, s);
+            encode(SIGNED_LOOKUP, mNew, len, max[0], codes, m, s);
+            encode(UNSIGNED_LOOKUP, vNew, len, max[1], codes, v, s);
         }
     }
 
     /**
-     * The vector part of one block of {@link #adam8bit}: decodes the moments from their codes and
-     * scales, updates them into {@code mNew}, {@code vNew} and the parameter, and leaves their absolute
+     * The vector part of one block of {@link #adam8bit}: updates the decoded moments {@code mOld},
+     * {@code vOld} into {@code mNew}, {@code vNew} and the parameter, and leaves their absolute
      * maxima in {@code max}; returns the elements done (the rest is the scalar tail's).
      */
-    private static int adam8bitVectors(float[] p, int po, float[] g, int go, int[] mCodes, int[] vCodes, float mScale,
-                                       float vScale, float[] mNew, float[] vNew, int len, AdamCoefficients c,
-                                       float[] max) {
+    private static int adam8bitVectors(float[] p, int po, float[] g, int go, float[] mOld, float[] vOld,
+                                       float[] mNew, float[] vNew, int len, AdamCoefficients c, float[] max) {
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -231,8 +233,6 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(F, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(F, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(F, c.negStepSize());
-        FloatVector mScaleV = FloatVector.broadcast(F, mScale);
-        FloatVector vScaleV = FloatVector.broadcast(F, vScale);
         FloatVector mMax = FloatVector.zero(F);
         FloatVector vMax = FloatVector.zero(F);
         int bound = F.loopBound(len);
@@ -241,10 +241,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             FloatVector pv = FloatVector.fromArray(F, p, po + j);
             FloatVector gv = FloatVector.fromArray(F, g, go + j);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            FloatVector mOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, mCodes, j).mul(mScaleV);
-            FloatVector vOld = FloatVector.fromArray(F, UNSIGNED_VALUES, 0, vCodes, j).mul(vScaleV);
-            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(mOld));
-            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(vOld));
+            FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(F, mOld, j)));
+            FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(F, vOld, j)));
             mv.intoArray(mNew, j);
             vv.intoArray(vNew, j);
             mMax = mMax.max(mv.abs());
@@ -258,14 +256,26 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     }
 
     /**
-     * {@link ScalarCompressedStateKernels#encode} on vectors, through {@link QuantizationLookup}: two gathers
-     * per vector (the bucket's base code, the threshold above it) where the binary search takes eight.
+     * {@code values[code] * scale} for the {@code len} codes from {@code codes[at]} into {@code out}: the
+     * scalar code's product. A plain loop: it measured twice as fast as widening the codes to ints and
+     * gathering.
+     */
+    private static void decode(float[] values, byte[] codes, int at, int len, float scale, float[] out) {
+        for (int k = 0; k < len; k++) {
+            out[k] = values[codes[at + k] & 0xFF] * scale;
+        }
+    }
+
+    /**
+     * {@link ScalarCompressedStateKernels#encode} on vectors, through {@link QuantizationLookup}: two
+     * independent gathers per vector (the bucket's base code and its threshold) where the binary search
+     * takes eight in a chain.
      */
     private static void encode(QuantizationLookup lookup, float[] x, int len, float absmax, int[] codes, byte[] out,
                                int at) {
         FloatVector inv = FloatVector.broadcast(F, vecopt.tensor.BlockwiseQuantizer.inverseScale(absmax));
         int[] base = lookup.base();
-        float[] thresholds = lookup.thresholds();
+        float[] threshold = lookup.threshold();
         int bound = F.loopBound(len);
         int j = 0;
         for (; j < bound; j += LANES) {
@@ -275,14 +285,18 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                     bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF));
             ordered.lanewise(VectorOperators.ASHR, 16).add(QuantizationLookup.BUCKET_OFFSET).intoArray(codes, j);
             IntVector below = IntVector.fromArray(I, base, 0, codes, j);
-            below.intoArray(codes, j);
-            FloatVector t = FloatVector.fromArray(F, thresholds, 0, codes, j);
+            FloatVector t = FloatVector.fromArray(F, threshold, 0, codes, j);
             IntVector code = below.add(1, xv.compare(VectorOperators.GT, t).cast(I));
             VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
-            code.blend(0, nan).intoArray(codes, j);
-        }
-        for (int k = 0; k < j; k++) {
-            out[at + k] = (byte) codes[k];
+            code = code.blend(0, nan);
+            if (B != null) {
+                ((ByteVector) code.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, at + j);
+            } else {
+                code.intoArray(codes, j);
+                for (int k = j; k < j + LANES; k++) {
+                    out[at + k] = (byte) codes[k];
+                }
+            }
         }
         ScalarCompressedStateKernels.encode(lookup == SIGNED_LOOKUP ? ScalarCompressedStateKernels.SIGNED
                 : ScalarCompressedStateKernels.UNSIGNED, x, j, len, absmax, out, at);
@@ -377,6 +391,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                                 int blockSize, SgdCoefficients c) {
         int scratch = Math.min(n, blockSize);
         float[] bNew = new float[scratch];
+        float[] bOldScratch = new float[scratch];
         int[] codes = new int[scratch + LANES];
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
@@ -392,11 +407,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             int len = Math.min(blockSize, n - start);
             int s = index + start;
             int block = s / blockSize;
-            FloatVector scaleV = FloatVector.broadcast(F, scale[block]);
             FloatVector max = FloatVector.zero(F);
-            for (int k = 0; k < len; k++) {
-                codes[k] = b[s + k] & 0xFF;
-            }
+            decode(SIGNED_VALUES, b, s, len, scale[block], bOldScratch);
             int po = pOff + start;
             int go = gOff + start;
             int bound = F.loopBound(len);
@@ -405,7 +417,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                 FloatVector pv = FloatVector.fromArray(F, p, po + j);
                 FloatVector gv = FloatVector.fromArray(F, g, go + j);
                 FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-                FloatVector bOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, codes, j).mul(scaleV);
+                FloatVector bOld = FloatVector.fromArray(F, bOldScratch, j);
                 FloatVector bv = bufferGradScale.fma(d, momentum.mul(bOld));
                 FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
                 bv.intoArray(bNew, j);
@@ -469,6 +481,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                          int blockSize, LionCoefficients c) {
         int scratch = Math.min(n, blockSize);
         float[] mNew = new float[scratch];
+        float[] mOldScratch = new float[scratch];
         int[] codes = new int[scratch + LANES];
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
@@ -484,11 +497,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             int len = Math.min(blockSize, n - start);
             int s = index + start;
             int block = s / blockSize;
-            FloatVector scaleV = FloatVector.broadcast(F, scale[block]);
             FloatVector max = FloatVector.zero(F);
-            for (int k = 0; k < len; k++) {
-                codes[k] = m[s + k] & 0xFF;
-            }
+            decode(SIGNED_VALUES, m, s, len, scale[block], mOldScratch);
             int po = pOff + start;
             int go = gOff + start;
             int bound = F.loopBound(len);
@@ -497,7 +507,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                 FloatVector pv = FloatVector.fromArray(F, p, po + j);
                 FloatVector gv = FloatVector.fromArray(F, g, go + j);
                 FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
-                FloatVector mOld = FloatVector.fromArray(F, SIGNED_VALUES, 0, codes, j).mul(scaleV);
+                FloatVector mOld = FloatVector.fromArray(F, mOldScratch, j);
                 FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mOld));
                 FloatVector mv = oneMinusBeta2.fma(d, beta2.mul(mOld));
                 mv.intoArray(mNew, j);

@@ -9,9 +9,11 @@ import vecopt.tensor.QuantizationMap;
  * <p>A float's bits, with the magnitude bits of negative numbers flipped, order floats as
  * {@code <} does; their upper 16 bits (sign, exponent, 7 fraction bits) pick one of 65,536 buckets.
  * {@code base[bucket]} counts the thresholds below the whole bucket. Every bucket holds at most one
- * threshold (checked when the table is built), so the code is {@code base} plus one if {@code x} lies
- * above {@code thresholds[base]}: the count of thresholds below {@code x}, exactly what the binary
- * search returns. NaN, which the search sends to code 0, is the caller's to mask.
+ * threshold (checked when the table is built), {@code threshold[bucket]}, or {@code +Infinity} where it
+ * holds none, so the code is {@code base} plus one if {@code x} lies above {@code threshold}: the count
+ * of thresholds below {@code x}, exactly what the binary search returns. Both lookups take the same
+ * index, so a vector does them as two independent gathers. NaN, which the search sends to code 0, is
+ * the caller's to mask.
  */
 final class QuantizationLookup {
 
@@ -22,7 +24,7 @@ final class QuantizationLookup {
     static final int BUCKET_OFFSET = BUCKETS / 2;
 
     private final int[] base;
-    private final float[] thresholds;
+    private final float[] threshold;
 
     QuantizationLookup(QuantizationMap map) {
         float[] t = map.thresholds();
@@ -31,10 +33,8 @@ final class QuantizationLookup {
                 throw new IllegalStateException("a threshold is -0.0");
             }
         }
-        thresholds = new float[t.length + 1];
-        System.arraycopy(t, 0, thresholds, 0, t.length);
-        thresholds[t.length] = Float.POSITIVE_INFINITY; // nothing lies above it: the last code stays
         base = new int[BUCKETS];
+        threshold = new float[BUCKETS];
         int below = 0;
         for (int bucket = 0; bucket < BUCKETS; bucket++) {
             long start = (long) (bucket - BUCKET_OFFSET) << 16;
@@ -42,6 +42,8 @@ final class QuantizationLookup {
                 below++;
             }
             base[bucket] = below;
+            boolean inside = below < t.length && orderedKey(t[below]) < start + (1 << 16);
+            threshold[bucket] = inside ? t[below] : Float.POSITIVE_INFINITY; // nothing lies above +Infinity
             if (below + 1 < t.length && orderedKey(t[below + 1]) < start + (1 << 16)) {
                 throw new IllegalStateException("two thresholds, " + t[below] + " and " + t[below + 1]
                         + ", share bucket " + bucket + ": the lookup needs more fraction bits");
@@ -60,9 +62,9 @@ final class QuantizationLookup {
         return base;
     }
 
-    /** {@return the map's 255 thresholds then {@code +Infinity}; the array itself} */
-    float[] thresholds() {
-        return thresholds;
+    /** {@return the threshold inside each bucket, or {@code +Infinity}; the array itself} */
+    float[] threshold() {
+        return threshold;
     }
 
     /** The map's code for {@code x}, as {@link QuantizationMap#encode} gives it (NaN included). */
@@ -70,7 +72,7 @@ final class QuantizationLookup {
         if (Float.isNaN(x)) {
             return 0;
         }
-        int below = base[(orderedKey(x) >> 16) + BUCKET_OFFSET];
-        return x > thresholds[below] ? below + 1 : below;
+        int bucket = (orderedKey(x) >> 16) + BUCKET_OFFSET;
+        return x > threshold[bucket] ? base[bucket] + 1 : base[bucket];
     }
 }
