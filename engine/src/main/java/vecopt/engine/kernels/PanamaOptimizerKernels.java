@@ -1291,51 +1291,25 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector a5 = a0;
             FloatVector a6 = a0;
             FloatVector a7 = a0;
-            for (int col = 0; col < bound; col += ADAFACTOR_LANES) { // all loads of a block before its stores
-                FloatVector d0 = gradient(g, row + col, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector d1 = gradient(g, row + col + LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector s0 = FloatVector.fromArray(SPECIES, colSums, colOff + col);
-                FloatVector s1 = FloatVector.fromArray(SPECIES, colSums, colOff + col + LANES);
-                a0 = d0.fma(d0, a0);
-                a1 = d1.fma(d1, a1);
-                if (ADAFACTOR_VECTORS == 2) {
-                    d0.fma(d0, s0).intoArray(colSums, colOff + col);
-                    d1.fma(d1, s1).intoArray(colSums, colOff + col + LANES);
-                    continue;
+            for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                a0 = squareInto(g, row, colSums, colOff, col, a0, gradScale, gradClip, negGradClip, clipping, plain);
+                a1 = squareInto(g, row, colSums, colOff, col + LANES, a1, gradScale, gradClip, negGradClip, clipping, plain);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2 = squareInto(g, row, colSums, colOff, col + 2 * LANES, a2, gradScale, gradClip, negGradClip,
+                            clipping, plain);
+                    a3 = squareInto(g, row, colSums, colOff, col + 3 * LANES, a3, gradScale, gradClip, negGradClip,
+                            clipping, plain);
                 }
-                FloatVector d2 = gradient(g, row + col + 2 * LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector d3 = gradient(g, row + col + 3 * LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector s2 = FloatVector.fromArray(SPECIES, colSums, colOff + col + 2 * LANES);
-                FloatVector s3 = FloatVector.fromArray(SPECIES, colSums, colOff + col + 3 * LANES);
-                a2 = d2.fma(d2, a2);
-                a3 = d3.fma(d3, a3);
-                if (ADAFACTOR_VECTORS == 4) {
-                    d0.fma(d0, s0).intoArray(colSums, colOff + col);
-                    d1.fma(d1, s1).intoArray(colSums, colOff + col + LANES);
-                    d2.fma(d2, s2).intoArray(colSums, colOff + col + 2 * LANES);
-                    d3.fma(d3, s3).intoArray(colSums, colOff + col + 3 * LANES);
-                    continue;
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4 = squareInto(g, row, colSums, colOff, col + 4 * LANES, a4, gradScale, gradClip, negGradClip,
+                            clipping, plain);
+                    a5 = squareInto(g, row, colSums, colOff, col + 5 * LANES, a5, gradScale, gradClip, negGradClip,
+                            clipping, plain);
+                    a6 = squareInto(g, row, colSums, colOff, col + 6 * LANES, a6, gradScale, gradClip, negGradClip,
+                            clipping, plain);
+                    a7 = squareInto(g, row, colSums, colOff, col + 7 * LANES, a7, gradScale, gradClip, negGradClip,
+                            clipping, plain);
                 }
-                FloatVector d4 = gradient(g, row + col + 4 * LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector d5 = gradient(g, row + col + 5 * LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector d6 = gradient(g, row + col + 6 * LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector d7 = gradient(g, row + col + 7 * LANES, plain, gradScale, gradClip, negGradClip, clipping);
-                FloatVector s4 = FloatVector.fromArray(SPECIES, colSums, colOff + col + 4 * LANES);
-                FloatVector s5 = FloatVector.fromArray(SPECIES, colSums, colOff + col + 5 * LANES);
-                FloatVector s6 = FloatVector.fromArray(SPECIES, colSums, colOff + col + 6 * LANES);
-                FloatVector s7 = FloatVector.fromArray(SPECIES, colSums, colOff + col + 7 * LANES);
-                a4 = d4.fma(d4, a4);
-                a5 = d5.fma(d5, a5);
-                a6 = d6.fma(d6, a6);
-                a7 = d7.fma(d7, a7);
-                d0.fma(d0, s0).intoArray(colSums, colOff + col);
-                d1.fma(d1, s1).intoArray(colSums, colOff + col + LANES);
-                d2.fma(d2, s2).intoArray(colSums, colOff + col + 2 * LANES);
-                d3.fma(d3, s3).intoArray(colSums, colOff + col + 3 * LANES);
-                d4.fma(d4, s4).intoArray(colSums, colOff + col + 4 * LANES);
-                d5.fma(d5, s5).intoArray(colSums, colOff + col + 5 * LANES);
-                d6.fma(d6, s6).intoArray(colSums, colOff + col + 6 * LANES);
-                d7.fma(d7, s7).intoArray(colSums, colOff + col + 7 * LANES);
             }
             storeLanes(lanes, 0, a0, a1, a2, a3, a4, a5, a6, a7);
             ScalarOptimizerKernels.squareSumsOfRow(g, row, bound, cols, lanes, colSums, colOff, c);
@@ -1343,10 +1317,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         }
     }
 
-    /** The gradient's vector at {@code at}: as stored when {@code plain}, else {@code gradScale * clamp(g)}. */
-    private static FloatVector gradient(float[] g, int at, boolean plain, FloatVector gradScale, FloatVector gradClip,
-                                        FloatVector negGradClip, boolean clipping) {
-        return plain ? FloatVector.fromArray(SPECIES, g, at) : scaledGradient(g, at, gradScale, gradClip, negGradClip, clipping);
+    /** One vector of a row: its squares added to its lanes {@code acc} and to its columns' sums. */
+    private static FloatVector squareInto(float[] g, int row, float[] colSums, int colOff, int col, FloatVector acc,
+                                          FloatVector gradScale, FloatVector gradClip, FloatVector negGradClip,
+                                          boolean clipping, boolean plain) {
+        FloatVector d = plain ? FloatVector.fromArray(SPECIES, g, row + col)
+                : scaledGradient(g, row + col, gradScale, gradClip, negGradClip, clipping);
+        d.fma(d, FloatVector.fromArray(SPECIES, colSums, colOff + col)).intoArray(colSums, colOff + col);
+        return d.fma(d, acc);
     }
 
     /** Writes the {@code ADAFACTOR_VECTORS} lane vectors into {@code lanes[from, from + 32)}. */
@@ -1367,12 +1345,13 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     }
 
     /**
-     * Row by row, each row's 32-lane blocks added to the lanes in registers ({@code a0..a7} for the
-     * parameter's squares, {@code b0..b7} for the update's, as many as 32 lanes need), which the
-     * lanes array carries from one row to the next and to the row's scalar tail, so every lane
-     * receives its elements in the scalar kernel's order. A row that needs no min
-     * ({@link #uncapped}) with {@code |gradScale| = 1} and no clamp skips the min and the scaling
-     * (the sign of {@code u} does not change {@code u * u}): the same bits.
+     * Each row's elements are added to lanes that carry over from row to row, held in registers as
+     * {@code a0..a7} (the parameter's squares) and {@code b0..b7} (the update's), as many as 32 lanes
+     * need. A row with a scalar tail ({@code cols % 32 > 0}) writes them to the lanes array before the
+     * tail adds to it and reads them back after, so every lane receives its elements in the scalar
+     * kernel's order. A row that needs no min ({@link #uncapped}) with {@code |gradScale| = 1} and no
+     * clamp skips the min and the scaling (the sign of {@code u} does not change {@code u * u}): the
+     * same bits.
      */
     @Override
     public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
@@ -1387,223 +1366,188 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         float largestColumn = plain ? largest(colScale, colOff, cols) : Float.NaN;
         float[] lanes = new float[2 * ADAFACTOR_LANES];
         int bound = cols - cols % ADAFACTOR_LANES;
+        int u = ADAFACTOR_LANES;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        FloatVector a4 = FloatVector.zero(SPECIES);
+        FloatVector a5 = FloatVector.zero(SPECIES);
+        FloatVector a6 = FloatVector.zero(SPECIES);
+        FloatVector a7 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        FloatVector b2 = FloatVector.zero(SPECIES);
+        FloatVector b3 = FloatVector.zero(SPECIES);
+        FloatVector b4 = FloatVector.zero(SPECIES);
+        FloatVector b5 = FloatVector.zero(SPECIES);
+        FloatVector b6 = FloatVector.zero(SPECIES);
+        FloatVector b7 = FloatVector.zero(SPECIES);
         for (int r = 0; r < rows; r++) {
             int pRow = pOff + r * cols;
             int gRow = gOff + r * cols;
-            float rs = rowScale[rowOff + r];
-            if (plain && uncapped(rs, largestColumn, c)) {
-                plainFactoredSquaresOfRow(p, pRow, g, gRow, bound, rs, colScale, colOff, lanes);
+            FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
+            if (plain && uncapped(rowScale[rowOff + r], largestColumn, c)) {
+                for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                    FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
+                    FloatVector d0 = FloatVector.fromArray(SPECIES, g, gRow + col);
+                    FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)));
+                    a0 = x0.fma(x0, a0);
+                    b0 = u0.fma(u0, b0);
+                    FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
+                    FloatVector d1 = FloatVector.fromArray(SPECIES, g, gRow + col + LANES);
+                    FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)));
+                    a1 = x1.fma(x1, a1);
+                    b1 = u1.fma(u1, b1);
+                    if (ADAFACTOR_VECTORS > 2) {
+                        FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
+                        FloatVector d2 = FloatVector.fromArray(SPECIES, g, gRow + col + 2 * LANES);
+                        FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)));
+                        a2 = x2.fma(x2, a2);
+                        b2 = u2.fma(u2, b2);
+                        FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
+                        FloatVector d3 = FloatVector.fromArray(SPECIES, g, gRow + col + 3 * LANES);
+                        FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)));
+                        a3 = x3.fma(x3, a3);
+                        b3 = u3.fma(u3, b3);
+                    }
+                    if (ADAFACTOR_VECTORS > 4) {
+                        FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
+                        FloatVector d4 = FloatVector.fromArray(SPECIES, g, gRow + col + 4 * LANES);
+                        FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)));
+                        a4 = x4.fma(x4, a4);
+                        b4 = u4.fma(u4, b4);
+                        FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
+                        FloatVector d5 = FloatVector.fromArray(SPECIES, g, gRow + col + 5 * LANES);
+                        FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)));
+                        a5 = x5.fma(x5, a5);
+                        b5 = u5.fma(u5, b5);
+                        FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
+                        FloatVector d6 = FloatVector.fromArray(SPECIES, g, gRow + col + 6 * LANES);
+                        FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)));
+                        a6 = x6.fma(x6, a6);
+                        b6 = u6.fma(u6, b6);
+                        FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
+                        FloatVector d7 = FloatVector.fromArray(SPECIES, g, gRow + col + 7 * LANES);
+                        FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)));
+                        a7 = x7.fma(x7, a7);
+                        b7 = u7.fma(u7, b7);
+                    }
+                }
             } else {
-                factoredSquaresOfRow(p, pRow, g, gRow, bound, rs, colScale, colOff, lanes, gradScale, gradClip,
-                        negGradClip, clipping, cap);
+                for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                    FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
+                    FloatVector d0 = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
+                    a0 = x0.fma(x0, a0);
+                    b0 = u0.fma(u0, b0);
+                    FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
+                    FloatVector d1 = scaledGradient(g, gRow + col + LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)).min(cap));
+                    a1 = x1.fma(x1, a1);
+                    b1 = u1.fma(u1, b1);
+                    if (ADAFACTOR_VECTORS > 2) {
+                        FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
+                        FloatVector d2 = scaledGradient(g, gRow + col + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)).min(cap));
+                        a2 = x2.fma(x2, a2);
+                        b2 = u2.fma(u2, b2);
+                        FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
+                        FloatVector d3 = scaledGradient(g, gRow + col + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)).min(cap));
+                        a3 = x3.fma(x3, a3);
+                        b3 = u3.fma(u3, b3);
+                    }
+                    if (ADAFACTOR_VECTORS > 4) {
+                        FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
+                        FloatVector d4 = scaledGradient(g, gRow + col + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)).min(cap));
+                        a4 = x4.fma(x4, a4);
+                        b4 = u4.fma(u4, b4);
+                        FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
+                        FloatVector d5 = scaledGradient(g, gRow + col + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)).min(cap));
+                        a5 = x5.fma(x5, a5);
+                        b5 = u5.fma(u5, b5);
+                        FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
+                        FloatVector d6 = scaledGradient(g, gRow + col + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)).min(cap));
+                        a6 = x6.fma(x6, a6);
+                        b6 = u6.fma(u6, b6);
+                        FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
+                        FloatVector d7 = scaledGradient(g, gRow + col + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)).min(cap));
+                        a7 = x7.fma(x7, a7);
+                        b7 = u7.fma(u7, b7);
+                    }
+                }
             }
-            ScalarOptimizerKernels.factoredSquaresOfRow(p, pRow, g, gRow, bound, cols, rs, colScale, colOff, lanes, c);
+            if (bound < cols) {
+                a0.intoArray(lanes, 0);
+                b0.intoArray(lanes, u);
+                a1.intoArray(lanes, LANES);
+                b1.intoArray(lanes, u + LANES);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2.intoArray(lanes, 2 * LANES);
+                    b2.intoArray(lanes, u + 2 * LANES);
+                    a3.intoArray(lanes, 3 * LANES);
+                    b3.intoArray(lanes, u + 3 * LANES);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4.intoArray(lanes, 4 * LANES);
+                    b4.intoArray(lanes, u + 4 * LANES);
+                    a5.intoArray(lanes, 5 * LANES);
+                    b5.intoArray(lanes, u + 5 * LANES);
+                    a6.intoArray(lanes, 6 * LANES);
+                    b6.intoArray(lanes, u + 6 * LANES);
+                    a7.intoArray(lanes, 7 * LANES);
+                    b7.intoArray(lanes, u + 7 * LANES);
+                }
+                ScalarOptimizerKernels.factoredSquaresOfRow(p, pRow, g, gRow, bound, cols, rowScale[rowOff + r], colScale,
+                        colOff, lanes, c);
+                a0 = FloatVector.fromArray(SPECIES, lanes, 0);
+                b0 = FloatVector.fromArray(SPECIES, lanes, u);
+                a1 = FloatVector.fromArray(SPECIES, lanes, LANES);
+                b1 = FloatVector.fromArray(SPECIES, lanes, u + LANES);
+                if (ADAFACTOR_VECTORS > 2) {
+                    a2 = FloatVector.fromArray(SPECIES, lanes, 2 * LANES);
+                    b2 = FloatVector.fromArray(SPECIES, lanes, u + 2 * LANES);
+                    a3 = FloatVector.fromArray(SPECIES, lanes, 3 * LANES);
+                    b3 = FloatVector.fromArray(SPECIES, lanes, u + 3 * LANES);
+                }
+                if (ADAFACTOR_VECTORS > 4) {
+                    a4 = FloatVector.fromArray(SPECIES, lanes, 4 * LANES);
+                    b4 = FloatVector.fromArray(SPECIES, lanes, u + 4 * LANES);
+                    a5 = FloatVector.fromArray(SPECIES, lanes, 5 * LANES);
+                    b5 = FloatVector.fromArray(SPECIES, lanes, u + 5 * LANES);
+                    a6 = FloatVector.fromArray(SPECIES, lanes, 6 * LANES);
+                    b6 = FloatVector.fromArray(SPECIES, lanes, u + 6 * LANES);
+                    a7 = FloatVector.fromArray(SPECIES, lanes, 7 * LANES);
+                    b7 = FloatVector.fromArray(SPECIES, lanes, u + 7 * LANES);
+                }
+            }
+        }
+        a0.intoArray(lanes, 0);
+        b0.intoArray(lanes, u);
+        a1.intoArray(lanes, LANES);
+        b1.intoArray(lanes, u + LANES);
+        if (ADAFACTOR_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            b2.intoArray(lanes, u + 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+            b3.intoArray(lanes, u + 3 * LANES);
+        }
+        if (ADAFACTOR_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            b4.intoArray(lanes, u + 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            b5.intoArray(lanes, u + 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            b6.intoArray(lanes, u + 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+            b7.intoArray(lanes, u + 7 * LANES);
         }
         ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
-    }
-
-    /** {@link #adafactorFactoredSquares} of a row's columns {@code [0, bound)}, added to the lanes. */
-    private static void factoredSquaresOfRow(float[] p, int pRow, float[] g, int gRow, int bound, float rowScale,
-                                       float[] colScale, int colOff, float[] lanes,
-                                       FloatVector gradScale, FloatVector gradClip, FloatVector negGradClip,
-                                       boolean clipping, FloatVector cap) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector a0;
-        FloatVector a1;
-        FloatVector a2 = zero;
-        FloatVector a3 = zero;
-        FloatVector a4 = zero;
-        FloatVector a5 = zero;
-        FloatVector a6 = zero;
-        FloatVector a7 = zero;
-        FloatVector b0;
-        FloatVector b1;
-        FloatVector b2 = zero;
-        FloatVector b3 = zero;
-        FloatVector b4 = zero;
-        FloatVector b5 = zero;
-        FloatVector b6 = zero;
-        FloatVector b7 = zero;
-        a0 = FloatVector.fromArray(SPECIES, lanes, 0);
-        b0 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES);
-        a1 = FloatVector.fromArray(SPECIES, lanes, LANES);
-        b1 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + LANES);
-        if (ADAFACTOR_VECTORS > 2) {
-            a2 = FloatVector.fromArray(SPECIES, lanes, 2 * LANES);
-            b2 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 2 * LANES);
-            a3 = FloatVector.fromArray(SPECIES, lanes, 3 * LANES);
-            b3 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 3 * LANES);
-        }
-        if (ADAFACTOR_VECTORS > 4) {
-            a4 = FloatVector.fromArray(SPECIES, lanes, 4 * LANES);
-            b4 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 4 * LANES);
-            a5 = FloatVector.fromArray(SPECIES, lanes, 5 * LANES);
-            b5 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 5 * LANES);
-            a6 = FloatVector.fromArray(SPECIES, lanes, 6 * LANES);
-            b6 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 6 * LANES);
-            a7 = FloatVector.fromArray(SPECIES, lanes, 7 * LANES);
-            b7 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 7 * LANES);
-        }
-        FloatVector factor = FloatVector.broadcast(SPECIES, rowScale);
-        for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
-            FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
-            FloatVector u0 = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
-            a0 = x0.fma(x0, a0);
-            b0 = u0.fma(u0, b0);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
-            FloatVector u1 = scaledGradient(g, gRow + col + LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)).min(cap));
-            a1 = x1.fma(x1, a1);
-            b1 = u1.fma(u1, b1);
-            if (ADAFACTOR_VECTORS > 2) {
-                FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
-                FloatVector u2 = scaledGradient(g, gRow + col + 2 * LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)).min(cap));
-                a2 = x2.fma(x2, a2);
-                b2 = u2.fma(u2, b2);
-                FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
-                FloatVector u3 = scaledGradient(g, gRow + col + 3 * LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)).min(cap));
-                a3 = x3.fma(x3, a3);
-                b3 = u3.fma(u3, b3);
-            }
-            if (ADAFACTOR_VECTORS > 4) {
-                FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
-                FloatVector u4 = scaledGradient(g, gRow + col + 4 * LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)).min(cap));
-                a4 = x4.fma(x4, a4);
-                b4 = u4.fma(u4, b4);
-                FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
-                FloatVector u5 = scaledGradient(g, gRow + col + 5 * LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)).min(cap));
-                a5 = x5.fma(x5, a5);
-                b5 = u5.fma(u5, b5);
-                FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
-                FloatVector u6 = scaledGradient(g, gRow + col + 6 * LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)).min(cap));
-                a6 = x6.fma(x6, a6);
-                b6 = u6.fma(u6, b6);
-                FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
-                FloatVector u7 = scaledGradient(g, gRow + col + 7 * LANES, gradScale, gradClip, negGradClip, clipping).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)).min(cap));
-                a7 = x7.fma(x7, a7);
-                b7 = u7.fma(u7, b7);
-            }
-        }
-        a0.intoArray(lanes, 0);
-        b0.intoArray(lanes, ADAFACTOR_LANES);
-        a1.intoArray(lanes, LANES);
-        b1.intoArray(lanes, ADAFACTOR_LANES + LANES);
-        if (ADAFACTOR_VECTORS > 2) {
-            a2.intoArray(lanes, 2 * LANES);
-            b2.intoArray(lanes, ADAFACTOR_LANES + 2 * LANES);
-            a3.intoArray(lanes, 3 * LANES);
-            b3.intoArray(lanes, ADAFACTOR_LANES + 3 * LANES);
-        }
-        if (ADAFACTOR_VECTORS > 4) {
-            a4.intoArray(lanes, 4 * LANES);
-            b4.intoArray(lanes, ADAFACTOR_LANES + 4 * LANES);
-            a5.intoArray(lanes, 5 * LANES);
-            b5.intoArray(lanes, ADAFACTOR_LANES + 5 * LANES);
-            a6.intoArray(lanes, 6 * LANES);
-            b6.intoArray(lanes, ADAFACTOR_LANES + 6 * LANES);
-            a7.intoArray(lanes, 7 * LANES);
-            b7.intoArray(lanes, ADAFACTOR_LANES + 7 * LANES);
-        }
-    }
-
-    /** As {@link #factoredSquaresOfRow} for a row without min, scaling or clamp. */
-    private static void plainFactoredSquaresOfRow(float[] p, int pRow, float[] g, int gRow, int bound, float rowScale,
-                                       float[] colScale, int colOff, float[] lanes) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector a0;
-        FloatVector a1;
-        FloatVector a2 = zero;
-        FloatVector a3 = zero;
-        FloatVector a4 = zero;
-        FloatVector a5 = zero;
-        FloatVector a6 = zero;
-        FloatVector a7 = zero;
-        FloatVector b0;
-        FloatVector b1;
-        FloatVector b2 = zero;
-        FloatVector b3 = zero;
-        FloatVector b4 = zero;
-        FloatVector b5 = zero;
-        FloatVector b6 = zero;
-        FloatVector b7 = zero;
-        a0 = FloatVector.fromArray(SPECIES, lanes, 0);
-        b0 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES);
-        a1 = FloatVector.fromArray(SPECIES, lanes, LANES);
-        b1 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + LANES);
-        if (ADAFACTOR_VECTORS > 2) {
-            a2 = FloatVector.fromArray(SPECIES, lanes, 2 * LANES);
-            b2 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 2 * LANES);
-            a3 = FloatVector.fromArray(SPECIES, lanes, 3 * LANES);
-            b3 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 3 * LANES);
-        }
-        if (ADAFACTOR_VECTORS > 4) {
-            a4 = FloatVector.fromArray(SPECIES, lanes, 4 * LANES);
-            b4 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 4 * LANES);
-            a5 = FloatVector.fromArray(SPECIES, lanes, 5 * LANES);
-            b5 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 5 * LANES);
-            a6 = FloatVector.fromArray(SPECIES, lanes, 6 * LANES);
-            b6 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 6 * LANES);
-            a7 = FloatVector.fromArray(SPECIES, lanes, 7 * LANES);
-            b7 = FloatVector.fromArray(SPECIES, lanes, ADAFACTOR_LANES + 7 * LANES);
-        }
-        FloatVector factor = FloatVector.broadcast(SPECIES, rowScale);
-        for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
-            FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
-            FloatVector u0 = FloatVector.fromArray(SPECIES, g, gRow + col).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)));
-            a0 = x0.fma(x0, a0);
-            b0 = u0.fma(u0, b0);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
-            FloatVector u1 = FloatVector.fromArray(SPECIES, g, gRow + col + LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)));
-            a1 = x1.fma(x1, a1);
-            b1 = u1.fma(u1, b1);
-            if (ADAFACTOR_VECTORS > 2) {
-                FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
-                FloatVector u2 = FloatVector.fromArray(SPECIES, g, gRow + col + 2 * LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)));
-                a2 = x2.fma(x2, a2);
-                b2 = u2.fma(u2, b2);
-                FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
-                FloatVector u3 = FloatVector.fromArray(SPECIES, g, gRow + col + 3 * LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)));
-                a3 = x3.fma(x3, a3);
-                b3 = u3.fma(u3, b3);
-            }
-            if (ADAFACTOR_VECTORS > 4) {
-                FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
-                FloatVector u4 = FloatVector.fromArray(SPECIES, g, gRow + col + 4 * LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)));
-                a4 = x4.fma(x4, a4);
-                b4 = u4.fma(u4, b4);
-                FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
-                FloatVector u5 = FloatVector.fromArray(SPECIES, g, gRow + col + 5 * LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)));
-                a5 = x5.fma(x5, a5);
-                b5 = u5.fma(u5, b5);
-                FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
-                FloatVector u6 = FloatVector.fromArray(SPECIES, g, gRow + col + 6 * LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)));
-                a6 = x6.fma(x6, a6);
-                b6 = u6.fma(u6, b6);
-                FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
-                FloatVector u7 = FloatVector.fromArray(SPECIES, g, gRow + col + 7 * LANES).mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)));
-                a7 = x7.fma(x7, a7);
-                b7 = u7.fma(u7, b7);
-            }
-        }
-        a0.intoArray(lanes, 0);
-        b0.intoArray(lanes, ADAFACTOR_LANES);
-        a1.intoArray(lanes, LANES);
-        b1.intoArray(lanes, ADAFACTOR_LANES + LANES);
-        if (ADAFACTOR_VECTORS > 2) {
-            a2.intoArray(lanes, 2 * LANES);
-            b2.intoArray(lanes, ADAFACTOR_LANES + 2 * LANES);
-            a3.intoArray(lanes, 3 * LANES);
-            b3.intoArray(lanes, ADAFACTOR_LANES + 3 * LANES);
-        }
-        if (ADAFACTOR_VECTORS > 4) {
-            a4.intoArray(lanes, 4 * LANES);
-            b4.intoArray(lanes, ADAFACTOR_LANES + 4 * LANES);
-            a5.intoArray(lanes, 5 * LANES);
-            b5.intoArray(lanes, ADAFACTOR_LANES + 5 * LANES);
-            a6.intoArray(lanes, 6 * LANES);
-            b6.intoArray(lanes, ADAFACTOR_LANES + 6 * LANES);
-            a7.intoArray(lanes, 7 * LANES);
-            b7.intoArray(lanes, ADAFACTOR_LANES + 7 * LANES);
-        }
     }
 
     /**
@@ -1630,33 +1574,13 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negSignedStep = FloatVector.broadcast(SPECIES, -stepSize * c.gradScale());
         float largestColumn = plain ? largest(colScale, colOff, cols) : Float.NaN;
         int bound = SPECIES.loopBound(cols);
-        int blockBound = cols - cols % (4 * LANES);
         for (int r = 0; r < rows; r++) {
             int pRow = pOff + r * cols;
             int gRow = gOff + r * cols;
             int mRow = m == null ? 0 : mOff + r * cols;
             FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
             if (plain && uncapped(rowScale[rowOff + r], largestColumn, c)) {
-                int col = 0;
-                for (; col < blockBound; col += 4 * LANES) { // all loads of a block before its stores
-                    FloatVector p0 = FloatVector.fromArray(SPECIES, p, pRow + col);
-                    FloatVector p1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
-                    FloatVector p2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
-                    FloatVector p3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
-                    FloatVector g0 = FloatVector.fromArray(SPECIES, g, gRow + col);
-                    FloatVector g1 = FloatVector.fromArray(SPECIES, g, gRow + col + LANES);
-                    FloatVector g2 = FloatVector.fromArray(SPECIES, g, gRow + col + 2 * LANES);
-                    FloatVector g3 = FloatVector.fromArray(SPECIES, g, gRow + col + 3 * LANES);
-                    FloatVector c0 = FloatVector.fromArray(SPECIES, colScale, colOff + col);
-                    FloatVector c1 = FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES);
-                    FloatVector c2 = FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES);
-                    FloatVector c3 = FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES);
-                    negSignedStep.fma(g0.mul(factor.mul(c0)), paramScale.mul(p0)).intoArray(p, pRow + col);
-                    negSignedStep.fma(g1.mul(factor.mul(c1)), paramScale.mul(p1)).intoArray(p, pRow + col + LANES);
-                    negSignedStep.fma(g2.mul(factor.mul(c2)), paramScale.mul(p2)).intoArray(p, pRow + col + 2 * LANES);
-                    negSignedStep.fma(g3.mul(factor.mul(c3)), paramScale.mul(p3)).intoArray(p, pRow + col + 3 * LANES);
-                }
-                for (; col < bound; col += LANES) {
+                for (int col = 0; col < bound; col += LANES) {
                     FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
                     FloatVector u = FloatVector.fromArray(SPECIES, g, gRow + col)
                             .mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)));
