@@ -22,7 +22,9 @@ import vecopt.tensor.FloatTensor;
  * {@code x = z / (2 |z|_1)} (z Gaussian) makes even the first step's {@code t = min(1, 1 / |g|_1) lr} equal
  * {@code lr}, so the flip is exact from the start (no y from a cancellation, which would make the EJML
  * composition and the fused step part in the fourth digit); the tolerances are 0 because
- * {@code max |g|} of a long vector so scaled is below PyTorch's default {@code tolerance_grad}. Its traffic is the rule's for these options (r29w12: y and s, y's, the pair stored, y'y, the two
+ * {@code max |g|} of a long vector so scaled is below PyTorch's default {@code tolerance_grad}.
+ *
+ * <p>Its traffic is the rule's for these options (r29w12: y and s, y's, the pair stored, y'y, the two
  * loops' dots, axpys and fused axpy-and-dot passes, prev_flat_grad, the parameters, {@code max |g|});
  * the closure's copy (r1w1) is in the step's time but not in its bound, as the gradient's computation
  * is not in any other rule's. LBFGS runs on the calling thread: a second thread changes nothing.
