@@ -104,7 +104,27 @@ public final class LBFGS extends Optimizer {
             .scalar(Scalars.HISTORY_LENGTH, 0)
             .scalar(Scalars.HISTORY_START, 0)
             .needsClosure()
+            .traffic(LBFGS::traffic)
             .build();
+
+    /**
+     * Floats read and written per element by a step of {@code max_iter} iterations with a full history
+     * of {@code history_size = H} pairs, each iteration storing its pair, without the line search and
+     * without the closure's own work. An iteration reads {@code 16 + 6H} and writes {@code 8 + 2H}: y
+     * and s (r3w2), y's (r2), the pair stored (r2w2) and y'y (r1), the two loops (q = -g r1w1, a dot
+     * r2, {@code H - 1} fused axpy-and-dot r3w1 and an axpy r2w1; r = H_diag q r1w1, a dot r2, H fused
+     * r3w1), prev_flat_grad (r1w1) and the parameters (r2w1); a step adds {@code max |g|} of each
+     * evaluation (r1) and, between iterations, {@code max |t d|} (r1).
+     */
+    private static Rule.Traffic traffic(Hyperparameters h) {
+        long iterations = (long) h.get(MAX_ITER);
+        long pairs = (long) h.get(HISTORY_SIZE);
+        return new Rule.Traffic(saturated(iterations * (18 + 6 * pairs) - 1), saturated(iterations * (8 + 2 * pairs)));
+    }
+
+    private static int saturated(long floats) {
+        return (int) Math.min(Integer.MAX_VALUE, floats);
+    }
 
     /**
      * PyTorch's defaults: lr 1, max_iter 20, max_eval None, tolerances 1e-7 and 1e-9, history 100, no line search.

@@ -1268,6 +1268,8 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      * Each row's 32 lanes live in {@code ADAFACTOR_VECTORS} vectors, {@code a0} for columns 0 to
      * {@code LANES - 1} of every 32, {@code a1} for the next {@code LANES}, and so on; the row's last
      * {@code cols % 32} columns go to the scalar kernel's lanes, which hold the vectors' lanes by then.
+     * With {@code |gradScale| = 1} and no clamp the gradient is squared as it is (the sign does not
+     * change {@code d * d}): one product fewer per element, the same bits.
      */
     @Override
     public void adafactorSquareSums(float[] g, int gOff, int rows, int cols, float[] rowSums, int rowOff,
@@ -1276,6 +1278,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        boolean plain = !clipping && Math.abs(c.gradScale()) == 1f;
         float[] lanes = new float[ADAFACTOR_LANES];
         int bound = cols - cols % ADAFACTOR_LANES;
         for (int r = 0; r < rows; r++) {
@@ -1289,23 +1292,23 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             FloatVector a6 = a0;
             FloatVector a7 = a0;
             for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
-                a0 = squareInto(g, row, colSums, colOff, col, a0, gradScale, gradClip, negGradClip, clipping);
-                a1 = squareInto(g, row, colSums, colOff, col + LANES, a1, gradScale, gradClip, negGradClip, clipping);
+                a0 = squareInto(g, row, colSums, colOff, col, a0, gradScale, gradClip, negGradClip, clipping, plain);
+                a1 = squareInto(g, row, colSums, colOff, col + LANES, a1, gradScale, gradClip, negGradClip, clipping, plain);
                 if (ADAFACTOR_VECTORS > 2) {
                     a2 = squareInto(g, row, colSums, colOff, col + 2 * LANES, a2, gradScale, gradClip, negGradClip,
-                            clipping);
+                            clipping, plain);
                     a3 = squareInto(g, row, colSums, colOff, col + 3 * LANES, a3, gradScale, gradClip, negGradClip,
-                            clipping);
+                            clipping, plain);
                 }
                 if (ADAFACTOR_VECTORS > 4) {
                     a4 = squareInto(g, row, colSums, colOff, col + 4 * LANES, a4, gradScale, gradClip, negGradClip,
-                            clipping);
+                            clipping, plain);
                     a5 = squareInto(g, row, colSums, colOff, col + 5 * LANES, a5, gradScale, gradClip, negGradClip,
-                            clipping);
+                            clipping, plain);
                     a6 = squareInto(g, row, colSums, colOff, col + 6 * LANES, a6, gradScale, gradClip, negGradClip,
-                            clipping);
+                            clipping, plain);
                     a7 = squareInto(g, row, colSums, colOff, col + 7 * LANES, a7, gradScale, gradClip, negGradClip,
-                            clipping);
+                            clipping, plain);
                 }
             }
             storeLanes(lanes, 0, a0, a1, a2, a3, a4, a5, a6, a7);
@@ -1317,8 +1320,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     /** One vector of a row: its squares added to its lanes {@code acc} and to its columns' sums. */
     private static FloatVector squareInto(float[] g, int row, float[] colSums, int colOff, int col, FloatVector acc,
                                           FloatVector gradScale, FloatVector gradClip, FloatVector negGradClip,
-                                          boolean clipping) {
-        FloatVector d = scaledGradient(g, row + col, gradScale, gradClip, negGradClip, clipping);
+                                          boolean clipping, boolean plain) {
+        FloatVector d = plain ? FloatVector.fromArray(SPECIES, g, row + col)
+                : scaledGradient(g, row + col, gradScale, gradClip, negGradClip, clipping);
         d.fma(d, FloatVector.fromArray(SPECIES, colSums, colOff + col)).intoArray(colSums, colOff + col);
         return d.fma(d, acc);
     }
@@ -1345,7 +1349,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      * {@code a0..a7} (the parameter's squares) and {@code b0..b7} (the update's), as many as 32 lanes
      * need. A row with a scalar tail ({@code cols % 32 > 0}) writes them to the lanes array before the
      * tail adds to it and reads them back after, so every lane receives its elements in the scalar
-     * kernel's order.
+     * kernel's order. A row that needs no min ({@link #uncapped}) with {@code |gradScale| = 1} and no
+     * clamp skips the min and the scaling (the sign of {@code u} does not change {@code u * u}): the
+     * same bits.
      */
     @Override
     public void adafactorFactoredSquares(float[] p, int pOff, float[] g, int gOff, int rows, int cols, float[] rowScale,
@@ -1356,6 +1362,8 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector cap = FloatVector.broadcast(SPECIES, c.invEps1());
+        boolean plain = !clipping && Math.abs(c.gradScale()) == 1f;
+        float largestColumn = plain ? largest(colScale, colOff, cols) : Float.NaN;
         float[] lanes = new float[2 * ADAFACTOR_LANES];
         int bound = cols - cols % ADAFACTOR_LANES;
         int u = ADAFACTOR_LANES;
@@ -1379,50 +1387,99 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
             int pRow = pOff + r * cols;
             int gRow = gOff + r * cols;
             FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
-            for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
-                FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
-                FloatVector d0 = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
-                FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
-                a0 = x0.fma(x0, a0);
-                b0 = u0.fma(u0, b0);
-                FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
-                FloatVector d1 = scaledGradient(g, gRow + col + LANES, gradScale, gradClip, negGradClip, clipping);
-                FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)).min(cap));
-                a1 = x1.fma(x1, a1);
-                b1 = u1.fma(u1, b1);
-                if (ADAFACTOR_VECTORS > 2) {
-                    FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
-                    FloatVector d2 = scaledGradient(g, gRow + col + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
-                    FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)).min(cap));
-                    a2 = x2.fma(x2, a2);
-                    b2 = u2.fma(u2, b2);
-                    FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
-                    FloatVector d3 = scaledGradient(g, gRow + col + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
-                    FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)).min(cap));
-                    a3 = x3.fma(x3, a3);
-                    b3 = u3.fma(u3, b3);
+            if (plain && uncapped(rowScale[rowOff + r], largestColumn, c)) {
+                for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                    FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
+                    FloatVector d0 = FloatVector.fromArray(SPECIES, g, gRow + col);
+                    FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)));
+                    a0 = x0.fma(x0, a0);
+                    b0 = u0.fma(u0, b0);
+                    FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
+                    FloatVector d1 = FloatVector.fromArray(SPECIES, g, gRow + col + LANES);
+                    FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)));
+                    a1 = x1.fma(x1, a1);
+                    b1 = u1.fma(u1, b1);
+                    if (ADAFACTOR_VECTORS > 2) {
+                        FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
+                        FloatVector d2 = FloatVector.fromArray(SPECIES, g, gRow + col + 2 * LANES);
+                        FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)));
+                        a2 = x2.fma(x2, a2);
+                        b2 = u2.fma(u2, b2);
+                        FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
+                        FloatVector d3 = FloatVector.fromArray(SPECIES, g, gRow + col + 3 * LANES);
+                        FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)));
+                        a3 = x3.fma(x3, a3);
+                        b3 = u3.fma(u3, b3);
+                    }
+                    if (ADAFACTOR_VECTORS > 4) {
+                        FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
+                        FloatVector d4 = FloatVector.fromArray(SPECIES, g, gRow + col + 4 * LANES);
+                        FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)));
+                        a4 = x4.fma(x4, a4);
+                        b4 = u4.fma(u4, b4);
+                        FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
+                        FloatVector d5 = FloatVector.fromArray(SPECIES, g, gRow + col + 5 * LANES);
+                        FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)));
+                        a5 = x5.fma(x5, a5);
+                        b5 = u5.fma(u5, b5);
+                        FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
+                        FloatVector d6 = FloatVector.fromArray(SPECIES, g, gRow + col + 6 * LANES);
+                        FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)));
+                        a6 = x6.fma(x6, a6);
+                        b6 = u6.fma(u6, b6);
+                        FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
+                        FloatVector d7 = FloatVector.fromArray(SPECIES, g, gRow + col + 7 * LANES);
+                        FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)));
+                        a7 = x7.fma(x7, a7);
+                        b7 = u7.fma(u7, b7);
+                    }
                 }
-                if (ADAFACTOR_VECTORS > 4) {
-                    FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
-                    FloatVector d4 = scaledGradient(g, gRow + col + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
-                    FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)).min(cap));
-                    a4 = x4.fma(x4, a4);
-                    b4 = u4.fma(u4, b4);
-                    FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
-                    FloatVector d5 = scaledGradient(g, gRow + col + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
-                    FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)).min(cap));
-                    a5 = x5.fma(x5, a5);
-                    b5 = u5.fma(u5, b5);
-                    FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
-                    FloatVector d6 = scaledGradient(g, gRow + col + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
-                    FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)).min(cap));
-                    a6 = x6.fma(x6, a6);
-                    b6 = u6.fma(u6, b6);
-                    FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
-                    FloatVector d7 = scaledGradient(g, gRow + col + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
-                    FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)).min(cap));
-                    a7 = x7.fma(x7, a7);
-                    b7 = u7.fma(u7, b7);
+            } else {
+                for (int col = 0; col < bound; col += ADAFACTOR_LANES) {
+                    FloatVector x0 = FloatVector.fromArray(SPECIES, p, pRow + col);
+                    FloatVector d0 = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u0 = d0.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
+                    a0 = x0.fma(x0, a0);
+                    b0 = u0.fma(u0, b0);
+                    FloatVector x1 = FloatVector.fromArray(SPECIES, p, pRow + col + LANES);
+                    FloatVector d1 = scaledGradient(g, gRow + col + LANES, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u1 = d1.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + LANES)).min(cap));
+                    a1 = x1.fma(x1, a1);
+                    b1 = u1.fma(u1, b1);
+                    if (ADAFACTOR_VECTORS > 2) {
+                        FloatVector x2 = FloatVector.fromArray(SPECIES, p, pRow + col + 2 * LANES);
+                        FloatVector d2 = scaledGradient(g, gRow + col + 2 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u2 = d2.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 2 * LANES)).min(cap));
+                        a2 = x2.fma(x2, a2);
+                        b2 = u2.fma(u2, b2);
+                        FloatVector x3 = FloatVector.fromArray(SPECIES, p, pRow + col + 3 * LANES);
+                        FloatVector d3 = scaledGradient(g, gRow + col + 3 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u3 = d3.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 3 * LANES)).min(cap));
+                        a3 = x3.fma(x3, a3);
+                        b3 = u3.fma(u3, b3);
+                    }
+                    if (ADAFACTOR_VECTORS > 4) {
+                        FloatVector x4 = FloatVector.fromArray(SPECIES, p, pRow + col + 4 * LANES);
+                        FloatVector d4 = scaledGradient(g, gRow + col + 4 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u4 = d4.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 4 * LANES)).min(cap));
+                        a4 = x4.fma(x4, a4);
+                        b4 = u4.fma(u4, b4);
+                        FloatVector x5 = FloatVector.fromArray(SPECIES, p, pRow + col + 5 * LANES);
+                        FloatVector d5 = scaledGradient(g, gRow + col + 5 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u5 = d5.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 5 * LANES)).min(cap));
+                        a5 = x5.fma(x5, a5);
+                        b5 = u5.fma(u5, b5);
+                        FloatVector x6 = FloatVector.fromArray(SPECIES, p, pRow + col + 6 * LANES);
+                        FloatVector d6 = scaledGradient(g, gRow + col + 6 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u6 = d6.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 6 * LANES)).min(cap));
+                        a6 = x6.fma(x6, a6);
+                        b6 = u6.fma(u6, b6);
+                        FloatVector x7 = FloatVector.fromArray(SPECIES, p, pRow + col + 7 * LANES);
+                        FloatVector d7 = scaledGradient(g, gRow + col + 7 * LANES, gradScale, gradClip, negGradClip, clipping);
+                        FloatVector u7 = d7.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col + 7 * LANES)).min(cap));
+                        a7 = x7.fma(x7, a7);
+                        b7 = u7.fma(u7, b7);
+                    }
                 }
             }
             if (bound < cols) {
@@ -1493,6 +1550,12 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         ScalarOptimizerKernels.storeSums(lanes, sums, sumsOff);
     }
 
+    /**
+     * A row whose products {@code rowScale * colScale} all stay at or below {@code 1 / eps1} needs no
+     * min ({@link #uncapped}); with {@code |gradScale| = 1}, no clamp and no first moment, the
+     * gradient's sign moves into the step (exact: only signs change), so such a row costs three
+     * products and an fma per element, the same bits as the general loop.
+     */
     @Override
     public void adafactorFactoredUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int rows,
                                         int cols, float[] rowScale, int rowOff, float[] colScale, int colOff,
@@ -1507,28 +1570,64 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector paramScale = FloatVector.broadcast(SPECIES, c.paramScale());
         FloatVector beta1 = FloatVector.broadcast(SPECIES, c.beta1());
         FloatVector oneMinusBeta1 = FloatVector.broadcast(SPECIES, c.oneMinusBeta1());
+        boolean plain = m == null && !clipping && Math.abs(c.gradScale()) == 1f;
+        FloatVector negSignedStep = FloatVector.broadcast(SPECIES, -stepSize * c.gradScale());
+        float largestColumn = plain ? largest(colScale, colOff, cols) : Float.NaN;
         int bound = SPECIES.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int pRow = pOff + r * cols;
             int gRow = gOff + r * cols;
             int mRow = m == null ? 0 : mOff + r * cols;
             FloatVector factor = FloatVector.broadcast(SPECIES, rowScale[rowOff + r]);
-            for (int col = 0; col < bound; col += LANES) {
-                FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
-                FloatVector d = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
-                FloatVector u = d.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
-                if (m == null) {
-                    negStep.fma(u, paramScale.mul(pv)).intoArray(p, pRow + col);
-                } else {
-                    FloatVector mv = oneMinusBeta1.fma(step.mul(u),
-                            beta1.mul(FloatVector.fromArray(SPECIES, m, mRow + col)));
-                    mv.intoArray(m, mRow + col);
-                    paramScale.mul(pv).sub(mv).intoArray(p, pRow + col);
+            if (plain && uncapped(rowScale[rowOff + r], largestColumn, c)) {
+                for (int col = 0; col < bound; col += LANES) {
+                    FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
+                    FloatVector u = FloatVector.fromArray(SPECIES, g, gRow + col)
+                            .mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)));
+                    negSignedStep.fma(u, paramScale.mul(pv)).intoArray(p, pRow + col);
+                }
+            } else {
+                for (int col = 0; col < bound; col += LANES) {
+                    FloatVector pv = FloatVector.fromArray(SPECIES, p, pRow + col);
+                    FloatVector d = scaledGradient(g, gRow + col, gradScale, gradClip, negGradClip, clipping);
+                    FloatVector u = d.mul(factor.mul(FloatVector.fromArray(SPECIES, colScale, colOff + col)).min(cap));
+                    if (m == null) {
+                        negStep.fma(u, paramScale.mul(pv)).intoArray(p, pRow + col);
+                    } else {
+                        FloatVector mv = oneMinusBeta1.fma(step.mul(u),
+                                beta1.mul(FloatVector.fromArray(SPECIES, m, mRow + col)));
+                        mv.intoArray(m, mRow + col);
+                        paramScale.mul(pv).sub(mv).intoArray(p, pRow + col);
+                    }
                 }
             }
             ScalarOptimizerKernels.factoredUpdateOfRow(p, pRow, g, gRow, m, mRow, bound, cols, rowScale[rowOff + r],
                     colScale, colOff, stepSize, c);
         }
+    }
+
+    /**
+     * Whether {@code min(rowScale * colScale, invEps1)} is {@code rowScale * colScale} for every column
+     * of a row: for {@code rowScale >= 0} a rounded product grows with {@code colScale}, so the row's
+     * largest product is {@code rowScale * largestColumn}; a NaN anywhere answers false (the general loop).
+     */
+    private static boolean uncapped(float rowScale, float largestColumn, AdafactorCoefficients c) {
+        return rowScale >= 0f && rowScale * largestColumn <= c.invEps1();
+    }
+
+    /** The largest of {@code a[off, off + n)}, NaN if any is (Math.max's rule); negative infinity for none. */
+    private static float largest(float[] a, int off, int n) {
+        FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            acc = acc.max(FloatVector.fromArray(SPECIES, a, off + i));
+        }
+        float max = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, a[off + i]);
+        }
+        return max;
     }
 
     /** As {@link #adafactorFactoredSquares}, over one run of elements, the second moment moving first. */

@@ -31,11 +31,15 @@ class AdafactorKernelParityTest {
                 {4, 257}, {1, 4099}, {64, 129}, {9, 1021}}).map(s -> Arguments.of(s[0], s[1]));
     }
 
-    /** Coefficients at a first step (weight 1: the second lerp form) and a fifth (weight 0.28: the first). */
-    static AdafactorCoefficients coefficients(long step, boolean momentum, boolean maximize, float clip) {
+    /**
+     * Coefficients at a first step (weight 1: the second lerp form) and a fifth (weight 0.28: the first),
+     * the gradient scaled by {@code gradScale} (norm clipping's coefficient; 1 without).
+     */
+    static AdafactorCoefficients coefficients(long step, boolean momentum, boolean maximize, float clip,
+                                              float gradScale) {
         Hyperparameters h = Adafactor.defaults().withValues(Map.of("beta1", momentum ? 0.9 : 0.0,
                 "maximize", maximize ? 1.0 : 0.0, "weight_decay", 0.1, "eps1", 1e-3));
-        return AdafactorCoefficients.forStep(h, step, new StepContext(0.75f, clip));
+        return AdafactorCoefficients.forStep(h, step, new StepContext(gradScale, clip));
     }
 
     /** An array of {@code n} values at a random offset, guards around. */
@@ -85,27 +89,38 @@ class AdafactorKernelParityTest {
         }
     }
 
+    /**
+     * Scaled and clamped gradients, and unscaled unclamped ones (gradScale 1, and -1 to maximize), which
+     * take the Panama kernels' shorter loops on rows whose products stay below 1 / eps1.
+     */
     static Stream<Arguments> cases() {
+        float none = Float.POSITIVE_INFINITY;
         return shapes().flatMap(a -> Stream.of(
-                Arguments.of(a.get()[0], a.get()[1], 1L, false, false, Float.POSITIVE_INFINITY, false),
-                Arguments.of(a.get()[0], a.get()[1], 5L, true, true, 0.5f, false),
-                Arguments.of(a.get()[0], a.get()[1], 5L, false, false, Float.POSITIVE_INFINITY, true)));
+                Arguments.of(a.get()[0], a.get()[1], 1L, false, false, none, false, 0.75f),
+                Arguments.of(a.get()[0], a.get()[1], 5L, true, true, 0.5f, false, 0.75f),
+                Arguments.of(a.get()[0], a.get()[1], 5L, false, false, none, true, 0.75f),
+                Arguments.of(a.get()[0], a.get()[1], 5L, false, false, none, false, 1f),
+                Arguments.of(a.get()[0], a.get()[1], 5L, false, true, none, false, 1f),
+                Arguments.of(a.get()[0], a.get()[1], 1L, true, false, none, true, 1f)));
     }
 
-    @ParameterizedTest(name = "{0}x{1} step {2} momentum {3} maximize {4} clip {5} non-finite {6}")
+    @ParameterizedTest(name = "{0}x{1} step {2} momentum {3} maximize {4} clip {5} non-finite {6} scale {7}")
     @MethodSource("cases")
     void factoredKernelsAreBitIdentical(int rows, int cols, long step, boolean momentum, boolean maximize, float clip,
-                                        boolean nonFinite) {
+                                        boolean nonFinite, float gradScale) {
         OptimizerKernels panama = KernelParity.panamaOrSkip();
         OptimizerKernels scalar = ScalarOptimizerKernels.INSTANCE;
-        AdafactorCoefficients c = coefficients(step, momentum, maximize, clip);
+        AdafactorCoefficients c = coefficients(step, momentum, maximize, clip, gradScale);
         SplittableRandom r = new SplittableRandom(31L * rows + cols + step);
         int n = rows * cols;
         Slot g = Slot.of(n, r, () -> gradient(r, nonFinite));
         Slot p = Slot.of(n, r, r::nextGaussian);
         Slot m = Slot.of(n, r, r::nextGaussian);
-        Slot rowScale = Slot.of(rows, r, () -> r.nextInt(8) == 0 ? (r.nextBoolean() ? 0 : Double.POSITIVE_INFINITY) : Math.abs(r.nextGaussian()));
-        Slot colScale = Slot.of(cols, r, () -> r.nextInt(8) == 0 ? 0 : Math.abs(r.nextGaussian()));
+        // rows with a zero, an infinite or a large factor (products above 1 / eps1 = 1000: the min applies)
+        Slot rowScale = Slot.of(rows, r, () -> r.nextInt(8) == 0 ? new double[] {0, Double.POSITIVE_INFINITY, 5e3}[r.nextInt(3)]
+                : Math.abs(r.nextGaussian()));
+        Slot colScale = Slot.of(cols, r, () -> r.nextInt(8) == 0 ? (nonFinite && r.nextBoolean() ? Double.NaN : 0)
+                : Math.abs(r.nextGaussian()));
         Slot rowSums = Slot.of(rows, r, () -> 0);
         Slot colSums = Slot.of(cols, r, r::nextDouble);
         String what = rows + "x" + cols;
@@ -138,13 +153,13 @@ class AdafactorKernelParityTest {
         assertSameBits(what + " exp_avg", m, mP);
     }
 
-    @ParameterizedTest(name = "{0}x{1} step {2} momentum {3} maximize {4} clip {5} non-finite {6}")
+    @ParameterizedTest(name = "{0}x{1} step {2} momentum {3} maximize {4} clip {5} non-finite {6} scale {7}")
     @MethodSource("cases")
     void vectorKernelsAreBitIdentical(int rows, int cols, long step, boolean momentum, boolean maximize, float clip,
-                                      boolean nonFinite) {
+                                      boolean nonFinite, float gradScale) {
         OptimizerKernels panama = KernelParity.panamaOrSkip();
         OptimizerKernels scalar = ScalarOptimizerKernels.INSTANCE;
-        AdafactorCoefficients c = coefficients(step, momentum, maximize, clip);
+        AdafactorCoefficients c = coefficients(step, momentum, maximize, clip, gradScale);
         SplittableRandom r = new SplittableRandom(17L * rows + cols + step);
         int n = rows * cols;
         Slot g = Slot.of(n, r, () -> gradient(r, nonFinite));
