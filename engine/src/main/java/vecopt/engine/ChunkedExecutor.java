@@ -24,12 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ChunkedExecutor implements AutoCloseable {
 
     /**
-     * Shortest range split across threads by default: 1Mi elements. On the 2-core reference machine
-     * two threads lost to one at every size up to 256Ki and first won at 1Mi (SGD momentum, 1.5x);
-     * measure with {@code suite --full --include 'SgdBenchmark\.(panama|bandwidth)' --sizes
-     * 4Ki,16Ki,64Ki,256Ki,1Mi,4Mi --threads 1,2}.
+     * Shortest range split across threads by default: 32Ki elements. With spinning workers, two
+     * threads beat one on the 2-core reference machine from the smallest size measured, 16Ki (Adam
+     * 1.39x, SGD momentum 1.29x), and reach 1.8-1.9x at 32Ki; below that a split saves less than the
+     * hand-off risks when a worker has parked. Measure with {@code suite --include
+     * '(Adam|Sgd)Benchmark\.panama' --sizes 16384,32768,65536,131072,262144,524288,1048576 --threads 1,2}.
      */
-    public static final int DEFAULT_MIN_PARALLEL_LENGTH = 1 << 20;
+    public static final int DEFAULT_MIN_PARALLEL_LENGTH = 1 << 15;
 
     /**
      * How long an idle worker spins before it parks, by default: 50 microseconds. Long enough to
