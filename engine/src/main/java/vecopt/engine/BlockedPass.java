@@ -2,12 +2,17 @@ package vecopt.engine;
 
 /**
  * Runs one pass of one parameter over a range as kernel calls of at most {@link #BLOCK} elements,
- * each starting at a multiple of the pass's alignment. One instance serves every pass of every step
- * (its fields are set before each pass), so running a pass allocates nothing.
+ * each starting at a multiple of the pass's alignment, so a reduction keeps its blocks and the bits
+ * are those of one call. Many calls rather than one: a kernel that the JIT compiles while a large
+ * pass runs (a group too small for {@link KernelWarmUp}, or {@code -Dvecopt.warmUp=false}) is used
+ * from the next call on, instead of the rest of the range running in the interpreter or C1 code
+ * until an on-stack replacement arrives. One instance serves every pass of every step (its fields are
+ * set before each pass), so running a pass allocates nothing.
  */
 final class BlockedPass implements ChunkedExecutor.RangeTask {
 
-    static final int BLOCK = Integer.getInteger("vecopt.debug.block", 1 << 16);
+    /** Elements per call: 64Ki, 256 KiB of each array, so Adam's four arrays fit in a 1 MiB L2. */
+    static final int BLOCK = 1 << 16;
 
     private StepPlan.ParameterKernel kernel;
     private float[] value;

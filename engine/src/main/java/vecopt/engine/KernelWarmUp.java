@@ -1,22 +1,26 @@
 package vecopt.engine;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.tensor.FloatTensor;
 
 /**
- * Compiles a rule's step before its first step over a large parameter. A fresh JVM runs a kernel's
- * first calls in the interpreter and then in C1 code, where every Vector API operation builds a
- * vector object: Adam took about 1.5 microseconds per element interpreted and 0.1 to 0.4 in C1 code,
- * against 0.0006 once C2 had compiled its loop, so the first step over 16Mi elements spent 0.4 to 1 s
- * on its first million elements. Here a throw-away optimizer of the same rule and hyperparameters
- * steps a 128-element parameter a few thousand times, which gets the kernels, the norm pass and the
- * planning code compiled by C2 for the price of a few hundred thousand slow elements; it stops once
- * the JIT has compiled nothing for {@link #IDLE_NANOS}, or after {@link #MAX_NANOS}.
+ * Compiles a rule's step before its first step over a large group. A fresh JVM runs a kernel's first
+ * calls in the interpreter and then in C1 code, where every Vector API operation builds a vector
+ * object: Adam took about 1.5 microseconds per element interpreted and 0.06 to 0.4 in C1 code, against
+ * 0.0006 once C2 had compiled its loop, so the first step over 16Mi elements spent 0.4 to 1 s on its
+ * first million elements, waiting for C2.
+ *
+ * <p>Here throw-away optimizers of the same rule and hyperparameters step scratch parameters until
+ * C2's code runs: a 128-element one, {@link #STEPS_PER_PROBE} steps at a time (many calls, few slow
+ * elements: what gets the kernels, the norm pass and the planning compiled), and between them one
+ * probe step over 4096 elements and one norm pass over {@link #NORM_PROBE_LENGTH}, both timed. The
+ * warm-up ends when {@link #PROBES} probes in a row were fast, or after {@link #MAX_NANOS}. Results
+ * do not depend on it: the user's parameters and state are not touched.
  *
  * <p>Once per JVM for each rule and kind of hyperparameters: the flags, choices and whole numbers, and
  * which other values are zero (momentum 0 runs another kernel than momentum 0.9; lr 0.1 and 0.01 run the
@@ -27,11 +31,24 @@ final class KernelWarmUp {
 
     /** The smallest group, in elements, whose first step is worth warming up for. */
     static final long MIN_ELEMENTS = 1 << 20;
-    /** Steps taken at least: enough for C2 to be asked to compile the kernels (about 900 calls). */
-    static final int MIN_STEPS = 2_500;
-    /** How long the JIT must have compiled nothing before the warm-up ends. */
-    static final long IDLE_NANOS = 20_000_000;
-    /** The longest warm-up. */
+    /** Steps of the 128-element parameter between two probes. */
+    static final int STEPS_PER_PROBE = 64;
+    /** Probes in a row that must all be fast. */
+    static final int PROBES = 3;
+    /**
+     * A probe step over 4096 elements is fast at or below this many nanoseconds per element: C2's code
+     * of an element-wise rule takes 1 to 3 (most of it the step's fixed costs), C1's vector code 20 and more.
+     */
+    static final long PROBE_NANOS_PER_ELEMENT = 10;
+    /**
+     * Elements of the norm pass's probe: several of its blocks, as the first step's norm pass over a
+     * large gradient has (the pass is one kernel call per parameter, which a JIT that has not compiled
+     * it with C2 yet runs in C1 code for the whole gradient, 4 to 6 ns per element here).
+     */
+    static final int NORM_PROBE_LENGTH = 4 * OptimizerKernels.SUM_OF_SQUARES_BLOCK;
+    /** The norm probe is fast at or below this many nanoseconds per element (C2's code: 0.2). */
+    static final long NORM_PROBE_NANOS_PER_ELEMENT = 1;
+    /** The longest warm-up: a rule whose probe is never that fast (a matrix product per step) stops here. */
     static final long MAX_NANOS = 1_000_000_000;
 
     private static final boolean ENABLED = !"false".equals(System.getProperty("vecopt.warmUp", "true").trim());
@@ -42,9 +59,9 @@ final class KernelWarmUp {
 
     /**
      * Warms {@code rule} with hyperparameters like {@code h} if {@code elements} is large enough and
-     * that was not done in this JVM (or is being done: the throw-away optimizer's own constructor
-     * comes back here and returns at once). Never throws: a rule that cannot step the scratch
-     * parameter stays cold.
+     * that was not done in this JVM (or is being done: the throw-away optimizers' own constructors
+     * come back here and return at once). Never throws: a rule that cannot step the scratch
+     * parameters stays cold.
      *
      * @return how long it took, in nanoseconds; 0 if nothing was done
      */
@@ -67,53 +84,50 @@ final class KernelWarmUp {
         kind.add(rule.torchName());
         for (Hyperparameter d : h.definitions()) {
             double v = h.get(d);
-            boolean exact = d.isFlag() || d.isChoice() || d.isWhole() || d.acceptsNone() && Double.compare(v, d.noneValue()) == 0;
+            boolean exact = d.isFlag() || d.isChoice() || d.isWhole()
+                    || d.acceptsNone() && Double.compare(v, d.noneValue()) == 0;
             kind.add(exact ? v : v == 0 ? 0.0 : 1.0);
         }
         return kind;
     }
 
     private static void run(Rule rule, Hyperparameters h, long start) {
-        Parameter p = scratch(rule);
-        if (p == null) {
+        Parameter small = scratch(rule, 8, 16);
+        Parameter probe = scratch(rule, 64, 64);
+        if (small == null || probe == null) {
             return;
         }
-        Optimizer scratch = rule.create(List.of(p), h);
-        CompilationMXBean jit = jit();
-        long lastCompileMillis = jit == null ? 0 : jit.getTotalCompilationTime();
-        long lastChange = System.nanoTime();
-        for (int step = 1; ; step++) {
-            scratch.step();
-            if ((step & 63) != 0) {
-                continue;
+        Optimizer stepper = rule.create(List.of(small), h);
+        Optimizer prober = rule.create(List.of(probe), h);
+        OptimizerKernels kernels = stepper.kernels();
+        float[] gradients = new float[NORM_PROBE_LENGTH];
+        Arrays.fill(gradients, 1e-3f);
+        long fastStep = PROBE_NANOS_PER_ELEMENT * probe.size();
+        int fastInARow = 0;
+        double sink = 0;
+        while (true) {
+            for (int i = 0; i < STEPS_PER_PROBE; i++) {
+                stepper.step();
             }
-            long now = System.nanoTime();
-            if (now - start > MAX_NANOS || jit == null && step >= MIN_STEPS) {
-                return;
-            }
-            long compileMillis = jit == null ? 0 : jit.getTotalCompilationTime();
-            if (compileMillis != lastCompileMillis) {
-                lastCompileMillis = compileMillis;
-                lastChange = now;
-            } else if (step >= MIN_STEPS && now - lastChange > IDLE_NANOS) {
+            long t0 = System.nanoTime();
+            prober.step();
+            long t1 = System.nanoTime();
+            sink += kernels.sumOfSquares(gradients, 0, gradients.length);
+            long t2 = System.nanoTime();
+            boolean fast = t1 - t0 <= fastStep && t2 - t1 <= NORM_PROBE_NANOS_PER_ELEMENT * gradients.length;
+            fastInARow = fast ? fastInARow + 1 : 0;
+            if (fastInARow == PROBES || t2 - start > MAX_NANOS) {
+                if (!(sink >= 0)) { // never: keeps the sums from being optimized away
+                    throw new IllegalStateException("sum of squares " + sink);
+                }
                 return;
             }
         }
     }
 
-    /** The JIT's bean if it counts compilation time, else null (no such bean, or no management module). */
-    private static CompilationMXBean jit() {
-        try {
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit : null;
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
-    }
-
-    /** A small matrix parameter (a vector if the rule steps no matrices) with finite, varied values. */
-    private static Parameter scratch(Rule rule) {
-        for (int[] shape : new int[][] {{8, 16}, {128}}) {
+    /** A {@code rows x cols} parameter (a vector if the rule steps no matrices) with finite, varied values; or null. */
+    private static Parameter scratch(Rule rule, int rows, int cols) {
+        for (int[] shape : new int[][] {{rows, cols}, {rows * cols}}) {
             if (rule.accepts(shape)) {
                 Parameter p = new Parameter("warm-up", FloatTensor.zeros(shape), FloatTensor.zeros(shape));
                 float[] w = p.value().array();
