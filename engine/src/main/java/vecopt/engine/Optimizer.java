@@ -134,6 +134,11 @@ public abstract class Optimizer {
     /**
      * Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls).
      *
+     * <p>The first group of at least 1Mi elements with a rule and kind of hyperparameters in a JVM
+     * (the constructor's included) first warms the rule's step up on scratch parameters, so that its
+     * first step runs code the JIT has compiled: a few hundred milliseconds once, against up to
+     * seconds of interpreted vector code in the first step. {@code -Dvecopt.warmUp=false} turns this off.
+     *
      * @param parameters the group's parameters, none of them in another group
      * @param hyperparameters the group's hyperparameters
      * @return the new group
