@@ -81,7 +81,7 @@ final class KernelWarmUp {
     /** The rule and what in {@code h} can choose another kernel. */
     static List<Object> kind(Rule rule, Hyperparameters h) {
         List<Object> kind = new ArrayList<>();
-        kind.add(rule.torchName());
+        kind.add(rule); // the descriptor itself: two registered rules never share a warm-up
         for (Hyperparameter d : h.definitions()) {
             double v = h.get(d);
             boolean exact = d.isFlag() || d.isChoice() || d.isWhole()

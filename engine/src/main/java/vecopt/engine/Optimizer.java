@@ -177,14 +177,14 @@ public abstract class Optimizer {
         List<Parameter> all = new ArrayList<>(byName.values());
         all.addAll(parameters);
         MemoryOverlap.check(all);
-        byName.putAll(added);
-        ParamGroup group = new ParamGroup(parameters, hyperparameters, guard);
-        groups.add(group);
         long elements = 0;
         for (Parameter p : parameters) {
             elements += p.size();
         }
-        KernelWarmUp.ensureWarm(rule, hyperparameters, elements); // so that the first step runs compiled kernels
+        KernelWarmUp.ensureWarm(rule, hyperparameters, elements); // before any change: an Error in it changes nothing
+        byName.putAll(added);
+        ParamGroup group = new ParamGroup(parameters, hyperparameters, guard);
+        groups.add(group);
         return group;
     }
 
