@@ -60,8 +60,8 @@ final class KernelWarmUp {
     /**
      * Warms {@code rule} with hyperparameters like {@code h} if {@code elements} is large enough and
      * that was not done in this JVM (or is being done: the throw-away optimizers' own constructors
-     * come back here and return at once). Never throws: a rule that cannot step the scratch
-     * parameters stays cold.
+     * come back here and return at once). Throws no exception (a rule that cannot step the scratch
+     * parameters stays cold); an {@link Error} of the JVM passes through.
      *
      * @return how long it took, in nanoseconds; 0 if nothing was done
      */

@@ -66,6 +66,7 @@ public abstract class Optimizer {
     /** The thread running a closure inside a step, which may zero the gradients; null otherwise. */
     private volatile Thread closureThread;
     private final BlockedPass blockedPass = new BlockedPass();
+    private final GradientNorms gradientNorms = new GradientNorms();
 
     /**
      * An optimizer of {@code rule} with one group; for the constructors of the rules' classes.
@@ -832,7 +833,7 @@ public abstract class Optimizer {
             }
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                double s = GradientNorms.sumOfSquares(p, kernels, executor);
+                double s = gradientNorms.sumOfSquares(p, kernels, executor);
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold
                     if (nonFinitePolicy == NonFinitePolicy.SKIP) {
