@@ -6,34 +6,55 @@ import vecopt.engine.kernels.OptimizerKernels;
  * The deterministic sum of squares of a gradient on any number of threads: the range is split at
  * multiples of {@link OptimizerKernels#SUM_OF_SQUARES_BLOCK}, each block's sum is kept, and the block
  * sums are added in block order, which is exactly what one kernel call over the whole range does.
+ * One instance per optimizer, reused for every parameter of every step (its block sums and the range
+ * task are fields), so the norm pass allocates nothing per parameter; not for concurrent use.
  */
-final class GradientNorms {
+final class GradientNorms implements ChunkedExecutor.RangeTask {
 
-    private GradientNorms() {
-    }
+    private static final int BLOCK = OptimizerKernels.SUM_OF_SQUARES_BLOCK;
+
+    private double[] sums = new double[0];
+    private OptimizerKernels kernels;
+    private float[] g;
+    private int off;
+    private int n;
 
     /** The sum of squares of {@code p}'s gradient, the same bits for every executor. */
-    static double sumOfSquares(Parameter p, OptimizerKernels kernels, ChunkedExecutor executor) {
+    double sumOfSquares(Parameter p, OptimizerKernels kernels, ChunkedExecutor executor) {
         float[] g = p.grad().array();
         int off = p.grad().offset();
         int n = p.size();
-        int block = OptimizerKernels.SUM_OF_SQUARES_BLOCK;
-        int blocks = (n + block - 1) / block;
+        int blocks = (n + BLOCK - 1) / BLOCK;
         if (blocks <= 1 || executor.threads() == 1 || n < executor.minParallelLength()) {
             return kernels.sumOfSquares(g, off, n);
         }
-        double[] sums = new double[blocks];
-        executor.run(n, block, (from, length) -> {
-            for (int b = from / block, end = from + length; b * block < end; b++) {
-                int start = b * block;
-                sums[b] = kernels.sumOfSquares(g, off + start, Math.min(block, n - start));
-            }
-        });
+        if (sums.length < blocks) {
+            sums = new double[blocks];
+        }
+        this.kernels = kernels;
+        this.g = g;
+        this.off = off;
+        this.n = n;
+        try {
+            executor.run(n, BLOCK, this);
+        } finally {
+            this.kernels = null;
+            this.g = null;
+        }
         double sum = 0;
-        for (double s : sums) {
-            sum += s;
+        for (int b = 0; b < blocks; b++) {
+            sum += sums[b];
         }
         return sum;
+    }
+
+    /** One chunk of the split: the sums of its blocks, each in its own slot. */
+    @Override
+    public void run(int from, int length) {
+        for (int b = from / BLOCK, end = from + length; b * BLOCK < end; b++) {
+            int start = b * BLOCK;
+            sums[b] = kernels.sumOfSquares(g, off + start, Math.min(BLOCK, n - start));
+        }
     }
 
     /** The index of the first NaN or infinite element of {@code p}'s gradient, or -1. */

@@ -1,6 +1,7 @@
 package vecopt.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +70,8 @@ public abstract class Optimizer {
     private final UseGuard guard = new UseGuard();
     /** The thread running a closure inside a step, which may zero the gradients; null otherwise. */
     private volatile Thread closureThread;
+    private final BlockedPass blockedPass = new BlockedPass();
+    private final GradientNorms gradientNorms = new GradientNorms();
 
     /**
      * An optimizer of {@code rule} with one group; for the constructors of the rules' classes.
@@ -137,6 +140,11 @@ public abstract class Optimizer {
     /**
      * Adds a group with its own hyperparameters (from the rule's {@code defaults()} and its {@code with} calls).
      *
+     * <p>The first group of at least 1Mi elements with a rule and kind of hyperparameters in a JVM
+     * (the constructor's included) first warms the rule's step up on scratch parameters, so that its
+     * first step runs code the JIT has compiled: a few hundred milliseconds once, against up to
+     * seconds of interpreted vector code in the first step. {@code -Dvecopt.warmUp=false} turns this off.
+     *
      * @param parameters the group's parameters, none of them in another group
      * @param hyperparameters the group's hyperparameters
      * @return the new group
@@ -175,6 +183,11 @@ public abstract class Optimizer {
         List<Parameter> all = new ArrayList<>(byName.values());
         all.addAll(parameters);
         MemoryOverlap.check(all);
+        long elements = 0;
+        for (Parameter p : parameters) {
+            elements += p.size();
+        }
+        KernelWarmUp.ensureWarm(rule, hyperparameters, elements); // before any change: an Error in it changes nothing
         byName.putAll(added);
         ParamGroup group = new ParamGroup(parameters, hyperparameters, guard);
         groups.add(group);
@@ -633,58 +646,121 @@ public abstract class Optimizer {
             skippedSteps++;
             return;
         }
-        List<Planned> planned = planAll(context);
-        for (Planned pl : planned) {
-            Parameter p = pl.parameter();
-            float[] value = p.value().array();
-            float[] grad = p.grad().array();
-            int valueOffset = p.value().offset();
-            int gradOffset = p.grad().offset();
-            for (StepPlan.Pass pass : pl.plan().passes()) {
-                StepPlan.ParameterKernel kernel = pass.kernel();
-                if (pass.splittable()) {
-                    executor.run(p.size(), pass.alignment(),
-                            (from, n) -> kernel.run(value, valueOffset + from, grad, gradOffset + from, from, n));
-                } else {
-                    kernel.run(value, valueOffset, grad, gradOffset, 0, p.size());
-                }
+        int count = planAll(context);
+        try {
+            for (int i = 0; i < count; i++) {
+                runPasses(planned[i]);
             }
-        }
-        for (Planned pl : planned) {
-            pl.state().setStep(pl.step());
-            pl.plan().scalars().forEach(pl.state()::setScalar);
-            pl.state().markUsed();
+            for (int i = 0; i < count; i++) {
+                planned[i].commit();
+            }
+        } finally {
+            blockedPass.clear();
+            for (int i = 0; i < count; i++) {
+                planned[i].clear();
+            }
         }
     }
 
-    /** A parameter's planned step: what to run and what to commit after. */
-    private record Planned(Parameter parameter, ParameterState state, long step, StepPlan plan) {
+    /** Runs the passes of one parameter's plan in order, each split across the executor's threads if it may be. */
+    private void runPasses(Planned pl) {
+        Parameter p = pl.parameter;
+        List<StepPlan.Pass> passes = pl.plan.passes();
+        for (int k = 0; k < passes.size(); k++) {
+            StepPlan.Pass pass = passes.get(k);
+            if (pass.splittable()) {
+                executor.run(p.size(), pass.alignment(), blockedPass.set(pass.kernel(), p, pass.alignment()));
+            } else {
+                pass.kernel().run(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(), 0, p.size());
+            }
+        }
     }
 
     /**
-     * Creates missing state and plans every parameter's step. If anything fails, the state created
-     * here is removed again, so the optimizer is as before the call.
+     * A parameter's planned step: what to run and what to commit after. One per parameter, kept from
+     * step to step and refilled, so that a step allocates nothing per parameter beyond what its rule's
+     * plan does.
      */
-    private List<Planned> planAll(StepContext context) {
-        List<Planned> planned = new ArrayList<>();
-        List<Runnable> undo = new ArrayList<>();
+    private static final class Planned {
+        Parameter parameter;
+        ParameterState state;
+        long step;
+        StepPlan plan;
+
+        void set(Parameter parameter, ParameterState state, long step, StepPlan plan) {
+            this.parameter = parameter;
+            this.state = state;
+            this.step = step;
+            this.plan = plan;
+        }
+
+        /** Stores the step count and the plan's scalar state. */
+        void commit() {
+            state.setStep(step);
+            Map<String, Double> scalars = plan.scalars();
+            if (!scalars.isEmpty()) {
+                for (Map.Entry<String, Double> e : scalars.entrySet()) {
+                    state.setScalar(e.getKey(), e.getValue());
+                }
+            }
+            state.markUsed();
+        }
+
+        /** Drops the references, so that a finished step keeps no plan (and what its kernels capture) alive. */
+        void clear() {
+            set(null, null, 0, null);
+        }
+    }
+
+    /** This step's plans, in group order; grown to the number of parameters and reused. */
+    private Planned[] planned = new Planned[0];
+    /** What this step's planning created, to remove again if planning fails; reused. */
+    private final List<Runnable> planUndo = new ArrayList<>();
+
+    /**
+     * Creates missing state and plans every parameter's step into {@link #planned}; returns how many.
+     * If anything fails, the state created here is removed again, so the optimizer is as before the call.
+     */
+    private int planAll(StepContext context) {
+        int total = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            total += groups.get(g).parameters().size();
+        }
+        if (planned.length < total) {
+            Planned[] grown = Arrays.copyOf(planned, total);
+            for (int i = planned.length; i < total; i++) {
+                grown[i] = new Planned();
+            }
+            planned = grown;
+        }
+        List<Runnable> undo = planUndo;
+        undo.clear();
+        int count = 0;
         try {
-            for (ParamGroup group : groups) {
+            for (int g = 0; g < groups.size(); g++) {
+                ParamGroup group = groups.get(g);
                 Hyperparameters h = group.hyperparameters();
-                for (Parameter p : group.parameters()) {
+                List<Parameter> parameters = group.parameters();
+                for (int i = 0; i < parameters.size(); i++) {
+                    Parameter p = parameters.get(i);
                     ParameterState state = createMissingState(p, h, undo);
                     long step = state.step() + 1;
                     StepContext own = parameterContexts == null ? context : parameterContexts.get(p);
-                    planned.add(new Planned(p, state, step, plan(p, state, h, step, own)));
+                    planned[count++].set(p, state, step, plan(p, state, h, step, own));
                 }
             }
         } catch (RuntimeException | Error e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 undo.get(i).run();
             }
+            for (int i = 0; i < count; i++) {
+                planned[i].clear();
+            }
             throw e;
+        } finally {
+            undo.clear();
         }
-        return planned;
+        return count;
     }
 
     /** The state of {@code p} with every buffer its rule keeps with {@code h}; what it creates, {@code undo} removes. */
@@ -699,10 +775,18 @@ public abstract class Optimizer {
             undo.add(() -> states.remove(p.name()));
             state = created;
         }
-        Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? compressibleBuffers() : Map.of();
-        int[] shape = p.value().shape();
-        for (Rule.Buffer b : rule.buffers()) {
-            if (b.keptFor(h, shape) && state.buffer(b.name()) == null && state.compressedBuffer(b.name()) == null) {
+        List<Rule.Buffer> buffers = rule.buffers();
+        int[] shape = null; // copied only when a buffer is missing: a step with all state in place allocates nothing here
+        for (int i = 0; i < buffers.size(); i++) {
+            Rule.Buffer b = buffers.get(i);
+            if (state.buffer(b.name()) != null || state.compressedBuffer(b.name()) != null) {
+                continue;
+            }
+            if (shape == null) {
+                shape = p.value().shape();
+            }
+            if (b.keptFor(h, shape)) {
+                Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? compressibleBuffers() : Map.of();
                 Boolean signed = compressible.get(b.name());
                 if (signed != null) {
                     state.putCompressed(b.name(), newCompressed(p.size(), signed, (float) b.initialValue().applyAsDouble(h)));
@@ -822,7 +906,7 @@ public abstract class Optimizer {
             }
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                double s = GradientNorms.sumOfSquares(p, kernels, executor);
+                double s = gradientNorms.sumOfSquares(p, kernels, executor);
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold
                     if (nonFinitePolicy == NonFinitePolicy.SKIP) {
@@ -868,8 +952,37 @@ public abstract class Optimizer {
     protected abstract StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step,
                                      StepContext context);
 
+    /**
+     * True if every buffer of {@code state} is one of the rule's, element-wise and as long as {@code p}:
+     * the common case, checked without iterating the state's maps (which would allocate on every step
+     * for every parameter). False sends {@link #checkStateFits} through the full check and its message.
+     */
+    private boolean stateFitsByRule(Parameter p, ParameterState state) {
+        List<Rule.Buffer> buffers = rule.buffers();
+        int plain = 0;
+        int compressed = 0;
+        for (int i = 0; i < buffers.size(); i++) {
+            Rule.Buffer b = buffers.get(i);
+            float[] buffer = state.buffer(b.name());
+            if (buffer != null) {
+                if (!b.elementWise() || buffer.length != p.size()) {
+                    return false;
+                }
+                plain++;
+            }
+            CompressedBuffer c = state.compressedBuffer(b.name());
+            if (c != null) {
+                if (c.length() != p.size()) {
+                    return false;
+                }
+                compressed++;
+            }
+        }
+        return plain == state.buffers().size() && compressed == state.compressedBuffers().size();
+    }
+
     void checkStateFits(Parameter p, ParameterState state) {
-        if (state == null) {
+        if (state == null || stateFitsByRule(p, state)) {
             return;
         }
         for (Map.Entry<String, float[]> e : state.buffers().entrySet()) {

@@ -188,7 +188,8 @@ public final class SuiteReport {
             return "";
         }
         return "| rule | implementation | size | ns/elem, 1 thread | threads | ns/elem | speed-up over 1 thread |\n"
-                + "|---|---|---:|---:|---:|---:|---:|\n" + table + "\nCrossover (where the threads start to pay):\n\n"
+                + "|---|---|---:|---:|---:|---:|---:|\n" + table + "\nBreak-even (where the threads start to pay; the size"
+                + " between the two measured ones interpolated on a log-log scale):\n\n"
                 + crossovers + '\n';
     }
 
@@ -205,10 +206,36 @@ public final class SuiteReport {
         if (from == 0) {
             return many + " are faster at every measured size, from " + sizeLabel((int) points.getFirst()[0]);
         }
-        return "between " + sizeLabel((int) points.get(from - 1)[0]) + " (1 thread faster, "
-                + String.format(Locale.ROOT, "%.2f×", points.get(from - 1)[1]) + ") and "
-                + sizeLabel((int) points.get(from)[0]) + " (" + many + " faster, "
-                + String.format(Locale.ROOT, "%.2f×", points.get(from)[1]) + ")";
+        double[] below = points.get(from - 1);
+        double[] above = points.get(from);
+        return "between " + sizeLabel((int) below[0]) + " (1 thread faster, "
+                + String.format(Locale.ROOT, "%.2f×", below[1]) + ") and "
+                + sizeLabel((int) above[0]) + " (" + many + " faster, "
+                + String.format(Locale.ROOT, "%.2f×", above[1]) + "); break-even about "
+                + approximateSize(breakEven(below, above));
+    }
+
+    /**
+     * The size where the speed-up crosses 1 between two (size, speed-up) points, interpolated on a
+     * log-log scale (the speed-up grows roughly as a power of the size between two measured sizes).
+     */
+    static double breakEven(double[] below, double[] above) {
+        double x0 = Math.log(below[0]);
+        double y0 = Math.log(below[1]);
+        double x1 = Math.log(above[0]);
+        double y1 = Math.log(above[1]);
+        return Math.exp(x0 + (0 - y0) * (x1 - x0) / (y1 - y0));
+    }
+
+    /** {@code 116Ki}, {@code 1.3Mi}: an estimated size, rounded. */
+    static String approximateSize(double size) {
+        if (size >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.1fMi", size / (1 << 20));
+        }
+        if (size >= 1 << 10) {
+            return Math.round(size / (1 << 10)) + "Ki";
+        }
+        return Long.toString(Math.round(size));
     }
 
     private String legend() {

@@ -75,8 +75,10 @@ class SuiteReportTest {
         }
         String section = new SuiteReport(results).threadsSection();
         assertTrue(section.contains("| SGD momentum (Nesterov) | panama | 16Ki | 1.000 | 2 | 1.200 | 0.83× |"), section);
+        // 16Ki * 4^t with t = ln(1.2) / ln(2) = 0.263: 16Ki * 1.44 = 23.0Ki, where ln(speed-up) on a line
+        // through both points (against ln(size)) is 0.
         assertTrue(section.contains("- SGD momentum (Nesterov), panama, 2 threads: between 16Ki (1 thread faster, 0.83×)"
-                + " and 64Ki (2 threads faster, 1.67×)"), section);
+                + " and 64Ki (2 threads faster, 1.67×); break-even about 23Ki\n"), section);
     }
 
     @Test
@@ -86,9 +88,17 @@ class SuiteReportTest {
         assertEquals("4 threads are faster at every measured size, from 4Ki",
                 SuiteReport.crossover(List.of(new double[] {4096, 1.5}, new double[] {1 << 20, 3}), 4));
         // A size where one thread wins again above a win of the threads: the crossover is above it.
-        assertEquals("between 64Ki (1 thread faster, 0.90×) and 1Mi (2 threads faster, 1.50×)",
+        // 64Ki * 16^t with t = ln(1/0.9) / ln(1.5/0.9) = 0.206: 64Ki * 1.77 = 113.4Ki.
+        assertEquals("between 64Ki (1 thread faster, 0.90×) and 1Mi (2 threads faster, 1.50×); break-even about 113Ki",
                 SuiteReport.crossover(List.of(new double[] {4096, 1.1}, new double[] {65536, 0.9},
                         new double[] {1 << 20, 1.5}), 2));
+    }
+
+    @Test
+    void breakEvenSizesAreRoundedToKiOrTenthsOfMi() {
+        assertEquals("1.5Mi", SuiteReport.approximateSize(1.5 * (1 << 20)));
+        assertEquals("300Ki", SuiteReport.approximateSize(300.4 * 1024));
+        assertEquals("700", SuiteReport.approximateSize(700.2));
     }
 
     @Test

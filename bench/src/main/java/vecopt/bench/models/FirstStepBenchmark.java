@@ -1,0 +1,109 @@
+package vecopt.bench.models;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import vecopt.engine.Optimizer;
+import vecopt.engine.Optimizers;
+import vecopt.engine.Parameter;
+import vecopt.tensor.FloatTensor;
+
+/**
+ * What a new user sees in a fresh JVM: one Adam parameter of {@code size} elements, its optimizer
+ * built, and then its first step, against a later step of the same JVM. Every fork is a fresh JVM and
+ * each benchmark measures single shots:
+ * <ul>
+ *   <li>{@code construct}: building the first optimizer of the JVM, which starts the kernel provider
+ *       and, unless {@code warmUp} is false, warms the rule's step up on a scratch parameter;</li>
+ *   <li>{@code firstStep}: the first step of the JVM (state allocated beforehand with
+ *       {@code allocateState}, so that the page faults of new state are not counted);</li>
+ *   <li>{@code laterStep}: steps 11 to 15 of the JVM, the steady state.</li>
+ * </ul>
+ * {@code warmUp} sets {@code -Dvecopt.warmUp} before the engine is loaded, so one run shows both.
+ *
+ * <p>Run: {@code java -cp bench/target/vecopt-bench.jar org.openjdk.jmh.Main FirstStepBenchmark -f 3}
+ * (256Mi elements need about 4 GiB: parameter, gradient and two moments).
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
+public class FirstStepBenchmark {
+
+    /** The parameter's data, filled before the engine is touched. */
+    @State(Scope.Benchmark)
+    public static class Data {
+        @Param({"16777216", "268435456"})
+        public int size;
+
+        @Param({"true", "false"})
+        public String warmUp;
+
+        Parameter parameter;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            System.setProperty("vecopt.warmUp", warmUp); // read when the engine first builds an optimizer
+            parameter = new Parameter("w", FloatTensor.zeros(size), FloatTensor.zeros(size));
+            float[] w = parameter.value().array();
+            float[] g = parameter.grad().array();
+            for (int i = 0; i < size; i++) {
+                w[i] = (i % 1009) * 1e-3f;
+                g[i] = ((i % 17) - 8) * 1e-4f;
+            }
+        }
+
+        Optimizer adam() {
+            return Optimizers.fromTorch("Adam", List.of(parameter), Map.of("lr", 1e-4));
+        }
+    }
+
+    /** An optimizer built in the setup, its state allocated. */
+    @State(Scope.Benchmark)
+    public static class Built {
+        Optimizer optimizer;
+
+        @Setup(Level.Trial)
+        public void setUp(Data data) {
+            optimizer = data.adam();
+            optimizer.allocateState();
+        }
+    }
+
+    /** The first optimizer of the JVM: the provider's start and the warm-up. */
+    @Benchmark
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public Optimizer construct(Data data) {
+        return data.adam();
+    }
+
+    /** The JVM's first step. */
+    @Benchmark
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public Optimizer firstStep(Built built) {
+        built.optimizer.step();
+        return built.optimizer;
+    }
+
+    /** Steps 11 to 15 of the JVM: the steady state to compare the first step with. */
+    @Benchmark
+    @Warmup(iterations = 10)
+    @Measurement(iterations = 5)
+    public Optimizer laterStep(Built built) {
+        built.optimizer.step();
+        return built.optimizer;
+    }
+}
