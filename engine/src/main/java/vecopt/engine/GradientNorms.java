@@ -48,13 +48,10 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
         return sum;
     }
 
-    /** One chunk of the split: the sums of its blocks, each in its own slot. */
+    /** One chunk of the split (it starts on a block): the sums of its blocks, each in its own slot, in one call. */
     @Override
     public void run(int from, int length) {
-        for (int b = from / BLOCK, end = from + length; b * BLOCK < end; b++) {
-            int start = b * BLOCK;
-            sums[b] = kernels.sumOfSquares(g, off + start, Math.min(BLOCK, n - start));
-        }
+        kernels.blockSumsOfSquares(g, off + from, length, sums, from / BLOCK);
     }
 
     /** The index of the first NaN or infinite element of {@code p}'s gradient, or -1. */

@@ -420,6 +420,14 @@ public interface OptimizerKernels {
     double sumOfSquares(float[] g, int off, int n);
 
     /**
+     * The block sums {@code s} of {@link #sumOfSquares} over {@code g[off, off + n)}, one per block of
+     * {@link #SUM_OF_SQUARES_BLOCK} elements from {@code off}, into {@code sums[sumsOff], ...}: a range
+     * split across threads at block multiples gets the same block sums as one call, with one call per
+     * chunk instead of one per block.
+     */
+    void blockSumsOfSquares(float[] g, int off, int n, double[] sums, int sumsOff);
+
+    /**
      * Adds Gaussian noise of standard deviation {@code c.std()} to {@code g[off, off + n)}, whose first
      * element has the element index {@code index} in its tensor. The noise of an element depends only
      * on {@code c.key()} and its element index (a counter-based generator), so any split of a tensor

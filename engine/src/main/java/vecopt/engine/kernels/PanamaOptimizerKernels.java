@@ -775,56 +775,67 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         float[] lanes = new float[SUM_OF_SQUARES_LANES];
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
-            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
-            int base = off + b;
-            FloatVector a0 = FloatVector.zero(SPECIES);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            FloatVector a4 = a0;
-            FloatVector a5 = a0;
-            FloatVector a6 = a0;
-            FloatVector a7 = a0;
-            int bound = length - length % SUM_OF_SQUARES_LANES;
-            for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
-                int at = base + i;
-                FloatVector x0 = FloatVector.fromArray(SPECIES, g, at);
-                FloatVector x1 = FloatVector.fromArray(SPECIES, g, at + LANES);
-                a0 = x0.fma(x0, a0);
-                a1 = x1.fma(x1, a1);
-                if (SUM_VECTORS > 2) {
-                    FloatVector x2 = FloatVector.fromArray(SPECIES, g, at + 2 * LANES);
-                    FloatVector x3 = FloatVector.fromArray(SPECIES, g, at + 3 * LANES);
-                    a2 = x2.fma(x2, a2);
-                    a3 = x3.fma(x3, a3);
-                }
-                if (SUM_VECTORS > 4) {
-                    FloatVector x4 = FloatVector.fromArray(SPECIES, g, at + 4 * LANES);
-                    FloatVector x5 = FloatVector.fromArray(SPECIES, g, at + 5 * LANES);
-                    FloatVector x6 = FloatVector.fromArray(SPECIES, g, at + 6 * LANES);
-                    FloatVector x7 = FloatVector.fromArray(SPECIES, g, at + 7 * LANES);
-                    a4 = x4.fma(x4, a4);
-                    a5 = x5.fma(x5, a5);
-                    a6 = x6.fma(x6, a6);
-                    a7 = x7.fma(x7, a7);
-                }
-            }
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, LANES);
-            if (SUM_VECTORS > 2) {
-                a2.intoArray(lanes, 2 * LANES);
-                a3.intoArray(lanes, 3 * LANES);
-            }
-            if (SUM_VECTORS > 4) {
-                a4.intoArray(lanes, 4 * LANES);
-                a5.intoArray(lanes, 5 * LANES);
-                a6.intoArray(lanes, 6 * LANES);
-                a7.intoArray(lanes, 7 * LANES);
-            }
-            ScalarOptimizerKernels.accumulateSquares(g, base, bound, length, lanes);
-            sum += ScalarOptimizerKernels.blockSum(g, base, length, lanes);
+            sum += blockSquares(g, off + b, Math.min(SUM_OF_SQUARES_BLOCK, n - b), lanes);
         }
         return sum;
+    }
+
+    @Override
+    public void blockSumsOfSquares(float[] g, int off, int n, double[] sums, int sumsOff) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k++) {
+            sums[k] = blockSquares(g, off + b, Math.min(SUM_OF_SQUARES_BLOCK, n - b), lanes);
+        }
+    }
+
+    /** One block's sum of {@link #sumOfSquares}, with {@code lanes} as scratch for its accumulators. */
+    private static double blockSquares(float[] g, int base, int length, float[] lanes) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int bound = length - length % SUM_OF_SQUARES_LANES;
+        for (int i = 0; i < bound; i += SUM_OF_SQUARES_LANES) {
+            int at = base + i;
+            FloatVector x0 = FloatVector.fromArray(SPECIES, g, at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, g, at + LANES);
+            a0 = x0.fma(x0, a0);
+            a1 = x1.fma(x1, a1);
+            if (SUM_VECTORS > 2) {
+                FloatVector x2 = FloatVector.fromArray(SPECIES, g, at + 2 * LANES);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, g, at + 3 * LANES);
+                a2 = x2.fma(x2, a2);
+                a3 = x3.fma(x3, a3);
+            }
+            if (SUM_VECTORS > 4) {
+                FloatVector x4 = FloatVector.fromArray(SPECIES, g, at + 4 * LANES);
+                FloatVector x5 = FloatVector.fromArray(SPECIES, g, at + 5 * LANES);
+                FloatVector x6 = FloatVector.fromArray(SPECIES, g, at + 6 * LANES);
+                FloatVector x7 = FloatVector.fromArray(SPECIES, g, at + 7 * LANES);
+                a4 = x4.fma(x4, a4);
+                a5 = x5.fma(x5, a5);
+                a6 = x6.fma(x6, a6);
+                a7 = x7.fma(x7, a7);
+            }
+        }
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, LANES);
+        if (SUM_VECTORS > 2) {
+            a2.intoArray(lanes, 2 * LANES);
+            a3.intoArray(lanes, 3 * LANES);
+        }
+        if (SUM_VECTORS > 4) {
+            a4.intoArray(lanes, 4 * LANES);
+            a5.intoArray(lanes, 5 * LANES);
+            a6.intoArray(lanes, 6 * LANES);
+            a7.intoArray(lanes, 7 * LANES);
+        }
+        ScalarOptimizerKernels.accumulateSquares(g, base, bound, length, lanes);
+        return ScalarOptimizerKernels.blockSum(g, base, length, lanes);
     }
 
     /**

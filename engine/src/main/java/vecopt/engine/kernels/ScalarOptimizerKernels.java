@@ -386,12 +386,24 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
         float[] lanes = new float[SUM_OF_SQUARES_LANES];
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
-            int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
-            java.util.Arrays.fill(lanes, 0f);
-            accumulateSquares(g, off + b, 0, length, lanes);
-            sum += blockSum(g, off + b, length, lanes);
+            sum += blockSquares(g, off + b, Math.min(SUM_OF_SQUARES_BLOCK, n - b), lanes);
         }
         return sum;
+    }
+
+    @Override
+    public void blockSumsOfSquares(float[] g, int off, int n, double[] sums, int sumsOff) {
+        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k++) {
+            sums[k] = blockSquares(g, off + b, Math.min(SUM_OF_SQUARES_BLOCK, n - b), lanes);
+        }
+    }
+
+    /** One block's sum of {@link #sumOfSquares}, with {@code lanes} as its accumulators. */
+    private static double blockSquares(float[] g, int blockOff, int length, float[] lanes) {
+        java.util.Arrays.fill(lanes, 0f);
+        accumulateSquares(g, blockOff, 0, length, lanes);
+        return blockSum(g, blockOff, length, lanes);
     }
 
     /**

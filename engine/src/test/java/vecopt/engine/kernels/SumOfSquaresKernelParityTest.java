@@ -81,6 +81,26 @@ class SumOfSquaresKernelParityTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void blockSumsAreEachBlocksSumOfSquaresOnBothKernels(int n) {
+        float[] g = gradients(n, 7, 5L * n);
+        int block = OptimizerKernels.SUM_OF_SQUARES_BLOCK;
+        int blocks = (n + block - 1) / block;
+        for (OptimizerKernels kernels : new OptimizerKernels[] {SCALAR, OptimizerKernelsProvider.get()}) {
+            double[] sums = new double[blocks + 3];
+            Arrays.fill(sums, -1);
+            kernels.blockSumsOfSquares(g, 7, n, sums, 2);
+            assertEquals(-1, sums[0], kernels.name() + ": wrote before its first slot");
+            assertEquals(-1, sums[1], kernels.name() + ": wrote before its first slot");
+            assertEquals(-1, sums[blocks + 2], kernels.name() + ": wrote past its last slot");
+            for (int b = 0; b < blocks; b++) {
+                double want = SCALAR.sumOfSquares(g, 7 + b * block, Math.min(block, n - b * block));
+                assertSameBits(want, sums[2 + b], kernels.name() + " n=" + n + " block " + b);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void isWithinFloatAccumulationErrorOfTheExactSum(int n) {
         float[] g = gradients(n, 2, 7L * n);
         double exact = 0;
