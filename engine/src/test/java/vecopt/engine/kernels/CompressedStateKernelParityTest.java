@@ -232,12 +232,21 @@ class CompressedStateKernelParityTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("sizes")
-    void sgdWithAn8BitMomentumBufferIsBitIdenticalForSeveralBlockSizes(int n) {
+    /** One step of a kernel with one 8-bit buffer ({@code codes}, {@code scales}) of the given block size. */
+    @FunctionalInterface
+    private interface OneBuffer8bitStep {
+        void step(CompressedStateKernels kernels, float[] p, int pOff, float[] g, int gOff, byte[] codes, float[] scales,
+                  int index, int n, int blockSize, int step);
+    }
+
+    /**
+     * Scalar against Panama for a kernel with one 8-bit buffer: {@code steps} steps for block sizes 256,
+     * 64 and 100, starting on a random block, at random offsets, guards around every array.
+     */
+    private static void assertOneBuffer8bitParity(int n, long seed, int steps, OneBuffer8bitStep kernel) {
         CompressedStateKernels panama = panamaOrSkip();
         for (int blockSize : new int[] {256, 64, 100}) {
-            SplittableRandom random = new SplittableRandom(n * 23L + blockSize);
+            SplittableRandom random = new SplittableRandom(seed + blockSize);
             int pOff = random.nextInt(20);
             int gOff = random.nextInt(20);
             int firstBlock = random.nextInt(3);
@@ -253,16 +262,23 @@ class CompressedStateKernelParityTest {
             Arrays.fill(s1, GUARD);
             Arrays.fill(s1, firstBlock, firstBlock + blocks, 0f);
             float[] s2 = s1.clone();
-            for (int step = 1; step <= 5; step++) {
+            for (int step = 1; step <= steps; step++) {
                 float[] g = filled(random, gOff, n, true);
-                CompressedStateKernels.scalar().sgdMomentum8bit(p1, pOff, g, gOff, b1, s1, index, n, blockSize, sgd(step));
-                panama.sgdMomentum8bit(p2, pOff, g, gOff, b2, s2, index, n, blockSize, sgd(step));
+                kernel.step(CompressedStateKernels.scalar(), p1, pOff, g, gOff, b1, s1, index, n, blockSize, step);
+                kernel.step(panama, p2, pOff, g, gOff, b2, s2, index, n, blockSize, step);
                 String where = "n=" + n + " block " + blockSize + " step " + step;
                 assertEquals(Arrays.toString(b1), Arrays.toString(b2), "codes " + where);
                 assertSameBits(s1, s2, "scales " + where);
                 assertSameBits(p1, p2, "p " + where);
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void sgdWithAn8BitMomentumBufferIsBitIdenticalForSeveralBlockSizes(int n) {
+        assertOneBuffer8bitParity(n, n * 23L, 5, (k, p, pOff, g, gOff, b, s, index, len, blockSize, step) ->
+                k.sgdMomentum8bit(p, pOff, g, gOff, b, s, index, len, blockSize, sgd(step)));
     }
 
     @ParameterizedTest
@@ -299,34 +315,8 @@ class CompressedStateKernelParityTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void lionWithAn8BitMomentumIsBitIdenticalForSeveralBlockSizes(int n) {
-        CompressedStateKernels panama = panamaOrSkip();
-        for (int blockSize : new int[] {256, 64, 100}) {
-            SplittableRandom random = new SplittableRandom(n * 31L + blockSize);
-            int pOff = random.nextInt(20);
-            int gOff = random.nextInt(20);
-            int firstBlock = random.nextInt(3);
-            int index = firstBlock * blockSize;
-            int blocks = (n + blockSize - 1) / blockSize;
-            float[] p1 = filled(random, pOff, n, false);
-            float[] p2 = p1.clone();
-            byte[] m1 = new byte[index + n + 3];
-            Arrays.fill(m1, BYTE_GUARD);
-            Arrays.fill(m1, index, index + n, (byte) 0);
-            byte[] m2 = m1.clone();
-            float[] s1 = new float[firstBlock + blocks + 2];
-            Arrays.fill(s1, GUARD);
-            Arrays.fill(s1, firstBlock, firstBlock + blocks, 0f);
-            float[] s2 = s1.clone();
-            for (int step = 1; step <= 4; step++) {
-                float[] g = filled(random, gOff, n, true);
-                CompressedStateKernels.scalar().lion8bit(p1, pOff, g, gOff, m1, s1, index, n, blockSize, lion(step));
-                panama.lion8bit(p2, pOff, g, gOff, m2, s2, index, n, blockSize, lion(step));
-                String where = "n=" + n + " block " + blockSize + " step " + step;
-                assertEquals(Arrays.toString(m1), Arrays.toString(m2), "codes " + where);
-                assertSameBits(s1, s2, "scales " + where);
-                assertSameBits(p1, p2, "p " + where);
-            }
-        }
+        assertOneBuffer8bitParity(n, n * 31L, 4, (k, p, pOff, g, gOff, m, s, index, len, blockSize, step) ->
+                k.lion8bit(p, pOff, g, gOff, m, s, index, len, blockSize, lion(step)));
     }
 
     private static void assertSameBits(float[] want, float[] got, String what) {
