@@ -16,9 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>bfloat16 moments are widened by a shift of their 16 bits into the upper half of an int lane and
  * narrowed by an integer add (the rounding increment, or the random bits) and a shift back, with NaN
- * lanes blended in as the scalar code makes them. 8-bit codes are decoded with a gather from the map's
- * 256 values and encoded with two gathers ({@link QuantizationLookup}) to the codes the scalar binary
- * search over the 255 midpoints finds.
+ * lanes blended in as the scalar code makes them; stochastic rounding's random bits are drawn a
+ * stretch ahead into an int array. 8-bit codes are decoded by a plain table loop and encoded with two
+ * independent gathers ({@link QuantizationLookup}) to the codes the scalar binary search over the 255
+ * midpoints finds.
+ *
+ * <p>No vector crosses a call C2 might not inline: every loop that does vector work is small enough to
+ * be compiled whole, or a vector passed out of line is boxed (a 5x slowdown seen in the first runs).
  */
 final class PanamaCompressedStateKernels implements CompressedStateKernels {
 
