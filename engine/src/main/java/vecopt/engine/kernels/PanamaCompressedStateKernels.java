@@ -65,14 +65,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.adamBf16(p, pOff, g, gOff, m, v, index, 1, c, rounding);
             i = 1;
         }
-        int[] bits = randomBitsScratch(rounding, n);
-        int bound = i + F.loopBound(n - i);
-        while (i < bound) {
-            int len = Math.min(RANDOM_BLOCK, bound - i);
-            randomBits(rounding, index + i, len, bits);
-            adamBf16Vectors(p, pOff + i, g, gOff + i, m, v, index + i, len, c, bits);
-            i += len;
-        }
+        i = bf16Stretches(rounding, index, i, n, (from, len, bits) ->
+                adamBf16Vectors(p, pOff + from, g, gOff + from, m, v, index + from, len, c, bits));
         TAIL.adamBf16(p, pOff + i, g, gOff + i, m, v, index + i, n - i, c, rounding);
     }
 
@@ -115,9 +109,34 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         }
     }
 
-    /** A scratch array for {@link #randomBits}, or null when {@code rounding} is to nearest. */
-    private static int[] randomBitsScratch(StateRounding rounding, int n) {
-        return rounding.stochastic() ? new int[Math.min(RANDOM_BLOCK, n)] : null;
+    /** The vector part of a bf16 kernel over elements {@code [from, from + len)} of its call. */
+    @FunctionalInterface
+    private interface Bf16Stretch {
+        /**
+         * @param from the first element, counted from the call's first
+         * @param len  the elements, a multiple of the lanes
+         * @param bits each element's random bits from {@code bits[0]}, or null to round to nearest
+         */
+        void run(int from, int len, int[] bits);
+    }
+
+    /**
+     * The loop of the bf16 kernels from element {@code from} (state element {@code index + from}, even):
+     * stretches of at most {@link #RANDOM_BLOCK} elements, the random bits of each drawn first when
+     * rounding stochastically; returns where the vectors stopped (the rest is the scalar tail's). Only
+     * arrays and ints cross the call to {@code stretch}, so nothing is boxed where C2 does not inline it.
+     */
+    private static int bf16Stretches(StateRounding rounding, int index, int from, int n, Bf16Stretch stretch) {
+        int[] bits = rounding.stochastic() ? new int[Math.min(RANDOM_BLOCK, n)] : null;
+        int i = from;
+        int bound = from + F.loopBound(n - from);
+        while (i < bound) {
+            int len = Math.min(RANDOM_BLOCK, bound - i);
+            randomBits(rounding, index + i, len, bits);
+            stretch.run(i, len, bits);
+            i += len;
+        }
+        return i;
     }
 
     /**
@@ -354,14 +373,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.sgdMomentumBf16(p, pOff, g, gOff, b, index, 1, c, rounding);
             i = 1;
         }
-        int[] bits = randomBitsScratch(rounding, n);
-        int bound = i + F.loopBound(n - i);
-        while (i < bound) {
-            int len = Math.min(RANDOM_BLOCK, bound - i);
-            randomBits(rounding, index + i, len, bits);
-            sgdMomentumBf16Vectors(p, pOff + i, g, gOff + i, b, index + i, len, c, bits);
-            i += len;
-        }
+        i = bf16Stretches(rounding, index, i, n, (from, len, bits) ->
+                sgdMomentumBf16Vectors(p, pOff + from, g, gOff + from, b, index + from, len, c, bits));
         TAIL.sgdMomentumBf16(p, pOff + i, g, gOff + i, b, index + i, n - i, c, rounding);
     }
 
@@ -393,10 +406,13 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     @Override
     public void sgdMomentum8bit(float[] p, int pOff, float[] g, int gOff, byte[] b, float[] scale, int index, int n,
                                 int blockSize, SgdCoefficients c) {
-        int scratch = Math.min(n, blockSize);
-        float[] bNew = new float[scratch];
-        float[] bOldScratch = new float[scratch];
-        int[] codes = new int[scratch + LANES];
+        oneBuffer8bitBlocks(b, scale, index, n, blockSize, (start, s, len, oldScale, old, fresh) ->
+                sgdMomentum8bitBlock(p, pOff + start, g, gOff + start, b, s, len, oldScale, old, fresh, c));
+    }
+
+    /** One block of {@link #sgdMomentum8bit}, as {@link OneBuffer8bitBlock#update} says. */
+    private static float sgdMomentum8bitBlock(float[] p, int po, float[] g, int go, byte[] b, int s, int len,
+                                              float oldScale, float[] old, float[] fresh, SgdCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -407,32 +423,21 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector lookahead = FloatVector.broadcast(F, c.lookahead());
         FloatVector nesterovGradScale = FloatVector.broadcast(F, c.nesterovGradScale());
         FloatVector negLr = FloatVector.broadcast(F, c.negLr());
-        for (int start = 0; start < n; start += blockSize) {
-            int len = Math.min(blockSize, n - start);
-            int s = index + start;
-            int block = s / blockSize;
-            FloatVector max = FloatVector.zero(F);
-            decode(SIGNED_VALUES, b, s, len, scale[block], bOldScratch);
-            int po = pOff + start;
-            int go = gOff + start;
-            int bound = F.loopBound(len);
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector pv = FloatVector.fromArray(F, p, po + j);
-                FloatVector gv = FloatVector.fromArray(F, g, go + j);
-                FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-                FloatVector bOld = FloatVector.fromArray(F, bOldScratch, j);
-                FloatVector bv = bufferGradScale.fma(d, momentum.mul(bOld));
-                FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
-                bv.intoArray(bNew, j);
-                max = max.max(bv.abs());
-                negLr.fma(u, pv).intoArray(p, po + j);
-            }
-            float absmax = ScalarCompressedStateKernels.sgdMomentum8bitUpdate(p, po, g, go, b, s, scale[block], bNew,
-                    j, len, c, max.reduceLanes(VectorOperators.MAX));
-            scale[block] = absmax;
-            encode(SIGNED_LOOKUP, bNew, len, absmax, codes, b, s);
+        FloatVector max = FloatVector.zero(F);
+        int bound = F.loopBound(len);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + j);
+            FloatVector gv = FloatVector.fromArray(F, g, go + j);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            FloatVector bv = bufferGradScale.fma(d, momentum.mul(FloatVector.fromArray(F, old, j)));
+            FloatVector u = lookahead.fma(bv, nesterovGradScale.mul(d));
+            bv.intoArray(fresh, j);
+            max = max.max(bv.abs());
+            negLr.fma(u, pv).intoArray(p, po + j);
         }
+        return ScalarCompressedStateKernels.sgdMomentum8bitUpdate(p, po, g, go, b, s, oldScale, fresh, j, len, c,
+                max.reduceLanes(VectorOperators.MAX));
     }
 
     @Override
@@ -443,14 +448,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.lionBf16(p, pOff, g, gOff, m, index, 1, c, rounding);
             i = 1;
         }
-        int[] bits = randomBitsScratch(rounding, n);
-        int bound = i + F.loopBound(n - i);
-        while (i < bound) {
-            int len = Math.min(RANDOM_BLOCK, bound - i);
-            randomBits(rounding, index + i, len, bits);
-            lionBf16Vectors(p, pOff + i, g, gOff + i, m, index + i, len, c, bits);
-            i += len;
-        }
+        i = bf16Stretches(rounding, index, i, n, (from, len, bits) ->
+                lionBf16Vectors(p, pOff + from, g, gOff + from, m, index + from, len, c, bits));
         TAIL.lionBf16(p, pOff + i, g, gOff + i, m, index + i, n - i, c, rounding);
     }
 
@@ -483,10 +482,13 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     @Override
     public void lion8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] scale, int index, int n,
                          int blockSize, LionCoefficients c) {
-        int scratch = Math.min(n, blockSize);
-        float[] mNew = new float[scratch];
-        float[] mOldScratch = new float[scratch];
-        int[] codes = new int[scratch + LANES];
+        oneBuffer8bitBlocks(m, scale, index, n, blockSize, (start, s, len, oldScale, old, fresh) ->
+                lion8bitBlock(p, pOff + start, g, gOff + start, m, s, len, oldScale, old, fresh, c));
+    }
+
+    /** One block of {@link #lion8bit}, as {@link OneBuffer8bitBlock#update} says. */
+    private static float lion8bitBlock(float[] p, int po, float[] g, int go, byte[] m, int s, int len, float oldScale,
+                                       float[] old, float[] fresh, LionCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -497,31 +499,59 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         FloatVector beta2 = FloatVector.broadcast(F, c.beta2());
         FloatVector oneMinusBeta2 = FloatVector.broadcast(F, c.oneMinusBeta2());
         FloatVector negLr = FloatVector.broadcast(F, c.negLr());
+        FloatVector max = FloatVector.zero(F);
+        int bound = F.loopBound(len);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + j);
+            FloatVector gv = FloatVector.fromArray(F, g, go + j);
+            FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
+            FloatVector mOld = FloatVector.fromArray(F, old, j);
+            FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mOld));
+            FloatVector mv = oneMinusBeta2.fma(d, beta2.mul(mOld));
+            mv.intoArray(fresh, j);
+            max = max.max(mv.abs());
+            negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, po + j);
+        }
+        return ScalarCompressedStateKernels.lion8bitUpdate(p, po, g, go, m, s, oldScale, fresh, j, len, c,
+                max.reduceLanes(VectorOperators.MAX));
+    }
+
+    /** One block of a kernel with one 8-bit buffer, after the driver decoded the block's old values. */
+    @FunctionalInterface
+    private interface OneBuffer8bitBlock {
+        /**
+         * Updates the parameter and the buffer's values over one block, vectors then the scalar tail.
+         *
+         * @param start    the block's first element, counted from the call's first
+         * @param s        its first state element
+         * @param len      its elements
+         * @param oldScale the block's scale before the step
+         * @param old      the decoded values before the step, from {@code old[0]}
+         * @param fresh    where the new values go, from {@code fresh[0]}
+         * @return the new values' largest absolute value (NaN if one is NaN): the block's new scale
+         */
+        float update(int start, int s, int len, float oldScale, float[] old, float[] fresh);
+    }
+
+    /**
+     * The block loop of the kernels with one 8-bit buffer (SGD's momentum, Lion's {@code exp_avg}, both
+     * on the signed map): per block, decode, update, store the new scale, encode.
+     */
+    private static void oneBuffer8bitBlocks(byte[] codes, float[] scale, int index, int n, int blockSize,
+                                            OneBuffer8bitBlock block) {
+        int scratch = Math.min(n, blockSize);
+        float[] old = new float[scratch];
+        float[] fresh = new float[scratch];
+        int[] work = new int[scratch + LANES];
         for (int start = 0; start < n; start += blockSize) {
             int len = Math.min(blockSize, n - start);
             int s = index + start;
-            int block = s / blockSize;
-            FloatVector max = FloatVector.zero(F);
-            decode(SIGNED_VALUES, m, s, len, scale[block], mOldScratch);
-            int po = pOff + start;
-            int go = gOff + start;
-            int bound = F.loopBound(len);
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector pv = FloatVector.fromArray(F, p, po + j);
-                FloatVector gv = FloatVector.fromArray(F, g, go + j);
-                FloatVector d = gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv);
-                FloatVector mOld = FloatVector.fromArray(F, mOldScratch, j);
-                FloatVector cv = oneMinusBeta1.fma(d, beta1.mul(mOld));
-                FloatVector mv = oneMinusBeta2.fma(d, beta2.mul(mOld));
-                mv.intoArray(mNew, j);
-                max = max.max(mv.abs());
-                negLr.fma(sign(cv), paramScale.mul(pv)).intoArray(p, po + j);
-            }
-            float absmax = ScalarCompressedStateKernels.lion8bitUpdate(p, po, g, go, m, s, scale[block], mNew,
-                    j, len, c, max.reduceLanes(VectorOperators.MAX));
-            scale[block] = absmax;
-            encode(SIGNED_LOOKUP, mNew, len, absmax, codes, m, s);
+            int b = s / blockSize;
+            decode(SIGNED_VALUES, codes, s, len, scale[b], old);
+            float absmax = block.update(start, s, len, scale[b], old, fresh);
+            scale[b] = absmax;
+            encode(SIGNED_LOOKUP, fresh, len, absmax, work, codes, s);
         }
     }
 
