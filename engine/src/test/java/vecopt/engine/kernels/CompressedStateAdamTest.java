@@ -85,7 +85,7 @@ class CompressedStateAdamTest {
         }
         double ulp = Math.ulp(BFloat16.toFloat(BFloat16.fromFloat((float) exact))) * 0x1p16;
         assertEquals(exact, sum / n, 5 * ulp / Math.sqrt(n) + 1e-7, "mean of stochastically rounded m");
-        long distinct = java.util.Arrays.stream(boxed(m)).distinct().count();
+        long distinct = java.util.Arrays.stream(CompressedStateFixtures.boxed(m)).distinct().count();
         assertEquals(2, distinct, "stochastic rounding uses both neighbours");
     }
 
@@ -145,8 +145,8 @@ class CompressedStateAdamTest {
                 g[i] = (float) (random.nextGaussian() * Math.pow(10, (i / block) % 4 - 3));
                 pRef[i] = adamStep(pRef[i], g[i], mRef, vRef, i, t);
             }
-            requantize(signed, mRef);
-            requantize(unsigned, vRef);
+            CompressedStateFixtures.requantize(signed, mRef);
+            CompressedStateFixtures.requantize(unsigned, vRef);
             CompressedStateKernels.scalar().adam8bit(p, 0, g, 0, m, ms, v, vs, 0, n, block, coefficients(t));
             float[] mGot = new float[n];
             float[] vGot = new float[n];
@@ -263,28 +263,5 @@ class CompressedStateAdamTest {
             mean += BFloat16.toFloat(h) / n;
         }
         assertEquals(master2[0], mean, 4 * 0x1p-8 / Math.sqrt(n), "stochastic rounding keeps it on average");
-    }
-
-    private static void requantize(BlockwiseQuantizer q, double[] x) {
-        int n = x.length;
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) x[i];
-        }
-        byte[] codes = new byte[n];
-        float[] scales = new float[(int) q.blocks(n)];
-        q.quantize(f, 0, codes, 0, scales, 0, n);
-        q.dequantize(codes, 0, scales, 0, f, 0, n);
-        for (int i = 0; i < n; i++) {
-            x[i] = f[i];
-        }
-    }
-
-    private static Short[] boxed(short[] a) {
-        Short[] b = new Short[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
     }
 }

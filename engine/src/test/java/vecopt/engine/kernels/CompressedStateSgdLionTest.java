@@ -109,7 +109,7 @@ class CompressedStateSgdLionTest {
             float[] bGot = new float[n];
             signed.dequantize(b, 0, scales, 0, bGot, 0, n);
             double[] expected = bRef.clone();
-            requantize(signed, expected);
+            CompressedStateFixtures.requantize(signed, expected);
             for (int i = 0; i < n; i++) {
                 assertEquals(pRef[i], p[i], 1e-6 * (1 + Math.abs(pRef[i])), "p[" + i + "] step " + t);
                 // the absmax of each block is the reference's to float32 rounding, so codes may differ by one
@@ -182,7 +182,7 @@ class CompressedStateSgdLionTest {
             float[] mGot = new float[n];
             signed.dequantize(m, 0, scales, 0, mGot, 0, n);
             double[] expected = mRef.clone();
-            requantize(signed, expected);
+            CompressedStateFixtures.requantize(signed, expected);
             for (int i = 0; i < n; i++) {
                 double c = B1 * mBefore[i] + (1 - B1) * g[i];
                 if (Math.abs(c) > 1e-6 * (Math.abs(mBefore[i]) + Math.abs(g[i]))) {
@@ -213,7 +213,7 @@ class CompressedStateSgdLionTest {
         }
         double ulp = Math.ulp(BFloat16.toFloat(BFloat16.fromFloat((float) exact))) * 0x1p16;
         assertEquals(exact, sum / n, 5 * ulp / Math.sqrt(n) + 1e-7, "mean of stochastically rounded b");
-        assertTrue(java.util.Arrays.stream(boxed(b)).distinct().count() == 2, "stochastic rounding uses both neighbours");
+        assertTrue(java.util.Arrays.stream(CompressedStateFixtures.boxed(b)).distinct().count() == 2, "stochastic rounding uses both neighbours");
     }
 
     @Test
@@ -253,29 +253,5 @@ class CompressedStateSgdLionTest {
             assertArrayEquals(m1, m2, "Lion " + k.name());
             assertArrayEquals(q1, q2, "Lion " + k.name());
         }
-    }
-
-    /** Replaces {@code x} by its block-wise quantized values, as the state is stored. */
-    private static void requantize(BlockwiseQuantizer q, double[] x) {
-        int n = x.length;
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) x[i];
-        }
-        byte[] codes = new byte[n];
-        float[] scales = new float[(int) q.blocks(n)];
-        q.quantize(f, 0, codes, 0, scales, 0, n);
-        q.dequantize(codes, 0, scales, 0, f, 0, n);
-        for (int i = 0; i < n; i++) {
-            x[i] = f[i];
-        }
-    }
-
-    private static Short[] boxed(short[] a) {
-        Short[] b = new Short[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
     }
 }
