@@ -14,8 +14,9 @@ import vecopt.engine.schedule.SWALR;
  * Runs every experiment of the convergence suite: each optimizer of {@link OptimizerTable} from the
  * same start on each test function, with Newton's method, L-BFGS and exact steepest descent beside them; a
  * learning-rate sweep on one function; and every optimizer training softmax regression and an MLP
- * on the digits, plus the MLP with Adam under each training schedule and with SGD+momentum evaluated on
- * its last, its SWA and its EMA weights.
+ * on the digits, plus the MLP with Adam under each training schedule, with SGD+momentum evaluated on
+ * its last, its SWA and its EMA weights, and with each optimizer that can compress its state in each
+ * state format ({@link StateFormatRuns}).
  */
 public final class ConvergenceSuite {
 
@@ -76,7 +77,8 @@ public final class ConvergenceSuite {
     /** Everything the suite measured. */
     public record Results(Settings settings, List<FunctionRuns> functions, Map<String, List<Trajectory>> lrSweep,
                           List<Trainer.Curves> softmax, List<Trainer.Curves> mlp, List<Trainer.Curves> schedules,
-                          List<Trainer.Curves> averaging, List<LinearRates.Rates> linearRates, long nanos) {
+                          List<Trainer.Curves> averaging, List<StateFormatRuns> stateFormats,
+                          List<LinearRates.Rates> linearRates, long nanos) {
     }
 
     /** The optimizer of the weight-averaging runs: its MLP rate, and its SWA rate (half of it). */
@@ -123,7 +125,11 @@ public final class ConvergenceSuite {
         log.println("  digits: MLP with Adam, full-batch, mini-batch, single-example and curriculum training");
         List<Trainer.Curves> averaging = averaging(s, data);
         log.println("  digits: MLP with " + AVERAGED_OPTIMIZER + ", last weights, SWA and EMA");
-        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, rates, System.nanoTime() - start);
+        List<StateFormatRuns> stateFormats = StateFormatRuns.run(s, data);
+        log.println("  digits: MLP with " + stateFormats.stream().map(StateFormatRuns::label).toList() + ", state in "
+                + StateFormatRuns.FORMATS);
+        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, stateFormats, rates,
+                System.nanoTime() - start);
     }
 
     /** The first epoch (from 1) after which SWA averages: the last quarter of the run, as in PyTorch's example. */

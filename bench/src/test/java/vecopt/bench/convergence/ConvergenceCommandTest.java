@@ -27,7 +27,7 @@ class ConvergenceCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err);
-        assertTrue(printed.contains("wrote 21 files to "), printed);
+        assertTrue(printed.contains("wrote 26 files to "), printed);
         for (String name : List.of("saddle", "ravine", "rosenbrock", "beale", "two-minima")) {
             assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
             assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
@@ -35,7 +35,10 @@ class ConvergenceCommandTest {
         // one panel per row of the table that runs on the test functions and Newton's, four to a line
         int panels = (int) OptimizerTable.all().stream().filter(OptimizerSetup::runsOnTestFunctions).count() + 1;
         assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 330);
-        for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging")) {
+        // one state-format chart per optimizer that keeps compressible state: SGD's momentum, Adam's moments, Lion's
+        for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging",
+                "digits-mlp-state-sgd-momentum", "digits-mlp-state-sgd-nesterov", "digits-mlp-state-adam",
+                "digits-mlp-state-adamw", "digits-mlp-state-lion")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
         }
         assertPng(dir.resolve("linear-rates-ravine.png"), 900, 600);
@@ -51,7 +54,8 @@ class ConvergenceCommandTest {
                 "## two-minima", "## Learning-rate sensitivity on the ravine", "## Digits", "| single example |",
                 "| curriculum, mini-batch 32 |", "| Newton |", "| L-BFGS (strong Wolfe) |", "| Steepest (exact step) |",
                 "### MLP with SGD+momentum (lr 0.05): last weights against their averages", "| last weights |",
-                "| SWA of epochs 2-2 |", "| EMA 0.999 per step |")) {
+                "| SWA of epochs 2-2 |", "| EMA 0.999 per step |", "### MLP with compressed optimizer state",
+                "| Lion | 8-bit block-wise (blocks of 256) |", "| Adam | bfloat16 (stochastic rounding, seed 7) |")) {
             assertTrue(summary.contains(heading), heading);
         }
         // Muon steps matrices only: no test function, said in the summary and in each function's table
