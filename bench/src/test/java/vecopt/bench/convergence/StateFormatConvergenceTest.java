@@ -1,39 +1,47 @@
 package vecopt.bench.convergence;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import vecopt.engine.Optimizer;
 import vecopt.engine.StateFormat;
 
 /**
- * Adam trains the digits MLP as well with compressed moments as with float32 ones: the issue's
+ * Optimizers train the digits MLP as well with compressed state as with float32 state: the issue's
  * target is 8-bit and stochastically rounded bfloat16 state within 0.5 percentage points of float32's
- * test accuracy. The MLP's first layer (64 x 64 = 4096 weights) is the one tensor large enough for
+ * test accuracy. The runs are the convergence suite's own ({@link StateFormatRuns}, full settings:
+ * 30 epochs). The MLP's first layer (64 x 64 = 4096 weights) is the one tensor large enough for
  * 8-bit state; the smaller ones keep float32, as bitsandbytes does.
  */
 class StateFormatConvergenceTest {
 
     @Test
-    void adamWithCompressedMomentsMatchesFloat32AdamOnTheDigitsMlp() {
-        Digits.Split data = Digits.load().split();
-        OptimizerSetup adam = OptimizerTable.get("Adam");
-        StateFormat[] formats = {StateFormat.float32(), StateFormat.bfloat16(), StateFormat.bfloat16Stochastic(7),
-                StateFormat.blockwise8bit()};
-        double[] accuracy = new double[formats.length];
-        List<String> report = new ArrayList<>();
-        for (int f = 0; f < formats.length; f++) {
-            DigitsModel model = DigitsModel.mlp(64, 1);
-            Optimizer optimizer = adam.build(model.parameters(), adam.lr().mlp());
-            optimizer.setStateFormat(formats[f]);
-            Trainer.Curves c = Trainer.train(model, optimizer, data, Trainer.Schedule.miniBatch(32, 30, 7));
-            accuracy[f] = c.finalTest().accuracy();
-            report.add(formats[f] + ": test accuracy " + accuracy[f] + ", train loss " + c.finalTrain().loss());
+    void compressedStateTrainsTheDigitsMlpWithinHalfAPointOfFloat32() {
+        List<StateFormatRuns> all = StateFormatRuns.run(ConvergenceSuite.Settings.of(false), Digits.load().split());
+        List<String> labels = all.stream().map(StateFormatRuns::label).toList();
+        // the rules whose state the engine can compress, as the suite's table names them
+        for (String expected : List.of("SGD+momentum", "Adam", "AdamW", "Lion")) {
+            assertTrue(labels.contains(expected), expected + " missing from " + labels);
         }
-        for (int f = 1; f < formats.length; f++) {
-            assertTrue(accuracy[f] >= accuracy[0] - 0.005, String.join("; ", report));
+        assertFalse(labels.contains("SGD"), "SGD without momentum keeps no state to compress: " + labels);
+        List<String> report = new ArrayList<>();
+        for (StateFormatRuns f : all) {
+            for (int i = 0; i < f.runs().size(); i++) {
+                report.add(f.label() + " " + StateFormatRuns.FORMATS.get(i) + ": test accuracy "
+                        + f.runs().get(i).finalTest().accuracy());
+            }
+        }
+        for (StateFormatRuns f : all) {
+            for (int i = 1; i < f.runs().size(); i++) {
+                StateFormat format = StateFormatRuns.FORMATS.get(i);
+                // the target leaves bfloat16 rounded to nearest free to be worse (the summary shows it)
+                boolean nearestBf16 = format.kind() == StateFormat.Kind.BFLOAT16 && !format.stochastic();
+                if (!nearestBf16) {
+                    assertTrue(f.accuracyDifferencePoints(i) >= -0.5, String.join("; ", report));
+                }
+            }
         }
     }
 }
