@@ -43,7 +43,7 @@ class MainTest {
     void aCommandGetsTheArgumentsAfterItsName() throws Exception {
         assertEquals(2, run("convergence", "--bogus"));
         assertEquals("convergence: unknown option --bogus\nusage: convergence [--out DIR] [--quick] "
-                        + "[--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR]\n",
+                        + "[--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR] [--torch FILE] [--threads 1|2]\n",
                 err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code convergence [--out DIR] [--quick] [--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR]}:
+ * {@code convergence [--out DIR] [--quick] [--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR]
+ * [--torch FILE] [--threads 1|2]}:
  * runs the convergence suite and writes its charts and {@code summary.md} into DIR (default
  * {@code bench-results/convergence}). With {@code --dataset fashion-mnist} it runs the Adam paper's
  * experiments on Fashion-MNIST ({@link FashionSuite}) instead, reading the data from {@code --data DIR}
  * or where {@code apt-get install dataset-fashion-mnist} puts it; {@code --export-protocol DIR} writes
- * the files {@code bench/tools/fashion_torch.py} reads and exits without training.
+ * the files {@code bench/tools/fashion_torch.py} reads and exits without training; {@code --torch FILE}
+ * compares with the script's output FILE instead of the committed fixture; {@code --threads} is the
+ * number of threads of each matrix product ({@link MatrixProducts}; the bits do not depend on it).
  */
 public final class ConvergenceCommand {
 
@@ -20,7 +23,8 @@ public final class ConvergenceCommand {
 
     /** The command and its options, as the usage text shows them. */
     public static final String USAGE =
-            "convergence [--out DIR] [--quick] [--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR]";
+            "convergence [--out DIR] [--quick] [--dataset digits|fashion-mnist] [--data DIR] [--export-protocol DIR]"
+                    + " [--torch FILE] [--threads 1|2]";
 
     /** The data sets {@code --dataset} accepts; the first is the default. */
     public static final List<String> DATASETS = List.of("digits", "fashion-mnist");
@@ -35,6 +39,8 @@ public final class ConvergenceCommand {
         String dataset = DATASETS.get(0);
         Path data = null;
         Path export = null;
+        Path torchFile = null;
+        int threads = 1;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--quick" -> quick = true;
@@ -45,7 +51,7 @@ public final class ConvergenceCommand {
                     }
                     dir = Path.of(args.get(++i));
                 }
-                case "--dataset", "--data", "--export-protocol" -> {
+                case "--dataset", "--data", "--export-protocol", "--torch", "--threads" -> {
                     String option = args.get(i);
                     if (i + 1 == args.size()) {
                         err.println("convergence: " + option + " needs a value");
@@ -60,6 +66,14 @@ public final class ConvergenceCommand {
                         dataset = value;
                     } else if (option.equals("--data")) {
                         data = Path.of(value);
+                    } else if (option.equals("--torch")) {
+                        torchFile = Path.of(value);
+                    } else if (option.equals("--threads")) {
+                        if (!value.equals("1") && !value.equals("2")) {
+                            err.println("convergence: --threads must be 1 or 2, got " + value);
+                            return 2;
+                        }
+                        threads = Integer.parseInt(value);
                     } else {
                         export = Path.of(value);
                     }
@@ -73,12 +87,17 @@ public final class ConvergenceCommand {
         }
         // XChart draws with AWT; there may be no display.
         System.setProperty("java.awt.headless", "true");
-        if (!dataset.equals("digits") || data != null || export != null) {
+        if (!dataset.equals("digits") || data != null || export != null || torchFile != null || threads != 1) {
             if (!dataset.equals("fashion-mnist")) {
-                err.println("convergence: --data and --export-protocol need --dataset fashion-mnist");
+                err.println("convergence: --data, --export-protocol, --torch and --threads need --dataset fashion-mnist");
                 return 2;
             }
-            return fashion(quick, data, export, dir, out, err);
+            MatrixProducts.setThreads(threads);
+            try {
+                return fashion(quick, data, export, torchFile, dir, out, err);
+            } finally {
+                MatrixProducts.setThreads(1);
+            }
         }
         ConvergenceSuite.Settings settings = ConvergenceSuite.Settings.of(quick);
         out.println("vecopt convergence suite (" + (quick ? "quick" : "full") + ")");
@@ -90,7 +109,8 @@ public final class ConvergenceCommand {
         return 0;
     }
 
-    private static int fashion(boolean quick, Path data, Path export, Path dir, PrintStream out, PrintStream err)
+    private static int fashion(boolean quick, Path data, Path export, Path torchFile, Path dir, PrintStream out,
+                               PrintStream err)
             throws Exception {
         Path from = data == null ? FashionMnist.DEFAULT_DIR : data;
         String missing = FashionMnist.missingFiles(from);
@@ -109,13 +129,16 @@ public final class ConvergenceCommand {
         }
         out.println("vecopt convergence suite, Fashion-MNIST (" + (quick ? "quick" : "full") + ")");
         FashionSuite.Results results = FashionSuite.run(settings, all, out, quick ? null : err);
-        var torch = FashionProtocol.fixture(FashionProtocol.signature(settings, results.trainSize(),
-                results.validationSize(), results.testSize())).orElse(null);
+        String signature = FashionProtocol.signature(settings, results.trainSize(), results.validationSize(),
+                results.testSize());
+        var torch = (torchFile == null ? FashionProtocol.fixture(signature) : FashionProtocol.fixture(signature, torchFile))
+                .orElse(null);
         for (FashionSuite.Experiment e : List.of(results.logistic(), results.mlp())) {
             out.print(FashionReport.table(e, torch == null ? null : torch.get(e.name())));
         }
         if (torch == null) {
-            out.println("no PyTorch fixture for these settings (" + FashionProtocol.FIXTURE + "): vecopt only");
+            out.println("no PyTorch fixture for these settings (" + (torchFile == null ? FashionProtocol.FIXTURE : torchFile)
+                    + "): vecopt only");
         }
         long t = System.nanoTime();
         List<Path> files = FashionReport.write(results, torch, dir);

@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.ejml.concurrency.EjmlConcurrency;
 import org.ejml.data.FMatrixRMaj;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -13,9 +12,10 @@ import vecopt.engine.ChunkedExecutor;
 import vecopt.engine.Optimizer;
 
 /**
- * Where an epoch's time goes: the forward and backward passes (EJML matrix products) against the
- * optimizer steps (vecopt), each with 1 and 2 threads (EJML's {@code EjmlConcurrency.setMaxThreads};
- * vecopt's {@link ChunkedExecutor#withThreads}, splitting parameters of at least
+ * Where an epoch's time goes: the forward and backward passes (the engine's {@code matmulAdd} kernel,
+ * through {@link MatrixProducts}) against the optimizer steps, each with 1 and 2 threads
+ * ({@link MatrixProducts#setThreads} splitting the rows of each product; the optimizer's
+ * {@link ChunkedExecutor#withThreads}, splitting parameters of at least
  * {@value #MIN_PARALLEL_LENGTH} floats). Measured over some mini-batches after a warm-up and scaled
  * to one epoch.
  */
@@ -38,8 +38,8 @@ public final class EpochTiming {
             FeedForward net = new FeedForward(FashionMnist.FEATURES, FashionMnist.CLASSES, options);
             FashionTable.Row adam = FashionTable.get("Adam");
             Optimizer optimizer = adam.setup().build(net.parameters(), 1e-3);
-            EjmlConcurrency.setMaxThreads(threads);
-            EjmlConcurrency.USE_CONCURRENT = threads > 1;
+            int before = MatrixProducts.threads();
+            MatrixProducts.setThreads(threads);
             try (ChunkedExecutor executor = threads == 1 ? ChunkedExecutor.callingThread()
                     : ChunkedExecutor.withThreads(threads, MIN_PARALLEL_LENGTH)) {
                 optimizer.setExecutor(executor);
@@ -64,8 +64,7 @@ public final class EpochTiming {
                 double perEpoch = Math.ceil((double) train.size() / batchSize) / batches / 1e9;
                 rows.add(new Row(net.name(), adam.label(), threads, fb * perEpoch, st * perEpoch));
             } finally {
-                EjmlConcurrency.setMaxThreads(1);
-                EjmlConcurrency.USE_CONCURRENT = false;
+                MatrixProducts.setThreads(before);
             }
         }
         return rows;
@@ -73,7 +72,7 @@ public final class EpochTiming {
 
     static String table(List<Row> rows, int trainSize) {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
-                "%n## Time per epoch (%,d training images, Adam)%n%n| model | threads | forward + backward (EJML) s "
+                "%n## Time per epoch (%,d training images, Adam)%n%n| model | threads | forward + backward (matmulAdd, " + MatrixProducts.kernelName() + ") s "
                         + "| optimizer step (vecopt) s | step share |%n|---|---:|---:|---:|---:|%n", trainSize));
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.3f | %.1f%% |%n", r.model(), r.threads(),
@@ -93,7 +92,7 @@ public final class EpochTiming {
         chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
         chart.getStyler().setChartTitleBoxVisible(false);
         List<String> names = rows.stream().map(r -> r.model().replace(", dropout 0.2", "") + ", " + r.threads() + " thr").toList();
-        chart.addSeries("forward + backward (EJML)", names, rows.stream().map(Row::forwardBackward).toList())
+        chart.addSeries("forward + backward (matmulAdd, " + MatrixProducts.kernelName() + ")", names, rows.stream().map(Row::forwardBackward).toList())
                 .setFillColor(Charts.paletteColor(0));
         chart.addSeries("optimizer step (vecopt)", names, rows.stream().map(Row::step).toList())
                 .setFillColor(Charts.paletteColor(1));

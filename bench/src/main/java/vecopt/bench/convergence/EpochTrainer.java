@@ -10,7 +10,7 @@ import vecopt.engine.ParamGroup;
  * Trains a {@link FeedForward} for some epochs of mini-batches in a given order and records, per
  * epoch, the training cost as the Adam paper plots it (the mean over the epoch's mini-batches of
  * cross-entropy plus L2 penalty) and the loss and accuracy on the validation and test sets; and the
- * time spent in forward and backward passes (EJML) apart from the time in optimizer steps (vecopt).
+ * time spent in forward and backward passes (matrix products) apart from the time in optimizer steps (vecopt).
  */
 public final class EpochTrainer {
 

@@ -109,6 +109,29 @@ public final class FashionProtocol {
         Files.write(file, b.array());
     }
 
+    /**
+     * vecopt's per-epoch curves of a run in the fixture's format (signature; per experiment and
+     * optimizer: lr, train_cost, validation_loss, test_accuracy), so that both sides' curves can be
+     * compared epoch by epoch outside the charts.
+     */
+    public static void writeCurves(FashionSuite.Results r, Path file) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("signature", signature(r.settings(), r.trainSize(), r.validationSize(), r.testSize()));
+        root.put("generator", "vecopt convergence --dataset fashion-mnist");
+        ObjectNode experiments = root.putObject("experiments");
+        for (FashionSuite.Experiment e : List.of(r.logistic(), r.mlp())) {
+            ObjectNode byLabel = experiments.putObject(e.name());
+            for (EpochTrainer.Curves c : e.chosen()) {
+                ObjectNode o = byLabel.putObject(c.label());
+                o.put("lr", c.lr());
+                o.set("train_cost", JSON.valueToTree(c.trainCost()));
+                o.set("validation_loss", JSON.valueToTree(c.validationLoss()));
+                o.set("test_accuracy", JSON.valueToTree(c.testAccuracy()));
+            }
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
     /** PyTorch's curves of one optimizer in one experiment. */
     public record TorchCurves(String label, double lr, double[] trainCost, double[] validationLoss, double[] testAccuracy) {
 
@@ -123,6 +146,17 @@ public final class FashionProtocol {
             if (in == null) {
                 return Optional.empty();
             }
+            return parse(JSON.readTree(in), signature);
+        }
+    }
+
+    /** As {@link #fixture(String)}, from a file the script wrote rather than the committed one; empty if it is missing. */
+    public static Optional<Map<String, Map<String, TorchCurves>>> fixture(String signature, java.nio.file.Path file)
+            throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
             return parse(JSON.readTree(in), signature);
         }
     }

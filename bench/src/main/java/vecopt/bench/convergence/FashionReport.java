@@ -24,6 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class FashionReport {
 
     public static final String SUMMARY = "fashion-summary.md";
+    /** vecopt's per-epoch curves, in the PyTorch fixture's format. */
+    public static final String CURVES = "fashion-vecopt.json";
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
         new Color(0x17becf)};
@@ -64,6 +66,9 @@ public final class FashionReport {
         org.knowm.xchart.BitmapEncoder.saveBitmap(EpochTiming.chart(r.timing(), r.trainSize()), timing.toString(),
                 org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
         files.add(timing);
+        Path curves = dir.resolve(CURVES);
+        FashionProtocol.writeCurves(r, curves);
+        files.add(curves);
         Path summary = dir.resolve(SUMMARY);
         Files.writeString(summary, summary(r, torch), StandardCharsets.UTF_8);
         files.add(summary);
@@ -126,9 +131,9 @@ public final class FashionReport {
     public static String summary(FashionSuite.Results r, Map<String, Map<String, FashionProtocol.TorchCurves>> torch) {
         FashionSuite.Settings s = r.settings();
         StringBuilder md = new StringBuilder("# Fashion-MNIST: the Adam paper's experiments\n\n");
-        md.append(String.format(Locale.ROOT, "%s run: %,d training (MLP: the first %,d), %,d validation, %,d test images; mini-batches of %d; "
+        md.append(String.format(Locale.ROOT, "%s run: %,d training (MLP: the first %,d; its regularisation runs: the first %,d), %,d validation, %,d test images; mini-batches of %d; "
                         + "L2 penalty %s; grid runs of %d epochs, chosen rate by lowest validation loss; took %.1f s.%n",
-                s.quick() ? "Quick" : "Full", r.trainSize(), r.mlpTrainSize(), r.validationSize(), r.testSize(), s.batchSize(),
+                s.quick() ? "Quick" : "Full", r.trainSize(), r.mlpTrainSize(), r.regularisationTrainSize(), r.validationSize(), r.testSize(), s.batchSize(),
                 TestFunctions.fmt(s.weightDecay()), Math.min(s.gridEpochs(), s.logisticEpochs()), r.nanos() / 1e9));
         md.append("\nSignature: `").append(FashionProtocol.signature(s, r.trainSize(), r.validationSize(), r.testSize()))
                 .append("`\n\n");
@@ -151,8 +156,9 @@ public final class FashionReport {
             }
             md.append('\n');
         }
-        md.append("\n## MLP with Adam: dropout, batch norm, early stopping\n\n| run | epochs | best epoch | final cost "
-                + "| validation loss | test acc | note |\n|---|---:|---:|---:|---:|---:|---|\n");
+        md.append(String.format(Locale.ROOT, "%n## MLP with Adam: dropout, batch norm, early stopping (%,d training images)%n%n"
+                + "| run | epochs | best epoch | final cost | validation loss | test acc | note |%n|---|---:|---:|---:|---:|---:|---|%n",
+                r.regularisationTrainSize()));
         for (EpochTrainer.Curves c : r.regularisation()) {
             if (c.epochs() == 0) {
                 md.append("| ").append(c.label()).append(" | 0 | — | — | — | — | ").append(c.stop()).append(" |\n");

@@ -8,8 +8,8 @@ import org.ejml.data.FMatrixRMaj;
 import vecopt.engine.Parameter;
 
 /**
- * The Adam paper's classifiers on EJML matrices: multinomial logistic regression (no hidden layer)
- * or an MLP whose hidden layers are Linear, then optionally {@link BatchNorm}, then ReLU, then
+ * The Adam paper's classifiers on EJML matrices (the products by the engine's matmulAdd kernel):
+ * multinomial logistic regression (no hidden layer) or an MLP whose hidden layers are Linear, then optionally {@link BatchNorm}, then ReLU, then
  * optionally dropout with {@link DropoutMasks}. The training cost of a batch is its mean
  * cross-entropy plus the L2 penalty (lambda / 2) sum ||W||^2 over the weight matrices (not the biases
  * nor the batch-norm scales). Weights start as {@code torch.nn.Linear}'s, from one seeded generator.

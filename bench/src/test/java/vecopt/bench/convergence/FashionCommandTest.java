@@ -41,13 +41,16 @@ class FashionCommandTest {
         assertEquals(2, run("--dataset", "cifar"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown dataset cifar; expected one of digits, fashion-mnist"));
         assertEquals(2, run("--data", dir.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--data and --export-protocol need --dataset fashion-mnist"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--data, --export-protocol, --torch and --threads need --dataset fashion-mnist"));
+        assertEquals(2, run("--dataset", "fashion-mnist", "--threads", "3"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--threads must be 1 or 2, got 3"));
     }
 
     /**
      * 5,300 training images (5,000 become the validation set) and 400 test images whose class is a
      * bright stripe at row 2 * label: the quick run trains both models with nine optimizers, prints
-     * the comparison tables and writes the two charts and the summary; the protocol export writes
+     * the comparison tables and writes the charts, the summary and its own curves in the fixture's
+     * format; the protocol export writes
      * the split, the initial weights and the orders.
      */
     @Test
@@ -65,12 +68,16 @@ class FashionCommandTest {
             assertTrue(printed.contains("| " + row.label() + " | "), row.label());
         }
         assertTrue(printed.contains("## MLP 784-64-64-10, dropout 0.2"), printed);
-        assertTrue(printed.contains("wrote 6 files to "), printed);
+        assertTrue(printed.contains("wrote 7 files to "), printed);
         for (String chart : List.of("fashion-logistic.png", "fashion-mlp.png", "fashion-mlp-regularisation.png", "fashion-mlp-line.png",
                 "fashion-epoch-time.png")) {
             assertTrue(Files.size(charts.resolve(chart)) > 10_000, chart);
         }
         assertTrue(Files.readString(charts.resolve(FashionReport.SUMMARY)).contains("Signature: `fashion-mnist train=300"));
+        var curves = FashionProtocol.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                charts.resolve(FashionReport.CURVES).toFile()), FashionProtocol.signature(FashionSuite.Settings.of(true), 300, 500, 400))
+                .orElseThrow();
+        assertEquals(2, curves.get("mlp").get("Adam").testAccuracy().length);
 
         Path protocol = dir.resolve("protocol");
         assertEquals(0, run("--dataset", "fashion-mnist", "--data", data.toString(), "--quick", "--export-protocol",
