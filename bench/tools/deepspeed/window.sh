@@ -3,7 +3,7 @@
 # 256 and 512 bits, all in a row on the same machine, with the load average before, between and after.
 # Run it under the project's CPU lock from the repository root, after `mvn -B -o -q -DskipTests package`:
 #
-#   flock /work/runs/cpu.lock bench/tools/deepspeed/window.sh DEEPSPEED_DIR OUT_DIR
+#   bench/tools/deepspeed/window.sh DEEPSPEED_DIR OUT_DIR
 #   python3 bench/tools/deepspeed/compare.py OUT_DIR [OUT_DIR ...]
 set -euo pipefail
 
