@@ -128,11 +128,10 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /**
      * The scalar loop, which C2 auto-vectorizes: plain SGD is two loads, one store and two FMAs per
-     * element, so in cache its time is the memory accesses, and C2's loop, which starts its vector
-     * body where the stores are aligned (it sees the array's address; Java code does not), was faster
-     * than the Vector API loop at every width in cache (64Ki: 2.3 us against 4.3 at 512 bits and 6.7
-     * at 256) and equal out of it (docs/benchmarks.md, "Vector width per rule"). Same bits: it is the
-     * reference loop itself.
+     * element, so in cache its time is the memory accesses, and C2's loop was faster than the Vector
+     * API loop at every width in cache (64Ki: 2.3 us against 4.3 at 512 bits and 6.7 at 256) and equal
+     * out of it (docs/benchmarks.md, "Vector width per rule", with what is known of why). Same bits:
+     * it is the reference loop itself.
      */
     @Override
     public void sgd(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
