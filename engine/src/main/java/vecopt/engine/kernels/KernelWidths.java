@@ -10,14 +10,14 @@ import java.util.Map;
  * kernels at every width give the scalar kernels' bits.
  *
  * <p>Measured on a 2-core AMD EPYC family 26 (Zen 5, AVX-512) KVM guest, Temurin JDK 25.0.3, on a
- * shared and often loaded machine: each rule's {@code vecopt.bench.speed.*Benchmark.panama} at 4Ki,
- * 64Ki and 4Mi elements with {@code -Dvecopt.vectorBitSize=256} and {@code 512}; table, commands and
- * load averages in {@code docs/benchmarks.md}, "Vector width per rule". 512 bits: the rules that were
- * faster at 512 in cache (1.2x to 4x) in that run, as Adam, NAdam, RAdam, SGD momentum and Adagrad
- * were in an earlier quiet one, which had 256 and 512 equal out of cache. 256 bits: Adafactor (slower at 512), and Adadelta, LAMB, LARS and L-BFGS, for
- * which the loaded run showed 512 no faster in cache; they keep the old default until a quiet
- * measurement says otherwise. Plain SGD runs the scalar loop at any width (see
- * {@code PanamaOptimizerKernels.sgd}); SGD's entry is its momentum kernel's.
+ * shared machine: each rule's {@code vecopt.bench.speed.*Benchmark.panama} at 4Ki, 64Ki and 4Mi
+ * elements with {@code -Dvecopt.vectorBitSize=256} and {@code 512}, and a quiet paired re-run of the
+ * doubtful rules; tables, commands and load averages in {@code docs/benchmarks.md}, "Vector width per
+ * rule". 512 bits where 512 was faster in cache (1.2x to 4x for most; Adadelta 1.9x and LARS 1.02x to
+ * 1.08x in the quiet run); 256 where it was not: Adafactor (equal), LAMB (256 7% faster at 4Ki, equal
+ * at 64Ki) and L-BFGS (512 slower in the loaded run, not re-run). Out of cache the widths were equal
+ * in an earlier quiet run. Plain SGD runs the scalar loop at any width ({@code PanamaOptimizerKernels.sgd});
+ * SGD's entry is its momentum kernel's.
  */
 final class KernelWidths {
 
@@ -29,7 +29,7 @@ final class KernelWidths {
             Map.entry("SGD", 512),
             Map.entry("Adagrad", 512),
             Map.entry("RMSprop", 512),
-            Map.entry("Adadelta", 256),
+            Map.entry("Adadelta", 512),
             Map.entry("Adam", 512),
             Map.entry("AdamW", 512),
             Map.entry("Adamax", 512),
@@ -41,7 +41,7 @@ final class KernelWidths {
             Map.entry("ADOPT", 512),
             Map.entry("AdEMAMix", 512),
             Map.entry("LAMB", 256),
-            Map.entry("LARS", 256),
+            Map.entry("LARS", 512),
             Map.entry("SGDScheduleFree", 512),
             Map.entry("AdamWScheduleFree", 512),
             Map.entry("Adafactor", 256),
