@@ -48,7 +48,7 @@ public abstract class Optimizer {
 
     private final Rule rule;
     private final Hyperparameters defaults;
-    private OptimizerKernels kernels = OptimizerKernelsProvider.get();
+    private OptimizerKernels kernels;
     private final List<ParamGroup> groups = new ArrayList<>();
     private final Map<String, ParameterState> states = new HashMap<>();
     private final Map<String, Parameter> byName = new HashMap<>();
@@ -97,6 +97,7 @@ public abstract class Optimizer {
         }
         this.rule = rule;
         this.defaults = hyperparameters;
+        this.kernels = OptimizerKernelsProvider.forRule(rule.torchName());
         addParamGroup(parameters, hyperparameters);
     }
 

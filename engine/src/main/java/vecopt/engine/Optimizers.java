@@ -178,12 +178,15 @@ public final class Optimizers {
     // ---- which kernels run: for rules written outside the engine that bring a Vector API kernel ----
 
     /**
-     * The width in bits of the Vector API kernels this JVM runs (128, 256 or 512: the widest the CPU
-     * has up to {@code -Dvecopt.vectorBitSize}, 256 by default), or 0 when it runs the scalar kernels
-     * ({@code jdk.incubator.vector} not enabled, or {@code -Dvecopt.kernels=scalar}). Fixed for the
-     * life of the JVM: a rule of one's own can size the {@code static final} species of its vector
-     * kernel with it, so that C2 compiles the vector operations, and load that class only when this is
-     * not 0, so that it runs without the Vector API too.
+     * The width in bits of the Vector API kernels this JVM runs by default (128, 256 or 512: the widest
+     * the CPU has up to {@code -Dvecopt.vectorBitSize}, 256 by default), or 0 when it runs the scalar
+     * kernels ({@code jdk.incubator.vector} not enabled, or {@code -Dvecopt.kernels=scalar}). A rule of
+     * one's own runs at this width; a built-in rule may run another on a CPU with 512-bit vectors, the
+     * one measured fastest for it, unless {@code -Dvecopt.vectorBitSize} is given
+     * ({@link #vectorBitSize(Optimizer)} says which). Fixed for the life of the JVM: a rule of one's
+     * own can size the {@code static final} species of its vector kernel with it, so that C2 compiles
+     * the vector operations, and load that class only when this is not 0, so that it runs without the
+     * Vector API too.
      *
      * @return the vector width in bits, or 0 for the scalar kernels
      * @throws IllegalStateException if {@code -Dvecopt.kernels} or {@code -Dvecopt.vectorBitSize} is
@@ -195,8 +198,9 @@ public final class Optimizers {
 
     /**
      * The width in bits of the Vector API kernels {@code optimizer} runs, or 0 when it runs the scalar
-     * kernels: {@link #vectorBitSize()}, except that tools may put one optimizer on the scalar kernels
-     * (the PyTorch parity replay runs every case on both). A rule of one's own asks this in its
+     * kernels: {@link #vectorBitSize()}, except for a built-in rule whose measured width differs on a
+     * CPU with 512-bit vectors (Adam runs 512-bit kernels there), and that tools may put one optimizer
+     * on the scalar kernels (the PyTorch parity replay runs every case on both). A rule of one's own asks this in its
      * {@link Optimizer#plan plan} and runs its vector kernel when it is not 0, its scalar kernel when
      * it is, so that it takes the same path as the built-in rules of that optimizer.
      *

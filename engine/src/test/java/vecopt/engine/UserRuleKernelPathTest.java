@@ -80,6 +80,29 @@ class UserRuleKernelPathTest {
         assertEquals(2.5f, onScalar.paramGroups().get(0).parameters().get(0).value().getFlat(1), "2 - 0.5 * -1");
     }
 
+    /**
+     * Every built-in rule's optimizer reports the width of the kernels it was given: the forced width
+     * when {@code -Dvecopt.vectorBitSize} is set, 0 on the scalar run, and otherwise its rule's own
+     * width (never narrower than the JVM's default, which is what a rule of one's own runs).
+     */
+    @Test
+    void aBuiltInRuleReportsTheWidthOfTheKernelsItRuns() {
+        assumeTrue(EXPECTED != null, "not run from Maven: no expectation set");
+        for (Rule rule : Rules.all()) {
+            Optimizer optimizer = rule.create(List.of(Parameter.of("w", FloatTensor.randomNormal(1, 2, 2))),
+                    rule.defaults());
+            int bits = Optimizers.vectorBitSize(optimizer);
+            if (EXPECTED.equals("scalar")) {
+                assertEquals(0, bits, rule.torchName());
+            } else if (EXPECTED_BITS != null) {
+                assertEquals(Integer.parseInt(EXPECTED_BITS), bits, rule.torchName());
+            } else {
+                assertEquals(OptimizerKernelsProvider.forRule(rule.torchName()).vectorBitSize(), bits, rule.torchName());
+                assertTrue(bits >= Optimizers.vectorBitSize(), rule.torchName() + " runs " + bits + " bits");
+            }
+        }
+    }
+
     @Test
     void rejectsANullOptimizer() {
         var e = assertThrows(IllegalArgumentException.class, () -> Optimizers.vectorBitSize(null));

@@ -13,7 +13,7 @@ public class ADOPTBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adopt(p, from, g, from, m, from, v, from, n, C);
+        kernels.adopt(p, from, g, from, m, from, v, from, n, C);
     }
 
     @Override

@@ -42,7 +42,7 @@ public class ASGDBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.asgd(p, from, g, from, ax, from, n, C);
+        kernels.asgd(p, from, g, from, ax, from, n, C);
     }
 
     @Override

@@ -43,7 +43,7 @@ public class AdEMAMixBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.ademamix(p, from, g, from, m1, from, m2, from, v, from, n, C);
+        kernels.ademamix(p, from, g, from, m1, from, m2, from, v, from, n, C);
     }
 
     @Override

@@ -16,7 +16,7 @@ public class AdaBeliefBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adabelief(p, from, g, from, m, from, v, from, n, C);
+        kernels.adabelief(p, from, g, from, m, from, v, from, n, C);
     }
 
     @Override

@@ -42,7 +42,7 @@ public class AdadeltaBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adadelta(p, from, g, from, v, from, x, from, n, C);
+        kernels.adadelta(p, from, g, from, v, from, x, from, n, C);
     }
 
     @Override

@@ -35,7 +35,7 @@ public class AdagradBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adagrad(p, from, g, from, s, from, n, C);
+        kernels.adagrad(p, from, g, from, s, from, n, C);
     }
 
     @Override

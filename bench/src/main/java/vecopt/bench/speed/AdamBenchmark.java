@@ -29,7 +29,7 @@ public class AdamBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adam(p, from, g, from, m, from, v, from, n, COEFFICIENTS);
+        kernels.adam(p, from, g, from, m, from, v, from, n, COEFFICIENTS);
     }
 
     @Override

@@ -45,7 +45,7 @@ public class AdamWScheduleFreeBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adamWScheduleFree(p, from, g, from, z, from, v, from, n, C);
+        kernels.adamWScheduleFree(p, from, g, from, z, from, v, from, n, C);
     }
 
     @Override

@@ -37,7 +37,7 @@ public class AdamaxBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.adamax(p, from, g, from, m, from, u, from, n, C);
+        kernels.adamax(p, from, g, from, m, from, u, from, n, C);
     }
 
     @Override

@@ -41,9 +41,9 @@ public class LAMBBenchmark extends RuleBenchmark {
         m = BenchData.gradients(n, 3);
         v = BenchData.squares(n, 4);
         sums = new TrustRatioSums(n);
-        moments = (from, length) -> KERNELS.lambMoments(p, from, g, from, m, from, v, from, length, sums.sums(),
+        moments = (from, length) -> kernels.lambMoments(p, from, g, from, m, from, v, from, length, sums.sums(),
                 TrustRatioSums.offset(from), C);
-        update = (from, length) -> KERNELS.lambUpdate(p, from, m, from, v, from, length, C, stepScale);
+        update = (from, length) -> kernels.lambUpdate(p, from, m, from, v, from, length, C, stepScale);
         pm = FMatrixRMaj.wrap(1, n, p);
         gm = FMatrixRMaj.wrap(1, n, g);
         mm = FMatrixRMaj.wrap(1, n, m);

@@ -33,7 +33,7 @@ public class LionBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.lion(p, from, g, from, m, from, n, C);
+        kernels.lion(p, from, g, from, m, from, n, C);
     }
 
     @Override

@@ -22,7 +22,7 @@ public class NAdamBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.nadam(p, from, g, from, m, from, v, from, n, C);
+        kernels.nadam(p, from, g, from, m, from, v, from, n, C);
     }
 
     @Override

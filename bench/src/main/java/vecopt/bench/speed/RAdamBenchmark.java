@@ -13,7 +13,7 @@ public class RAdamBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.radam(p, from, g, from, m, from, v, from, n, C);
+        kernels.radam(p, from, g, from, m, from, v, from, n, C);
     }
 
     @Override

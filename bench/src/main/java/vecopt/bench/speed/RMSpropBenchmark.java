@@ -35,7 +35,7 @@ public class RMSpropBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.rmsprop(p, from, g, from, v, from, null, 0, null, 0, n, C);
+        kernels.rmsprop(p, from, g, from, v, from, null, 0, null, 0, n, C);
     }
 
     @Override

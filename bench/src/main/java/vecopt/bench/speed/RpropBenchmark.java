@@ -44,7 +44,7 @@ public class RpropBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.rprop(p, from, g, from, prev, from, s, from, n, C);
+        kernels.rprop(p, from, g, from, prev, from, s, from, n, C);
     }
 
     @Override

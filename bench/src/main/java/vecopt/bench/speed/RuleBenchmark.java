@@ -63,8 +63,13 @@ public abstract class RuleBenchmark {
     static final String SCALAR = "-Dvecopt.kernels=scalar";
     static final String NO_SUPERWORD = "-XX:-UseSuperWord";
 
-    /** Constant after class init, so C2 sees through the interface call. */
-    protected static final OptimizerKernels KERNELS = OptimizerKernelsProvider.get();
+    /**
+     * The kernels the measured rule runs ({@link OptimizerKernelsProvider#forRule}: its own width on a
+     * 512-bit CPU unless {@code -Dvecopt.vectorBitSize} forces one). One class per fork, so the
+     * call's type profile lets C2 inline through the interface.
+     */
+    protected final OptimizerKernels kernels =
+            OptimizerKernelsProvider.forRule(MeasuredRule.of(getClass()).rule().torchName());
 
     /**
      * The step the coefficients are taken at: past the first, so the bias corrections are below 1 and

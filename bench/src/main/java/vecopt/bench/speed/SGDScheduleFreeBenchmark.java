@@ -41,7 +41,7 @@ public class SGDScheduleFreeBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.sgdScheduleFree(p, from, g, from, z, from, n, C);
+        kernels.sgdScheduleFree(p, from, g, from, z, from, n, C);
     }
 
     @Override

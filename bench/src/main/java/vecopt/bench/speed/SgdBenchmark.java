@@ -35,7 +35,7 @@ public class SgdBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.sgdMomentum(p, from, g, from, b, from, n, C);
+        kernels.sgdMomentum(p, from, g, from, b, from, n, C);
     }
 
     @Override

@@ -29,7 +29,7 @@ public class SgdPlainBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.sgd(p, from, g, from, n, C);
+        kernels.sgd(p, from, g, from, n, C);
     }
 
     @Override

@@ -13,7 +13,7 @@ public class YogiBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        KERNELS.yogi(p, from, g, from, m, from, v, from, n, C);
+        kernels.yogi(p, from, g, from, m, from, v, from, n, C);
     }
 
     @Override

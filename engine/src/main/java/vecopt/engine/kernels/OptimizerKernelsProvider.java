@@ -1,11 +1,17 @@
 package vecopt.engine.kernels;
 
+import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Picks the kernels for this JVM once, on first use; hold the result in a {@code static final} field.
  *
  * <p>Switches, read once: {@code -Dvecopt.kernels=auto|scalar|panama} (default auto) and
  * {@code -Dvecopt.vectorBitSize=128|256|512} (default: 256, or the widest the hardware has if
- * narrower; on AVX-512 the 256-bit kernels measured faster, the divider being the limit in cache).
+ * narrower). Without {@code -Dvecopt.vectorBitSize}, on a CPU with 512-bit vectors, each built-in
+ * rule runs its kernels at the width measured fastest for it ({@link #forRule}, from the table in
+ * {@link KernelWidths}); the same bits at every width.
  * In auto mode Panama is used when {@code jdk.incubator.vector} is readable and the Panama class
  * accepts this CPU and JVM (its constructor refuses vectors narrower than 128 bits and a JVM without
  * C2); otherwise the scalar kernels, with one log line saying why and how to enable SIMD.
@@ -41,6 +47,52 @@ public final class OptimizerKernelsProvider {
             throw new IllegalStateException(choice.failure());
         }
         return choice.kernels();
+    }
+
+    /**
+     * The kernels the built-in rule {@code torchName} runs: {@link #get()}, except on a CPU with
+     * 512-bit vectors and no {@code -Dvecopt.vectorBitSize}, where the Panama kernels run at the width
+     * {@link KernelWidths} gives that rule. One instance per width, made on first use; if a width
+     * cannot be made (a JVM that refuses hidden classes), {@link #get()} with one log line.
+     *
+     * @param torchName the rule's {@code torch.optim} class name
+     * @return the kernels; the same object for every call with the same width
+     * @throws IllegalStateException as {@link #get()}
+     */
+    public static OptimizerKernels forRule(String torchName) {
+        OptimizerKernels kernels = get();
+        if (!kernels.name().equals("panama") || KernelSettings.REQUESTED_BIT_SIZE != 0) {
+            return kernels;
+        }
+        int bits = KernelWidths.forRule(torchName, Widths.HARDWARE_BITS, kernels.vectorBitSize());
+        return bits == kernels.vectorBitSize() ? kernels : Widths.COPIES.computeIfAbsent(bits, Widths::copy);
+    }
+
+    /** The Panama kernels at widths other than {@link #get()}'s; loaded only by {@link #forRule} under Panama. */
+    private static final class Widths {
+        static final int HARDWARE_BITS = (int) callPanama("preferredBitSize", new Class<?>[0]);
+        static final Map<Integer, OptimizerKernels> COPIES = new ConcurrentHashMap<>();
+
+        static OptimizerKernels copy(int bits) {
+            try {
+                return (OptimizerKernels) callPanama("atWidth", new Class<?>[] {int.class}, bits);
+            } catch (RuntimeException e) {
+                System.getLogger(OptimizerKernelsProvider.class.getName()).log(System.Logger.Level.WARNING,
+                        "vecopt: no " + bits + "-bit Panama kernels (" + e + "); using " + get().vectorBitSize()
+                                + " bits");
+                return get();
+            }
+        }
+
+        private static Object callPanama(String method, Class<?>[] types, Object... args) {
+            try {
+                return Class.forName(PANAMA_CLASS).getDeclaredMethod(method, types).invoke(null, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** The scalar kernels, whatever the JVM supports. */
@@ -91,7 +143,7 @@ public final class OptimizerKernelsProvider {
         OptimizerKernels kernels;
         try {
             kernels = (OptimizerKernels) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
             return new PanamaAttempt(null, e.getCause().getMessage());
         } catch (ReflectiveOperationException | LinkageError e) {
             return new PanamaAttempt(null, "the Vector API failed to load (" + e + ")");

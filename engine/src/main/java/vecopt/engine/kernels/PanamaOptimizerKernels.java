@@ -1,5 +1,10 @@
 package vecopt.engine.kernels;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.constant.ConstantDescs;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -14,13 +19,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarOptimizerKernels}, so the tail is the reference itself.
  *
  * <p>Loaded by name from {@link OptimizerKernelsProvider} only when {@code jdk.incubator.vector} is
- * readable. The width is fixed per JVM ({@code -Dvecopt.vectorBitSize}) because the species must be
- * a {@code static final} constant for C2 to intrinsify the vector operations.
+ * readable. The species must be a {@code static final} constant for C2 to intrinsify the vector
+ * operations, so one class has one width: this class runs the JVM's default width
+ * ({@code -Dvecopt.vectorBitSize}, else 256), and {@link #atWidth} makes a copy of it at another
+ * width, a hidden class defined from this class's own bytes whose class data is the width its
+ * species reads. Same bytecode, same order of operations: the parity tests at each width cover the copies.
  */
 final class PanamaOptimizerKernels implements OptimizerKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED
-            .withShape(VectorShape.forBitSize(bitSize(Math.max(0, KernelSettings.REQUESTED_BIT_SIZE))));
+            .withShape(VectorShape.forBitSize(bitSize(requestedBitSize())));
     private static final int LANES = SPECIES.length();
     /** Longs of the same width, for the noise generator's 64-bit arithmetic: one per pair of floats. */
     private static final VectorSpecies<Long> LONG_SPECIES = SPECIES.withLanes(long.class);
@@ -44,6 +52,51 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         if (!JitCheck.c2Enabled()) {
             throw new UnsupportedOperationException(
                     "the C2 compiler is off (-Xint or -XX:TieredStopAtLevel below 4), so vector code would be slower");
+        }
+    }
+
+    /**
+     * This class's width as asked for: a copy's class data ({@link #atWidth}), else
+     * {@code -Dvecopt.vectorBitSize}, else 0 for the default.
+     */
+    private static int requestedBitSize() {
+        try {
+            Integer copyWidth = MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, Integer.class);
+            return copyWidth != null ? copyWidth : Math.max(0, KernelSettings.REQUESTED_BIT_SIZE);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("a class's own lookup reads its class data", e);
+        }
+    }
+
+    /**
+     * These kernels at {@code bits} (capped at the hardware's width): this class if that is its own
+     * width, else a new copy of it as a hidden class whose species is that wide. Call once per width
+     * and keep the result: each copy is a class of its own, compiled on its own.
+     *
+     * @throws UnsupportedOperationException if this CPU or JVM cannot run vector kernels
+     * @throws IllegalStateException if the class file cannot be read or defined again
+     */
+    static OptimizerKernels atWidth(int bits) {
+        if (bitSize(bits) == SPECIES.vectorBitSize()) {
+            return new PanamaOptimizerKernels();
+        }
+        byte[] bytes;
+        try (InputStream in = PanamaOptimizerKernels.class.getResourceAsStream("PanamaOptimizerKernels.class")) {
+            if (in == null) {
+                throw new IllegalStateException("PanamaOptimizerKernels.class is not readable as a resource");
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read PanamaOptimizerKernels.class", e);
+        }
+        try {
+            MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, bitSize(bits), true);
+            return (OptimizerKernels) copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class))
+                    .invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define the " + bits + "-bit copy of the Panama kernels", e);
         }
     }
 
@@ -73,23 +126,16 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         return SPECIES.vectorBitSize();
     }
 
+    /**
+     * The scalar loop, which C2 auto-vectorizes: plain SGD is two loads, one store and two FMAs per
+     * element, so in cache its time is the memory accesses, and C2's loop was faster than the Vector
+     * API loop at every width in cache (64Ki: 2.3 us against 4.3 at 512 bits and 6.7 at 256) and equal
+     * out of it (docs/benchmarks.md, "Vector width per rule", with what is known of why). Same bits:
+     * it is the reference loop itself.
+     */
     @Override
     public void sgd(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
-        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
-        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
-        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
-        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
-        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
-            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
-            negLr.fma(d, pv).intoArray(p, pOff + i);
-        }
-        TAIL.sgd(p, pOff + i, g, gOff + i, n - i, c);
+        TAIL.sgd(p, pOff, g, gOff, n, c);
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs one kernel on the scalar and the Panama implementation from identical inputs and demands
- * identical bits in every array, guards included. Each array sits at its own offset inside a larger
+ * identical bits in every array, guards included; on the Panama kernels at every width this JVM
+ * runs ({@link #panamaInUse}), so the default run also checks the rules' own widths. Each array sits at its own offset inside a larger
  * array whose other elements are guard values that no kernel may touch.
  */
 final class KernelParity {
@@ -58,9 +59,27 @@ final class KernelParity {
         return k;
     }
 
+    /**
+     * The Panama kernels of {@link OptimizerKernelsProvider#get()} and those at any other width a
+     * built-in rule runs in this JVM ({@link OptimizerKernelsProvider#forRule}); skips the test without Panama.
+     */
+    static List<OptimizerKernels> panamaInUse() {
+        OptimizerKernels k = panamaOrSkip();
+        return Stream.concat(Stream.of(k), KernelWidths.ON_512_BIT_CPUS.keySet().stream()
+                .map(OptimizerKernelsProvider::forRule)).distinct().toList();
+    }
+
     /** Runs {@code steps} steps on both implementations and compares every array bit for bit. */
     static void assertBitIdentical(String rule, int n, int steps, Call call, Content... contents) {
-        OptimizerKernels panama = panamaOrSkip();
+        for (OptimizerKernels panama : panamaInUse()) {
+            assertBitIdentical(panama, rule, n, steps, call, contents);
+        }
+    }
+
+    /** As {@link #assertBitIdentical(String, int, int, Call, Content...)}, on {@code panama} only. */
+    static void assertBitIdentical(OptimizerKernels panama, String rule, int n, int steps, Call call,
+                                   Content... contents) {
+        String label = rule + " at " + panama.vectorBitSize() + " bits";
         SplittableRandom random = new SplittableRandom(31L * n + rule.hashCode());
         int count = contents.length;
         int[] offsets = new int[count];
@@ -89,7 +108,7 @@ final class KernelParity {
             call.run(ScalarOptimizerKernels.INSTANCE, scalarArrays, offsets, n, step);
             call.run(panama, panamaArrays, offsets, n, step);
             for (int a = 0; a < count; a++) {
-                assertSameBits(rule, n, step, a, offsets[a], scalarArrays[a], panamaArrays[a], anyNaN);
+                assertSameBits(label, n, step, a, offsets[a], scalarArrays[a], panamaArrays[a], anyNaN);
             }
         }
     }

@@ -69,6 +69,73 @@ class SegmentKernelsTest {
     }
 
     /**
+     * Native segments that all start 0, 4, ..., 60 bytes past a cache line (the Panama kernel then runs
+     * a scalar head up to the boundary), and segments that each start elsewhere (no head): the array
+     * kernel's bits either way, for lengths shorter and longer than the head.
+     */
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamGivesTheArrayKernelsBitsAtEveryMisalignment(int n) {
+        if (n > 5000) {
+            return; // the awkward sizes are enough here
+        }
+        SplittableRandom random = new SplittableRandom(7L * n);
+        for (int shift = 0; shift < 64; shift += 4) {
+            for (boolean shared : new boolean[] {true, false}) {
+                float[][] expected = new float[4][n];
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment[] s = new MemorySegment[4];
+                    for (int a = 0; a < 4; a++) {
+                        long start = shared ? shift : (shift + 20L * a) % 64;
+                        s[a] = arena.allocate(4L * n + 64, 64).asSlice(start, 4L * n);
+                        for (int i = 0; i < n; i++) {
+                            float x = a == 1 ? KernelParity.gradient(random) : a == 3
+                                    ? (float) Math.abs(random.nextGaussian()) : (float) random.nextGaussian();
+                            expected[a][i] = x;
+                            s[a].setAtIndex(SegmentKernels.FLOAT, i, x);
+                        }
+                    }
+                    for (int step = 1; step <= 2; step++) {
+                        AdamCoefficients c = coefficients(step);
+                        SegmentKernels.get().adam(s[0], s[1], s[2], s[3], 0, n, c);
+                        ScalarOptimizerKernels.INSTANCE.adam(expected[0], 0, expected[1], 0, expected[2], 0,
+                                expected[3], 0, n, c);
+                    }
+                    for (int a = 0; a < 4; a++) {
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(Float.floatToRawIntBits(expected[a][i]),
+                                    Float.floatToRawIntBits(s[a].getAtIndex(SegmentKernels.FLOAT, i)),
+                                    "shift " + shift + (shared ? " shared" : " mixed") + " array " + a + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The head runs up to the vector's alignment only when every segment is native and equally misaligned. */
+    @Test
+    void thePanamaKernelPeelsOnlyWhenAllNativeSegmentsShareTheirMisalignment() {
+        KernelParity.panamaOrSkip();
+        long alignment = Math.min(64, PanamaOptimizerKernels.species().vectorByteSize());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment base = arena.allocate(4096, 64);
+            MemorySegment a = base.asSlice(16, 1024);
+            MemorySegment b = base.asSlice(1024 + 16, 1024);
+            MemorySegment aligned = base.asSlice(2048, 1024);
+            MemorySegment heap = MemorySegment.ofArray(new float[256]);
+            assertEquals((alignment - 16) / 4, PanamaSegmentKernels.alignmentPeel(0, 200, a, b, a, b));
+            assertEquals(Math.min(3, (alignment - 16) / 4), PanamaSegmentKernels.alignmentPeel(0, 3, a, b, a, b),
+                    "never more than n");
+            assertEquals(0, PanamaSegmentKernels.alignmentPeel((alignment - 16) / 4, 100, a, b, a, b),
+                    "from already on the boundary");
+            assertEquals(0, PanamaSegmentKernels.alignmentPeel(0, 200, aligned, aligned, aligned, aligned));
+            assertEquals(0, PanamaSegmentKernels.alignmentPeel(0, 200, a, aligned, a, b), "misalignments differ");
+            assertEquals(0, PanamaSegmentKernels.alignmentPeel(0, 200, heap, heap, heap, heap), "heap addresses unknown");
+        }
+    }
+
+    /**
      * Four tensors of 2^31 + 1000 float32 elements each in one sparse mapped file (34 GB on paper; only
      * the pages a step touches are ever allocated): a step over elements {@code [2^31 - 500, 2^31 + 1000)},
      * across the int boundary up to the last element, gives the array kernel's bits.
