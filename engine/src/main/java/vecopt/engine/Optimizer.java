@@ -36,6 +36,12 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * 5. commit      step counts and scalar state
  * </pre>
  *
+ * <p>Mixed-precision parameters ({@link Parameter#mixed(String, vecopt.tensor.SegmentTensor,
+ * vecopt.tensor.SegmentTensor)}: bfloat16 weights, bfloat16 or float32 gradients) are stepped by rules
+ * with a mixed-precision kernel ({@link #hasMixedPrecisionKernel()}: Adam, AdamW) with a float32 master
+ * copy kept as state; noise, clipping, the non-finite check and {@link #setLossScale the loss scale}
+ * apply to them as above, except that gradient noise refuses bfloat16 gradients.
+ *
  * <p>Not thread-safe: step, change hyperparameters, add groups and load checkpoints from one thread at a time.
  * Overlapping calls are detected (one compare-and-set per call) and the later one throws
  * {@link java.util.ConcurrentModificationException} without changing anything.
@@ -283,7 +289,9 @@ public abstract class Optimizer {
      * Whether this rule steps mixed-precision parameters ({@link Parameter#mixed(String,
      * vecopt.tensor.SegmentTensor, vecopt.tensor.SegmentTensor)}): bfloat16 weights, a float32 master
      * copy kept as state ({@value #MASTER}) and float32 moments, in one fused pass. False (the default)
-     * refuses such parameters when they are added.
+     * refuses such parameters when they are added. A rule that returns true plans kernels that hold the
+     * parameter's bfloat16 arrays themselves: the value array they are handed is null, and so is the
+     * gradient array when the gradient is bfloat16.
      *
      * @return whether mixed-precision parameters are supported
      */
@@ -397,7 +405,9 @@ public abstract class Optimizer {
 
     /**
      * Clips gradients before each update from the next step on: by their global norm, by value, or
-     * not ({@link GradientClipping#none()}, the default).
+     * not ({@link GradientClipping#none()}, the default). The bfloat16 gradients of mixed-precision
+     * parameters are clipped too: their norm pass widens them block by block and gives the bits of the
+     * same values in float32 (on the stepping thread), and clipping by value clamps them in the kernel.
      *
      * @param clipping the clipping of the next steps
      */
