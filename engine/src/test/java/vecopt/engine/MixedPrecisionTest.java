@@ -384,6 +384,15 @@ class MixedPrecisionTest {
     }
 
     @Test
+    void rejectsWeightsAndGradientsSharingAnArray() {
+        short[] shared = new short[16];
+        Parameter p = Parameter.mixed("w", tensor(shared, 16), tensor(shared, 16));
+        String message = assertThrows(IllegalArgumentException.class, () -> new Adam(List.of(p), Adam.defaults()))
+                .getMessage();
+        assertTrue(message.contains("the weights of w") && message.contains("share memory"), message);
+    }
+
+    @Test
     void aMixedParameterHasNoFloat32ValueToHandOut() {
         Parameter p = Parameter.mixed("w", tensor(new short[4], 4), tensor(new short[4], 4));
         assertEquals("parameter w has bfloat16 weights and no float32 value; only optimizers with a mixed-precision"
