@@ -54,8 +54,45 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
         kernels.blockSumsOfSquares(g, off + from, length, sums, from / BLOCK);
     }
 
+    /** One block of a bfloat16 gradient widened to float32; allocated on first use. */
+    private float[] widened;
+
+    /**
+     * The sum of squares of {@code p}'s bfloat16 gradient, the bits {@link #sumOfSquares} gives for
+     * the same values in float32: each block of {@link OptimizerKernels#SUM_OF_SQUARES_BLOCK} elements
+     * is widened (exactly) and summed by the kernel, and the block sums added in block order, on the
+     * calling thread.
+     */
+    double sumOfSquaresBf16(Parameter p, OptimizerKernels kernels) {
+        short[] g = p.lowPrecision().gradBits();
+        int off = p.lowPrecision().gradOffset();
+        int n = p.size();
+        if (widened == null) {
+            widened = new float[BLOCK];
+        }
+        double sum = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            for (int i = 0; i < len; i++) {
+                widened[i] = vecopt.tensor.BFloat16.toFloat(g[off + start + i]);
+            }
+            sum += kernels.sumOfSquares(widened, 0, len);
+        }
+        return sum;
+    }
+
     /** The index of the first NaN or infinite element of {@code p}'s gradient, or -1. */
     static int firstNonFinite(Parameter p) {
+        if (p.hasLowPrecisionGrad()) {
+            short[] g = p.lowPrecision().gradBits();
+            int off = p.lowPrecision().gradOffset();
+            for (int i = 0; i < p.size(); i++) {
+                if (!Float.isFinite(vecopt.tensor.BFloat16.toFloat(g[off + i]))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
         float[] g = p.grad().array();
         int off = p.grad().offset();
         for (int i = 0; i < p.size(); i++) {

@@ -17,7 +17,7 @@ final class MemoryOverlap {
     }
 
     /** One parameter's value or gradient: elements {@code [from, to)} of {@code array}. */
-    private record Range(float[] array, int from, int to, String what) {
+    private record Range(Object array, int from, int to, String what) {
     }
 
     /**
@@ -26,10 +26,20 @@ final class MemoryOverlap {
      * @throws IllegalArgumentException naming both and their element ranges
      */
     static void check(List<Parameter> parameters) {
-        Map<float[], List<Range>> byArray = new IdentityHashMap<>();
+        Map<Object, List<Range>> byArray = new IdentityHashMap<>();
         for (Parameter p : parameters) {
-            add(byArray, p.value().array(), p.value().offset(), p.size(), "the value of " + p.name());
-            add(byArray, p.grad().array(), p.grad().offset(), p.size(), "the gradient of " + p.name());
+            if (p.isMixed()) {
+                Parameter.LowPrecision lp = p.lowPrecision();
+                add(byArray, lp.weightBits(), lp.weightOffset(), p.size(), "the weights of " + p.name());
+            } else {
+                add(byArray, p.value().array(), p.value().offset(), p.size(), "the value of " + p.name());
+            }
+            if (p.hasLowPrecisionGrad()) {
+                Parameter.LowPrecision lp = p.lowPrecision();
+                add(byArray, lp.gradBits(), lp.gradOffset(), p.size(), "the gradient of " + p.name());
+            } else {
+                add(byArray, p.grad().array(), p.grad().offset(), p.size(), "the gradient of " + p.name());
+            }
         }
         for (List<Range> ranges : byArray.values()) {
             ranges.sort(Comparator.comparingInt(Range::from));
@@ -47,7 +57,7 @@ final class MemoryOverlap {
         }
     }
 
-    private static void add(Map<float[], List<Range>> byArray, float[] array, int offset, int size, String what) {
+    private static void add(Map<Object, List<Range>> byArray, Object array, int offset, int size, String what) {
         if (size > 0) {
             byArray.computeIfAbsent(array, a -> new ArrayList<>()).add(new Range(array, offset, offset + size, what));
         }

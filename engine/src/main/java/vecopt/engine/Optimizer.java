@@ -36,6 +36,12 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * 5. commit      step counts and scalar state
  * </pre>
  *
+ * <p>Mixed-precision parameters ({@link Parameter#mixed(String, vecopt.tensor.SegmentTensor,
+ * vecopt.tensor.SegmentTensor)}: bfloat16 weights, bfloat16 or float32 gradients) are stepped by rules
+ * with a mixed-precision kernel ({@link #hasMixedPrecisionKernel()}: Adam, AdamW) with a float32 master
+ * copy kept as state; noise, clipping, the non-finite check and {@link #setLossScale the loss scale}
+ * apply to them as above, except that gradient noise refuses bfloat16 gradients.
+ *
  * <p>Not thread-safe: step, change hyperparameters, add groups and load checkpoints from one thread at a time.
  * Overlapping calls are detected (one compare-and-set per call) and the later one throws
  * {@link java.util.ConcurrentModificationException} without changing anything.
@@ -56,6 +62,10 @@ public abstract class Optimizer {
     private GradientClipping gradientClipping = GradientClipping.none();
     private GradientNoise gradientNoise = GradientNoise.none();
     private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.ERROR;
+    /** How mixed-precision parameters' weights are rounded from their master copies. */
+    private WeightRounding weightRounding = WeightRounding.nearestEven();
+    /** Gradients are divided by it before anything reads them (mixed-precision loss scaling). */
+    private double lossScale = 1;
     /** Steps skipped under {@link NonFinitePolicy#SKIP}: optimizer state, to be checkpointed. */
     private long skippedSteps;
     /** The global gradient norm the last step computed, NaN if it computed none. */
@@ -180,6 +190,10 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException("parameter name " + p.name() + " appears twice");
             }
             rule.checkShape(p);
+            if (p.isMixed() && !hasMixedPrecisionKernel()) {
+                throw new IllegalArgumentException("parameter " + p.name() + " has bfloat16 weights, but " + rule
+                        + " has no mixed-precision kernel; Adam and AdamW have one");
+            }
         }
         List<Parameter> all = new ArrayList<>(byName.values());
         all.addAll(parameters);
@@ -273,6 +287,88 @@ public abstract class Optimizer {
     }
 
     /**
+     * Whether this rule steps mixed-precision parameters ({@link Parameter#mixed(String,
+     * vecopt.tensor.SegmentTensor, vecopt.tensor.SegmentTensor)}): bfloat16 weights, a float32 master
+     * copy kept as state ({@value #MASTER}) and float32 moments, in one fused pass. False (the default)
+     * refuses such parameters when they are added. A rule that returns true plans kernels that hold the
+     * parameter's bfloat16 arrays themselves: the value array they are handed is null, and so is the
+     * gradient array when the gradient is bfloat16.
+     *
+     * @return whether mixed-precision parameters are supported
+     */
+    protected boolean hasMixedPrecisionKernel() {
+        return false;
+    }
+
+    /** The state buffer holding a mixed-precision parameter's float32 master copy of its weights. */
+    public static final String MASTER = "master";
+
+    /**
+     * Rounds the master copies of mixed-precision parameters to their bfloat16 weights with
+     * {@code rounding} from the next step on; {@link WeightRounding#nearestEven()} by default. Not saved
+     * in checkpoints (the master copies are, so a resumed run with the same rounding continues bit for
+     * bit): set it again after loading.
+     *
+     * @param rounding the rounding of the weights
+     * @throws IllegalArgumentException if {@code rounding} is null
+     */
+    public void setWeightRounding(WeightRounding rounding) {
+        if (rounding == null) {
+            throw new IllegalArgumentException("rounding must not be null; WeightRounding.nearestEven() is the default");
+        }
+        this.weightRounding = rounding;
+    }
+
+    /**
+     * How mixed-precision parameters' weights are rounded.
+     *
+     * @return the rounding
+     */
+    public WeightRounding weightRounding() {
+        return weightRounding;
+    }
+
+    /**
+     * Divides every gradient by {@code lossScale} from the next step on, as {@code GradScaler.unscale_}
+     * does for a loss multiplied by it before the backward pass; 1 (the default) leaves them as they
+     * are. Norms, clipping and the update see the divided gradients; no pass of its own (the division
+     * is part of the kernels' gradient coefficient), and a power of two divides exactly. Non-finite
+     * gradients (an overflowed scaled loss) meet the {@link #setNonFinitePolicy non-finite policy}:
+     * {@link NonFinitePolicy#SKIP} skips the step as mixed-precision trainers do. Not saved in checkpoints.
+     *
+     * @param lossScale the factor the loss was multiplied by, finite and positive
+     * @throws IllegalArgumentException if {@code lossScale} is not finite and positive, or is not 1 for a rule
+     *     without a mixed-precision kernel ({@link #hasMixedPrecisionKernel()})
+     */
+    public void setLossScale(double lossScale) {
+        if (!(lossScale > 0) || !Double.isFinite(lossScale)) {
+            throw new IllegalArgumentException("lossScale must be finite and > 0, got " + lossScale);
+        }
+        if (lossScale != 1 && !hasMixedPrecisionKernel()) {
+            throw new IllegalArgumentException(rule + " does not take a loss scale (only rules with a mixed-precision"
+                    + " kernel do: Adam, AdamW), got lossScale " + lossScale);
+        }
+        this.lossScale = lossScale;
+    }
+
+    /**
+     * The factor gradients are divided by.
+     *
+     * @return the loss scale, 1 by default
+     */
+    public double lossScale() {
+        return lossScale;
+    }
+
+    /** {@code context} for gradients still multiplied by {@link #lossScale}: the clip bound scaled up, the multiplier down. */
+    private StepContext unscaled(StepContext context) {
+        if (lossScale == 1) {
+            return context;
+        }
+        return new StepContext((float) (context.normScale() / lossScale), (float) (context.clipValue() * lossScale));
+    }
+
+    /**
      * The hyperparameters new groups get.
      *
      * @return the default hyperparameters
@@ -310,7 +406,9 @@ public abstract class Optimizer {
 
     /**
      * Clips gradients before each update from the next step on: by their global norm, by value, or
-     * not ({@link GradientClipping#none()}, the default).
+     * not ({@link GradientClipping#none()}, the default). The bfloat16 gradients of mixed-precision
+     * parameters are clipped too: their norm pass widens them block by block and gives the bits of the
+     * same values in float32 (on the stepping thread), and clipping by value clamps them in the kernel.
      *
      * @param clipping the clipping of the next steps
      */
@@ -623,7 +721,11 @@ public abstract class Optimizer {
     private void zeroGradients() {
         for (ParamGroup group : groups) {
             for (Parameter p : group.parameters()) {
-                p.grad().fill(0f);
+                if (p.hasLowPrecisionGrad()) {
+                    p.lowPrecision().grad().fill(0f);
+                } else {
+                    p.grad().fill(0f);
+                }
             }
         }
     }
@@ -640,6 +742,14 @@ public abstract class Optimizer {
             }
         }
         if (gradientNoise.enabled()) {
+            for (ParamGroup group : groups) {
+                for (Parameter p : group.parameters()) {
+                    if (p.hasLowPrecisionGrad()) {
+                        throw new IllegalStateException("gradient noise needs float32 gradients; parameter " + p.name()
+                                + " has a bfloat16 one");
+                    }
+                }
+            }
             addGradientNoise();
         }
         StepContext context = clipAndCheck();
@@ -671,6 +781,9 @@ public abstract class Optimizer {
             StepPlan.Pass pass = passes.get(k);
             if (pass.splittable()) {
                 executor.run(p.size(), pass.alignment(), blockedPass.set(pass.kernel(), p, pass.alignment()));
+            } else if (p.isMixed()) { // the mixed kernels hold their bfloat16 arrays themselves
+                pass.kernel().run(null, 0, p.hasLowPrecisionGrad() ? null : p.grad().array(),
+                        p.hasLowPrecisionGrad() ? 0 : p.grad().offset(), 0, p.size());
             } else {
                 pass.kernel().run(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(), 0, p.size());
             }
@@ -784,7 +897,7 @@ public abstract class Optimizer {
                 continue;
             }
             if (shape == null) {
-                shape = p.value().shape();
+                shape = p.shape();
             }
             if (b.keptFor(h, shape)) {
                 Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? compressibleBuffers() : Map.of();
@@ -798,7 +911,21 @@ public abstract class Optimizer {
                 undo.add(() -> s.discard(b.name()));
             }
         }
+        if (p.isMixed() && state.buffer(MASTER) == null) {
+            state.putBuffer(MASTER, widened(p.lowPrecision().weights()));
+            ParameterState s = state;
+            undo.add(() -> s.discard(MASTER));
+        }
         return state;
+    }
+
+    /** The master copy of bfloat16 weights: each widened exactly to float32. */
+    private static float[] widened(vecopt.tensor.SegmentTensor weights) {
+        float[] master = new float[(int) weights.size()];
+        for (int i = 0; i < master.length; i++) {
+            master[i] = weights.getFloat(i);
+        }
+        return master;
     }
 
     /**
@@ -895,9 +1022,11 @@ public abstract class Optimizer {
                 && !(scoped && ScopedClipping.needsNorms(gradientClipping, groups))) {
             if (scoped) {
                 parameterContexts = ScopedClipping.contexts(gradientClipping, groups, null);
+                parameterContexts.replaceAll((p, c) -> unscaled(c));
             }
-            return new StepContext(1f, clipValue);
+            return unscaled(new StepContext(1f, clipValue));
         }
+        double unscale = 1 / (lossScale * lossScale); // sums of squares of the gradients divided by the loss scale
         double[][] sums = scoped ? new double[groups.size()][] : null;
         double sumOfSquares = 0;
         for (int g = 0; g < groups.size(); g++) {
@@ -907,7 +1036,8 @@ public abstract class Optimizer {
             }
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                double s = gradientNorms.sumOfSquares(p, kernels, executor);
+                double s = p.hasLowPrecisionGrad() ? gradientNorms.sumOfSquaresBf16(p, kernels)
+                        : gradientNorms.sumOfSquares(p, kernels, executor);
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold
                     if (nonFinitePolicy == NonFinitePolicy.SKIP) {
@@ -918,8 +1048,10 @@ public abstract class Optimizer {
                         throw new IllegalStateException("the gradient of " + p.name() + " has the sum of squares "
                                 + s + " but no element is NaN or infinite");
                     }
-                    throw new NonFiniteGradientException(p.name(), at, p.grad().array()[p.grad().offset() + at]);
+                    throw new NonFiniteGradientException(p.name(), at, p.hasLowPrecisionGrad()
+                            ? p.lowPrecision().grad().getFloat(at) : p.grad().array()[p.grad().offset() + at]);
                 }
+                s *= unscale;
                 sumOfSquares += s;
                 if (scoped) {
                     sums[g][i] = s;
@@ -929,11 +1061,12 @@ public abstract class Optimizer {
         lastGradientNorm = Math.sqrt(sumOfSquares);
         if (scoped) {
             parameterContexts = ScopedClipping.contexts(gradientClipping, groups, sums);
+            parameterContexts.replaceAll((p, c) -> unscaled(c));
             return new StepContext(1f, clipValue); // not used: every parameter has its own
         }
         float normScale = gradientClipping instanceof GradientClipping.ByNorm clip
                 ? (float) clip.coefficient(lastGradientNorm) : 1f;
-        return new StepContext(normScale, clipValue);
+        return unscaled(new StepContext(normScale, clipValue));
     }
 
     /**
@@ -979,6 +1112,15 @@ public abstract class Optimizer {
                 compressed++;
             }
         }
+        if (p.isMixed()) {
+            float[] master = state.buffer(MASTER);
+            if (master != null) {
+                if (master.length != p.size()) {
+                    return false;
+                }
+                plain++;
+            }
+        }
         return plain == state.buffers().size() && compressed == state.compressedBuffers().size();
     }
 
@@ -990,9 +1132,9 @@ public abstract class Optimizer {
             Rule.Buffer b = rule.buffer(e.getKey());
             int length = e.getValue().length;
             // element-wise buffers (nearly all) need no shape: no copy of it on every step
-            if (b == null || b.elementWise() ? length != p.size() : !b.fits(length, p.size(), p.value().shape())) {
+            if (b == null || b.elementWise() ? length != p.size() : !b.fits(length, p.size(), p.shape())) {
                 String expected = b != null && b.stacked() ? "a whole number of rows of " + p.size()
-                        : Integer.toString(b == null || b.elementWise() ? p.size() : b.length(p.value().shape()));
+                        : Integer.toString(b == null || b.elementWise() ? p.size() : b.length(p.shape()));
                 throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
                         + " elements, so its state " + e.getKey() + " must have " + expected + ", got " + length);
             }

@@ -442,7 +442,7 @@ public final class Rule {
      * @throws IllegalArgumentException naming the rule, the parameter, its shape and what to do instead
      */
     public void checkShape(Parameter p) {
-        int[] shape = p.value().shape();
+        int[] shape = p.shape();
         if (!accepts(shape)) {
             throw new IllegalArgumentException(torchName + " steps " + shapes.requirement() + "; parameter "
                     + p.name() + " has shape " + Arrays.toString(shape));

@@ -218,6 +218,27 @@ class StateFormatTest {
     }
 
     @Test
+    void mixedPrecisionAdamKeepsTwelveBytesOfStatePerParameterElement() {
+        int n = 1 << 20;
+        for (boolean bf16Grad : new boolean[] {true, false}) {
+            short[] w = new short[n];
+            var weights = vecopt.tensor.SegmentTensor.wrap(java.lang.foreign.MemorySegment.ofArray(w),
+                    vecopt.tensor.DType.BFLOAT16, n);
+            Parameter p = bf16Grad
+                    ? Parameter.mixed("w", weights, vecopt.tensor.SegmentTensor.wrap(
+                            java.lang.foreign.MemorySegment.ofArray(new short[n]), vecopt.tensor.DType.BFLOAT16, n))
+                    : Parameter.mixed("w", weights, FloatTensor.zeros(n));
+            for (Optimizer o : new Optimizer[] {new Adam(List.of(p), Adam.defaults()), new AdamW(List.of(p), AdamW.defaults())}) {
+                long allocated = allocatedBytes(o::allocateState);
+                String what = o.torchName() + (bf16Grad ? ", bf16 gradients" : ", fp32 gradients");
+                // the float32 master copy, exp_avg and exp_avg_sq; the model's bf16 weights (and gradients) are its own
+                assertEquals(12.0, (double) o.state("w").stateBytes() / n, 1e-9, what);
+                assertEquals(12.0, (double) allocated / n, 0.01 * 12, what + " allocated " + allocated);
+            }
+        }
+    }
+
+    @Test
     void sgdWithoutMomentumKeepsNoStateInAnyFormat() {
         Parameter w = parameter("w", 8192, 1);
         Sgd sgd = new Sgd(List.of(w), Sgd.defaults());

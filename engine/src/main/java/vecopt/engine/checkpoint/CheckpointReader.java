@@ -237,11 +237,14 @@ final class CheckpointReader {
         int compressible = EngineAccess.stateHooks().compressibleBuffers(optimizer).size();
         for (ParamGroup g : optimizer.paramGroups()) {
             for (Parameter p : g.parameters()) {
-                int[] shape = p.value().shape();
+                int[] shape = p.shape();
                 for (Rule.Buffer b : optimizer.rule().buffers()) {
                     bound += 4L * b.length(shape);
                 }
                 bound += 4L * ((p.size() + 63L) / 64) * compressible;
+                if (p.isMixed()) {
+                    bound += 4L * p.size(); // the master copy
+                }
             }
         }
         for (Checkpointable c : schedulers) {
@@ -841,8 +844,8 @@ final class CheckpointReader {
             if (s.buffers != null) {
                 for (String buffer : s.buffers.keySet()) {
                     Rule.Buffer declared = optimizer.rule().buffer(buffer);
-                    int[] shape = CheckpointWriter.bufferShape(optimizer.rule(), s.parameter.value().shape(), buffer);
-                    boolean own = shape == null || java.util.Arrays.equals(shape, s.parameter.value().shape());
+                    int[] shape = CheckpointWriter.bufferShape(optimizer.rule(), s.parameter.shape(), buffer);
+                    boolean own = shape == null || java.util.Arrays.equals(shape, s.parameter.shape());
                     owners.put(s.parameter.name() + "/" + buffer, new Target("parameter " + s.parameter.name(), buffer,
                             own ? s.parameter.size() : (int) CheckpointWriter.elements(shape),
                             declared != null && declared.stacked(),

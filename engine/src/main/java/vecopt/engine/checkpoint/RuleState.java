@@ -2,6 +2,7 @@ package vecopt.engine.checkpoint;
 
 import java.util.Set;
 import java.util.TreeSet;
+import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
 import vecopt.engine.Rule;
 
@@ -27,7 +28,7 @@ final class RuleState {
     static void check(Rule rule, Parameter live, long step, Set<String> buffers, Set<String> scalars)
             throws CheckpointException {
         String parameter = live.name();
-        int[] shape = live.value().shape();
+        int[] shape = live.shape();
         TreeSet<String> known = new TreeSet<>();
         TreeSet<String> required = new TreeSet<>();
         for (Rule.Buffer b : rule.buffers()) {
@@ -38,6 +39,10 @@ final class RuleState {
             if (b.always()) {
                 required.add(b.name());
             }
+        }
+        if (live.isMixed()) { // bfloat16 weights: the optimizer keeps their float32 master copy
+            known.add(Optimizer.MASTER);
+            required.add(Optimizer.MASTER);
         }
         TreeSet<String> knownScalars = new TreeSet<>();
         rule.scalars().forEach(s -> knownScalars.add(s.name()));

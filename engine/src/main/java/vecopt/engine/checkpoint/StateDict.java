@@ -211,15 +211,15 @@ public final class StateDict {
                         }
                         Rule.Buffer declared = optimizer.rule().buffer(e.getKey());
                         int length = e.getValue().length;
-                        if (declared == null ? length != p.size() : !declared.fits(length, p.size(), p.value().shape())) {
-                            int[] own = declared == null ? null : declared.shapeFor(p.value().shape());
+                        if (declared == null ? length != p.size() : !declared.fits(length, p.size(), p.shape())) {
+                            int[] own = declared == null ? null : declared.shapeFor(p.shape());
                             throw new IllegalStateException("parameter " + p.name() + " has " + p.size()
                                     + " elements but its state " + e.getKey() + " has " + length
                                     + (declared != null && declared.stacked() ? ", not a whole number of rows"
                                     : declared == null || declared.elementWise() ? ""
                                     : own == null ? ", a buffer " + optimizer.rule() + " does not keep for shape "
-                                            + java.util.Arrays.toString(p.value().shape())
-                                    : ", expected " + declared.length(p.value().shape()) + " for shape "
+                                            + java.util.Arrays.toString(p.shape())
+                                    : ", expected " + declared.length(p.shape()) + " for shape "
                                             + java.util.Arrays.toString(own)));
                         }
                         buffers.put(e.getKey(), copy ? e.getValue().clone() : e.getValue());
@@ -238,7 +238,7 @@ public final class StateDict {
                     }
                     state = new State(s.step(), buffers, compressed, s.scalars());
                 }
-                entries.add(new ParameterEntry(p.name(), p.value().shape(), state));
+                entries.add(new ParameterEntry(p.name(), p.shape(), state));
             }
             groups.add(new Group(group.hyperparameters(), group.gradientClipping(), entries));
         }

@@ -54,6 +54,13 @@ public interface CompressedStateKernels {
     void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
                        int n, AdamCoefficients c, StateRounding rounding);
 
+    /**
+     * {@link #adamMixedBf16(short[], int, short[], int, float[], float[], float[], int, int,
+     * AdamCoefficients, StateRounding)} with a float32 gradient: the same equations, {@code g} read as it is.
+     */
+    void adamMixedBf16(short[] w, int wOff, float[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                       int n, AdamCoefficients c, StateRounding rounding);
+
     /** The kernels this JVM uses: Panama when {@link OptimizerKernelsProvider#get()} is Panama, else scalar. */
     static CompressedStateKernels get() {
         return Holder.CHOSEN;

@@ -165,7 +165,32 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             TAIL.adamMixedBf16(w, wOff, g, gOff, master, m, v, index, 1, c, rounding);
             i = 1;
         }
+        i = adamMixedVectors(w, wOff, g, null, gOff, master, m, v, index, i, n, c, rounding);
+        TAIL.adamMixedBf16(w, wOff + i, g, gOff + i, master, m, v, index + i, n - i, c, rounding);
+    }
+
+    @Override
+    public void adamMixedBf16(short[] w, int wOff, float[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                              int n, AdamCoefficients c, StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.adamMixedBf16(w, wOff, g, gOff, master, m, v, index, 1, c, rounding);
+            i = 1;
+        }
+        i = adamMixedVectors(w, wOff, null, g, gOff, master, m, v, index, i, n, c, rounding);
+        TAIL.adamMixedBf16(w, wOff + i, g, gOff + i, master, m, v, index + i, n - i, c, rounding);
+    }
+
+    /**
+     * The vector part of both {@code adamMixedBf16} kernels from element {@code i} (state element
+     * {@code index + i}, even): the gradient is {@code gBits} (bfloat16) when not null, else
+     * {@code gFloats}; returns where the vectors stopped (the rest is the scalar tail's).
+     */
+    private static int adamMixedVectors(short[] w, int wOff, short[] gBits, float[] gFloats, int gOff, float[] master,
+                                        float[] m, float[] v, int index, int i, int n, AdamCoefficients c,
+                                        StateRounding rounding) {
         boolean stochastic = rounding.stochastic();
+        boolean bf16Grad = gBits != null;
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(F, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(F, -c.gradClip());
@@ -186,7 +211,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         for (; i < bound; i += LANES) {
             int k = index + i;
             FloatVector pv = FloatVector.fromArray(F, master, k);
-            FloatVector gv = widen(g, gOff + i);
+            FloatVector gv = bf16Grad ? widen(gBits, gOff + i) : FloatVector.fromArray(F, gFloats, gOff + i);
             FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
             FloatVector mv = oneMinusBeta1.fma(d, beta1.mul(FloatVector.fromArray(F, m, k)));
             FloatVector vv = oneMinusBeta2.mul(d).fma(d, beta2.mul(FloatVector.fromArray(F, v, k)));
@@ -203,7 +228,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                 narrow(updated, nearestEvenIncrement(updated), w, wOff + i);
             }
         }
-        TAIL.adamMixedBf16(w, wOff + i, g, gOff + i, master, m, v, index + i, n - i, c, rounding);
+        return i;
     }
 
     @Override

@@ -63,6 +63,26 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
     }
 
     @Override
+    public void adamMixedBf16(short[] w, int wOff, float[] g, int gOff, float[] master, float[] m, float[] v, int index,
+                              int n, AdamCoefficients c, StateRounding rounding) {
+        for (int i = 0; i < n; i++) {
+            int k = index + i;
+            float pi = master[k];
+            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip()));
+            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[k]);
+            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[k]);
+            m[k] = mi;
+            v[k] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+            float updated = c.paramScale() * pi + c.negStepSize() * mi / denom;
+            master[k] = updated;
+            w[wOff + i] = rounding.stochastic()
+                    ? BFloat16.fromFloatStochastic(updated, CounterGaussian.bits(rounding.key(), k))
+                    : BFloat16.fromFloat(updated);
+        }
+    }
+
+    @Override
     public void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
                          int index, int n, int blockSize, AdamCoefficients c) {
         float[] mNew = new float[Math.min(n, blockSize)];

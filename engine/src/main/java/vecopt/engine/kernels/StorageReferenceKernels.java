@@ -135,6 +135,23 @@ public final class StorageReferenceKernels {
     }
 
     /**
+     * Mixed-precision Adam's traffic ({@link CompressedStateKernels#adamMixedBf16}), 30 bytes per
+     * element: bfloat16 weights and gradients, float32 master and moments read (2 + 2 + 4 + 4 + 4) and
+     * weights, master and moments written (2 + 4 + 4 + 4).
+     */
+    public static void streamMixed(short[] w, short[] g, float[] master, float[] m, float[] v, int from, int n) {
+        FloatVector c = FloatVector.broadcast(S, TINY);
+        int end = from + S.loopBound(n);
+        for (int i = from; i < end; i += S.length()) {
+            ShortVector gv = ShortVector.fromArray(H, g, i);
+            FloatVector.fromArray(S, master, i).add(c).intoArray(master, i);
+            FloatVector.fromArray(S, m, i).add(c).intoArray(m, i);
+            FloatVector.fromArray(S, v, i).add(c).intoArray(v, i);
+            ShortVector.fromArray(H, w, i).add(gv).intoArray(w, i);
+        }
+    }
+
+    /**
      * Adam's traffic with 8-bit moments, 16 bytes per element plus a float per moment per {@code block};
      * with {@code v} null one moment's, 14 plus a float per block. {@code from} is a multiple of {@code block}.
      */
