@@ -45,20 +45,7 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
     public void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
                               int n, AdamCoefficients c, StateRounding rounding) {
         for (int i = 0; i < n; i++) {
-            int k = index + i;
-            float pi = master[k];
-            float gi = BFloat16.toFloat(g[gOff + i]);
-            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(gi, c.gradClip()));
-            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[k]);
-            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[k]);
-            m[k] = mi;
-            v[k] = vi;
-            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
-            float updated = c.paramScale() * pi + c.negStepSize() * mi / denom;
-            master[k] = updated;
-            w[wOff + i] = rounding.stochastic()
-                    ? BFloat16.fromFloatStochastic(updated, CounterGaussian.bits(rounding.key(), k))
-                    : BFloat16.fromFloat(updated);
+            w[wOff + i] = mixedAdam(BFloat16.toFloat(g[gOff + i]), master, m, v, index + i, c, rounding);
         }
     }
 
@@ -66,20 +53,28 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
     public void adamMixedBf16(short[] w, int wOff, float[] g, int gOff, float[] master, float[] m, float[] v, int index,
                               int n, AdamCoefficients c, StateRounding rounding) {
         for (int i = 0; i < n; i++) {
-            int k = index + i;
-            float pi = master[k];
-            float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(g[gOff + i], c.gradClip()));
-            float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[k]);
-            float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[k]);
-            m[k] = mi;
-            v[k] = vi;
-            float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
-            float updated = c.paramScale() * pi + c.negStepSize() * mi / denom;
-            master[k] = updated;
-            w[wOff + i] = rounding.stochastic()
-                    ? BFloat16.fromFloatStochastic(updated, CounterGaussian.bits(rounding.key(), k))
-                    : BFloat16.fromFloat(updated);
+            w[wOff + i] = mixedAdam(g[gOff + i], master, m, v, index + i, c, rounding);
         }
+    }
+
+    /**
+     * Mixed-precision Adam on element {@code k} from its float32 gradient {@code gi}: updates the master
+     * copy and the moments in place and returns the new weight rounded to bfloat16.
+     */
+    private static short mixedAdam(float gi, float[] master, float[] m, float[] v, int k, AdamCoefficients c,
+                                   StateRounding rounding) {
+        float pi = master[k];
+        float d = Math.fma(c.weightDecay(), pi, c.gradScale() * ScalarOptimizerKernels.clamp(gi, c.gradClip()));
+        float mi = Math.fma(c.oneMinusBeta1(), d, c.beta1() * m[k]);
+        float vi = Math.fma(c.oneMinusBeta2() * d, d, c.beta2() * v[k]);
+        m[k] = mi;
+        v[k] = vi;
+        float denom = Math.fma((float) Math.sqrt(vi), c.invSqrtBias2(), c.eps());
+        float updated = c.paramScale() * pi + c.negStepSize() * mi / denom;
+        master[k] = updated;
+        return rounding.stochastic()
+                ? BFloat16.fromFloatStochastic(updated, CounterGaussian.bits(rounding.key(), k))
+                : BFloat16.fromFloat(updated);
     }
 
     @Override
