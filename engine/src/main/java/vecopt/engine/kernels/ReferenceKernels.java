@@ -11,14 +11,17 @@ import jdk.incubator.vector.VectorSpecies;
  * iteration loads all its vectors before it stores any.
  * {@link #sqrtDivide} does only Adam's square root and division per element: the bound in cache.
  *
- * <p>Every array is used over the same range {@code [from, from + n)}. The vectors are those of the
- * Panama kernels (same species, so {@code -Dvecopt.vectorBitSize} applies), which means this class
- * needs {@code jdk.incubator.vector}: call it only in a JVM started with
- * {@code --add-modules jdk.incubator.vector}. The tails run the same arithmetic one element at a time.
+ * <p>Every array is used over the same range {@code [from, from + n)}. The vectors are the widest the
+ * hardware has, or the width {@code -Dvecopt.vectorBitSize} forces on every kernel: a bound is what
+ * this machine can do, whichever width a rule's kernels run (on AVX-512 most rules run 512 bits and
+ * some 256, see {@link KernelWidths}). This class needs {@code jdk.incubator.vector}: call it only in
+ * a JVM started with {@code --add-modules jdk.incubator.vector}. The tails run the same arithmetic one
+ * element at a time.
  */
 public final class ReferenceKernels {
 
-    private static final VectorSpecies<Float> SPECIES = PanamaOptimizerKernels.species();
+    private static final VectorSpecies<Float> SPECIES = KernelSettings.REQUESTED_BIT_SIZE != 0
+            ? PanamaOptimizerKernels.species() : FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
     private ReferenceKernels() {

@@ -1,6 +1,7 @@
 package vecopt.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -114,8 +115,15 @@ class ReferenceKernelParityTest {
     }
 
     @Test
-    void usesThePanamaKernelsWidth() {
-        assertEquals(KernelParity.panamaOrSkip().vectorBitSize(), ReferenceKernels.vectorBitSize());
+    void runsTheForcedWidthOrElseTheWidestTheHardwareHas() {
+        OptimizerKernels panama = KernelParity.panamaOrSkip();
+        int expected = KernelSettings.REQUESTED_BIT_SIZE != 0 ? panama.vectorBitSize()
+                : jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        assertEquals(expected, ReferenceKernels.vectorBitSize());
+        for (OptimizerKernels k : KernelParity.panamaInUse()) {
+            assertTrue(ReferenceKernels.vectorBitSize() >= k.vectorBitSize(), "a bound narrower than " + k.vectorBitSize()
+                    + "-bit kernels");
+        }
     }
 
     /** An array with {@code n} random values at {@code from} and guards around them. */
