@@ -149,51 +149,24 @@ class CompressedStateKernelParityTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void mixedPrecisionAdamIsBitIdenticalRoundingToNearestAndStochastically(int n) {
-        CompressedStateKernels panama = panamaOrSkip();
-        for (boolean stochastic : new boolean[] {false, true}) {
-            SplittableRandom random = new SplittableRandom(n * 17L + (stochastic ? 1 : 0));
-            int wOff = random.nextInt(20);
-            int gOff = random.nextInt(20);
-            int index = random.nextInt(20);
-            float[] master1 = filled(random, index, n, false);
-            float[] master2 = master1.clone();
-            short[] w1 = new short[wOff + n + 3];
-            java.util.Arrays.fill(w1, SHORT_GUARD);
-            short[] w2 = w1.clone();
-            float[] m1 = new float[index + n + 3];
-            Arrays.fill(m1, GUARD);
-            Arrays.fill(m1, index, index + n, 0f);
-            float[] v1 = m1.clone();
-            float[] m2 = m1.clone();
-            float[] v2 = m1.clone();
-            for (int step = 1; step <= 4; step++) {
-                float[] gf = filled(random, gOff, n, true);
-                short[] g = new short[gf.length];
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = vecopt.tensor.BFloat16.fromFloat(gf[i] * 1024f); // loss-scaled, undone by gradScale
-                }
-                AdamCoefficients base = coefficients(step, step % 2 == 0);
-                AdamCoefficients c = new AdamCoefficients(base.gradScale() / 1024f, base.weightDecay(), base.paramScale(),
-                        base.beta1(), base.oneMinusBeta1(), base.beta2(), base.oneMinusBeta2(), base.invSqrtBias2(),
-                        base.eps(), base.negStepSize(), step == 3 ? 0.5f : Float.POSITIVE_INFINITY);
-                StateRounding r = stochastic ? StateRounding.stochastic(3, 9, step) : StateRounding.NEAREST_EVEN;
-                CompressedStateKernels.scalar().adamMixedBf16(w1, wOff, g, gOff, master1, m1, v1, index, n, c, r);
-                panama.adamMixedBf16(w2, wOff, g, gOff, master2, m2, v2, index, n, c, r);
-                String where = "n=" + n + " step " + step + (stochastic ? " stochastic" : " nearest");
-                assertEquals(Arrays.toString(w1), Arrays.toString(w2), "weights " + where);
-                assertSameBits(master1, master2, "master " + where);
-                assertSameBits(m1, m2, "m " + where);
-                assertSameBits(v1, v2, "v " + where);
-            }
-        }
+        assertMixedAdamParity(n, true, 17L);
     }
 
     @ParameterizedTest
     @MethodSource("sizes")
     void mixedPrecisionAdamWithFloat32GradientsIsBitIdenticalRoundingToNearestAndStochastically(int n) {
+        assertMixedAdamParity(n, false, 23L);
+    }
+
+    /**
+     * Four steps of mixed-precision Adam on both implementations, rounding to nearest and then
+     * stochastically, from loss-scaled gradients in bfloat16 or float32 (the two kernel overloads),
+     * one step clipped; weights, master and moments compared bit for bit after every step.
+     */
+    private static void assertMixedAdamParity(int n, boolean bf16Gradients, long seedFactor) {
         CompressedStateKernels panama = panamaOrSkip();
         for (boolean stochastic : new boolean[] {false, true}) {
-            SplittableRandom random = new SplittableRandom(n * 23L + (stochastic ? 1 : 0));
+            SplittableRandom random = new SplittableRandom(n * seedFactor + (stochastic ? 1 : 0));
             int wOff = random.nextInt(20);
             int gOff = random.nextInt(20);
             int index = random.nextInt(20);
@@ -218,8 +191,17 @@ class CompressedStateKernelParityTest {
                         base.beta1(), base.oneMinusBeta1(), base.beta2(), base.oneMinusBeta2(), base.invSqrtBias2(),
                         base.eps(), base.negStepSize(), step == 3 ? 0.5f : Float.POSITIVE_INFINITY);
                 StateRounding r = stochastic ? StateRounding.stochastic(3, 9, step) : StateRounding.NEAREST_EVEN;
-                CompressedStateKernels.scalar().adamMixedBf16(w1, wOff, g, gOff, master1, m1, v1, index, n, c, r);
-                panama.adamMixedBf16(w2, wOff, g, gOff, master2, m2, v2, index, n, c, r);
+                if (bf16Gradients) {
+                    short[] gb = new short[g.length];
+                    for (int i = 0; i < g.length; i++) {
+                        gb[i] = vecopt.tensor.BFloat16.fromFloat(g[i]);
+                    }
+                    CompressedStateKernels.scalar().adamMixedBf16(w1, wOff, gb, gOff, master1, m1, v1, index, n, c, r);
+                    panama.adamMixedBf16(w2, wOff, gb, gOff, master2, m2, v2, index, n, c, r);
+                } else {
+                    CompressedStateKernels.scalar().adamMixedBf16(w1, wOff, g, gOff, master1, m1, v1, index, n, c, r);
+                    panama.adamMixedBf16(w2, wOff, g, gOff, master2, m2, v2, index, n, c, r);
+                }
                 String where = "n=" + n + " step " + step + (stochastic ? " stochastic" : " nearest");
                 assertEquals(Arrays.toString(w1), Arrays.toString(w2), "weights " + where);
                 assertSameBits(master1, master2, "master " + where);
