@@ -127,7 +127,7 @@ public final class Adafactor extends Optimizer {
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         AdafactorCoefficients c = AdafactorCoefficients.forStep(h, step, context);
         float[] m = c.momentum() ? state.buffer("exp_avg") : null;
-        int[] shape = p.value().shape();
+        int[] shape = p.shape();
         return shape.length >= 2 ? factored(p.size(), shape, state, m, c) : unfactored(p.size(), state, m, c);
     }
 

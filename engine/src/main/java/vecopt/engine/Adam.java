@@ -83,55 +83,10 @@ public final class Adam extends Optimizer {
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
-        if (p.isMixed()) {
-            return mixedKernelCall(p, state, stateFormat(), weightRounding(), h.flag(AMSGRAD), step, c);
-        }
         if (state.compressedBuffer("exp_avg") != null) {
             return compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
         }
         return kernelCall(kernels(), state, h.flag(AMSGRAD), c);
-    }
-
-    /** Adam steps mixed-precision parameters: bfloat16 weights, a float32 master copy, float32 moments. */
-    @Override
-    protected boolean hasMixedPrecisionKernel() {
-        return true;
-    }
-
-    /**
-     * The mixed-precision Adam kernel call ({@link CompressedStateKernels#adamMixedBf16}) of a parameter
-     * with bfloat16 weights, its float32 master copy and moments; Adam's and AdamW's.
-     *
-     * @throws IllegalArgumentException with AMSGrad or compressed moments, which the mixed kernel does not keep
-     */
-    static StepPlan mixedKernelCall(Parameter p, ParameterState state, StateFormat format, WeightRounding weightRounding,
-                                    boolean amsgrad, long step, AdamCoefficients c) {
-        if (amsgrad) {
-            throw new IllegalArgumentException("amsgrad is not supported for parameter " + p.name()
-                    + " with bfloat16 weights; the mixed-precision kernel keeps no running maximum");
-        }
-        if (state.compressedBuffer("exp_avg") != null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " has bfloat16 weights; the mixed-precision"
-                    + " kernel keeps float32 moments, so the state format must be float32, got " + format);
-        }
-        CompressedStateKernels kernels = CompressedStateKernels.get();
-        float[] master = state.buffer(Optimizer.MASTER);
-        float[] m = state.buffer("exp_avg");
-        float[] v = state.buffer("exp_avg_sq");
-        StateRounding rounding = weightRounding.isStochastic()
-                ? StateRounding.stochastic(weightRounding.seed(), GradientNoise.stream(p.name()), step)
-                : StateRounding.NEAREST_EVEN;
-        Parameter.LowPrecision lp = p.lowPrecision();
-        short[] w = lp.weightBits();
-        int wOff = lp.weightOffset();
-        if (p.hasLowPrecisionGrad()) {
-            short[] g = lp.gradBits();
-            int gOff = lp.gradOffset();
-            return StepPlan.of((pa, pOff, ga, gaOff, from, n) ->
-                    kernels.adamMixedBf16(w, wOff + from, g, gOff + from, master, m, v, from, n, c, rounding));
-        }
-        return StepPlan.of((pa, pOff, ga, gaOff, from, n) ->
-                kernels.adamMixedBf16(w, wOff + from, ga, gaOff, master, m, v, from, n, c, rounding));
     }
 
     /**

@@ -64,12 +64,6 @@ public final class AdamW extends Optimizer {
         super(RULE, parameters, hyperparameters);
     }
 
-    /** AdamW steps mixed-precision parameters with Adam's kernel, its decay decoupled ({@code paramScale}). */
-    @Override
-    protected boolean hasMixedPrecisionKernel() {
-        return true;
-    }
-
     @Override
     protected java.util.Map<String, Boolean> compressibleBuffers() {
         return Adam.COMPRESSIBLE;
@@ -78,9 +72,6 @@ public final class AdamW extends Optimizer {
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
-        if (p.isMixed()) {
-            return Adam.mixedKernelCall(p, state, stateFormat(), weightRounding(), h.flag(AMSGRAD), step, c);
-        }
         if (state.compressedBuffer("exp_avg") != null) {
             return Adam.compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
         }

@@ -24,12 +24,10 @@ final class BlockedPass implements ChunkedExecutor.RangeTask {
     /** Sets the pass to run next; {@code alignment} divides every block start. */
     BlockedPass set(StepPlan.ParameterKernel kernel, Parameter p, int alignment) {
         this.kernel = kernel;
-        boolean floatValue = !p.isMixed(); // mixed kernels hold their bfloat16 arrays themselves
-        boolean floatGrad = !p.hasLowPrecisionGrad();
-        this.value = floatValue ? p.value().array() : null;
-        this.valueOffset = floatValue ? p.value().offset() : 0;
-        this.grad = floatGrad ? p.grad().array() : null;
-        this.gradOffset = floatGrad ? p.grad().offset() : 0;
+        this.value = p.value().array(); // a float32 parameter: mixed-precision ones go through MixedPass
+        this.valueOffset = p.value().offset();
+        this.grad = p.grad().array();
+        this.gradOffset = p.grad().offset();
         this.block = (int) Math.min(Integer.MAX_VALUE, ((long) BLOCK + alignment - 1) / alignment * alignment);
         return this;
     }

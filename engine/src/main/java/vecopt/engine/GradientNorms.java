@@ -1,5 +1,6 @@
 package vecopt.engine;
 
+import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.OptimizerKernels;
 
 /**
@@ -54,18 +55,22 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
         kernels.blockSumsOfSquares(g, off + from, length, sums, from / BLOCK);
     }
 
-    /** One block of a bfloat16 gradient widened to float32; allocated on first use. */
+    /** One block of a low-precision gradient widened to float32; allocated on first use. */
     private float[] widened;
 
     /**
-     * The sum of squares of {@code p}'s bfloat16 gradient, the bits {@link #sumOfSquares} gives for
-     * the same values in float32: each block of {@link OptimizerKernels#SUM_OF_SQUARES_BLOCK} elements
-     * is widened (exactly) and summed by the kernel, and the block sums added in block order, on the
-     * calling thread.
+     * The sum of squares of {@code p}'s bfloat16 or float16 gradient, the bits {@link #sumOfSquares}
+     * gives for the same values in float32: each block of {@link OptimizerKernels#SUM_OF_SQUARES_BLOCK}
+     * elements is widened (exactly) and summed by the kernel, and the block sums added in block order,
+     * on the calling thread. An infinity or NaN of either type widens to one, so the non-finite policy
+     * meets it as a float32 one.
      */
-    double sumOfSquaresBf16(Parameter p, OptimizerKernels kernels) {
-        short[] g = p.lowPrecision().gradBits();
-        int off = p.lowPrecision().gradOffset();
+    double sumOfSquaresLowPrecision(Parameter p, OptimizerKernels kernels) {
+        Parameter.LowPrecision lp = p.lowPrecision();
+        short[] g = lp.gradBits();
+        int off = lp.gradOffset();
+        boolean float16 = lp.isFloat16();
+        CompressedStateKernels conversions = CompressedStateKernels.get();
         int n = p.size();
         if (widened == null) {
             widened = new float[BLOCK];
@@ -73,8 +78,10 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
         double sum = 0;
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
-            for (int i = 0; i < len; i++) {
-                widened[i] = vecopt.tensor.BFloat16.toFloat(g[off + start + i]);
+            if (float16) {
+                conversions.widenFp16(g, off + start, widened, 0, len);
+            } else {
+                conversions.widenBf16(g, off + start, widened, 0, len);
             }
             sum += kernels.sumOfSquares(widened, 0, len);
         }
@@ -86,8 +93,10 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
         if (p.hasLowPrecisionGrad()) {
             short[] g = p.lowPrecision().gradBits();
             int off = p.lowPrecision().gradOffset();
+            boolean float16 = p.lowPrecision().isFloat16();
             for (int i = 0; i < p.size(); i++) {
-                if (!Float.isFinite(vecopt.tensor.BFloat16.toFloat(g[off + i]))) {
+                float x = float16 ? vecopt.tensor.Float16.toFloat(g[off + i]) : vecopt.tensor.BFloat16.toFloat(g[off + i]);
+                if (!Float.isFinite(x)) {
                     return i;
                 }
             }

@@ -104,6 +104,8 @@ public final class LBFGS extends Optimizer {
             .scalar(Scalars.HISTORY_LENGTH, 0)
             .scalar(Scalars.HISTORY_START, 0)
             .needsClosure()
+            .refusesMixedPrecision("its step reads and writes the float32 values itself, in its line search and"
+                    + " flat vectors")
             .traffic(LBFGS::traffic)
             .build();
 

@@ -94,8 +94,9 @@ public final class Muon extends Optimizer {
 
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
-        int rows = p.value().dim(0);
-        int cols = p.value().dim(1);
+        int[] shape = p.shape();
+        int rows = shape[0];
+        int cols = shape[1];
         MuonCoefficients c = MuonCoefficients.forStep(h, step, context, rows, cols);
         float[] buffer = state.buffer("momentum_buffer");
         workspace.ensure(rows, cols); // the largest parameter's size once every parameter is planned

@@ -11,8 +11,10 @@ import vecopt.engine.checkpoint.Checkpointable;
 import vecopt.engine.checkpoint.Checkpoints;
 import vecopt.engine.checkpoint.StateDict;
 import vecopt.engine.internal.EngineAccess;
+import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.OptimizerKernels;
 import vecopt.engine.kernels.OptimizerKernelsProvider;
+import vecopt.engine.kernels.StateRounding;
 
 /**
  * Applies one update rule to groups of parameters, the way {@code torch.optim.Optimizer} does:
@@ -37,10 +39,14 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
  * </pre>
  *
  * <p>Mixed-precision parameters ({@link Parameter#mixed(String, vecopt.tensor.SegmentTensor,
- * vecopt.tensor.SegmentTensor)}: bfloat16 weights, bfloat16 or float32 gradients) are stepped by rules
- * with a mixed-precision kernel ({@link #hasMixedPrecisionKernel()}: Adam, AdamW) with a float32 master
- * copy kept as state; noise, clipping, the non-finite check and {@link #setLossScale the loss scale}
- * apply to them as above, except that gradient noise refuses bfloat16 gradients.
+ * vecopt.tensor.SegmentTensor)}: bfloat16 or float16 weights, gradients of the weights' type or
+ * float32) are stepped by every rule that {@link Rule#stepsMixedPrecision() steps mixed precision}
+ * (all but LBFGS and the schedule-free rules) with a float32 master copy kept as state
+ * ({@value #MASTER}): each pass of the rule's plan runs its float32 kernels on the master and the
+ * float32 gradient (a low-precision one widened block by block into per-thread scratch), and after
+ * the last pass each block of the master is rounded to the weights ({@link #setWeightRounding}).
+ * Noise, clipping, the non-finite check and {@link #setLossScale the loss scale} apply to them as
+ * above, except that gradient noise refuses low-precision gradients.
  *
  * <p>Not thread-safe: step, change hyperparameters, add groups and load checkpoints from one thread at a time.
  * Overlapping calls are detected (one compare-and-set per call) and the later one throws
@@ -81,6 +87,7 @@ public abstract class Optimizer {
     /** The thread running a closure inside a step, which may zero the gradients; null otherwise. */
     private volatile Thread closureThread;
     private final BlockedPass blockedPass = new BlockedPass();
+    private final MixedPass mixedPass = new MixedPass();
     private final GradientNorms gradientNorms = new GradientNorms();
 
     /**
@@ -190,9 +197,10 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException("parameter name " + p.name() + " appears twice");
             }
             rule.checkShape(p);
-            if (p.isMixed() && !hasMixedPrecisionKernel()) {
-                throw new IllegalArgumentException("parameter " + p.name() + " has bfloat16 weights, but " + rule
-                        + " has no mixed-precision kernel; Adam and AdamW have one");
+            if (p.isMixed() && !rule.stepsMixedPrecision()) {
+                throw new IllegalArgumentException("parameter " + p.name() + " has " + p.lowPrecision().typeName()
+                        + " weights, but " + rule + " does not step mixed-precision parameters: "
+                        + rule.mixedPrecisionRefusal());
             }
         }
         List<Parameter> all = new ArrayList<>(byName.values());
@@ -286,25 +294,11 @@ public abstract class Optimizer {
         return Map.of();
     }
 
-    /**
-     * Whether this rule steps mixed-precision parameters ({@link Parameter#mixed(String,
-     * vecopt.tensor.SegmentTensor, vecopt.tensor.SegmentTensor)}): bfloat16 weights, a float32 master
-     * copy kept as state ({@value #MASTER}) and float32 moments, in one fused pass. False (the default)
-     * refuses such parameters when they are added. A rule that returns true plans kernels that hold the
-     * parameter's bfloat16 arrays themselves: the value array they are handed is null, and so is the
-     * gradient array when the gradient is bfloat16.
-     *
-     * @return whether mixed-precision parameters are supported
-     */
-    protected boolean hasMixedPrecisionKernel() {
-        return false;
-    }
-
     /** The state buffer holding a mixed-precision parameter's float32 master copy of its weights. */
     public static final String MASTER = "master";
 
     /**
-     * Rounds the master copies of mixed-precision parameters to their bfloat16 weights with
+     * Rounds the master copies of mixed-precision parameters to their bfloat16 or float16 weights with
      * {@code rounding} from the next step on; {@link WeightRounding#nearestEven()} by default. Not saved
      * in checkpoints (the master copies are, so a resumed run with the same rounding continues bit for
      * bit): set it again after loading.
@@ -338,15 +332,15 @@ public abstract class Optimizer {
      *
      * @param lossScale the factor the loss was multiplied by, finite and positive
      * @throws IllegalArgumentException if {@code lossScale} is not finite and positive, or is not 1 for a rule
-     *     without a mixed-precision kernel ({@link #hasMixedPrecisionKernel()})
+     *     that does not {@link Rule#stepsMixedPrecision() step mixed precision}
      */
     public void setLossScale(double lossScale) {
         if (!(lossScale > 0) || !Double.isFinite(lossScale)) {
             throw new IllegalArgumentException("lossScale must be finite and > 0, got " + lossScale);
         }
-        if (lossScale != 1 && !hasMixedPrecisionKernel()) {
-            throw new IllegalArgumentException(rule + " does not take a loss scale (only rules with a mixed-precision"
-                    + " kernel do: Adam, AdamW), got lossScale " + lossScale);
+        if (lossScale != 1 && !rule.stepsMixedPrecision()) {
+            throw new IllegalArgumentException(rule + " does not take a loss scale (it does not step mixed-precision"
+                    + " parameters: " + rule.mixedPrecisionRefusal() + "), got lossScale " + lossScale);
         }
         this.lossScale = lossScale;
     }
@@ -406,9 +400,10 @@ public abstract class Optimizer {
 
     /**
      * Clips gradients before each update from the next step on: by their global norm, by value, or
-     * not ({@link GradientClipping#none()}, the default). The bfloat16 gradients of mixed-precision
-     * parameters are clipped too: their norm pass widens them block by block and gives the bits of the
-     * same values in float32 (on the stepping thread), and clipping by value clamps them in the kernel.
+     * not ({@link GradientClipping#none()}, the default). The bfloat16 and float16 gradients of
+     * mixed-precision parameters are clipped too: their norm pass widens them block by block and gives
+     * the bits of the same values in float32 (on the stepping thread), and clipping by value clamps them
+     * in the kernel.
      *
      * @param clipping the clipping of the next steps
      */
@@ -746,7 +741,7 @@ public abstract class Optimizer {
                 for (Parameter p : group.parameters()) {
                     if (p.hasLowPrecisionGrad()) {
                         throw new IllegalStateException("gradient noise needs float32 gradients; parameter " + p.name()
-                                + " has a bfloat16 one");
+                                + " has a " + p.lowPrecision().typeName() + " one");
                     }
                 }
             }
@@ -767,6 +762,7 @@ public abstract class Optimizer {
             }
         } finally {
             blockedPass.clear();
+            mixedPass.clear();
             for (int i = 0; i < count; i++) {
                 planned[i].clear();
             }
@@ -776,16 +772,46 @@ public abstract class Optimizer {
     /** Runs the passes of one parameter's plan in order, each split across the executor's threads if it may be. */
     private void runPasses(Planned pl) {
         Parameter p = pl.parameter;
+        if (p.isMixed()) {
+            runMixedPasses(pl);
+            return;
+        }
         List<StepPlan.Pass> passes = pl.plan.passes();
         for (int k = 0; k < passes.size(); k++) {
             StepPlan.Pass pass = passes.get(k);
             if (pass.splittable()) {
                 executor.run(p.size(), pass.alignment(), blockedPass.set(pass.kernel(), p, pass.alignment()));
-            } else if (p.isMixed()) { // the mixed kernels hold their bfloat16 arrays themselves
-                pass.kernel().run(null, 0, p.hasLowPrecisionGrad() ? null : p.grad().array(),
-                        p.hasLowPrecisionGrad() ? 0 : p.grad().offset(), 0, p.size());
             } else {
                 pass.kernel().run(p.value().array(), p.value().offset(), p.grad().array(), p.grad().offset(), 0, p.size());
+            }
+        }
+    }
+
+    /**
+     * The passes of a mixed-precision parameter's plan on its float32 master copy ({@link MixedPass});
+     * the last one rounds the master to the weights block by block as it goes. A whole pass gets the
+     * master and the float32 gradient, or no gradient (null) when the gradient is low-precision;
+     * after a whole last pass the master is rounded in a pass of its own.
+     */
+    private void runMixedPasses(Planned pl) {
+        Parameter p = pl.parameter;
+        float[] master = pl.state.buffer(MASTER);
+        StateRounding rounding = weightRounding.isStochastic()
+                ? StateRounding.stochastic(weightRounding.seed(), GradientNoise.stream(p.name()), pl.step)
+                : StateRounding.NEAREST_EVEN;
+        List<StepPlan.Pass> passes = pl.plan.passes();
+        for (int k = 0; k < passes.size(); k++) {
+            StepPlan.Pass pass = passes.get(k);
+            StateRounding last = k == passes.size() - 1 ? rounding : null;
+            if (pass.splittable()) {
+                executor.run(p.size(), pass.alignment(), mixedPass.set(pass.kernel(), p, master, pass.alignment(), last));
+            } else {
+                boolean lowGradient = p.hasLowPrecisionGrad();
+                pass.kernel().run(master, 0, lowGradient ? null : p.grad().array(), lowGradient ? 0 : p.grad().offset(),
+                        0, p.size());
+                if (last != null) {
+                    executor.run(p.size(), mixedPass.set(null, p, master, 1, last));
+                }
             }
         }
     }
@@ -912,18 +938,21 @@ public abstract class Optimizer {
             }
         }
         if (p.isMixed() && state.buffer(MASTER) == null) {
-            state.putBuffer(MASTER, widened(p.lowPrecision().weights()));
+            state.putBuffer(MASTER, widened(p.lowPrecision()));
             ParameterState s = state;
             undo.add(() -> s.discard(MASTER));
         }
         return state;
     }
 
-    /** The master copy of bfloat16 weights: each widened exactly to float32. */
-    private static float[] widened(vecopt.tensor.SegmentTensor weights) {
-        float[] master = new float[(int) weights.size()];
-        for (int i = 0; i < master.length; i++) {
-            master[i] = weights.getFloat(i);
+    /** The master copy of bfloat16 or float16 weights: each widened exactly to float32. */
+    private static float[] widened(Parameter.LowPrecision weights) {
+        float[] master = new float[(int) weights.weights().size()];
+        CompressedStateKernels k = CompressedStateKernels.get();
+        if (weights.isFloat16()) {
+            k.widenFp16(weights.weightBits(), weights.weightOffset(), master, 0, master.length);
+        } else {
+            k.widenBf16(weights.weightBits(), weights.weightOffset(), master, 0, master.length);
         }
         return master;
     }
@@ -1036,7 +1065,7 @@ public abstract class Optimizer {
             }
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                double s = p.hasLowPrecisionGrad() ? gradientNorms.sumOfSquaresBf16(p, kernels)
+                double s = p.hasLowPrecisionGrad() ? gradientNorms.sumOfSquaresLowPrecision(p, kernels)
                         : gradientNorms.sumOfSquares(p, kernels, executor);
                 if (!Double.isFinite(s) && nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
                     lastGradientNorm = Math.sqrt(s); // NaN or infinite, whatever the other parameters hold

@@ -10,26 +10,29 @@ import vecopt.tensor.SegmentTensor;
  * arrays the model owns; the optimizer reads {@code grad} and updates {@code value} in place.
  *
  * <p>A mixed-precision parameter ({@link #mixed(String, SegmentTensor, SegmentTensor)}) has bfloat16
- * weights instead of a float32 value: the optimizer keeps a float32 master copy of them as state
- * ({@code master}), updates it and writes it back rounded to bfloat16, as offload trainers do. Its
- * gradient is bfloat16 too ({@link #lowPrecision()}'s {@code grad}) or float32 ({@link #grad()}).
+ * or float16 (IEEE binary16) weights instead of a float32 value: the optimizer keeps a float32 master
+ * copy of them as state ({@code master}), steps it with its rule's float32 kernels and writes it back
+ * rounded to the weights' type, as offload trainers do. Its gradient has the weights' type too
+ * ({@link #lowPrecision()}'s {@code grad}) or is float32 ({@link #grad()}). float16 weights hold
+ * at most 65504: a master value from 65520 up rounds to infinity, as IEEE rounding to nearest says.
  *
  * @param name the name, unique in an optimizer, as in PyTorch's {@code named_parameters()}
  * @param value the values, updated in place; null for a mixed-precision parameter
  * @param grad the gradient, read by each step, of the same size as the values; null for a
- *     mixed-precision parameter with bfloat16 gradients
- * @param lowPrecision the bfloat16 weights (and gradient) of a mixed-precision parameter; null otherwise
+ *     mixed-precision parameter with a low-precision gradient
+ * @param lowPrecision the bfloat16 or float16 weights (and gradient) of a mixed-precision parameter; null otherwise
  */
 public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPrecision lowPrecision) {
 
     /**
-     * The bfloat16 storage of a mixed-precision parameter: the model's weights, and its gradient when
-     * that is bfloat16 too. Both views of heap {@code short[]} arrays ({@code MemorySegment.ofArray}),
-     * which the fused kernel reads and writes directly.
+     * The low-precision storage of a mixed-precision parameter: the model's weights, and its gradient
+     * when that is of the weights' type too. Both views of heap {@code short[]} arrays
+     * ({@code MemorySegment.ofArray}), which the step widens and rounds block by block.
      *
-     * @param weights the weights, {@link DType#BFLOAT16}, written by each step (rounded from the master)
-     * @param grad the gradient, {@link DType#BFLOAT16} and of the weights' shape; null when the
-     *     gradient is the parameter's float32 {@link Parameter#grad()}
+     * @param weights the weights, {@link DType#BFLOAT16} or {@link DType#FLOAT16}, written by each step
+     *     (rounded from the master)
+     * @param grad the gradient, of the weights' dtype and shape; null when the gradient is the
+     *     parameter's float32 {@link Parameter#grad()}
      */
     public record LowPrecision(SegmentTensor weights, SegmentTensor grad) {
 
@@ -38,9 +41,13 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
             if (weights == null) {
                 throw new IllegalArgumentException("weights must not be null");
             }
-            checkBf16("weights", weights);
+            checkLowPrecision("weights", weights);
             if (grad != null) {
-                checkBf16("grad", grad);
+                checkLowPrecision("grad", grad);
+                if (grad.dtype() != weights.dtype()) {
+                    throw new IllegalArgumentException("grad is " + grad.dtype() + " but weights are " + weights.dtype()
+                            + "; a low-precision gradient must have the weights' dtype (or give a float32 gradient)");
+                }
                 if (!java.util.Arrays.equals(weights.shape(), grad.shape())) {
                     throw new IllegalArgumentException("grad has shape " + java.util.Arrays.toString(grad.shape())
                             + ", weights have " + java.util.Arrays.toString(weights.shape()));
@@ -48,10 +55,9 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
             }
         }
 
-        private static void checkBf16(String what, SegmentTensor t) {
-            if (t.dtype() != DType.BFLOAT16) {
-                throw new IllegalArgumentException(what + " must be BFLOAT16, got " + t.dtype()
-                        + (t.dtype() == DType.FLOAT16 ? " (float16 parameters have no kernel yet)" : ""));
+        private static void checkLowPrecision(String what, SegmentTensor t) {
+            if (t.dtype() != DType.BFLOAT16 && t.dtype() != DType.FLOAT16) {
+                throw new IllegalArgumentException(what + " must be BFLOAT16 or FLOAT16, got " + t.dtype());
             }
             if (t.size() > Integer.MAX_VALUE - 64) {
                 throw new IllegalArgumentException(what + " has " + t.size() + " elements; a parameter holds at most "
@@ -61,6 +67,21 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
                 throw new IllegalArgumentException(what + " must be a view of a heap short[] (MemorySegment.ofArray), got "
                         + t.segment());
             }
+        }
+
+        /** {@return the weights' dtype, {@link DType#BFLOAT16} or {@link DType#FLOAT16}; a gradient of theirs has it too} */
+        public DType dtype() {
+            return weights.dtype();
+        }
+
+        /** {@return whether the weights are float16 (IEEE binary16) rather than bfloat16} */
+        boolean isFloat16() {
+            return weights.dtype() == DType.FLOAT16;
+        }
+
+        /** {@return "bfloat16" or "float16", for messages} */
+        String typeName() {
+            return isFloat16() ? "float16" : "bfloat16";
         }
 
         /** {@return the weights' {@code short[]}} */
@@ -108,7 +129,7 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
             }
             if ((grad == null) == (lowPrecision.grad() == null)) {
                 throw new IllegalArgumentException("parameter " + name + ": give the gradient once, as float32 grad or "
-                        + "as bfloat16 lowPrecision.grad; got " + grad + " and " + lowPrecision.grad());
+                        + "as low-precision lowPrecision.grad; got " + grad + " and " + lowPrecision.grad());
             }
             if (grad != null && grad.size() != lowPrecision.weights().size()) {
                 throw new IllegalArgumentException("parameter " + name + ": grad has " + grad.size()
@@ -140,16 +161,17 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
     }
 
     /**
-     * A mixed-precision parameter with bfloat16 weights and gradients (views of heap {@code short[]}
-     * arrays: {@code SegmentTensor.wrap(MemorySegment.ofArray(bits), DType.BFLOAT16, shape)}). Adam and
-     * AdamW step it with a float32 master copy; rules without a mixed-precision kernel refuse it.
+     * A mixed-precision parameter with bfloat16 or float16 weights and a gradient of the same type
+     * (views of heap {@code short[]} arrays: {@code SegmentTensor.wrap(MemorySegment.ofArray(bits),
+     * DType.BFLOAT16, shape)}). Every rule that {@link Rule#stepsMixedPrecision() steps mixed
+     * precision} steps it through a float32 master copy; the others refuse it.
      *
      * @param name the name
-     * @param weights the bfloat16 weights
-     * @param grad the bfloat16 gradient, of the weights' shape
+     * @param weights the bfloat16 or float16 weights
+     * @param grad the gradient, of the weights' dtype and shape
      * @return the parameter
-     * @throws IllegalArgumentException if an argument is null, not bfloat16, not over a heap {@code short[]}, or
-     *     the shapes differ
+     * @throws IllegalArgumentException if an argument is null, neither bfloat16 nor float16, not over a heap
+     *     {@code short[]}, or the dtypes or shapes differ
      */
     public static Parameter mixed(String name, SegmentTensor weights, SegmentTensor grad) {
         if (grad == null) {
@@ -159,14 +181,14 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
     }
 
     /**
-     * A mixed-precision parameter with bfloat16 weights and a float32 gradient.
+     * A mixed-precision parameter with bfloat16 or float16 weights and a float32 gradient.
      *
      * @param name the name
-     * @param weights the bfloat16 weights, a view of a heap {@code short[]}
+     * @param weights the bfloat16 or float16 weights, a view of a heap {@code short[]}
      * @param grad the float32 gradient, of as many elements
      * @return the parameter
-     * @throws IllegalArgumentException if an argument is null, the weights are not bfloat16 over a heap
-     *     {@code short[]}, or the sizes differ
+     * @throws IllegalArgumentException if an argument is null, the weights are neither bfloat16 nor float16
+     *     over a heap {@code short[]}, or the sizes differ
      */
     public static Parameter mixed(String name, SegmentTensor weights, FloatTensor grad) {
         if (grad == null) {
@@ -179,13 +201,13 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
      * The values.
      *
      * @return the values
-     * @throws IllegalStateException for a mixed-precision parameter, which has bfloat16 weights instead
+     * @throws IllegalStateException for a mixed-precision parameter, which has low-precision weights instead
      */
     @Override
     public FloatTensor value() {
         if (value == null) {
-            throw new IllegalStateException("parameter " + name + " has bfloat16 weights and no float32 value;"
-                    + " only optimizers with a mixed-precision kernel (Adam, AdamW) step it");
+            throw new IllegalStateException("parameter " + name + " has " + lowPrecision.typeName() + " weights and no"
+                    + " float32 value; optimizers step its float32 master copy (state \"master\")");
         }
         return value;
     }
@@ -194,22 +216,23 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
      * The gradient.
      *
      * @return the gradient
-     * @throws IllegalStateException for a mixed-precision parameter with a bfloat16 gradient
+     * @throws IllegalStateException for a mixed-precision parameter with a low-precision gradient
      */
     @Override
     public FloatTensor grad() {
         if (grad == null) {
-            throw new IllegalStateException("parameter " + name + " has a bfloat16 gradient and no float32 one");
+            throw new IllegalStateException("parameter " + name + " has a " + lowPrecision.typeName()
+                    + " gradient and no float32 one");
         }
         return grad;
     }
 
-    /** {@return whether this is a mixed-precision parameter (bfloat16 weights)} */
+    /** {@return whether this is a mixed-precision parameter (bfloat16 or float16 weights)} */
     public boolean isMixed() {
         return lowPrecision != null;
     }
 
-    /** {@return whether the gradient is bfloat16 ({@link LowPrecision#grad()}) rather than float32} */
+    /** {@return whether the gradient is low-precision ({@link LowPrecision#grad()}) rather than float32} */
     boolean hasLowPrecisionGrad() {
         return lowPrecision != null && lowPrecision.grad() != null;
     }

@@ -330,12 +330,15 @@ public final class Rule {
     private final Factory factory;
     private final Shapes shapes;
     private final boolean needsClosure;
+    /** Why the rule cannot step mixed-precision parameters; null when it can (the default). */
+    private final String mixedPrecisionRefusal;
 
     /** The traffic a rule of several passes states; null for one pass over p, g and the buffers. */
     private final Function<Hyperparameters, Traffic> traffic;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
-                 Factory factory, Shapes shapes, boolean needsClosure, Function<Hyperparameters, Traffic> traffic) {
+                 Factory factory, Shapes shapes, boolean needsClosure, String mixedPrecisionRefusal,
+                 Function<Hyperparameters, Traffic> traffic) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
@@ -343,6 +346,7 @@ public final class Rule {
         this.factory = factory;
         this.shapes = shapes;
         this.needsClosure = needsClosure;
+        this.mixedPrecisionRefusal = mixedPrecisionRefusal;
         this.traffic = traffic;
     }
 
@@ -485,6 +489,30 @@ public final class Rule {
     }
 
     /**
+     * Whether the rule steps mixed-precision parameters ({@link Parameter#mixed(String,
+     * vecopt.tensor.SegmentTensor, vecopt.tensor.SegmentTensor)}): true unless its builder said
+     * {@link Builder#refusesMixedPrecision}. Such a parameter is stepped through the rule's own plan
+     * and float32 kernels, handed the parameter's float32 master copy (state {@value Optimizer#MASTER})
+     * as the value and its gradient in float32 (a low-precision one widened block by block); after
+     * the last pass the master is rounded to the weights. A rule whose step reads or writes the
+     * parameter outside the arrays its kernels are handed refuses them.
+     *
+     * @return whether mixed-precision parameters are stepped
+     */
+    public boolean stepsMixedPrecision() {
+        return mixedPrecisionRefusal == null;
+    }
+
+    /**
+     * Why the rule refuses mixed-precision parameters, for messages.
+     *
+     * @return the reason, or null if it steps them
+     */
+    public String mixedPrecisionRefusal() {
+        return mixedPrecisionRefusal;
+    }
+
+    /**
      * Floats read and written per parameter element by one step with hyperparameters {@code h}: one
      * pass that reads p, g and every element-wise buffer and writes p and the buffers, unless the rule
      * states its own ({@link Builder#traffic}).
@@ -526,6 +554,7 @@ public final class Rule {
         private final List<Scalar> scalars = new ArrayList<>();
         private Shapes shapes = Shapes.ANY;
         private boolean needsClosure;
+        private String mixedPrecisionRefusal;
         private Function<Hyperparameters, Traffic> traffic;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
@@ -615,6 +644,22 @@ public final class Rule {
         }
 
         /**
+         * The rule cannot step mixed-precision parameters ({@link Rule#stepsMixedPrecision()}): its
+         * step reads or writes the parameter outside the arrays its kernels are handed.
+         *
+         * @param reason what the step does that a master copy cannot stand in for, for the refusal's message
+         * @return this builder
+         */
+        public Builder refusesMixedPrecision(String reason) {
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("reason must not be blank, got "
+                        + (reason == null ? null : "'" + reason + "'"));
+            }
+            mixedPrecisionRefusal = reason;
+            return this;
+        }
+
+        /**
          * The traffic of a rule whose step makes several passes (a norm, then the update): floats read
          * and written per element over all of them, for the given hyperparameters.
          *
@@ -632,7 +677,8 @@ public final class Rule {
          * @return the rule
          */
         public Rule build() {
-            return new Rule(torchName, defaults, buffers, scalars, factory, shapes, needsClosure, traffic);
+            return new Rule(torchName, defaults, buffers, scalars, factory, shapes, needsClosure, mixedPrecisionRefusal,
+                    traffic);
         }
     }
 }

@@ -53,6 +53,7 @@ public final class SGDScheduleFree extends ScheduleFreeOptimizer {
     public static final Rule RULE = Rule.builder("SGDScheduleFree", DEFAULTS, SGDScheduleFree::new)
             .buffer("z").add(KEPT_Y)
             .scalar("weight_sum", 0).scalar("lr_max", ScheduleFreeAveraging.INITIAL_LR_MAX)
+            .refusesMixedPrecision(ScheduleFreeOptimizer.MIXED_PRECISION_REFUSAL)
             .build();
 
     /**

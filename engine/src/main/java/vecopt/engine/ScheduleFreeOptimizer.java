@@ -37,6 +37,9 @@ public abstract class ScheduleFreeOptimizer extends Optimizer {
     /** The state buffer that keeps y while the parameter holds x (eval mode). */
     public static final String Y = "y";
 
+    /** Why the schedule-free rules refuse mixed-precision parameters. */
+    static final String MIXED_PRECISION_REFUSAL = "its eval() and train() write x and y into the float32 values";
+
     /** {@value #Y}: created by {@link #eval()}, never by a step, so no hyperparameters make it present. */
     static final Rule.Buffer KEPT_Y = new Rule.Buffer(Y, Rule.Buffer.LIKE_PARAMETER, h -> false, h -> 0);
 

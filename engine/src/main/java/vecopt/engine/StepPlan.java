@@ -20,7 +20,10 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
 
     /**
      * One kernel call over elements {@code [stateOffset, stateOffset + n)} of a parameter: its value
-     * and gradient arrays at their offsets already, state buffers at {@code stateOffset}.
+     * and gradient arrays at their offsets already, state buffers at {@code stateOffset}. For a
+     * mixed-precision parameter the value is its float32 master copy and the gradient float32 (a
+     * low-precision one widened into scratch for the call); a kernel reads and writes the parameter
+     * only through these arrays.
      */
     @FunctionalInterface
     public interface ParameterKernel {
@@ -83,7 +86,9 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
         }
 
         /**
-         * A pass run as one call over the whole parameter, on the stepping thread.
+         * A pass run as one call over the whole parameter, on the stepping thread. For a
+         * mixed-precision parameter with a low-precision gradient it is handed no gradient (null):
+         * a rule reads the gradient in its splittable passes.
          *
          * @param kernel the work of the pass
          * @return the pass

@@ -3,10 +3,11 @@ package vecopt.engine;
 /**
  * How an optimizer rounds the float32 master copy of a mixed-precision parameter
  * ({@link Parameter#mixed(String, vecopt.tensor.SegmentTensor, vecopt.tensor.SegmentTensor)}) to its
- * bfloat16 weights after each step: to nearest, ties to even (the default), or stochastically with
- * counter-based random bits from the seed, the parameter's name, the step and the element's index,
- * so that the weights are the same for any number of threads and any split of a step. The master
- * copy itself is never rounded; only the weights the model reads are.
+ * bfloat16 or float16 weights after each step: to nearest, ties to even (the default), or
+ * stochastically with counter-based random bits from the seed, the parameter's name, the step and
+ * the element's index, so that the weights are the same for any number of threads and any split of
+ * a step. The master copy itself is never rounded; only the weights the model reads are. float16
+ * weights hold at most 65504: rounding to nearest sends a master value from 65520 up to infinity.
  */
 public final class WeightRounding {
 
@@ -26,8 +27,8 @@ public final class WeightRounding {
     }
 
     /**
-     * Stochastic rounding: a weight between two bfloat16 values rounds up with probability equal to
-     * its distance from the lower one, in units of their gap.
+     * Stochastic rounding: a weight between two bfloat16 (or float16) values rounds to the one of
+     * larger magnitude with probability equal to its distance from the other, in units of their gap.
      *
      * @param seed the seed of the random bits
      * @return the rounding

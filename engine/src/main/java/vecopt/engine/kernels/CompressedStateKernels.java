@@ -61,6 +61,33 @@ public interface CompressedStateKernels {
     void adamMixedBf16(short[] w, int wOff, float[] g, int gOff, float[] master, float[] m, float[] v, int index,
                        int n, AdamCoefficients c, StateRounding rounding);
 
+    // ---- mixed-precision weights and gradients: widening and rounding ----
+
+    /**
+     * bfloat16 to float32, exactly: {@code dst[dstOff + i] = bf16(src[srcOff + i])} for {@code i < n}.
+     * Widens a block of a mixed-precision parameter's bfloat16 gradient for a rule's float32 kernel.
+     */
+    void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** IEEE binary16 to float32, exactly ({@link Float#float16ToFloat}), as {@link #widenBf16}. */
+    void widenFp16(short[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /**
+     * float32 to bfloat16: {@code dst[dstOff + i] = round(src[srcOff + i])} for {@code i < n}, to
+     * nearest even or, with a stochastic {@code rounding}, with the lower 16 bits of
+     * {@link CounterGaussian#bits}{@code (key, index + i)}: the bits {@link #adamMixedBf16} rounds its
+     * weights with, so a master copy rounds to the same weights either way. NaN stays NaN (quieted).
+     * Rounds a mixed-precision parameter's master copy to its weights.
+     */
+    void roundBf16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding);
+
+    /**
+     * float32 to IEEE binary16, as {@link #roundBf16}: to nearest even ({@link Float#floatToFloat16}:
+     * values from 65520 up round to infinity) or stochastically with
+     * {@link vecopt.tensor.Float16#fromFloatStochastic} and the element's 32 random bits (their upper 24 decide).
+     */
+    void roundFp16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding);
+
     /** The kernels this JVM uses: Panama when {@link OptimizerKernelsProvider#get()} is Panama, else scalar. */
     static CompressedStateKernels get() {
         return Holder.CHOSEN;

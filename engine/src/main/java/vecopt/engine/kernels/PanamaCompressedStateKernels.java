@@ -232,6 +232,66 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     }
 
     @Override
+    public void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            widen(src, srcOff + i).intoArray(dst, dstOff + i);
+        }
+        TAIL.widenBf16(src, srcOff + i, dst, dstOff + i, n - i);
+    }
+
+    /**
+     * The scalar loop: JDK 25's Vector API has no binary16 conversion, and C2 vectorizes a plain
+     * {@link Float#float16ToFloat} loop itself (with F16C or AVX-512 FP16).
+     */
+    @Override
+    public void widenFp16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        TAIL.widenFp16(src, srcOff, dst, dstOff, n);
+    }
+
+    @Override
+    public void roundBf16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding) {
+        int i = 0;
+        if ((index & 1) != 0 && n > 0) { // vectors of random bits start at even elements
+            TAIL.roundBf16(src, srcOff, dst, dstOff, index, 1, rounding);
+            i = 1;
+        }
+        i = roundBf16Vectors(src, srcOff, dst, dstOff, index, i, n, rounding);
+        TAIL.roundBf16(src, srcOff + i, dst, dstOff + i, index + i, n - i, rounding);
+    }
+
+    /**
+     * The vector part of {@link #roundBf16} from element {@code i} (random-bit element {@code index + i},
+     * even), the weights' rounding of {@link #adamMixedVectors}; returns where the vectors stopped.
+     */
+    private static int roundBf16Vectors(float[] src, int srcOff, short[] dst, int dstOff, int index, int i, int n,
+                                        StateRounding rounding) {
+        boolean stochastic = rounding.stochastic();
+        LongVector counter = LongVector.broadcast(L, rounding.key() + ((long) (index + i) >>> 1) * CounterGaussian.GAMMA)
+                .add(LongVector.fromArray(L, LANE_GAMMAS, 0));
+        LongVector advance = LongVector.broadcast(L, (long) (LANES / 2) * CounterGaussian.GAMMA);
+        int bound = i + F.loopBound(n - i);
+        for (; i < bound; i += LANES) {
+            FloatVector x = FloatVector.fromArray(F, src, srcOff + i);
+            if (stochastic) {
+                IntVector r = mix64(counter).reinterpretAsInts();
+                counter = counter.add(advance);
+                narrow(x, r.and(0xFFFF), dst, dstOff + i);
+            } else {
+                narrow(x, nearestEvenIncrement(x), dst, dstOff + i);
+            }
+        }
+        return i;
+    }
+
+    /** The scalar loops, as {@link #widenFp16} says (C2 vectorizes {@link Float#floatToFloat16} to nearest). */
+    @Override
+    public void roundFp16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding) {
+        TAIL.roundFp16(src, srcOff, dst, dstOff, index, n, rounding);
+    }
+
+    @Override
     public void adam8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] mScale, byte[] v, float[] vScale,
                          int index, int n, int blockSize, AdamCoefficients c) {
         int scratch = Math.min(n, blockSize);

@@ -2,6 +2,7 @@ package vecopt.engine.kernels;
 
 import vecopt.tensor.BFloat16;
 import vecopt.tensor.BlockwiseQuantizer;
+import vecopt.tensor.Float16;
 import vecopt.tensor.QuantizationMap;
 
 /** The compressed-state kernels as plain loops: the reference the Panama kernels reproduce bit for bit. */
@@ -75,6 +76,40 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
         return rounding.stochastic()
                 ? BFloat16.fromFloatStochastic(updated, CounterGaussian.bits(rounding.key(), k))
                 : BFloat16.fromFloat(updated);
+    }
+
+    @Override
+    public void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = BFloat16.toFloat(src[srcOff + i]);
+        }
+    }
+
+    @Override
+    public void widenFp16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = Float.float16ToFloat(src[srcOff + i]);
+        }
+    }
+
+    @Override
+    public void roundBf16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = round(src[srcOff + i], rounding, index + i);
+        }
+    }
+
+    @Override
+    public void roundFp16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding) {
+        if (rounding.stochastic()) {
+            for (int i = 0; i < n; i++) {
+                dst[dstOff + i] = Float16.fromFloatStochastic(src[srcOff + i], CounterGaussian.bits(rounding.key(), index + i));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[dstOff + i] = Float.floatToFloat16(src[srcOff + i]);
+            }
+        }
     }
 
     @Override

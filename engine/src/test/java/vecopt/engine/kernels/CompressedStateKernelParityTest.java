@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import vecopt.tensor.Float16;
 
 /**
  * Scalar against Panama for the compressed-state kernels: parameters, codes, scales and guards bit
@@ -207,6 +209,105 @@ class CompressedStateKernelParityTest {
                 assertSameBits(master1, master2, "master " + where);
                 assertSameBits(m1, m2, "m " + where);
                 assertSameBits(v1, v2, "v " + where);
+            }
+        }
+    }
+
+    /**
+     * Values a master copy may hold: normal ones of many magnitudes, ties and near-ties of both
+     * types, signed zeros, subnormals of both, values beyond float16's 65504, infinities and NaNs.
+     */
+    private static float[] masterValues(SplittableRandom random, int off, int n) {
+        float[] a = new float[off + n + 5];
+        Arrays.fill(a, GUARD);
+        for (int i = 0; i < n; i++) {
+            a[off + i] = switch (random.nextInt(12)) {
+                case 0 -> Float.intBitsToFloat(random.nextInt()); // any bits, NaNs with payloads included
+                case 1 -> Float.intBitsToFloat((random.nextInt() & 0xFFFF0000) | 0x8000); // a bfloat16 tie
+                case 2 -> Float16.toFloat((short) random.nextInt(0x7C00)) + 0x1p-25f * (random.nextBoolean() ? 1 : -1);
+                case 3 -> random.nextBoolean() ? 0f : -0f;
+                case 4 -> (float) (random.nextDouble() * 0x1p-14); // float16 subnormals
+                case 5 -> Float.MIN_VALUE * random.nextInt(1 << 20); // float32 subnormals
+                case 6 -> (float) (65504 + random.nextDouble() * 64) * (random.nextBoolean() ? 1 : -1);
+                case 7 -> random.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+                default -> (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-6, 6)));
+            };
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void roundingToBf16AndFp16IsBitIdenticalToNearestAndStochastically(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        for (boolean stochastic : new boolean[] {false, true}) {
+            SplittableRandom random = new SplittableRandom(n * 37L + (stochastic ? 1 : 0));
+            int srcOff = random.nextInt(20);
+            int dstOff = random.nextInt(20);
+            int index = random.nextInt(20); // odd ones too: the random bits come in pairs
+            float[] master = masterValues(random, srcOff, n);
+            StateRounding r = stochastic ? StateRounding.stochastic(7, 4, 12) : StateRounding.NEAREST_EVEN;
+            for (boolean float16 : new boolean[] {false, true}) {
+                short[] w1 = new short[dstOff + n + 3];
+                Arrays.fill(w1, SHORT_GUARD);
+                short[] w2 = w1.clone();
+                if (float16) {
+                    CompressedStateKernels.scalar().roundFp16(master, srcOff, w1, dstOff, index, n, r);
+                    panama.roundFp16(master, srcOff, w2, dstOff, index, n, r);
+                } else {
+                    CompressedStateKernels.scalar().roundBf16(master, srcOff, w1, dstOff, index, n, r);
+                    panama.roundBf16(master, srcOff, w2, dstOff, index, n, r);
+                }
+                assertEquals(Arrays.toString(w1), Arrays.toString(w2), (float16 ? "fp16" : "bf16") + " n=" + n
+                        + (stochastic ? " stochastic" : " nearest"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void wideningBf16AndFp16IsBitIdenticalForEveryBitPattern(int n) {
+        CompressedStateKernels panama = panamaOrSkip();
+        SplittableRandom random = new SplittableRandom(n * 41L);
+        int srcOff = random.nextInt(20);
+        int dstOff = random.nextInt(20);
+        short[] bits = new short[srcOff + n + 3];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = (short) random.nextInt(); // NaNs, infinities, subnormals and zeros of both types among them
+        }
+        for (boolean float16 : new boolean[] {false, true}) {
+            float[] x1 = new float[dstOff + n + 5];
+            Arrays.fill(x1, GUARD);
+            float[] x2 = x1.clone();
+            if (float16) {
+                CompressedStateKernels.scalar().widenFp16(bits, srcOff, x1, dstOff, n);
+                panama.widenFp16(bits, srcOff, x2, dstOff, n);
+            } else {
+                CompressedStateKernels.scalar().widenBf16(bits, srcOff, x1, dstOff, n);
+                panama.widenBf16(bits, srcOff, x2, dstOff, n);
+            }
+            assertSameBits(x1, x2, (float16 ? "fp16" : "bf16") + " n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void roundingTheMasterToBf16GivesTheWeightsOfTheFusedMixedAdamKernel(int n) {
+        for (CompressedStateKernels kernels : List.of(CompressedStateKernels.scalar(), CompressedStateKernels.get())) {
+            for (boolean stochastic : new boolean[] {false, true}) {
+                SplittableRandom random = new SplittableRandom(n * 43L + (stochastic ? 1 : 0));
+                int index = random.nextInt(20);
+                float[] master = filled(random, index, n, false);
+                float[] m = new float[index + n];
+                float[] v = new float[index + n];
+                short[] fused = new short[n];
+                float[] g = filled(random, 0, n, true);
+                StateRounding r = stochastic ? StateRounding.stochastic(3, 9, 2) : StateRounding.NEAREST_EVEN;
+                kernels.adamMixedBf16(fused, 0, g, 0, master, m, v, index, n, coefficients(1, false), r);
+                short[] rounded = new short[n];
+                kernels.roundBf16(master, index, rounded, 0, index, n, r);
+                assertEquals(Arrays.toString(fused), Arrays.toString(rounded), kernels.name() + " n=" + n
+                        + (stochastic ? " stochastic" : " nearest"));
             }
         }
     }

@@ -1,0 +1,107 @@
+package vecopt.engine;
+
+import vecopt.engine.kernels.CompressedStateKernels;
+import vecopt.engine.kernels.StateRounding;
+
+/**
+ * Runs one pass of a mixed-precision parameter's plan over a range, with the rule's own float32
+ * kernel: the value it is handed is the parameter's float32 master copy ({@link Optimizer#MASTER}, at
+ * the element's index), the gradient the float32 one, or a block of the low-precision one widened into
+ * this thread's scratch just before the call. After the plan's last pass the same block of the master,
+ * still in L1, is rounded to the weights (bfloat16 or float16, to nearest or stochastically with the
+ * random bits of the element's index). Calls cover at most {@link #BLOCK} elements rounded up to the
+ * pass's alignment and start at multiples of it, as {@link BlockedPass}'s do, so a reduction keeps its
+ * blocks and the master gets the bits of a float32 parameter stepped from the same gradient.
+ *
+ * <p>One instance per optimizer serves every pass (its fields are set before each); each thread's
+ * scratch is allocated once and grown only for a pass whose alignment exceeds it, so a step allocates nothing.
+ */
+final class MixedPass implements ChunkedExecutor.RangeTask {
+
+    /** Elements per call: 4Ki, 16 KiB of each float array, so a call's master, gradient and state stay in L1. */
+    static final int BLOCK = 1 << 12;
+
+    /** Each thread's block of widened gradient; threads run one chunk at a time, so one per thread serves all optimizers. */
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+
+    private final CompressedStateKernels conversions = CompressedStateKernels.get();
+
+    private StepPlan.ParameterKernel kernel;
+    private float[] master;
+    private float[] grad;
+    private int gradOffset;
+    private short[] lowGrad;
+    private int lowGradOffset;
+    private short[] weights;
+    private int weightOffset;
+    private boolean float16;
+    private StateRounding rounding;
+    private int block;
+
+    /**
+     * Sets the pass to run next: {@code kernel} (null to only round) over {@code p}'s master copy,
+     * in calls starting at multiples of {@code alignment}; then, unless {@code rounding} is null, the
+     * master rounded to the weights.
+     */
+    MixedPass set(StepPlan.ParameterKernel kernel, Parameter p, float[] master, int alignment, StateRounding rounding) {
+        Parameter.LowPrecision lp = p.lowPrecision();
+        this.kernel = kernel;
+        this.master = master;
+        boolean lowGradient = p.hasLowPrecisionGrad();
+        this.grad = lowGradient ? null : p.grad().array();
+        this.gradOffset = lowGradient ? 0 : p.grad().offset();
+        this.lowGrad = lowGradient ? lp.gradBits() : null;
+        this.lowGradOffset = lp.gradOffset();
+        this.weights = lp.weightBits();
+        this.weightOffset = lp.weightOffset();
+        this.float16 = lp.isFloat16();
+        this.rounding = rounding;
+        this.block = (int) Math.min(Integer.MAX_VALUE, ((long) BLOCK + alignment - 1) / alignment * alignment);
+        return this;
+    }
+
+    /** Forgets the arrays of the last pass, so that the optimizer does not keep them alive. */
+    void clear() {
+        kernel = null;
+        master = null;
+        grad = null;
+        lowGrad = null;
+        weights = null;
+        rounding = null;
+    }
+
+    @Override
+    public void run(int from, int length) {
+        float[] scratch = null;
+        if (kernel != null && lowGrad != null) {
+            scratch = SCRATCH.get();
+            if (scratch == null || scratch.length < Math.min(block, length)) {
+                scratch = new float[Math.max(BLOCK, Math.min(block, length))];
+                SCRATCH.set(scratch);
+            }
+        }
+        int end = from + length;
+        for (int start = from; start < end; start += block) {
+            int n = Math.min(block, end - start);
+            if (kernel != null) {
+                if (scratch != null) {
+                    if (float16) {
+                        conversions.widenFp16(lowGrad, lowGradOffset + start, scratch, 0, n);
+                    } else {
+                        conversions.widenBf16(lowGrad, lowGradOffset + start, scratch, 0, n);
+                    }
+                    kernel.run(master, start, scratch, 0, start, n);
+                } else {
+                    kernel.run(master, start, grad, gradOffset + start, start, n);
+                }
+            }
+            if (rounding != null) {
+                if (float16) {
+                    conversions.roundFp16(master, start, weights, weightOffset + start, start, n, rounding);
+                } else {
+                    conversions.roundBf16(master, start, weights, weightOffset + start, start, n, rounding);
+                }
+            }
+        }
+    }
+}
