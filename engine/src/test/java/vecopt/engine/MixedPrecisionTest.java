@@ -23,12 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 import vecopt.engine.checkpoint.Checkpoints;
 import vecopt.tensor.BFloat16;
 import vecopt.tensor.DType;
+import vecopt.tensor.Float16;
 import vecopt.tensor.FloatTensor;
 import vecopt.tensor.SegmentTensor;
 
 /**
- * Mixed-precision Adam and AdamW through {@link Optimizer#step()}: bfloat16 weights, a float32 master
- * copy kept as state, bfloat16 or float32 gradients, a loss scale, rounding to nearest or stochastic.
+ * Mixed-precision parameters through {@link Optimizer#step()}: bfloat16 or float16 weights, a float32
+ * master copy kept as state and stepped by the rule's own kernels, gradients of the weights' type or
+ * float32, a loss scale, rounding to nearest or stochastic. {@link MixedPrecisionCoverageTest} covers
+ * every registered rule.
  */
 class MixedPrecisionTest {
 
@@ -44,6 +47,45 @@ class MixedPrecisionTest {
 
     private static SegmentTensor tensor(short[] bits, long... shape) {
         return SegmentTensor.wrap(MemorySegment.ofArray(bits), DType.BFLOAT16, shape);
+    }
+
+    private static SegmentTensor tensor(DType type, short[] bits, long... shape) {
+        return SegmentTensor.wrap(MemorySegment.ofArray(bits), type, shape);
+    }
+
+    /** {@code x} rounded to nearest even in {@code type}, by the tensor module's scalar conversions. */
+    private static short round(DType type, float x) {
+        return type == DType.FLOAT16 ? Float16.fromFloat(x) : BFloat16.fromFloat(x);
+    }
+
+    private static float widen(DType type, short bits) {
+        return type == DType.FLOAT16 ? Float16.toFloat(bits) : BFloat16.toFloat(bits);
+    }
+
+    /** Bits of {@code type} of {@code n} values drawn from {@code seed}, scaled by {@code scale}. */
+    private static short[] lowPrecision(DType type, long seed, int n, double scale) {
+        SplittableRandom random = new SplittableRandom(seed);
+        short[] bits = new short[n];
+        for (int i = 0; i < n; i++) {
+            bits[i] = round(type, (float) (random.nextGaussian() * scale));
+        }
+        return bits;
+    }
+
+    private static float[] widened(DType type, short[] bits) {
+        float[] x = new float[bits.length];
+        for (int i = 0; i < bits.length; i++) {
+            x[i] = widen(type, bits[i]);
+        }
+        return x;
+    }
+
+    /** The gap between {@code x}'s neighbours in {@code type} around it. */
+    private static double gap(DType type, double x) {
+        if (type == DType.FLOAT16) {
+            return Math.scalb(1.0, Math.max(Math.getExponent((float) x), -14) - 10);
+        }
+        return Math.ulp((float) x) * 65536.0;
     }
 
     private static float[] widened(short[] bits) {
@@ -358,12 +400,18 @@ class MixedPrecisionTest {
                 assertThrows(IllegalArgumentException.class, () -> Parameter.mixed("w", weights, (SegmentTensor) null))
                         .getMessage());
         SegmentTensor f32 = SegmentTensor.of(FloatTensor.zeros(8));
-        assertEquals("weights must be BFLOAT16, got FLOAT32",
+        assertEquals("weights must be BFLOAT16 or FLOAT16, got FLOAT32",
                 assertThrows(IllegalArgumentException.class, () -> Parameter.mixed("w", f32, tensor(new short[8], 8)))
                         .getMessage());
         SegmentTensor f16 = SegmentTensor.wrap(MemorySegment.ofArray(new short[8]), DType.FLOAT16, 8);
-        assertEquals("grad must be BFLOAT16, got FLOAT16 (float16 parameters have no kernel yet)",
+        assertEquals("grad is FLOAT16 but weights are BFLOAT16; a low-precision gradient must have the weights'"
+                        + " dtype (or give a float32 gradient)",
                 assertThrows(IllegalArgumentException.class, () -> Parameter.mixed("w", weights, f16)).getMessage());
+        SegmentTensor f16Weights = SegmentTensor.wrap(MemorySegment.ofArray(new short[8]), DType.FLOAT16, 8);
+        assertEquals("grad is BFLOAT16 but weights are FLOAT16; a low-precision gradient must have the weights'"
+                        + " dtype (or give a float32 gradient)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Parameter.mixed("w", f16Weights, tensor(new short[8], 8))).getMessage());
         assertEquals("grad has shape [2, 4], weights have [8]",
                 assertThrows(IllegalArgumentException.class,
                         () -> Parameter.mixed("w", weights, tensor(new short[8], 2, 4))).getMessage());
@@ -395,42 +443,90 @@ class MixedPrecisionTest {
     @Test
     void aMixedParameterHasNoFloat32ValueToHandOut() {
         Parameter p = Parameter.mixed("w", tensor(new short[4], 4), tensor(new short[4], 4));
-        assertEquals("parameter w has bfloat16 weights and no float32 value; only optimizers with a mixed-precision"
-                + " kernel (Adam, AdamW) step it", assertThrows(IllegalStateException.class, p::value).getMessage());
+        assertEquals("parameter w has bfloat16 weights and no float32 value; optimizers step its float32 master copy"
+                + " (state \"master\")", assertThrows(IllegalStateException.class, p::value).getMessage());
         assertEquals("parameter w has a bfloat16 gradient and no float32 one",
                 assertThrows(IllegalStateException.class, p::grad).getMessage());
         assertArrayEquals(new int[] {4}, p.shape());
+        Parameter h = Parameter.mixed("h", tensor(DType.FLOAT16, new short[6], 2, 3),
+                tensor(DType.FLOAT16, new short[6], 2, 3));
+        assertEquals("parameter h has a float16 gradient and no float32 one",
+                assertThrows(IllegalStateException.class, h::grad).getMessage());
+        assertArrayEquals(new int[] {2, 3}, h.shape());
+        assertEquals(DType.FLOAT16, h.lowPrecision().dtype());
     }
 
     @Test
-    void rulesWithoutAMixedKernelRefuseAMixedParameterWhenItIsAdded() {
-        Parameter p = Parameter.mixed("w", tensor(new short[4], 4), tensor(new short[4], 4));
-        assertEquals("parameter w has bfloat16 weights, but SGD has no mixed-precision kernel; Adam and AdamW have one",
-                assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(p), Sgd.defaults().with(Sgd.LR, 0.1)))
-                        .getMessage());
-        Sgd sgd = new Sgd(List.of(Parameter.of("v", FloatTensor.zeros(4))), Sgd.defaults().with(Sgd.LR, 0.1));
-        assertThrows(IllegalArgumentException.class, () -> sgd.addParamGroup(List.of(p)));
-        assertEquals(1, sgd.paramGroups().size());
-        assertEquals("SGD does not take a loss scale (only rules with a mixed-precision kernel do: Adam, AdamW), got"
-                + " lossScale 2.0", assertThrows(IllegalArgumentException.class, () -> sgd.setLossScale(2)).getMessage());
+    void rulesThatHandleTheirFloat32ValuesThemselvesRefuseAMixedParameterNamingItAndTheRule() {
+        for (DType type : List.of(DType.BFLOAT16, DType.FLOAT16)) {
+            short[] w = lowPrecision(type, 40, 4, 1);
+            short[] before = w.clone();
+            Parameter p = Parameter.mixed("w", tensor(type, w, 4), tensor(type, new short[4], 4));
+            String name = type == DType.FLOAT16 ? "float16" : "bfloat16";
+            assertEquals("parameter w has " + name + " weights, but LBFGS does not step mixed-precision parameters: its"
+                            + " step reads and writes the float32 values itself, in its line search and flat vectors",
+                    assertThrows(IllegalArgumentException.class, () -> new LBFGS(List.of(p), LBFGS.defaults()))
+                            .getMessage());
+            assertEquals("parameter w has " + name + " weights, but SGDScheduleFree does not step mixed-precision"
+                            + " parameters: its eval() and train() write x and y into the float32 values",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> new SGDScheduleFree(List.of(p), SGDScheduleFree.defaults())).getMessage());
+            AdamWScheduleFree sf = new AdamWScheduleFree(List.of(Parameter.of("v", FloatTensor.zeros(4))),
+                    AdamWScheduleFree.defaults());
+            String message = assertThrows(IllegalArgumentException.class, () -> sf.addParamGroup(List.of(p))).getMessage();
+            assertTrue(message.startsWith("parameter w has " + name + " weights, but AdamWScheduleFree does not step"),
+                    message);
+            assertEquals(1, sf.paramGroups().size());
+            assertEquals("AdamWScheduleFree does not take a loss scale (it does not step mixed-precision parameters: its"
+                    + " eval() and train() write x and y into the float32 values), got lossScale 2.0",
+                    assertThrows(IllegalArgumentException.class, () -> sf.setLossScale(2)).getMessage());
+            assertEquals(1, sf.lossScale());
+            assertArrayEquals(before, w);
+        }
     }
 
     @Test
-    void amsgradAndCompressedMomentsAreRefusedAtTheFirstStepAndNothingIsModified() {
-        short[] w = bf16(12, 64, 1);
-        short[] before = w.clone();
-        Parameter p = Parameter.mixed("w", tensor(w, 64), tensor(bf16(13, 64, 1), 64));
-        Adam amsgrad = new Adam(List.of(p), Adam.defaults().with(Adam.AMSGRAD, true));
-        assertEquals("amsgrad is not supported for parameter w with bfloat16 weights; the mixed-precision kernel keeps"
-                + " no running maximum", assertThrows(IllegalArgumentException.class, amsgrad::step).getMessage());
-        assertNull(amsgrad.state("w"));
-        Adam bf16State = new Adam(List.of(p), Adam.defaults());
-        bf16State.setStateFormat(StateFormat.bfloat16());
-        assertEquals("parameter w has bfloat16 weights; the mixed-precision kernel keeps float32 moments, so the state"
-                + " format must be float32, got bfloat16", assertThrows(IllegalArgumentException.class, bf16State::step)
-                .getMessage());
-        assertNull(bf16State.state("w"));
-        assertArrayEquals(before, w);
+    void everyRuleThatStepsMixedPrecisionTakesALossScale() {
+        for (Rule rule : Rules.all()) {
+            Optimizer o = rule.create(List.of(Parameter.of("v", FloatTensor.zeros(2, 2))), rule.defaults());
+            if (rule.stepsMixedPrecision()) {
+                o.setLossScale(256);
+                assertEquals(256, o.lossScale(), rule.toString());
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> o.setLossScale(256), rule.toString());
+                assertEquals(1, o.lossScale(), rule.toString());
+            }
+        }
+    }
+
+    @Test
+    void amsgradAndCompressedMomentsStepAMixedParameterAsAFloat32ParameterWithTheSameState() {
+        int n = 5000;
+        for (DType type : List.of(DType.BFLOAT16, DType.FLOAT16)) {
+            for (StateFormat format : List.of(StateFormat.float32(), StateFormat.bfloat16(), StateFormat.blockwise8bit(256))) {
+                short[] w = lowPrecision(type, 12, n, 1);
+                short[] g = new short[n];
+                Parameter p = Parameter.mixed("w", tensor(type, w, n), tensor(type, g, n));
+                Parameter f = Parameter.of("w", FloatTensor.of(widened(type, w)));
+                Hyperparameters h = Adam.defaults().with(Adam.LR, 1e-2)
+                        .with(Adam.AMSGRAD, format.equals(StateFormat.float32()));
+                Adam mixed = new Adam(List.of(p), h);
+                Adam plain = new Adam(List.of(f), h);
+                mixed.setStateFormat(format);
+                plain.setStateFormat(format);
+                for (int t = 0; t < 3; t++) {
+                    System.arraycopy(lowPrecision(type, 13 + t, n, 1), 0, g, 0, n);
+                    System.arraycopy(widened(type, g), 0, f.grad().array(), f.grad().offset(), n);
+                    mixed.step();
+                    plain.step();
+                }
+                float[] master = mixed.state("w").buffer(Optimizer.MASTER);
+                assertArrayEquals(f.value().toArray(), master, type + " " + format);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(round(type, master[i]), w[i], type + " " + format + " weight " + i);
+                }
+            }
+        }
     }
 
     @Test
@@ -450,6 +546,15 @@ class MixedPrecisionTest {
                 assertThrows(IllegalStateException.class, adam::step).getMessage());
         assertNull(adam.state("w"));
         assertArrayEquals(before, w);
+        short[] h = lowPrecision(DType.FLOAT16, 14, 16, 1);
+        short[] hBefore = h.clone();
+        Sgd sgd = new Sgd(List.of(Parameter.mixed("h", tensor(DType.FLOAT16, h, 16),
+                tensor(DType.FLOAT16, lowPrecision(DType.FLOAT16, 15, 16, 1), 16))), Sgd.defaults().with(Sgd.LR, 0.1));
+        sgd.setGradientNoise(GradientNoise.of(0.01, 1));
+        assertEquals("gradient noise needs float32 gradients; parameter h has a float16 one",
+                assertThrows(IllegalStateException.class, sgd::step).getMessage());
+        assertNull(sgd.state("h"));
+        assertArrayEquals(hBefore, h);
     }
 
     @Test
@@ -471,5 +576,255 @@ class MixedPrecisionTest {
         plain.step();
         assertArrayEquals(reference.value().toArray(), f.value().toArray());
         assertNotEquals(0, mixed.state("w").step());
+    }
+
+    // ---- float16 weights, and rules beyond Adam, through the master copy ----
+
+    /** One rule's update of a master copy, from the equations in float64, with its own state. */
+    @FunctionalInterface
+    private interface ReferenceRule {
+        /** Steps {@code master} (step {@code t}, from 1) from the unscaled gradient {@code g}. */
+        void step(double[] master, double[] g, int t);
+    }
+
+    /** SGD with momentum 0.9, dampening 0, weight decay 0.01, lr 0.05, as {@code torch.optim.SGD}. */
+    private static ReferenceRule sgdMomentum(int n) {
+        double[] b = new double[n];
+        return (x, g, t) -> {
+            for (int i = 0; i < n; i++) {
+                double d = g[i] + 0.01 * x[i];
+                b[i] = t == 1 ? d : 0.9 * b[i] + d;
+                x[i] -= 0.05 * b[i];
+            }
+        };
+    }
+
+    /** Adam with lr 0.01, betas (0.9, 0.999), eps 1e-8, L2 weight decay 0.1. */
+    private static ReferenceRule adam(int n) {
+        double[] m = new double[n];
+        double[] v = new double[n];
+        return (x, g, t) -> {
+            for (int i = 0; i < n; i++) {
+                double d = g[i] + 0.1 * x[i];
+                m[i] = 0.9 * m[i] + 0.1 * d;
+                v[i] = 0.999 * v[i] + 0.001 * d * d;
+                x[i] -= 0.01 * (m[i] / (1 - Math.pow(0.9, t))) / (Math.sqrt(v[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+            }
+        };
+    }
+
+    /** RMSprop with lr 0.01, alpha 0.99, eps 1e-8. */
+    private static ReferenceRule rmsprop(int n) {
+        double[] v = new double[n];
+        return (x, g, t) -> {
+            for (int i = 0; i < n; i++) {
+                v[i] = 0.99 * v[i] + 0.01 * g[i] * g[i];
+                x[i] -= 0.01 * g[i] / (Math.sqrt(v[i]) + 1e-8);
+            }
+        };
+    }
+
+    @Test
+    void sgdAdamAndRmspropStepBf16AndFp16WeightsAsAFloat64ReferenceOfTheirEquations() {
+        int n = 6000;
+        int steps = 5;
+        double lossScale = 512;
+        for (String rule : List.of("SGD", "Adam", "RMSprop")) {
+            for (DType type : List.of(DType.BFLOAT16, DType.FLOAT16)) {
+                for (boolean lowGrad : new boolean[] {true, false}) {
+                    short[] w = lowPrecision(type, 50, n, 1);
+                    double[] reference = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        reference[i] = widen(type, w[i]);
+                    }
+                    short[] gBits = new short[n];
+                    FloatTensor gFloat = FloatTensor.zeros(n);
+                    Parameter p = lowGrad ? Parameter.mixed("w", tensor(type, w, n), tensor(type, gBits, n))
+                            : Parameter.mixed("w", tensor(type, w, n), gFloat);
+                    Optimizer o = switch (rule) {
+                        case "SGD" -> new Sgd(List.of(p), Sgd.defaults().with(Sgd.LR, 0.05).with(Sgd.MOMENTUM, 0.9)
+                                .with(Sgd.WEIGHT_DECAY, 0.01));
+                        case "Adam" -> new Adam(List.of(p), Adam.defaults().with(Adam.LR, 1e-2).with(Adam.WEIGHT_DECAY, 0.1));
+                        default -> new RMSprop(List.of(p), RMSprop.defaults().with(RMSprop.LR, 1e-2));
+                    };
+                    ReferenceRule equations = switch (rule) {
+                        case "SGD" -> sgdMomentum(n);
+                        case "Adam" -> adam(n);
+                        default -> rmsprop(n);
+                    };
+                    o.setLossScale(lossScale);
+                    for (int t = 1; t <= steps; t++) {
+                        short[] g = lowPrecision(type, 60 + t, n, lossScale); // loss-scaled: up to about 2500
+                        System.arraycopy(g, 0, gBits, 0, n);
+                        System.arraycopy(widened(type, g), 0, gFloat.array(), 0, n);
+                        double[] unscaled = new double[n];
+                        for (int i = 0; i < n; i++) {
+                            unscaled[i] = widen(type, g[i]) / lossScale;
+                        }
+                        o.step();
+                        equations.step(reference, unscaled, t);
+                    }
+                    float[] master = o.state("w").buffer(Optimizer.MASTER);
+                    String what = rule + " " + type + (lowGrad ? " low-precision" : " float32") + " gradients";
+                    for (int i = 0; i < n; i++) {
+                        // float32 rounding errors of the O(1) start remain where the update cancels it: a floor of 0.05
+                        double scale = Math.max(Math.abs(reference[i]), 0.05);
+                        assertEquals(reference[i], master[i], 2e-5 * scale, what + " master " + i);
+                        assertEquals(round(type, master[i]), w[i], what + ": weight " + i + " is not the master rounded"
+                                + " to nearest");
+                        double weight = widen(type, w[i]);
+                        assertTrue(Math.abs(weight - reference[i]) <= 0.5 * gap(type, reference[i]) + 2e-5 * scale,
+                                what + " weight " + i + ": " + weight + " for a master of " + reference[i]);
+                    }
+                    assertEquals(steps, o.state("w").step());
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneTwoAndThreeThreadsGiveTheSameBitsForFp16AndBf16WeightsAndMultiPassRules() {
+        int n = 37 * 2659; // over 3 * DEFAULT_MIN_PARALLEL_LENGTH, and 37 rows for Adafactor
+        for (String rule : List.of("SGD", "LAMB", "Adafactor")) {
+            for (DType type : List.of(DType.FLOAT16, DType.BFLOAT16)) {
+                for (WeightRounding rounding : List.of(WeightRounding.nearestEven(), WeightRounding.stochastic(11))) {
+                    short[][] weights = new short[3][];
+                    float[][] masters = new float[3][];
+                    int[][] split = {{1, n}, {2, 64}, {3, 64}};
+                    for (int k = 0; k < split.length; k++) {
+                        short[] w = lowPrecision(type, 8, n, 1);
+                        short[] g = new short[n];
+                        // Adafactor factors a matrix, with passes aligned to its blocks of rows
+                        long[] shape = rule.equals("Adafactor") ? new long[] {37, 2659} : new long[] {n};
+                        Parameter p = Parameter.mixed("w", tensor(type, w, shape), tensor(type, g, shape));
+                        Optimizer o = Optimizers.fromTorch(rule, List.of(p), rule.equals("SGD")
+                                ? java.util.Map.of("lr", 0.01, "momentum", 0.9, "nesterov", true)
+                                : java.util.Map.of("lr", 1e-3));
+                        o.setWeightRounding(rounding);
+                        try (ChunkedExecutor executor = ChunkedExecutor.withThreads(split[k][0], split[k][1])) {
+                            o.setExecutor(executor);
+                            for (int t = 0; t < 3; t++) {
+                                System.arraycopy(lowPrecision(type, 20 + t, n, 1), 0, g, 0, n);
+                                o.step();
+                            }
+                        }
+                        weights[k] = w;
+                        masters[k] = o.state("w").buffer(Optimizer.MASTER);
+                    }
+                    for (int k = 1; k < split.length; k++) {
+                        String what = rule + " " + type + " " + rounding + ", split " + Arrays.toString(split[k]);
+                        assertArrayEquals(weights[0], weights[k], what + " weights");
+                        assertArrayEquals(masters[0], masters[k], what + " master");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void stochasticRoundingToFp16PicksANeighbourOfTheMasterAndIsUnbiased() {
+        int n = 1 << 16;
+        short[] w = new short[n];
+        Arrays.fill(w, Float16.fromFloat(1f));
+        short[] g = new short[n];
+        Arrays.fill(g, Float16.fromFloat(1f));
+        // plain SGD moves every master by -lr: 1 - 2^-13, a quarter of the way from 1 down to its lower
+        // float16 neighbour 1 - 2^-11
+        Sgd sgd = new Sgd(List.of(Parameter.mixed("w", tensor(DType.FLOAT16, w, n), tensor(DType.FLOAT16, g, n))),
+                Sgd.defaults().with(Sgd.LR, 1.0 / 8192));
+        sgd.setWeightRounding(WeightRounding.stochastic(5));
+        sgd.step();
+        assertEquals(1 - 1.0 / 8192, sgd.state("w").buffer(Optimizer.MASTER)[0]);
+        int down = 0;
+        for (short bits : w) {
+            float x = Float16.toFloat(bits);
+            assertTrue(x == 1f || x == 1f - 1f / 2048, "not a neighbour: " + x);
+            down += x < 1f ? 1 : 0;
+        }
+        // rounds down with probability 1/4: 16384 expected, a standard deviation of 111
+        assertEquals(n / 4.0, down, 600);
+        short[] nearest = new short[n];
+        Arrays.fill(nearest, Float16.fromFloat(1f));
+        new Sgd(List.of(Parameter.mixed("w", tensor(DType.FLOAT16, nearest, n), tensor(DType.FLOAT16, g, n))),
+                Sgd.defaults().with(Sgd.LR, 1.0 / 8192)).step();
+        for (short bits : nearest) {
+            assertEquals(1f, Float16.toFloat(bits)); // to nearest, the step is lost in the weights
+        }
+    }
+
+    @Test
+    void fp16WeightsBeyond65504RoundToInfinityWhileTheMasterKeepsItsValue() {
+        short[] w = {Float16.MAX_VALUE_BITS, Float16.MAX_VALUE_BITS};
+        float[] g = {-24, -8}; // plain SGD, lr 1: the masters become 65528 and 65512
+        Sgd sgd = new Sgd(List.of(Parameter.mixed("w", tensor(DType.FLOAT16, w, 2), FloatTensor.of(g))),
+                Sgd.defaults().with(Sgd.LR, 1));
+        sgd.step();
+        assertArrayEquals(new float[] {65528, 65512}, sgd.state("w").buffer(Optimizer.MASTER));
+        assertEquals(Float.POSITIVE_INFINITY, Float16.toFloat(w[0])); // past the halfway point 65520 to 65536
+        assertEquals(65504f, Float16.toFloat(w[1]));
+    }
+
+    @Test
+    void aNonFiniteFp16GradientMeetsTheNonFinitePolicyAndModifiesNothing() {
+        int n = 300;
+        short[] w = lowPrecision(DType.FLOAT16, 70, n, 1);
+        short[] g = lowPrecision(DType.FLOAT16, 71, n, 1024);
+        Parameter p = Parameter.mixed("w", tensor(DType.FLOAT16, w, n), tensor(DType.FLOAT16, g, n));
+        RMSprop rmsprop = new RMSprop(List.of(p), RMSprop.defaults().with(RMSprop.LR, 1e-3).with(RMSprop.MOMENTUM, 0.9));
+        rmsprop.setLossScale(1024);
+        rmsprop.setNonFinitePolicy(NonFinitePolicy.SKIP);
+        rmsprop.step();
+        short[] weights = w.clone();
+        float[] master = rmsprop.state("w").buffer(Optimizer.MASTER).clone();
+        float[] squares = rmsprop.state("w").buffer("square_avg").clone();
+        g[123] = Float16.fromFloat(70000f); // a loss-scaled gradient beyond float16's range: infinity
+        rmsprop.step();
+        assertEquals(1, rmsprop.skippedSteps());
+        assertEquals(1, rmsprop.state("w").step());
+        assertArrayEquals(weights, w);
+        assertArrayEquals(master, rmsprop.state("w").buffer(Optimizer.MASTER));
+        assertArrayEquals(squares, rmsprop.state("w").buffer("square_avg"));
+
+        rmsprop.setNonFinitePolicy(NonFinitePolicy.ERROR);
+        NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class, rmsprop::step);
+        assertEquals("parameter w has a non-finite gradient at index 123: Infinity", e.getMessage());
+        g[123] = (short) 0x7E00; // a float16 NaN
+        e = assertThrows(NonFiniteGradientException.class, rmsprop::step);
+        assertEquals("parameter w has a non-finite gradient at index 123: NaN", e.getMessage());
+        assertArrayEquals(weights, w);
+        assertArrayEquals(master, rmsprop.state("w").buffer(Optimizer.MASTER));
+        assertEquals(1, rmsprop.state("w").step());
+    }
+
+    @Test
+    void aResumedFp16RunContinuesBitForBitWithTheMasterSavedAsF32(@TempDir Path dir) throws IOException {
+        int n = 700;
+        float[] g = new float[n];
+        short[] w1 = lowPrecision(DType.FLOAT16, 80, n, 1);
+        Hyperparameters h = Sgd.defaults().with(Sgd.LR, 0.02).with(Sgd.MOMENTUM, 0.9);
+        Sgd uninterrupted = new Sgd(List.of(Parameter.mixed("w", tensor(DType.FLOAT16, w1, n), FloatTensor.of(g))), h);
+        uninterrupted.setWeightRounding(WeightRounding.stochastic(4));
+        Path file = dir.resolve("state.safetensors");
+        short[] w2 = null;
+        for (int t = 0; t < 6; t++) {
+            if (t == 3) {
+                Checkpoints.save(uninterrupted, file);
+                w2 = w1.clone();
+            }
+            System.arraycopy(widened(DType.FLOAT16, lowPrecision(DType.FLOAT16, 90 + t, n, 1)), 0, g, 0, n);
+            uninterrupted.step();
+        }
+        assertTrue(safetensorsHeader(file).contains("\"w/master\":{\"dtype\":\"F32\""), safetensorsHeader(file));
+        float[] g2 = new float[n];
+        Sgd resumed = new Sgd(List.of(Parameter.mixed("w", tensor(DType.FLOAT16, w2, n), FloatTensor.of(g2))), h);
+        resumed.setWeightRounding(WeightRounding.stochastic(4));
+        Checkpoints.load(resumed, file);
+        for (int t = 3; t < 6; t++) {
+            System.arraycopy(widened(DType.FLOAT16, lowPrecision(DType.FLOAT16, 90 + t, n, 1)), 0, g2, 0, n);
+            resumed.step();
+        }
+        assertArrayEquals(w1, w2);
+        assertArrayEquals(uninterrupted.state("w").buffer(Optimizer.MASTER), resumed.state("w").buffer(Optimizer.MASTER));
+        assertArrayEquals(uninterrupted.state("w").buffer("momentum_buffer"), resumed.state("w").buffer("momentum_buffer"));
     }
 }
