@@ -1,5 +1,7 @@
 package vecopt.bench.storage;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,7 +16,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import vecopt.engine.Adam;
 import vecopt.engine.ChunkedExecutor;
+import vecopt.engine.NonFinitePolicy;
+import vecopt.engine.Optimizer;
+import vecopt.engine.Parameter;
+import vecopt.engine.WeightRounding;
 import vecopt.engine.kernels.AdamCoefficients;
 import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.OptimizerKernels;
@@ -22,15 +29,23 @@ import vecopt.engine.kernels.OptimizerKernelsProvider;
 import vecopt.engine.kernels.StateRounding;
 import vecopt.engine.kernels.StorageReferenceKernels;
 import vecopt.tensor.BFloat16;
+import vecopt.tensor.DType;
+import vecopt.tensor.FloatTensor;
+import vecopt.tensor.SegmentTensor;
 
 /**
- * Mixed-precision Adam as offload trainers run it ({@link CompressedStateKernels#adamMixedBf16}):
- * bfloat16 weights and gradients, float32 master copy and moments, 30 bytes per element (16 read, 14
- * written), beside its own bandwidth reference moving the same bytes
- * ({@link StorageReferenceKernels#streamMixed}) and, in the same run, float32 Adam and its 28-byte
- * reference ({@code config=fp32}). {@code mixed} rounds the weights to nearest, {@code mixedsr}
- * stochastically. With {@code threads} 2 the range is split by a {@link ChunkedExecutor} as an
- * optimizer's step is, from any size on.
+ * Mixed-precision Adam as offload trainers run it: bfloat16 weights and gradients, float32 master copy
+ * and moments, 30 bytes per element (16 read, 14 written), two ways. {@link #fused} is the fused kernel
+ * {@link CompressedStateKernels#adamMixedBf16} (no longer used by the engine, kept for this
+ * comparison); {@link #generic} is an {@link Adam} step over a mixed-precision {@link Parameter}, the
+ * path every rule takes: Adam's float32 kernel on the master copy, 4Ki elements at a time, the
+ * bfloat16 gradient widened into scratch just before and the block rounded to the weights just after
+ * (no norm pass: {@link NonFinitePolicy#PROPAGATE}, no clipping). Beside them the bandwidth reference
+ * moving the same bytes ({@link StorageReferenceKernels#streamMixed}) and, in the same run, float32
+ * Adam and its 28-byte reference ({@code config=fp32}; there {@code generic} is an Adam step over a
+ * float32 parameter). {@code mixed} rounds the weights to nearest, {@code mixedsr} stochastically.
+ * With {@code threads} 2 the range is split by a {@link ChunkedExecutor} as an optimizer's step is,
+ * from any size on.
  *
  * <p>Run: {@code java -cp bench/target/vecopt-bench.jar org.openjdk.jmh.Main MixedPrecisionBenchmark
  * -p size=16777216 -p threads=1,2}.
@@ -64,6 +79,8 @@ public class MixedPrecisionBenchmark {
     private ChunkedExecutor executor;
     private ChunkedExecutor.RangeTask fused;
     private ChunkedExecutor.RangeTask bandwidth;
+    /** The engine's step of the same update: Adam over a mixed-precision (or, for fp32, a float32) parameter. */
+    private Optimizer optimizer;
 
     private short[] w;
     private short[] gh;
@@ -94,6 +111,13 @@ public class MixedPrecisionBenchmark {
                 StateRounding rounding = config.equals("mixedsr") ? STOCHASTIC : StateRounding.NEAREST_EVEN;
                 fused = (from, n) -> COMPRESSED.adamMixedBf16(w, from, gh, from, p, m, v, from, n, ADAM, rounding);
                 bandwidth = (from, n) -> StorageReferenceKernels.streamMixed(w, gh, p, m, v, from, n);
+                optimizer = new Adam(List.of(Parameter.mixed("w",
+                        SegmentTensor.wrap(MemorySegment.ofArray(w), DType.BFLOAT16, size),
+                        SegmentTensor.wrap(MemorySegment.ofArray(gh), DType.BFLOAT16, size))), Adam.defaults());
+                optimizer.setLossScale(1024);
+                if (config.equals("mixedsr")) {
+                    optimizer.setWeightRounding(WeightRounding.stochastic(1));
+                }
             }
             case "fp32" -> {
                 g = new float[size];
@@ -102,16 +126,29 @@ public class MixedPrecisionBenchmark {
                 }
                 fused = (from, n) -> KERNELS.adam(p, from, g, from, m, from, v, from, n, ADAM);
                 bandwidth = (from, n) -> StorageReferenceKernels.streamFloat32(p, g, m, v, from, n);
+                float[] value = p.clone();
+                optimizer = new Adam(List.of(new Parameter("w", FloatTensor.of(value), FloatTensor.of(g))),
+                        Adam.defaults());
             }
             default -> throw new IllegalArgumentException("config must be mixed, mixedsr or fp32, got " + config);
         }
         executor = ChunkedExecutor.withThreads(threads, 1);
+        optimizer.setNonFinitePolicy(NonFinitePolicy.PROPAGATE); // no norm pass: the fused kernel makes none
+        optimizer.setExecutor(executor);
+        optimizer.allocateState();
     }
 
     @Benchmark
     public float[] fused() {
         executor.run(size, 64, fused);
         return p;
+    }
+
+    /** The engine's step over a mixed-precision parameter: Adam's float32 kernel on the master copy, block by block. */
+    @Benchmark
+    public Optimizer generic() {
+        optimizer.step();
+        return optimizer;
     }
 
     /** The same bytes read and written in one pass ({@link StorageReferenceKernels}). */
@@ -124,9 +161,14 @@ public class MixedPrecisionBenchmark {
     @TearDown(Level.Trial)
     public void check() {
         executor.close();
+        float[] engineMaster = optimizer.state("w").buffer(config.equals("fp32") ? "exp_avg" : Optimizer.MASTER);
         for (int i = 0; i < size; i += 4097) {
             if (!Float.isFinite(p[i])) {
                 throw new IllegalStateException(config + ": master " + i + " is " + p[i] + " after the run");
+            }
+            if (!Float.isFinite(engineMaster[i])) {
+                throw new IllegalStateException(config + ": the engine's state " + i + " is " + engineMaster[i]
+                        + " after the run");
             }
         }
     }

@@ -50,6 +50,10 @@ public interface CompressedStateKernels {
      * {@code master}, {@code m}, {@code v} and the random bits start at {@code index}; {@code w} and
      * {@code g} at their offsets. Gradients must have been checked for NaN and infinities first (the
      * optimizer's non-finite policy): a loss-scaled step that overflowed is skipped, not applied.
+     *
+     * <p>The engine no longer calls it: every rule steps mixed-precision parameters with its own float32
+     * kernel on the master copy, between {@link #widenBf16} and {@link #roundBf16} (which rounds with
+     * this kernel's bits). Kept as the comparison of {@code MixedPrecisionBenchmark}.
      */
     void adamMixedBf16(short[] w, int wOff, short[] g, int gOff, float[] master, float[] m, float[] v, int index,
                        int n, AdamCoefficients c, StateRounding rounding);
