@@ -24,7 +24,8 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
     /** Each thread's block of widened gradient; threads run one chunk at a time, so one per thread serves all optimizers. */
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
-    private final CompressedStateKernels conversions = CompressedStateKernels.get();
+    /** Set with the first pass, not at construction: an optimizer's constructor reports bad kernel switches first. */
+    private CompressedStateKernels conversions;
 
     private StepPlan.ParameterKernel kernel;
     private float[] master;
@@ -45,6 +46,7 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
      */
     MixedPass set(StepPlan.ParameterKernel kernel, Parameter p, float[] master, int alignment, StateRounding rounding) {
         Parameter.LowPrecision lp = p.lowPrecision();
+        this.conversions = CompressedStateKernels.get();
         this.kernel = kernel;
         this.master = master;
         boolean lowGradient = p.hasLowPrecisionGrad();
