@@ -59,6 +59,14 @@ class ExamplesTest {
     }
 
     @Test
+    void mixedPrecisionFitsFloat16WeightsWithSgdAndSkipsTheOverflowedStep() {
+        MixedPrecision.Result r = MixedPrecision.fitFloat16(200);
+        assertTrue(r.lastDistance() < r.firstDistance() / 20, r.firstDistance() + " -> " + r.lastDistance());
+        assertEquals(1, r.skippedSteps());
+        assertTrue(r.overflowLeftWeights(), "the step with an infinite gradient wrote weights");
+    }
+
+    @Test
     void parameterGroupsTrainTheModelOverFlatArrays() {
         double first = ParameterGroups.train(1);
         double last = ParameterGroups.train(500);

@@ -40,7 +40,7 @@ final class RuleState {
                 required.add(b.name());
             }
         }
-        if (live.isMixed()) { // bfloat16 weights: the optimizer keeps their float32 master copy
+        if (live.isMixed()) { // low-precision weights: the optimizer keeps their float32 master copy
             known.add(Optimizer.MASTER);
             required.add(Optimizer.MASTER);
         }
