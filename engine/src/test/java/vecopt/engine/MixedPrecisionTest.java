@@ -827,4 +827,62 @@ class MixedPrecisionTest {
         assertArrayEquals(uninterrupted.state("w").buffer(Optimizer.MASTER), resumed.state("w").buffer(Optimizer.MASTER));
         assertArrayEquals(uninterrupted.state("w").buffer("momentum_buffer"), resumed.state("w").buffer("momentum_buffer"));
     }
+
+    /**
+     * A rule of two passes whose last one is whole: the element-wise pass reads the gradient
+     * ({@code p -= g / 2}), the whole pass doubles the master and must be handed no low-precision
+     * gradient; the weights are then the doubled master, rounded.
+     */
+    private static final class HalfStepThenDouble extends Optimizer {
+        static final Rule RULE = Rule.builder("HalfStepThenDouble", Hyperparameters.defaults(
+                List.of(Hyperparameter.atLeast("lr", 1, 0)), h -> { }), HalfStepThenDouble::new).build();
+        final List<Boolean> wholePassGotAGradient = new java.util.ArrayList<>();
+
+        HalfStepThenDouble(List<Parameter> parameters, Hyperparameters h) {
+            super(RULE, parameters, h);
+        }
+
+        @Override
+        protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
+            return StepPlan.of(
+                    StepPlan.Pass.elementWise((v, vOff, g, gOff, from, n) -> {
+                        for (int i = 0; i < n; i++) {
+                            v[vOff + i] -= g[gOff + i] / 2;
+                        }
+                    }),
+                    StepPlan.Pass.whole((v, vOff, g, gOff, from, n) -> {
+                        wholePassGotAGradient.add(g != null);
+                        for (int i = 0; i < n; i++) {
+                            v[vOff + i] *= 2;
+                        }
+                    }));
+        }
+    }
+
+    @Test
+    void aPlanWhoseLastPassIsWholeStillRoundsTheMasterToTheWeights() {
+        int n = 9000;
+        for (DType type : List.of(DType.BFLOAT16, DType.FLOAT16)) {
+            for (boolean lowGrad : new boolean[] {true, false}) {
+                short[] w = lowPrecision(type, 100, n, 1);
+                short[] g = lowPrecision(type, 101, n, 1);
+                float[] start = widened(type, w);
+                float[] gradient = widened(type, g);
+                Parameter p = lowGrad ? Parameter.mixed("w", tensor(type, w, n), tensor(type, g, n))
+                        : Parameter.mixed("w", tensor(type, w, n), FloatTensor.of(gradient.clone()));
+                HalfStepThenDouble o = new HalfStepThenDouble(List.of(p), HalfStepThenDouble.RULE.defaults());
+                o.setNonFinitePolicy(NonFinitePolicy.PROPAGATE);
+                try (ChunkedExecutor threads = ChunkedExecutor.withThreads(2, 64)) {
+                    o.setExecutor(threads);
+                    o.step();
+                }
+                assertEquals(List.of(!lowGrad), o.wholePassGotAGradient, type + (lowGrad ? " low-precision" : " float32"));
+                float[] master = o.state("w").buffer(Optimizer.MASTER);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(2 * (start[i] - gradient[i] / 2), master[i], type + " master " + i);
+                    assertEquals(round(type, master[i]), w[i], type + " weight " + i);
+                }
+            }
+        }
+    }
 }
