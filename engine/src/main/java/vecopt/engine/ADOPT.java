@@ -57,6 +57,7 @@ public final class ADOPT extends Optimizer {
 
     /** ADOPT's descriptor: {@code exp_avg} and {@code exp_avg_sq}. */
     public static final Rule RULE = Rule.builder("ADOPT", DEFAULTS, ADOPT::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .build();
 

@@ -40,6 +40,7 @@ public final class ASGD extends Optimizer {
 
     /** ASGD's descriptor: {@code ax}, and the scalars {@code eta} (lr before the first step) and {@code mu} (1). */
     public static final Rule RULE = Rule.builder("ASGD", DEFAULTS, ASGD::new)
+            .preferredVectorBits(512)
             .buffer("ax")
             .scalar("eta", h -> (float) h.get(LR))
             .scalar("mu", 1)

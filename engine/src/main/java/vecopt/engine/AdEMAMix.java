@@ -69,6 +69,7 @@ public final class AdEMAMix extends Optimizer {
 
     /** AdEMAMix's descriptor: {@code exp_avg_fast}, {@code exp_avg_slow} and {@code exp_avg_sq}. */
     public static final Rule RULE = Rule.builder("AdEMAMix", DEFAULTS, AdEMAMix::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg_fast").buffer("exp_avg_slow").buffer("exp_avg_sq")
             .build();
 

@@ -49,6 +49,7 @@ public final class AdaBelief extends Optimizer {
 
     /** AdaBelief's descriptor: {@code exp_avg} and {@code exp_avg_var}. */
     public static final Rule RULE = Rule.builder("AdaBelief", DEFAULTS, AdaBelief::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_var")
             .build();
 

@@ -33,6 +33,7 @@ public final class Adadelta extends Optimizer {
 
     /** Adadelta's descriptor: {@code square_avg} and {@code acc_delta}. */
     public static final Rule RULE = Rule.builder("Adadelta", DEFAULTS, Adadelta::new)
+            .preferredVectorBits(512)
             .buffer("square_avg").buffer("acc_delta")
             .build();
 

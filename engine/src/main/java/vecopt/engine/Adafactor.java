@@ -76,6 +76,7 @@ public final class Adafactor extends Optimizer {
      * matrix's.
      */
     public static final Rule RULE = Rule.builder("Adafactor", DEFAULTS, Adafactor::new)
+            .preferredVectorBits(256)
             .add(new Rule.Buffer("row_var", s -> s.length >= 2 ? reduced(s, s.length - 1) : null,
                     Rule.Buffer.ALWAYS, h -> 0))
             .add(new Rule.Buffer("col_var", s -> s.length >= 2 ? reduced(s, s.length - 2) : null,

@@ -36,6 +36,7 @@ public final class Adagrad extends Optimizer {
 
     /** Adagrad's descriptor: {@code sum}, starting at {@code initial_accumulator_value}. */
     public static final Rule RULE = Rule.builder("Adagrad", DEFAULTS, Adagrad::new)
+            .preferredVectorBits(512)
             .add(new Rule.Buffer("sum", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
             .build();
 

@@ -46,6 +46,7 @@ public final class Adam extends Optimizer {
 
     /** Adam's descriptor: {@code exp_avg}, {@code exp_avg_sq}, and {@code max_exp_avg_sq} with AMSGrad. */
     public static final Rule RULE = Rule.builder("Adam", DEFAULTS, Adam::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .bufferWhen("max_exp_avg_sq", h -> h.flag(AMSGRAD))
             .build();

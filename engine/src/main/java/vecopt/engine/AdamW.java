@@ -38,6 +38,7 @@ public final class AdamW extends Optimizer {
 
     /** AdamW's descriptor: Adam's state. */
     public static final Rule RULE = Rule.builder("AdamW", DEFAULTS, AdamW::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .bufferWhen("max_exp_avg_sq", h -> h.flag(AMSGRAD))
             .build();

@@ -58,6 +58,7 @@ public final class AdamWScheduleFree extends ScheduleFreeOptimizer {
 
     /** Its descriptor: {@code z}, {@code exp_avg_sq}, {@code y} in eval mode, the scalars {@code weight_sum} and {@code lr_max}. */
     public static final Rule RULE = Rule.builder("AdamWScheduleFree", DEFAULTS, AdamWScheduleFree::new)
+            .preferredVectorBits(512)
             .buffer("z").buffer("exp_avg_sq").add(KEPT_Y)
             .scalar("weight_sum", 0).scalar("lr_max", ScheduleFreeAveraging.INITIAL_LR_MAX)
             .refusesMixedPrecision(ScheduleFreeOptimizer.MIXED_PRECISION_REFUSAL)

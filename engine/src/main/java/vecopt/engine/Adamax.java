@@ -33,6 +33,7 @@ public final class Adamax extends Optimizer {
 
     /** Adamax's descriptor: {@code exp_avg} and {@code exp_inf}. */
     public static final Rule RULE = Rule.builder("Adamax", DEFAULTS, Adamax::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_inf")
             .build();
 

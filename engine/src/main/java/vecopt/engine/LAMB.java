@@ -71,6 +71,7 @@ public final class LAMB extends Optimizer {
      * writing m, v, then reading p, m, v and writing p.
      */
     public static final Rule RULE = Rule.builder("LAMB", DEFAULTS, LAMB::new)
+            .preferredVectorBits(256)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .traffic(h -> new Rule.Traffic(4 + 3, 2 + 1))
             .build();

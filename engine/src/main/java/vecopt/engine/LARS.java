@@ -68,6 +68,7 @@ public final class LARS extends Optimizer {
      * that reads p and g, then SGD's pass.
      */
     public static final Rule RULE = Rule.builder("LARS", DEFAULTS, LARS::new)
+            .preferredVectorBits(512)
             // -0 fill, as SGD's: on the buffer's first step, momentum * b + ratio * u is ratio * u, its sign included
             .add(new Rule.Buffer("momentum_buffer", Rule.Buffer.LIKE_PARAMETER, h -> h.get(MOMENTUM) != 0, h -> -0.0))
             .traffic(LARS::traffic)

@@ -92,6 +92,7 @@ public final class LBFGS extends Optimizer {
 
     /** LBFGS's descriptor: the flat vectors' slices, the history rows and the global scalars; steps with a closure. */
     public static final Rule RULE = Rule.builder("LBFGS", DEFAULTS, LBFGS::new)
+            .preferredVectorBits(256)
             .buffer(D)
             .buffer(PREV_FLAT_GRAD)
             .add(Rule.Buffer.rows(OLD_DIRS, h -> (int) h.get(HISTORY_SIZE)))

@@ -50,6 +50,7 @@ public final class Lion extends Optimizer {
 
     /** Lion's descriptor: {@code exp_avg}. */
     public static final Rule RULE = Rule.builder("Lion", DEFAULTS, Lion::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg")
             .build();
 

@@ -63,6 +63,7 @@ public final class Muon extends Optimizer {
 
     /** Muon's descriptor: {@code momentum_buffer}; matrices only; traffic with the update matrix's round trip. */
     public static final Rule RULE = Rule.builder("Muon", DEFAULTS, Muon::new)
+            .preferredVectorBits(512)
             .buffer("momentum_buffer")
             .shapes(new Rule.Shapes(s -> s.length == 2, "2-D parameters only, as torch.optim.Muon: give vectors,"
                     + " scalars and other shapes to a second optimizer such as AdamW"))

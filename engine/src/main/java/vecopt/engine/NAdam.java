@@ -45,6 +45,7 @@ public final class NAdam extends Optimizer {
 
     /** NAdam's descriptor: {@code exp_avg}, {@code exp_avg_sq} and the scalar {@code mu_product}, 1 before the first step. */
     public static final Rule RULE = Rule.builder("NAdam", DEFAULTS, NAdam::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .scalar("mu_product", 1)
             .build();

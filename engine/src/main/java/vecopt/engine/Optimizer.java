@@ -114,7 +114,7 @@ public abstract class Optimizer {
         }
         this.rule = rule;
         this.defaults = hyperparameters;
-        this.kernels = OptimizerKernelsProvider.forRule(rule.torchName());
+        this.kernels = OptimizerKernelsProvider.forRule(rule);
         addParamGroup(parameters, hyperparameters);
     }
 

@@ -46,6 +46,7 @@ public final class RAdam extends Optimizer {
 
     /** RAdam's descriptor: {@code exp_avg} and {@code exp_avg_sq}. */
     public static final Rule RULE = Rule.builder("RAdam", DEFAULTS, RAdam::new)
+            .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .build();
 

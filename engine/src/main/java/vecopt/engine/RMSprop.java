@@ -46,6 +46,7 @@ public final class RMSprop extends Optimizer {
 
     /** RMSprop's descriptor: {@code square_avg}, {@code momentum_buffer} with momentum, {@code grad_avg} when centered. */
     public static final Rule RULE = Rule.builder("RMSprop", DEFAULTS, RMSprop::new)
+            .preferredVectorBits(512)
             .buffer("square_avg")
             .bufferWhen("momentum_buffer", h -> h.get(MOMENTUM) > 0)
             .bufferWhen("grad_avg", h -> h.flag(CENTERED))

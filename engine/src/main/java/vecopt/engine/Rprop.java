@@ -47,6 +47,7 @@ public final class Rprop extends Optimizer {
 
     /** Rprop's descriptor: {@code prev}, starting at 0, and {@code step_size}, starting at {@code lr}. */
     public static final Rule RULE = Rule.builder("Rprop", DEFAULTS, Rprop::new)
+            .preferredVectorBits(512)
             .buffer("prev")
             .add(new Rule.Buffer("step_size", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(LR)))
             .build();

@@ -332,13 +332,15 @@ public final class Rule {
     private final boolean needsClosure;
     /** Why the rule cannot step mixed-precision parameters; null when it can (the default). */
     private final String mixedPrecisionRefusal;
+    /** The width its Panama kernels run at on 512-bit CPUs; 0 for the provider's default. */
+    private final int preferredVectorBits;
 
     /** The traffic a rule of several passes states; null for one pass over p, g and the buffers. */
     private final Function<Hyperparameters, Traffic> traffic;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
                  Factory factory, Shapes shapes, boolean needsClosure, String mixedPrecisionRefusal,
-                 Function<Hyperparameters, Traffic> traffic) {
+                 int preferredVectorBits, Function<Hyperparameters, Traffic> traffic) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
@@ -347,6 +349,7 @@ public final class Rule {
         this.shapes = shapes;
         this.needsClosure = needsClosure;
         this.mixedPrecisionRefusal = mixedPrecisionRefusal;
+        this.preferredVectorBits = preferredVectorBits;
         this.traffic = traffic;
     }
 
@@ -513,6 +516,18 @@ public final class Rule {
     }
 
     /**
+     * The vector width, in bits, the rule's Panama kernels run at on a CPU with 512-bit vectors when
+     * {@code -Dvecopt.vectorBitSize} is not given ({@link
+     * vecopt.engine.kernels.OptimizerKernelsProvider#forRule}); 0 when the rule states none, for the
+     * provider's default width. The bits of a step do not depend on it.
+     *
+     * @return 128, 256 or 512, or 0
+     */
+    public int preferredVectorBits() {
+        return preferredVectorBits;
+    }
+
+    /**
      * Floats read and written per parameter element by one step with hyperparameters {@code h}: one
      * pass that reads p, g and every element-wise buffer and writes p and the buffers, unless the rule
      * states its own ({@link Builder#traffic}).
@@ -555,6 +570,7 @@ public final class Rule {
         private Shapes shapes = Shapes.ANY;
         private boolean needsClosure;
         private String mixedPrecisionRefusal;
+        private int preferredVectorBits;
         private Function<Hyperparameters, Traffic> traffic;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
@@ -660,6 +676,23 @@ public final class Rule {
         }
 
         /**
+         * The vector width the rule's Panama kernels run fastest at on CPUs with 512-bit vectors, as its
+         * benchmark measured it ({@link Rule#preferredVectorBits()}). The built-in rules state theirs:
+         * measured with each rule's {@code vecopt.bench.speed.*Benchmark.panama} at 256 and 512 bits,
+         * see {@code docs/benchmarks.md}, "Vector width per rule".
+         *
+         * @param bits 128, 256 or 512
+         * @return this builder
+         */
+        public Builder preferredVectorBits(int bits) {
+            if (bits != 128 && bits != 256 && bits != 512) {
+                throw new IllegalArgumentException("bits must be 128, 256 or 512, got " + bits);
+            }
+            preferredVectorBits = bits;
+            return this;
+        }
+
+        /**
          * The traffic of a rule whose step makes several passes (a norm, then the update): floats read
          * and written per element over all of them, for the given hyperparameters.
          *
@@ -678,7 +711,7 @@ public final class Rule {
          */
         public Rule build() {
             return new Rule(torchName, defaults, buffers, scalars, factory, shapes, needsClosure, mixedPrecisionRefusal,
-                    traffic);
+                    preferredVectorBits, traffic);
         }
     }
 }

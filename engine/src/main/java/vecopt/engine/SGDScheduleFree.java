@@ -51,6 +51,7 @@ public final class SGDScheduleFree extends ScheduleFreeOptimizer {
 
     /** Its descriptor: {@code z}, {@code y} in eval mode, and the scalars {@code weight_sum} and {@code lr_max}. */
     public static final Rule RULE = Rule.builder("SGDScheduleFree", DEFAULTS, SGDScheduleFree::new)
+            .preferredVectorBits(512)
             .buffer("z").add(KEPT_Y)
             .scalar("weight_sum", 0).scalar("lr_max", ScheduleFreeAveraging.INITIAL_LR_MAX)
             .refusesMixedPrecision(ScheduleFreeOptimizer.MIXED_PRECISION_REFUSAL)

@@ -39,6 +39,7 @@ public final class Sgd extends Optimizer {
 
     /** SGD's descriptor: {@code momentum_buffer} only with momentum. */
     public static final Rule RULE = Rule.builder("SGD", DEFAULTS, Sgd::new)
+            .preferredVectorBits(512)
             // -0 fill: on the buffer's first step, 0 * b + d keeps the sign of a zero d, as torch's clone(d) does
             .add(new Rule.Buffer("momentum_buffer", Rule.Buffer.LIKE_PARAMETER, h -> h.get(MOMENTUM) != 0, h -> -0.0))
             .build();

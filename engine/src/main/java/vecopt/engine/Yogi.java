@@ -49,6 +49,7 @@ public final class Yogi extends Optimizer {
 
     /** Yogi's descriptor: {@code exp_avg} and {@code exp_avg_sq}, both starting at {@code initial_accumulator_value}. */
     public static final Rule RULE = Rule.builder("Yogi", DEFAULTS, Yogi::new)
+            .preferredVectorBits(512)
             .add(new Rule.Buffer("exp_avg", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS,
                     h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
             .add(new Rule.Buffer("exp_avg_sq", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS,

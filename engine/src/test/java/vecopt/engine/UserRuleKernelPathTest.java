@@ -97,7 +97,7 @@ class UserRuleKernelPathTest {
             } else if (EXPECTED_BITS != null) {
                 assertEquals(Integer.parseInt(EXPECTED_BITS), bits, rule.torchName());
             } else {
-                assertEquals(OptimizerKernelsProvider.forRule(rule.torchName()).vectorBitSize(), bits, rule.torchName());
+                assertEquals(OptimizerKernelsProvider.forRule(rule).vectorBitSize(), bits, rule.torchName());
                 assertTrue(bits >= Optimizers.vectorBitSize(), rule.torchName() + " runs " + bits + " bits");
             }
         }

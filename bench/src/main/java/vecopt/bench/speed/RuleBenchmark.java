@@ -69,7 +69,7 @@ public abstract class RuleBenchmark {
      * call's type profile lets C2 inline through the interface.
      */
     protected final OptimizerKernels kernels =
-            OptimizerKernelsProvider.forRule(MeasuredRule.of(getClass()).rule().torchName());
+            OptimizerKernelsProvider.forRule(MeasuredRule.of(getClass()).rule());
 
     /**
      * The step the coefficients are taken at: past the first, so the bias corrections are below 1 and

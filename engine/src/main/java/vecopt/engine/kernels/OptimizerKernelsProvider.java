@@ -3,6 +3,7 @@ package vecopt.engine.kernels;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import vecopt.engine.Rule;
 
 /**
  * Picks the kernels for this JVM once, on first use; hold the result in a {@code static final} field.
@@ -10,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Switches, read once: {@code -Dvecopt.kernels=auto|scalar|panama} (default auto) and
  * {@code -Dvecopt.vectorBitSize=128|256|512} (default: 256, or the widest the hardware has if
  * narrower). Without {@code -Dvecopt.vectorBitSize}, on a CPU with 512-bit vectors, each built-in
- * rule runs its kernels at the width measured fastest for it ({@link #forRule}, from the table in
- * {@link KernelWidths}); the same bits at every width.
+ * rule runs its kernels at the width measured fastest for it ({@link #forRule}: the rule's
+ * {@link Rule#preferredVectorBits()}); the same bits at every width.
  * In auto mode Panama is used when {@code jdk.incubator.vector} is readable and the Panama class
  * accepts this CPU and JVM (its constructor refuses vectors narrower than 128 bits and a JVM without
  * C2); otherwise the scalar kernels, with one log line saying why and how to enable SIMD.
@@ -50,22 +51,37 @@ public final class OptimizerKernelsProvider {
     }
 
     /**
-     * The kernels the built-in rule {@code torchName} runs: {@link #get()}, except on a CPU with
-     * 512-bit vectors and no {@code -Dvecopt.vectorBitSize}, where the Panama kernels run at the width
-     * {@link KernelWidths} gives that rule. One instance per width, made on first use; if a width
-     * cannot be made (a JVM that refuses hidden classes), {@link #get()} with one log line.
+     * The kernels {@code rule} runs: {@link #get()}, except on a CPU with 512-bit vectors and no
+     * {@code -Dvecopt.vectorBitSize}, where the Panama kernels run at the rule's
+     * {@link Rule#preferredVectorBits()} (when it states one). One instance per width, made on first
+     * use; if a width cannot be made (a JVM that refuses hidden classes), {@link #get()} with one log line.
      *
-     * @param torchName the rule's {@code torch.optim} class name
+     * @param rule the rule
      * @return the kernels; the same object for every call with the same width
      * @throws IllegalStateException as {@link #get()}
      */
-    public static OptimizerKernels forRule(String torchName) {
+    public static OptimizerKernels forRule(Rule rule) {
         OptimizerKernels kernels = get();
         if (!kernels.name().equals("panama") || KernelSettings.REQUESTED_BIT_SIZE != 0) {
             return kernels;
         }
-        int bits = KernelWidths.forRule(torchName, Widths.HARDWARE_BITS, kernels.vectorBitSize());
+        int bits = widthFor(rule.preferredVectorBits(), Widths.HARDWARE_BITS, kernels.vectorBitSize());
         return bits == kernels.vectorBitSize() ? kernels : Widths.COPIES.computeIfAbsent(bits, Widths::copy);
+    }
+
+    /** Hardware vectors at least this wide let each rule run its {@link Rule#preferredVectorBits()}. */
+    static final int PREFERENCE_HARDWARE_BITS = 512;
+
+    /**
+     * The width a rule preferring {@code preferredBits} (0: none) runs at on hardware {@code hardwareBits}
+     * wide whose default width is {@code defaultBits}: its preference on 512-bit hardware, never wider
+     * than the hardware, else the default.
+     */
+    static int widthFor(int preferredBits, int hardwareBits, int defaultBits) {
+        if (hardwareBits < PREFERENCE_HARDWARE_BITS || preferredBits == 0) {
+            return defaultBits;
+        }
+        return Math.min(hardwareBits, preferredBits);
     }
 
     /** The Panama kernels at widths other than {@link #get()}'s; loaded only by {@link #forRule} under Panama. */

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every array is used over the same range {@code [from, from + n)}. The vectors are the widest the
  * hardware has, or the width {@code -Dvecopt.vectorBitSize} forces on every kernel: a bound is what
  * this machine can do, whichever width a rule's kernels run (on AVX-512 most rules run 512 bits and
- * some 256, see {@link KernelWidths}). This class needs {@code jdk.incubator.vector}: call it only in
+ * some 256, see {@link vecopt.engine.Rule#preferredVectorBits()}). This class needs {@code jdk.incubator.vector}: call it only in
  * a JVM started with {@code --add-modules jdk.incubator.vector}. The tails run the same arithmetic one
  * element at a time.
  */

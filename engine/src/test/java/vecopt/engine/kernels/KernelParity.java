@@ -65,7 +65,7 @@ final class KernelParity {
      */
     static List<OptimizerKernels> panamaInUse() {
         OptimizerKernels k = panamaOrSkip();
-        return Stream.concat(Stream.of(k), KernelWidths.ON_512_BIT_CPUS.keySet().stream()
+        return Stream.concat(Stream.of(k), vecopt.engine.Rules.all().stream()
                 .map(OptimizerKernelsProvider::forRule)).distinct().toList();
     }
 

@@ -5,55 +5,56 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import vecopt.engine.Rule;
 import vecopt.engine.Rules;
 
 /**
- * The per-rule default width: the table names every built-in rule and nothing else, applies only on
- * 512-bit hardware without {@code -Dvecopt.vectorBitSize}, and the provider hands each rule Panama
- * kernels of exactly that width, one instance per width.
+ * The per-rule width: every built-in rule states one its kernels have, it applies only on 512-bit
+ * hardware without {@code -Dvecopt.vectorBitSize}, and the provider hands each rule Panama kernels of
+ * exactly that width, one instance per width.
  */
-class KernelWidthsTest {
+class PreferredVectorBitsTest {
 
     private static final String EXPECTED_BITS = System.getProperty("vecopt.test.expectedBitSize");
 
     @Test
-    void theTableListsEveryBuiltInRuleAtAWidthTheKernelsHave() {
-        Set<String> builtIn = new TreeSet<>();
+    void everyBuiltInRuleStatesAWidthTheKernelsHave() {
         for (Rule r : Rules.all()) {
-            builtIn.add(r.torchName());
-        }
-        assertEquals(builtIn, new TreeSet<>(KernelWidths.ON_512_BIT_CPUS.keySet()));
-        for (int bits : KernelWidths.ON_512_BIT_CPUS.values()) {
-            assertTrue(bits == 128 || bits == 256 || bits == 512, "width " + bits);
+            int bits = r.preferredVectorBits();
+            assertTrue(bits == 256 || bits == 512, r.torchName() + " states " + bits + " bits");
         }
     }
 
     @Test
-    void theTableAppliesOnlyOn512BitHardwareAndNeverExceedsIt() {
-        String wide = KernelWidths.ON_512_BIT_CPUS.entrySet().stream().filter(e -> e.getValue() == 512)
-                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
-        assertEquals(512, KernelWidths.forRule(wide, 512, 256));
-        assertEquals(256, KernelWidths.forRule(wide, 256, 256), "a 256-bit CPU runs its default width");
-        assertEquals(128, KernelWidths.forRule(wide, 128, 128));
-        assertEquals(256, KernelWidths.forRule("SomeUsersRule", 512, 256), "a rule not listed runs the default");
+    void aPreferenceAppliesOnlyOn512BitHardwareAndNeverExceedsIt() {
+        assertEquals(512, OptimizerKernelsProvider.widthFor(512, 512, 256));
+        assertEquals(256, OptimizerKernelsProvider.widthFor(256, 512, 512));
+        assertEquals(256, OptimizerKernelsProvider.widthFor(512, 256, 256), "a 256-bit CPU runs its default width");
+        assertEquals(128, OptimizerKernelsProvider.widthFor(512, 128, 128));
+        assertEquals(256, OptimizerKernelsProvider.widthFor(0, 512, 256), "a rule stating none runs the default");
+    }
+
+    @Test
+    void rejectsAWidthTheKernelsDoNotHave() {
+        Rule.Builder b = Rule.builder("SomeUsersRule", vecopt.engine.Sgd.defaults(), (ps, h) -> null);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.preferredVectorBits(384));
+        assertTrue(e.getMessage().contains("384"), e.getMessage());
     }
 
     @Test
     void eachRuleGetsPanamaKernelsOfItsWidthAndOneInstancePerWidth() {
         OptimizerKernels standard = KernelParity.panamaOrSkip();
         int hardware = PanamaOptimizerKernels.preferredBitSize();
-        for (String rule : KernelWidths.ON_512_BIT_CPUS.keySet()) {
+        for (Rule rule : Rules.all()) {
             OptimizerKernels kernels = OptimizerKernelsProvider.forRule(rule);
             assertEquals("panama", kernels.name());
             int want = EXPECTED_BITS != null ? standard.vectorBitSize()
-                    : KernelWidths.forRule(rule, hardware, standard.vectorBitSize());
-            assertEquals(want, kernels.vectorBitSize(), rule);
+                    : OptimizerKernelsProvider.widthFor(rule.preferredVectorBits(), hardware, standard.vectorBitSize());
+            assertEquals(want, kernels.vectorBitSize(), rule.torchName());
             if (want == standard.vectorBitSize()) {
-                assertSame(standard, kernels, rule + " runs the provider's own kernels");
+                assertSame(standard, kernels, rule.torchName() + " runs the provider's own kernels");
             }
             assertSame(kernels, OptimizerKernelsProvider.forRule(rule), "one instance per width");
         }
@@ -63,11 +64,11 @@ class KernelWidthsTest {
     void aForcedWidthHoldsForEveryRule() {
         assumeTrue(EXPECTED_BITS != null, "no width forced in this run");
         KernelParity.panamaOrSkip();
-        for (String rule : KernelWidths.ON_512_BIT_CPUS.keySet()) {
-            assertEquals(Integer.parseInt(EXPECTED_BITS), OptimizerKernelsProvider.forRule(rule).vectorBitSize(), rule);
+        for (Rule rule : Rules.all()) {
+            assertEquals(Integer.parseInt(EXPECTED_BITS), OptimizerKernelsProvider.forRule(rule).vectorBitSize(),
+                    rule.torchName());
         }
     }
-
     @Test
     void copiesAtEveryWidthTheHardwareHasRunAtThatWidthAndGiveTheScalarBits() {
         KernelParity.panamaOrSkip();
