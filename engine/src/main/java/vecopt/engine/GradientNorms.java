@@ -58,6 +58,9 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
     /** One block of a low-precision gradient widened to float32; allocated on first use. */
     private float[] widened;
 
+    /** One block of a low-precision gradient in a native segment, copied to the heap; allocated on first use. */
+    private short[] bits;
+
     /**
      * The sum of squares of {@code p}'s bfloat16 or float16 gradient, the bits {@link #sumOfSquares}
      * gives for the same values in float32: each block of {@link OptimizerKernels#SUM_OF_SQUARES_BLOCK}
@@ -75,13 +78,23 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
         if (widened == null) {
             widened = new float[BLOCK];
         }
+        if (g == null && bits == null) {
+            bits = new short[BLOCK];
+        }
         double sum = 0;
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
+            short[] block = g;
+            int from = off + start;
+            if (g == null) { // a native segment: copied in first
+                Parameter.LowPrecision.read(lp.grad(), start, bits, len);
+                block = bits;
+                from = 0;
+            }
             if (float16) {
-                conversions.widenFp16(g, off + start, widened, 0, len);
+                conversions.widenFp16(block, from, widened, 0, len);
             } else {
-                conversions.widenBf16(g, off + start, widened, 0, len);
+                conversions.widenBf16(block, from, widened, 0, len);
             }
             sum += kernels.sumOfSquares(widened, 0, len);
         }
@@ -94,8 +107,10 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
             short[] g = p.lowPrecision().gradBits();
             int off = p.lowPrecision().gradOffset();
             boolean float16 = p.lowPrecision().isFloat16();
+            Parameter.LowPrecision lp = p.lowPrecision();
             for (int i = 0; i < p.size(); i++) {
-                float x = float16 ? vecopt.tensor.Float16.toFloat(g[off + i]) : vecopt.tensor.BFloat16.toFloat(g[off + i]);
+                short b = g != null ? g[off + i] : Parameter.LowPrecision.gradBitsAt(lp, i);
+                float x = float16 ? vecopt.tensor.Float16.toFloat(b) : vecopt.tensor.BFloat16.toFloat(b);
                 if (!Float.isFinite(x)) {
                     return i;
                 }

@@ -2,6 +2,7 @@ package vecopt.engine;
 
 import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.StateRounding;
+import vecopt.tensor.SegmentTensor;
 
 /**
  * Runs one pass of a mixed-precision parameter's plan over a range, with the rule's own float32
@@ -12,6 +13,10 @@ import vecopt.engine.kernels.StateRounding;
  * random bits of the element's index). Calls cover at most {@link #BLOCK} elements rounded up to the
  * pass's alignment and start at multiples of it, as {@link BlockedPass}'s do, so a reduction keeps its
  * blocks and the master gets the bits of a float32 parameter stepped from the same gradient.
+ *
+ * <p>Weights or a gradient in a native segment (or a mapped file) are copied block by block through
+ * this thread's {@code short[]} scratch: the gradient's block in before it is widened, the rounded
+ * weights out after; the kernels see the same bits as for a heap {@code short[]}.
  *
  * <p>One instance per optimizer serves every pass (its fields are set before each); each thread's
  * scratch is allocated once and grown only for a pass whose alignment exceeds it, so a step allocates nothing.
@@ -24,6 +29,9 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
     /** Each thread's block of widened gradient; threads run one chunk at a time, so one per thread serves all optimizers. */
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
+    /** Each thread's block of 16-bit elements copied from or to a native segment; allocated as {@link #SCRATCH} is. */
+    private static final ThreadLocal<short[]> BITS = new ThreadLocal<>();
+
     /** Set with the first pass, not at construction: an optimizer's constructor reports bad kernel switches first. */
     private CompressedStateKernels conversions;
 
@@ -31,10 +39,13 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
     private float[] master;
     private float[] grad;
     private int gradOffset;
+    private boolean lowGradient;
     private short[] lowGrad;
     private int lowGradOffset;
+    private SegmentTensor lowGradSegment;
     private short[] weights;
     private int weightOffset;
+    private SegmentTensor weightSegment;
     private boolean float16;
     private StateRounding rounding;
     private int block;
@@ -50,12 +61,15 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
         this.kernel = kernel;
         this.master = master;
         boolean lowGradient = p.hasLowPrecisionGrad();
+        this.lowGradient = lowGradient;
         this.grad = lowGradient ? null : p.grad().array();
         this.gradOffset = lowGradient ? 0 : p.grad().offset();
         this.lowGrad = lowGradient ? lp.gradBits() : null;
         this.lowGradOffset = lp.gradOffset();
+        this.lowGradSegment = lowGradient && lowGrad == null ? lp.grad() : null;
         this.weights = lp.weightBits();
         this.weightOffset = lp.weightOffset();
+        this.weightSegment = weights == null ? lp.weights() : null;
         this.float16 = lp.isFloat16();
         this.rounding = rounding;
         this.block = (int) Math.min(Integer.MAX_VALUE, ((long) BLOCK + alignment - 1) / alignment * alignment);
@@ -68,18 +82,28 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
         master = null;
         grad = null;
         lowGrad = null;
+        lowGradSegment = null;
         weights = null;
+        weightSegment = null;
         rounding = null;
     }
 
     @Override
     public void run(int from, int length) {
         float[] scratch = null;
-        if (kernel != null && lowGrad != null) {
+        if (kernel != null && lowGradient) {
             scratch = SCRATCH.get();
             if (scratch == null || scratch.length < Math.min(block, length)) {
                 scratch = new float[Math.max(BLOCK, Math.min(block, length))];
                 SCRATCH.set(scratch);
+            }
+        }
+        short[] bits = null;
+        if ((kernel != null && lowGradSegment != null) || (rounding != null && weightSegment != null)) {
+            bits = BITS.get();
+            if (bits == null || bits.length < Math.min(block, length)) {
+                bits = new short[Math.max(BLOCK, Math.min(block, length))];
+                BITS.set(bits);
             }
         }
         int end = from + length;
@@ -87,10 +111,17 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
             int n = Math.min(block, end - start);
             if (kernel != null) {
                 if (scratch != null) {
+                    short[] g = lowGrad;
+                    int gOffset = lowGradOffset + start;
+                    if (lowGradSegment != null) {
+                        Parameter.LowPrecision.read(lowGradSegment, start, bits, n);
+                        g = bits;
+                        gOffset = 0;
+                    }
                     if (float16) {
-                        conversions.widenFp16(lowGrad, lowGradOffset + start, scratch, 0, n);
+                        conversions.widenFp16(g, gOffset, scratch, 0, n);
                     } else {
-                        conversions.widenBf16(lowGrad, lowGradOffset + start, scratch, 0, n);
+                        conversions.widenBf16(g, gOffset, scratch, 0, n);
                     }
                     kernel.run(master, start, scratch, 0, start, n);
                 } else {
@@ -98,10 +129,15 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
                 }
             }
             if (rounding != null) {
+                short[] w = weightSegment != null ? bits : weights;
+                int wOffset = weightSegment != null ? 0 : weightOffset + start;
                 if (float16) {
-                    conversions.roundFp16(master, start, weights, weightOffset + start, start, n, rounding);
+                    conversions.roundFp16(master, start, w, wOffset, start, n, rounding);
                 } else {
-                    conversions.roundBf16(master, start, weights, weightOffset + start, start, n, rounding);
+                    conversions.roundBf16(master, start, w, wOffset, start, n, rounding);
+                }
+                if (weightSegment != null) {
+                    Parameter.LowPrecision.write(bits, n, weightSegment, start);
                 }
             }
         }

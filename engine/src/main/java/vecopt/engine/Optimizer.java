@@ -949,10 +949,24 @@ public abstract class Optimizer {
     private static float[] widened(Parameter.LowPrecision weights) {
         float[] master = new float[(int) weights.weights().size()];
         CompressedStateKernels k = CompressedStateKernels.get();
-        if (weights.isFloat16()) {
-            k.widenFp16(weights.weightBits(), weights.weightOffset(), master, 0, master.length);
-        } else {
-            k.widenBf16(weights.weightBits(), weights.weightOffset(), master, 0, master.length);
+        short[] bits = weights.weightBits();
+        if (bits != null) {
+            if (weights.isFloat16()) {
+                k.widenFp16(bits, weights.weightOffset(), master, 0, master.length);
+            } else {
+                k.widenBf16(bits, weights.weightOffset(), master, 0, master.length);
+            }
+            return master;
+        }
+        short[] block = new short[Math.min(MixedPass.BLOCK, master.length)]; // a native segment: block by block
+        for (int start = 0; start < master.length; start += block.length) {
+            int n = Math.min(block.length, master.length - start);
+            Parameter.LowPrecision.read(weights.weights(), start, block, n);
+            if (weights.isFloat16()) {
+                k.widenFp16(block, 0, master, start, n);
+            } else {
+                k.widenBf16(block, 0, master, start, n);
+            }
         }
         return master;
     }

@@ -1,6 +1,8 @@
 package vecopt.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import vecopt.tensor.DType;
 import vecopt.tensor.FloatTensor;
 import vecopt.tensor.SegmentTensor;
@@ -26,8 +28,16 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
 
     /**
      * The low-precision storage of a mixed-precision parameter: the model's weights, and its gradient
-     * when that is of the weights' type too. Both views of heap {@code short[]} arrays
-     * ({@code MemorySegment.ofArray}), which the step widens and rounds block by block.
+     * when that is of the weights' type too. Each is a view of a heap {@code short[]}
+     * ({@code MemorySegment.ofArray}), which the step widens and rounds in place block by block, or a
+     * native segment ({@code Arena}-allocated, or a file mapped with {@code FileChannel.map}), which it
+     * copies block by block through a per-thread {@code short[]}, with the same bits. A native segment
+     * is used as long as the optimizer steps it: its arena must stay open until then (a closed one
+     * surfaces as the JDK's {@link IllegalStateException}) and be shared ({@code Arena.ofShared},
+     * {@code ofAuto}, {@code global}) when the optimizer's executor has worker threads, since a confined
+     * one serves its owner thread only; a mapped file holds the stepped weights once
+     * {@code MemorySegment.force()} or unmapping writes them back. Two parameters' native segments
+     * must not share addresses.
      *
      * @param weights the weights, {@link DType#BFLOAT16} or {@link DType#FLOAT16}, written by each step
      *     (rounded from the master)
@@ -63,9 +73,13 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
                 throw new IllegalArgumentException(what + " has " + t.size() + " elements; a parameter holds at most "
                         + (Integer.MAX_VALUE - 64));
             }
-            if (!(t.segment().heapBase().orElse(null) instanceof short[])) {
-                throw new IllegalArgumentException(what + " must be a view of a heap short[] (MemorySegment.ofArray), got "
-                        + t.segment());
+            MemorySegment s = t.segment();
+            if (s.isReadOnly()) {
+                throw new IllegalArgumentException(what + " must be writable, got a read-only " + s);
+            }
+            if (!s.isNative() && !(s.heapBase().orElse(null) instanceof short[])) {
+                throw new IllegalArgumentException(what + " must be a native segment or a view of a heap short[]"
+                        + " (MemorySegment.ofArray), got " + s);
             }
         }
 
@@ -84,9 +98,12 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
             return isFloat16() ? "float16" : "bfloat16";
         }
 
-        /** {@return the weights' {@code short[]}} */
+        /**
+         * {@return the weights' {@code short[]}, read and written in place; null for a native segment (or a
+         * heap one at an odd byte offset), read and written through {@link #read} and {@link #write}}
+         */
         short[] weightBits() {
-            return (short[]) weights.segment().heapBase().orElseThrow();
+            return inPlace(weights.segment());
         }
 
         /** {@return the index of the first weight in {@link #weightBits()}} */
@@ -94,9 +111,9 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
             return elementOffset(weights.segment());
         }
 
-        /** {@return the gradient's {@code short[]}, or null for a float32 gradient} */
+        /** {@return the gradient's {@code short[]}, read in place; null for a float32 gradient or one {@link #weightBits()} has none for} */
         short[] gradBits() {
-            return grad == null ? null : (short[]) grad.segment().heapBase().orElseThrow();
+            return grad == null ? null : inPlace(grad.segment());
         }
 
         /** {@return the index of the first gradient element in {@link #gradBits()}} */
@@ -104,9 +121,31 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
             return grad == null ? 0 : elementOffset(grad.segment());
         }
 
+        private static short[] inPlace(MemorySegment s) {
+            return s.heapBase().orElse(null) instanceof short[] bits && s.address() % Short.BYTES == 0 ? bits : null;
+        }
+
         private static int elementOffset(MemorySegment s) {
             return (int) (s.address() / Short.BYTES); // a heap segment's address is its byte offset in the array
         }
+
+        /** Copies elements {@code [from, from + n)} of {@code t} (little-endian 16-bit) to {@code bits[0, n)}. */
+        static void read(SegmentTensor t, long from, short[] bits, int n) {
+            MemorySegment.copy(t.segment(), BITS, from * Short.BYTES, bits, 0, n);
+        }
+
+        /** Copies {@code bits[0, n)} to elements {@code [from, from + n)} of {@code t}. */
+        static void write(short[] bits, int n, SegmentTensor t, long from) {
+            MemorySegment.copy(bits, 0, t.segment(), BITS, from * Short.BYTES, n);
+        }
+
+        /** {@return the bits of gradient element {@code i}, read from its segment} */
+        static short gradBitsAt(LowPrecision lp, long i) {
+            return lp.grad.segment().get(BITS, i * Short.BYTES);
+        }
+
+        /** A bfloat16 or float16 element as {@link SegmentTensor} stores it. */
+        private static final ValueLayout.OfShort BITS = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Checks that the name is present and the tensors are present, consistent and of the same size. */
@@ -162,16 +201,17 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
 
     /**
      * A mixed-precision parameter with bfloat16 or float16 weights and a gradient of the same type
-     * (views of heap {@code short[]} arrays: {@code SegmentTensor.wrap(MemorySegment.ofArray(bits),
-     * DType.BFLOAT16, shape)}). Every rule that {@link Rule#stepsMixedPrecision() steps mixed
+     * (views of heap {@code short[]} arrays, {@code SegmentTensor.wrap(MemorySegment.ofArray(bits),
+     * DType.BFLOAT16, shape)}, or native segments such as mapped files, which must stay open while the
+     * optimizer steps them; see {@link LowPrecision}). Every rule that {@link Rule#stepsMixedPrecision() steps mixed
      * precision} steps it through a float32 master copy; the others refuse it.
      *
      * @param name the name
      * @param weights the bfloat16 or float16 weights
      * @param grad the gradient, of the weights' dtype and shape
      * @return the parameter
-     * @throws IllegalArgumentException if an argument is null, neither bfloat16 nor float16, not over a heap
-     *     {@code short[]}, or the dtypes or shapes differ
+     * @throws IllegalArgumentException if an argument is null, neither bfloat16 nor float16, read-only, neither
+     *     native nor over a heap {@code short[]}, or the dtypes or shapes differ
      */
     public static Parameter mixed(String name, SegmentTensor weights, SegmentTensor grad) {
         if (grad == null) {
@@ -184,11 +224,11 @@ public record Parameter(String name, FloatTensor value, FloatTensor grad, LowPre
      * A mixed-precision parameter with bfloat16 or float16 weights and a float32 gradient.
      *
      * @param name the name
-     * @param weights the bfloat16 or float16 weights, a view of a heap {@code short[]}
+     * @param weights the bfloat16 or float16 weights, a view of a heap {@code short[]} or a native segment
      * @param grad the float32 gradient, of as many elements
      * @return the parameter
-     * @throws IllegalArgumentException if an argument is null, the weights are neither bfloat16 nor float16
-     *     over a heap {@code short[]}, or the sizes differ
+     * @throws IllegalArgumentException if an argument is null, the weights are neither bfloat16 nor float16,
+     *     read-only, neither native nor over a heap {@code short[]}, or the sizes differ
      */
     public static Parameter mixed(String name, SegmentTensor weights, FloatTensor grad) {
         if (grad == null) {
