@@ -159,17 +159,18 @@ def main(proto_dir, out_path):
         init = np.fromfile(proto_dir + "/init-%s.f32" % name, dtype="<f4")
         epochs = proto["mlp_epochs" if mlp else "logistic_epochs"]
         orders = ints(proto_dir + "/orders-%s.i32" % name).reshape(epochs, rows)
-        grid_epochs = min(epochs, proto["grid_epochs"])
+        grid_epochs = min(epochs, proto["mlp_grid_epochs" if mlp else "logistic_grid_epochs"])
+        decay = proto["mlp_decay"] if mlp else True
         results = {}
         for row in proto["optimizers"]:
             t = time.time()
             best = None
             for lr in row["mlp_grid" if mlp else "logistic_grid"]:
-                c = train(proto, sizes, init, data, orders, row, lr, grid_epochs, not mlp)
+                c = train(proto, sizes, init, data, orders, row, lr, grid_epochs, decay)
                 if "stop" not in c and (best is None or c["validation_loss"][-1] < best["validation_loss"][-1]):
                     best = c
             if grid_epochs < epochs:
-                best = train(proto, sizes, init, data, orders, row, best["lr"], epochs, not mlp)
+                best = train(proto, sizes, init, data, orders, row, best["lr"], epochs, decay)
             results[row["label"]] = best
             print("%s %-13s lr %-7g test accuracy %.2f%% (%.0f s)" % (name, row["label"], best["lr"],
                   100 * best["test_accuracy"][-1], time.time() - t), flush=True)

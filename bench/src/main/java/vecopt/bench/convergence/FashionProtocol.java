@@ -41,10 +41,10 @@ public final class FashionProtocol {
     public static String signature(FashionSuite.Settings s, int train, int validation, int test) {
         return String.format(java.util.Locale.ROOT,
                 "fashion-mnist train=%d mlp-train=%d validation=%d test=%d split-seed=%d batch=%d wd=%s init=%d order=%d dropout=%s/%d "
-                        + "logistic-epochs=%d mlp=%dx2 mlp-epochs=%d grid-epochs=%d",
+                        + "logistic-epochs=%d mlp=%dx2 mlp-epochs=%d grid-epochs=%d/%d mlp-decay=%s",
                 train, s.mlpTrainSize() == 0 ? train : Math.min(train, s.mlpTrainSize()), validation, test, FashionMnist.SPLIT_SEED, s.batchSize(), TestFunctions.fmt(s.weightDecay()),
                 s.initSeed(), s.orderSeed(), TestFunctions.fmt(s.dropout()), s.dropoutSeed(), s.logisticEpochs(),
-                s.hidden(), s.mlpEpochs(), s.gridEpochs());
+                s.hidden(), s.mlpEpochs(), s.logisticGridEpochs(), s.mlpGridEpochs(), s.mlpDecay() ? "inverse-sqrt-epoch" : "none");
     }
 
     /** Writes the protocol files into {@code dir}; returns them. */
@@ -60,7 +60,9 @@ public final class FashionProtocol {
         root.put("train", n).put("mlp_train", mlpN).put("validation", data.validation().size()).put("test", data.test().size());
         root.put("batch_size", s.batchSize()).put("weight_decay", s.weightDecay());
         root.put("hidden", s.hidden()).put("dropout", s.dropout()).put("dropout_seed", s.dropoutSeed());
-        root.put("logistic_epochs", s.logisticEpochs()).put("mlp_epochs", s.mlpEpochs()).put("grid_epochs", s.gridEpochs());
+        root.put("logistic_epochs", s.logisticEpochs()).put("mlp_epochs", s.mlpEpochs())
+                .put("logistic_grid_epochs", s.logisticGridEpochs()).put("mlp_grid_epochs", s.mlpGridEpochs())
+                .put("mlp_decay", s.mlpDecay());
         ArrayNode optimizers = root.putArray("optimizers");
         for (FashionTable.Row row : FashionTable.all()) {
             ObjectNode o = optimizers.addObject();

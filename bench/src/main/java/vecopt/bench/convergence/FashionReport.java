@@ -132,9 +132,11 @@ public final class FashionReport {
         FashionSuite.Settings s = r.settings();
         StringBuilder md = new StringBuilder("# Fashion-MNIST: the Adam paper's experiments\n\n");
         md.append(String.format(Locale.ROOT, "%s run: %,d training (MLP: the first %,d; its regularisation runs: the first %,d), %,d validation, %,d test images; mini-batches of %d; "
-                        + "L2 penalty %s; grid runs of %d epochs, chosen rate by lowest validation loss; took %.1f s.%n",
+                        + "L2 penalty %s; rate lr / sqrt(epoch) (%s); grid runs of %d epochs (logistic regression) and %d (MLP), "
+                        + "chosen rate by lowest validation loss; took %.1f s.%n",
                 s.quick() ? "Quick" : "Full", r.trainSize(), r.mlpTrainSize(), r.regularisationTrainSize(), r.validationSize(), r.testSize(), s.batchSize(),
-                TestFunctions.fmt(s.weightDecay()), Math.min(s.gridEpochs(), s.logisticEpochs()), r.nanos() / 1e9));
+                TestFunctions.fmt(s.weightDecay()), s.decay(true) ? "both models" : "logistic regression; the MLP's constant",
+                s.gridEpochs(false), s.gridEpochs(true), r.nanos() / 1e9));
         md.append("\nSignature: `").append(FashionProtocol.signature(s, r.trainSize(), r.validationSize(), r.testSize()))
                 .append("`\n\n");
         if (torch == null) {
