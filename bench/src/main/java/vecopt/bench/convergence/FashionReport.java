@@ -59,6 +59,9 @@ public final class FashionReport {
         Path regularisation = dir.resolve("fashion-mlp-regularisation.png");
         Charts.saveGrid(regularisationCharts(r), 2, regularisation);
         files.add(regularisation);
+        Path batchNormRates = dir.resolve(BatchNormRates.CHART);
+        Charts.save(BatchNormRates.chart(r.batchNormRates()), batchNormRates);
+        files.add(batchNormRates);
         Path line = dir.resolve("fashion-mlp-line.png");
         Charts.save(LineInterpolation.chart(r.mlp().model(), r.lines()), line);
         files.add(line);
@@ -170,6 +173,7 @@ public final class FashionReport {
                     c.bestEpoch(), c.finalTrainCost(), c.validationLoss()[c.bestEpoch() - 1],
                     100 * c.testAccuracy()[c.bestEpoch() - 1], c.stop()));
         }
+        md.append('\n').append(BatchNormRates.table(r.batchNormRates(), r.regularisationTrainSize()));
         md.append(EpochTiming.table(r.timing(), r.trainSize()));
         return md.toString();
     }
@@ -203,7 +207,27 @@ public final class FashionReport {
         if (torch != null) {
             md.append(String.format(Locale.ROOT, "%nLargest difference %.2f pp (target 0.5); same ranking: %s.%n", worst,
                     vecoptRank.equals(torchRank) ? "yes" : "no"));
+            List<String> vecoptMeanRank = chosen.stream()
+                    .sorted(Comparator.comparingDouble(c -> -tailMean(c.testAccuracy()))).map(EpochTrainer.Curves::label).toList();
+            List<String> torchMeanRank = torch.values().stream()
+                    .sorted(Comparator.comparingDouble(t -> -tailMean(t.testAccuracy()))).map(FashionProtocol.TorchCurves::label).toList();
+            md.append(String.format(Locale.ROOT, "Ranked by the mean test accuracy of the last %d epochs: vecopt %s; PyTorch %s; same: %s.%n",
+                    TAIL_EPOCHS, String.join(", ", vecoptMeanRank), String.join(", ", torchMeanRank),
+                    vecoptMeanRank.equals(torchMeanRank) ? "yes" : "no"));
         }
         return md.toString();
+    }
+
+    /** Epochs averaged by the second ranking, which the epoch-to-epoch wiggle of the last epoch does not decide. */
+    static final int TAIL_EPOCHS = 5;
+
+    /** The mean of the last {@link #TAIL_EPOCHS} values (all of them when fewer); NaN for none. */
+    static double tailMean(double[] values) {
+        int n = Math.min(TAIL_EPOCHS, values.length);
+        double sum = 0;
+        for (int i = values.length - n; i < values.length; i++) {
+            sum += values[i];
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 }

@@ -88,7 +88,7 @@ public final class FashionSuite {
     public record Results(Settings settings, int trainSize, int mlpTrainSize, int regularisationTrainSize, int validationSize,
                           int testSize,
                           Experiment logistic, Experiment mlp, List<EpochTrainer.Curves> regularisation,
-                          List<LineInterpolation.Line> lines, List<EpochTiming.Row> timing, long nanos) {
+                          BatchNormRates.Sweep batchNormRates, List<LineInterpolation.Line> lines, List<EpochTiming.Row> timing, long nanos) {
     }
 
     /**
@@ -119,6 +119,11 @@ public final class FashionSuite {
         List<EpochTrainer.Curves> regularisation = regularisation(s, regularisationData, adam.lr(), progressOut);
         log.printf(Locale.ROOT, "  MLP with Adam at lr %s on %,d training images: without dropout, with dropout, batch norm, "
                 + "both, early stopping%n", TestFunctions.fmt(adam.lr()), regularisationData.train().size());
+        Progress sweepProgress = new Progress(progressOut, BatchNormRates.work(s, regularisationData.train().size()));
+        BatchNormRates.Sweep batchNormRates = BatchNormRates.run(s, regularisationData, sweepProgress);
+        sweepProgress.finish();
+        log.printf(Locale.ROOT, "  MLP with SGD+Nesterov at rates %s, without and with batch norm%n",
+                java.util.Arrays.toString(BatchNormRates.RATES));
         List<LineInterpolation.Line> lines = new ArrayList<>();
         FeedForward probe = new FeedForward(FashionMnist.FEATURES, FashionMnist.CLASSES, s.options(true));
         Digits.Dataset trainSubset = mlpData.head(LINE_TRAIN_ROWS, 0, 0).train();
@@ -136,7 +141,7 @@ public final class FashionSuite {
         log.println("  time per epoch: forward/backward and optimizer step, 1 and 2 threads");
         return new Results(s, data.train().size(), mlpData.train().size(), regularisationData.train().size(),
                 data.validation().size(), data.test().size(),
-                logistic, mlp, regularisation, lines, timing, System.nanoTime() - start);
+                logistic, mlp, regularisation, batchNormRates, lines, timing, System.nanoTime() - start);
     }
 
     /**

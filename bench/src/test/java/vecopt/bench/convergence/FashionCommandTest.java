@@ -68,12 +68,14 @@ class FashionCommandTest {
             assertTrue(printed.contains("| " + row.label() + " | "), row.label());
         }
         assertTrue(printed.contains("## MLP 784-64-64-10, dropout 0.2"), printed);
-        assertTrue(printed.contains("wrote 7 files to "), printed);
+        assertTrue(printed.contains("wrote 8 files to "), printed);
         for (String chart : List.of("fashion-logistic.png", "fashion-mlp.png", "fashion-mlp-regularisation.png", "fashion-mlp-line.png",
-                "fashion-epoch-time.png")) {
+                "fashion-epoch-time.png", "fashion-mlp-batchnorm-rates.png")) {
             assertTrue(Files.size(charts.resolve(chart)) > 10_000, chart);
         }
-        assertTrue(Files.readString(charts.resolve(FashionReport.SUMMARY)).contains("Signature: `fashion-mnist train=300"));
+        String summary = Files.readString(charts.resolve(FashionReport.SUMMARY));
+        assertTrue(summary.contains("Signature: `fashion-mnist train=300"), summary);
+        assertTrue(summary.contains("SGD + Nesterov at higher rates"), summary);
         var curves = FashionProtocol.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                 charts.resolve(FashionReport.CURVES).toFile()), FashionProtocol.signature(FashionSuite.Settings.of(true), 300, 500, 400))
                 .orElseThrow();
