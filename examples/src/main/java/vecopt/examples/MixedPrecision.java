@@ -29,15 +29,21 @@ public final class MixedPrecision {
     private MixedPrecision() {
     }
 
+    /** The values the weights are fitted to: {@code n} seeded standard normal numbers. */
+    private static float[] target(int n) {
+        float[] target = new float[n];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            target[i] = (float) random.nextGaussian();
+        }
+        return target;
+    }
+
     /** Fits the weights for {@code steps} steps; the step at {@code steps / 2} gets an infinite gradient. */
     public static Result fit(int steps) {
         short[] weightBits = new short[256 * 64];
         short[] gradBits = new short[256 * 64];
-        float[] target = new float[weightBits.length];
-        SplittableRandom random = new SplittableRandom(3);
-        for (int i = 0; i < target.length; i++) {
-            target[i] = (float) random.nextGaussian();
-        }
+        float[] target = target(weightBits.length);
         Parameter w = Parameter.mixed("fc1.weight",
                 SegmentTensor.wrap(MemorySegment.ofArray(weightBits), DType.BFLOAT16, 256, 64),
                 SegmentTensor.wrap(MemorySegment.ofArray(gradBits), DType.BFLOAT16, 256, 64));
@@ -70,11 +76,7 @@ public final class MixedPrecision {
     public static Result fitFloat16(int steps) {
         short[] weightBits = new short[256 * 64];
         short[] gradBits = new short[256 * 64];
-        float[] target = new float[weightBits.length];
-        SplittableRandom random = new SplittableRandom(3);
-        for (int i = 0; i < target.length; i++) {
-            target[i] = (float) random.nextGaussian();
-        }
+        float[] target = target(weightBits.length);
         Parameter w = Parameter.mixed("fc1.weight",
                 SegmentTensor.wrap(MemorySegment.ofArray(weightBits), DType.FLOAT16, 256, 64),
                 SegmentTensor.wrap(MemorySegment.ofArray(gradBits), DType.FLOAT16, 256, 64));
