@@ -73,6 +73,10 @@ public final class AdamW extends Optimizer {
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
+        StepPlan fused = Adam.fusedMixedCall(p, state, weightRounding(), h.flag(AMSGRAD), step, c);
+        if (fused != null) {
+            return fused;
+        }
         if (state.compressedBuffer("exp_avg") != null) {
             return Adam.compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
         }

@@ -32,6 +32,17 @@ final class BlockedPass implements ChunkedExecutor.RangeTask {
         return this;
     }
 
+    /** Sets a pass whose kernel holds its arrays itself ({@link StepPlan.Pass#writesWeights()}): it is handed nulls. */
+    BlockedPass setOwnArrays(StepPlan.ParameterKernel kernel, int alignment) {
+        this.kernel = kernel;
+        this.value = null;
+        this.valueOffset = 0;
+        this.grad = null;
+        this.gradOffset = 0;
+        this.block = (int) Math.min(Integer.MAX_VALUE, ((long) BLOCK + alignment - 1) / alignment * alignment);
+        return this;
+    }
+
     /** Forgets the arrays of the last pass, so that the optimizer does not keep them alive. */
     void clear() {
         kernel = null;

@@ -800,6 +800,11 @@ public abstract class Optimizer {
                 ? StateRounding.stochastic(weightRounding.seed(), GradientNoise.stream(p.name()), pl.step)
                 : StateRounding.NEAREST_EVEN;
         List<StepPlan.Pass> passes = pl.plan.passes();
+        if (passes.size() == 1 && passes.getFirst().writesWeights()) { // a fused kernel: it rounds the weights itself
+            StepPlan.Pass fused = passes.getFirst();
+            executor.run(p.size(), fused.alignment(), blockedPass.setOwnArrays(fused.kernel(), fused.alignment()));
+            return;
+        }
         for (int k = 0; k < passes.size(); k++) {
             StepPlan.Pass pass = passes.get(k);
             StateRounding last = k == passes.size() - 1 ? rounding : null;

@@ -50,8 +50,11 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
      * @param kernel    the work of the pass
      * @param alignment the multiple every split range starts at; ignored when not splittable
      * @param splittable whether the range may be split
+     * @param writesWeights whether the kernel holds a mixed-precision parameter's low-precision arrays
+     *        and master copy itself and writes its weights ({@link #writingWeights}); it is then handed
+     *        no value and no gradient (nulls)
      */
-    public record Pass(ParameterKernel kernel, int alignment, boolean splittable) {
+    public record Pass(ParameterKernel kernel, int alignment, boolean splittable, boolean writesWeights) {
 
         /** Checks that {@code kernel} is given and {@code alignment} is positive. */
         public Pass {
@@ -70,7 +73,7 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
          * @return the pass
          */
         public static Pass elementWise(ParameterKernel kernel) {
-            return new Pass(kernel, 64, true);
+            return new Pass(kernel, 64, true, false);
         }
 
         /**
@@ -82,7 +85,7 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
          * @return the pass
          */
         public static Pass blocked(int block, ParameterKernel kernel) {
-            return new Pass(kernel, block, true);
+            return new Pass(kernel, block, true, false);
         }
 
         /**
@@ -94,7 +97,20 @@ public record StepPlan(List<Pass> passes, Map<String, Double> scalars) {
          * @return the pass
          */
         public static Pass whole(ParameterKernel kernel) {
-            return new Pass(kernel, 1, false);
+            return new Pass(kernel, 1, false, false);
+        }
+
+        /**
+         * The one element-wise pass of a fused mixed-precision kernel that reads the low-precision
+         * gradient, updates the master copy and the state and writes the rounded weights itself, in
+         * place of the rule's float32 kernel on the master copy (faster out of cache: one set of memory
+         * streams instead of one per block).
+         *
+         * @param kernel the fused kernel, handed nulls for value and gradient
+         * @return the pass
+         */
+        public static Pass writingWeights(ParameterKernel kernel) {
+            return new Pass(kernel, 64, true, true);
         }
     }
 

@@ -36,11 +36,12 @@ import vecopt.tensor.SegmentTensor;
 /**
  * Mixed-precision Adam as offload trainers run it: bfloat16 weights and gradients, float32 master copy
  * and moments, 30 bytes per element (16 read, 14 written), two ways. {@link #fused} is the fused kernel
- * {@link CompressedStateKernels#adamMixedBf16} (no longer used by the engine, kept for this
- * comparison); {@link #generic} is an {@link Adam} step over a mixed-precision {@link Parameter}, the
- * path every rule takes: Adam's float32 kernel on the master copy, 4Ki elements at a time, the
- * bfloat16 gradient widened into scratch just before and the block rounded to the weights just after
- * (no norm pass: {@link NonFinitePolicy#PROPAGATE}, no clipping). Beside them the bandwidth reference
+ * {@link CompressedStateKernels#adamMixedBf16} alone; {@link #generic} is a whole {@link Adam} step over
+ * a mixed-precision {@link Parameter} (no norm pass: {@link NonFinitePolicy#PROPAGATE}, no clipping).
+ * The engine steps such a parameter with the same fused kernel ({@code Adam.fusedMixedCall}); until
+ * commit {@code 81dbb20} it took the path every other rule takes, Adam's float32 kernel on the master
+ * copy block by block with the gradient widened before and the weights rounded after, and
+ * docs/storage.md has that path measured against the fused kernel. Beside them the bandwidth reference
  * moving the same bytes ({@link StorageReferenceKernels#streamMixed}) and, in the same run, float32
  * Adam and its 28-byte reference ({@code config=fp32}; there {@code generic} is an Adam step over a
  * float32 parameter). {@code mixed} rounds the weights to nearest, {@code mixedsr} stochastically.
