@@ -118,9 +118,7 @@ public final class Adam extends Optimizer {
         float[] master = state.buffer(Optimizer.MASTER);
         float[] m = state.buffer("exp_avg");
         float[] v = state.buffer("exp_avg_sq");
-        StateRounding rounding = weightRounding.isStochastic()
-                ? StateRounding.stochastic(weightRounding.seed(), GradientNoise.stream(p.name()), step)
-                : StateRounding.NEAREST_EVEN;
+        StateRounding rounding = weightRounding.at(p, step);
         int wOff = lp.weightOffset();
         if (lowGradient) {
             int gOff = lp.gradOffset();

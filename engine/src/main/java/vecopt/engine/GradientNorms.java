@@ -91,11 +91,7 @@ final class GradientNorms implements ChunkedExecutor.RangeTask {
                 block = bits;
                 from = 0;
             }
-            if (float16) {
-                conversions.widenFp16(block, from, widened, 0, len);
-            } else {
-                conversions.widenBf16(block, from, widened, 0, len);
-            }
+            conversions.widen(float16, block, from, widened, 0, len);
             sum += kernels.sumOfSquares(widened, 0, len);
         }
         return sum;

@@ -123,11 +123,7 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
                         g = bits;
                         gOffset = 0;
                     }
-                    if (float16) {
-                        conversions.widenFp16(g, gOffset, scratch, 0, n);
-                    } else {
-                        conversions.widenBf16(g, gOffset, scratch, 0, n);
-                    }
+                    conversions.widen(float16, g, gOffset, scratch, 0, n);
                     kernel.run(master, start, scratch, 0, start, n);
                 } else {
                     kernel.run(master, start, grad, gradOffset + start, start, n);
@@ -136,11 +132,7 @@ final class MixedPass implements ChunkedExecutor.RangeTask {
             if (rounding != null) {
                 short[] w = weightSegment != null ? bits : weights;
                 int wOffset = weightSegment != null ? 0 : weightOffset + start;
-                if (float16) {
-                    conversions.roundFp16(master, start, w, wOffset, start, n, rounding);
-                } else {
-                    conversions.roundBf16(master, start, w, wOffset, start, n, rounding);
-                }
+                conversions.round(float16, master, start, w, wOffset, start, n, rounding);
                 if (weightSegment != null) {
                     Parameter.LowPrecision.write(bits, n, weightSegment, start);
                 }

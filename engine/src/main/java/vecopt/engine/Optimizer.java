@@ -796,9 +796,7 @@ public abstract class Optimizer {
     private void runMixedPasses(Planned pl) {
         Parameter p = pl.parameter;
         float[] master = pl.state.buffer(MASTER);
-        StateRounding rounding = weightRounding.isStochastic()
-                ? StateRounding.stochastic(weightRounding.seed(), GradientNoise.stream(p.name()), pl.step)
-                : StateRounding.NEAREST_EVEN;
+        StateRounding rounding = weightRounding.at(p, pl.step);
         List<StepPlan.Pass> passes = pl.plan.passes();
         if (passes.size() == 1 && passes.getFirst().writesWeights()) { // a fused kernel: it rounds the weights itself
             StepPlan.Pass fused = passes.getFirst();
@@ -956,22 +954,14 @@ public abstract class Optimizer {
         CompressedStateKernels k = CompressedStateKernels.get();
         short[] bits = weights.weightBits();
         if (bits != null) {
-            if (weights.isFloat16()) {
-                k.widenFp16(bits, weights.weightOffset(), master, 0, master.length);
-            } else {
-                k.widenBf16(bits, weights.weightOffset(), master, 0, master.length);
-            }
+            k.widen(weights.isFloat16(), bits, weights.weightOffset(), master, 0, master.length);
             return master;
         }
         short[] block = new short[Math.min(MixedPass.BLOCK, master.length)]; // a native segment: block by block
         for (int start = 0; start < master.length; start += block.length) {
             int n = Math.min(block.length, master.length - start);
             Parameter.LowPrecision.read(weights.weights(), start, block, n);
-            if (weights.isFloat16()) {
-                k.widenFp16(block, 0, master, start, n);
-            } else {
-                k.widenBf16(block, 0, master, start, n);
-            }
+            k.widen(weights.isFloat16(), block, 0, master, start, n);
         }
         return master;
     }

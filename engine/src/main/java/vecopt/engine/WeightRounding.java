@@ -1,5 +1,7 @@
 package vecopt.engine;
 
+import vecopt.engine.kernels.StateRounding;
+
 /**
  * How an optimizer rounds the float32 master copy of a mixed-precision parameter
  * ({@link Parameter#mixed(String, vecopt.tensor.SegmentTensor, vecopt.tensor.SegmentTensor)}) to its
@@ -19,6 +21,14 @@ public final class WeightRounding {
     private WeightRounding(boolean stochastic, long seed) {
         this.stochastic = stochastic;
         this.seed = seed;
+    }
+
+    /**
+     * The kernels' rounding of parameter {@code p}'s weights at {@code step}: nearest even, or the
+     * stochastic bits of this seed, the parameter's name and the step.
+     */
+    StateRounding at(Parameter p, long step) {
+        return stochastic ? StateRounding.stochastic(seed, GradientNoise.stream(p.name()), step) : StateRounding.NEAREST_EVEN;
     }
 
     /** {@return rounding to nearest, ties to even: the default} */

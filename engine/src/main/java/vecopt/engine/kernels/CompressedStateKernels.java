@@ -92,6 +92,25 @@ public interface CompressedStateKernels {
      */
     void roundFp16(float[] src, int srcOff, short[] dst, int dstOff, int index, int n, StateRounding rounding);
 
+    /** {@link #widenFp16} when {@code float16}, else {@link #widenBf16}: a block of either type. */
+    default void widen(boolean float16, short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        if (float16) {
+            widenFp16(src, srcOff, dst, dstOff, n);
+        } else {
+            widenBf16(src, srcOff, dst, dstOff, n);
+        }
+    }
+
+    /** {@link #roundFp16} when {@code float16}, else {@link #roundBf16}: a block of either type. */
+    default void round(boolean float16, float[] src, int srcOff, short[] dst, int dstOff, int index, int n,
+                       StateRounding rounding) {
+        if (float16) {
+            roundFp16(src, srcOff, dst, dstOff, index, n, rounding);
+        } else {
+            roundBf16(src, srcOff, dst, dstOff, index, n, rounding);
+        }
+    }
+
     /** The kernels this JVM uses: Panama when {@link OptimizerKernelsProvider#get()} is Panama, else scalar. */
     static CompressedStateKernels get() {
         return Holder.CHOSEN;
