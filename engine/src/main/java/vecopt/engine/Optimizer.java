@@ -299,9 +299,9 @@ public abstract class Optimizer {
 
     /**
      * Rounds the master copies of mixed-precision parameters to their bfloat16 or float16 weights with
-     * {@code rounding} from the next step on; {@link WeightRounding#nearestEven()} by default. Not saved
-     * in checkpoints (the master copies are, so a resumed run with the same rounding continues bit for
-     * bit): set it again after loading.
+     * {@code rounding} from the next step on; {@link WeightRounding#nearestEven()} by default. Saved
+     * in checkpoints with the master copies (stochastic rounding's seed included), so a resumed run
+     * continues bit for bit; loading a checkpoint sets it.
      *
      * @param rounding the rounding of the weights
      * @throws IllegalArgumentException if {@code rounding} is null
@@ -328,13 +328,19 @@ public abstract class Optimizer {
      * are. Norms, clipping and the update see the divided gradients; no pass of its own (the division
      * is part of the kernels' gradient coefficient), and a power of two divides exactly. Non-finite
      * gradients (an overflowed scaled loss) meet the {@link #setNonFinitePolicy non-finite policy}:
-     * {@link NonFinitePolicy#SKIP} skips the step as mixed-precision trainers do. Not saved in checkpoints.
+     * {@link NonFinitePolicy#SKIP} skips the step as mixed-precision trainers do. Saved in checkpoints
+     * (PyTorch keeps it in {@code GradScaler}'s state instead); loading a checkpoint sets it.
      *
      * @param lossScale the factor the loss was multiplied by, finite and positive
      * @throws IllegalArgumentException if {@code lossScale} is not finite and positive, or is not 1 for a rule
      *     that does not {@link Rule#stepsMixedPrecision() step mixed precision}
      */
     public void setLossScale(double lossScale) {
+        checkLossScale(lossScale);
+        this.lossScale = lossScale;
+    }
+
+    private void checkLossScale(double lossScale) {
         if (!(lossScale > 0) || !Double.isFinite(lossScale)) {
             throw new IllegalArgumentException("lossScale must be finite and > 0, got " + lossScale);
         }
@@ -342,7 +348,6 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(rule + " does not take a loss scale (it does not step mixed-precision"
                     + " parameters: " + rule.mixedPrecisionRefusal() + "), got lossScale " + lossScale);
         }
-        this.lossScale = lossScale;
     }
 
     /**
@@ -484,26 +489,31 @@ public abstract class Optimizer {
     }
 
     /**
-     * Restores the skipped-step count and the clipping, noise and non-finite settings together (for
-     * checkpoints). Every argument is checked before any is set, so a rejected call changes nothing.
+     * Restores the skipped-step count, the clipping, noise and non-finite settings, the weight rounding
+     * and the loss scale together (for checkpoints). Every argument is checked before any is set, so a
+     * rejected call changes nothing.
      */
     void restoreStepSettings(long skippedSteps, GradientClipping clipping, GradientNoise noise,
-                             NonFinitePolicy policy, List<GradientClipping> groupClipping) {
+                             NonFinitePolicy policy, List<GradientClipping> groupClipping,
+                             WeightRounding weightRounding, double lossScale) {
         if (skippedSteps < 0) {
             throw new IllegalArgumentException("skippedSteps must be >= 0, got " + skippedSteps);
         }
-        if (clipping == null || noise == null || policy == null) {
-            throw new IllegalArgumentException("clipping, noise and policy must not be null, got " + clipping + ", "
-                    + noise + ", " + policy);
+        if (clipping == null || noise == null || policy == null || weightRounding == null) {
+            throw new IllegalArgumentException("clipping, noise, policy and weightRounding must not be null, got "
+                    + clipping + ", " + noise + ", " + policy + ", " + weightRounding);
         }
         if (groupClipping.size() != groups.size() || groupClipping.stream().anyMatch(c -> c == null)) {
             throw new IllegalArgumentException("groupClipping must hold one clipping per group (" + groups.size()
                     + "), got " + groupClipping);
         }
+        checkLossScale(lossScale);
         this.skippedSteps = skippedSteps;
         this.gradientClipping = clipping;
         this.gradientNoise = noise;
         this.nonFinitePolicy = policy;
+        this.weightRounding = weightRounding;
+        this.lossScale = lossScale;
         for (int g = 0; g < groups.size(); g++) {
             groups.get(g).replaceClippingWhileGuarded(groupClipping.get(g));
         }

@@ -54,8 +54,9 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
 
     @Override
     public void restoreStepSettings(Optimizer optimizer, long skippedSteps, GradientClipping clipping,
-                                    GradientNoise noise, NonFinitePolicy policy, List<GradientClipping> groupClipping) {
-        optimizer.restoreStepSettings(skippedSteps, clipping, noise, policy, groupClipping);
+                                    GradientNoise noise, NonFinitePolicy policy, List<GradientClipping> groupClipping,
+                                    WeightRounding weightRounding, double lossScale) {
+        optimizer.restoreStepSettings(skippedSteps, clipping, noise, policy, groupClipping, weightRounding, lossScale);
     }
 
     @Override

@@ -2,6 +2,7 @@ package vecopt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -368,6 +369,73 @@ class MixedPrecisionTest {
         assertThrows(IllegalArgumentException.class, () -> Checkpoints.loadStateDict(float32W, resumed.stateDict()));
         assertNull(float32W.state("w"));
         assertNull(float32.state("w"));
+    }
+
+    @Test
+    void theWeightRoundingAndLossScaleComeBackFromTheCheckpoint(@TempDir Path dir) throws IOException {
+        int n = 700;
+        double lossScale = 256;
+        short[] g = new short[n];
+        short[] w1 = bf16(12, n, 1);
+        Hyperparameters h = AdamW.defaults().with(AdamW.LR, 1e-2);
+        AdamW uninterrupted = new AdamW(List.of(Parameter.mixed("w", tensor(w1, n), tensor(g, n))), h);
+        uninterrupted.setWeightRounding(WeightRounding.stochastic(5));
+        uninterrupted.setLossScale(lossScale);
+        Path file = dir.resolve("state.safetensors");
+        short[] w2 = null;
+        for (int t = 0; t < 6; t++) {
+            if (t == 3) {
+                Checkpoints.save(uninterrupted, file);
+                w2 = w1.clone();
+            }
+            System.arraycopy(bf16(40 + t, n, lossScale), 0, g, 0, n);
+            uninterrupted.step();
+        }
+
+        // a fresh optimizer with the defaults: the checkpoint alone sets the rounding and the scale
+        short[] w3 = w2.clone();
+        short[] g2 = new short[n];
+        AdamW resumed = new AdamW(List.of(Parameter.mixed("w", tensor(w2, n), tensor(g2, n))), h);
+        Checkpoints.load(resumed, file);
+        assertEquals(WeightRounding.stochastic(5), resumed.weightRounding());
+        assertEquals(lossScale, resumed.lossScale());
+        for (int t = 3; t < 6; t++) {
+            System.arraycopy(bf16(40 + t, n, lossScale), 0, g2, 0, n);
+            resumed.step();
+        }
+        assertArrayEquals(w1, w2);
+        assertArrayEquals(uninterrupted.state("w").buffer(Optimizer.MASTER), resumed.state("w").buffer(Optimizer.MASTER));
+
+        // the same resumption rounding to nearest ends elsewhere: the saved rounding is what made it match
+        short[] g3 = new short[n];
+        AdamW nearest = new AdamW(List.of(Parameter.mixed("w", tensor(w3, n), tensor(g3, n))), h);
+        Checkpoints.load(nearest, file);
+        nearest.setWeightRounding(WeightRounding.nearestEven());
+        for (int t = 3; t < 6; t++) {
+            System.arraycopy(bf16(40 + t, n, lossScale), 0, g3, 0, n);
+            nearest.step();
+        }
+        assertFalse(Arrays.equals(w1, w3), "rounding to nearest gave the stochastic run's weights");
+    }
+
+    @Test
+    void aCheckpointWithTheDefaultsResetsTheRoundingAndTheLossScale(@TempDir Path dir) throws IOException {
+        int n = 300;
+        Parameter p = Parameter.mixed("w", tensor(bf16(13, n, 1), n), tensor(bf16(14, n, 1), n));
+        Adam saved = new Adam(List.of(p), Adam.defaults());
+        saved.step();
+        Path file = dir.resolve("defaults.safetensors");
+        Checkpoints.save(saved, file);
+        assertFalse(safetensorsHeader(file).contains("weight_rounding"), "defaults are not written");
+        assertFalse(safetensorsHeader(file).contains("loss_scale"), "defaults are not written");
+
+        Adam loaded = new Adam(List.of(Parameter.mixed("w", tensor(bf16(13, n, 1), n), tensor(bf16(14, n, 1), n))),
+                Adam.defaults());
+        loaded.setWeightRounding(WeightRounding.stochastic(1));
+        loaded.setLossScale(8);
+        Checkpoints.load(loaded, file);
+        assertEquals(WeightRounding.nearestEven(), loaded.weightRounding());
+        assertEquals(1, loaded.lossScale());
     }
 
     private static String safetensorsHeader(Path file) throws IOException {

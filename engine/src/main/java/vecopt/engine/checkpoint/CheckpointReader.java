@@ -35,6 +35,7 @@ import vecopt.engine.ParameterState;
 import vecopt.engine.CompressedBuffer;
 import vecopt.engine.Rule;
 import vecopt.engine.StateFormat;
+import vecopt.engine.WeightRounding;
 import vecopt.engine.internal.EngineAccess;
 
 /**
@@ -53,8 +54,8 @@ final class CheckpointReader {
             "groups_crc32c", "settings", "settings_crc32c", "schedulers", "schedulers_crc32c", "crc32c");
     private static final Set<String> SETTINGS_KEYS =
             Set.of("skipped_steps", "non_finite_policy", "gradient_clipping", "gradient_noise");
-    private static final Set<String> SETTINGS_KEYS_WITH_STATE_FORMAT =
-            Set.of("skipped_steps", "non_finite_policy", "gradient_clipping", "gradient_noise", "state_format");
+    /** Settings written only when they are not the defaults (float32 state, rounding to nearest, loss scale 1). */
+    private static final Set<String> OPTIONAL_SETTINGS_KEYS = Set.of("state_format", "weight_rounding", "loss_scale");
     private static final Set<String> NOISE_KEYS = Set.of("eta", "gamma", "seed");
     private static final Set<String> SCHEDULER_KEYS = Set.of("name", "state");
     private static final Set<String> SCHEDULER_KEYS_WITH_BUFFERS = Set.of("name", "state", "buffers");
@@ -106,9 +107,13 @@ final class CheckpointReader {
                                   Map<String, Integer> lengths, Map<String, float[]> buffers) {
     }
 
-    /** The step settings a version 2 file holds, checked; {@code stateFormat} null if it names none. */
+    /**
+     * The step settings a version 2 file holds, checked; {@code stateFormat} null if it names none, the
+     * rounding and loss scale the defaults if it names none.
+     */
     private record Settings(long skippedSteps, NonFinitePolicy policy, GradientClipping clipping,
-                            GradientNoise noise, StateFormat stateFormat) {
+                            GradientNoise noise, StateFormat stateFormat, WeightRounding weightRounding,
+                            double lossScale) {
     }
 
     private final Optimizer optimizer;
@@ -320,7 +325,7 @@ final class CheckpointReader {
         hooks.restoreStateFormat(optimizer, format);
         if (settings != null) {
             hooks.restoreStepSettings(optimizer, settings.skippedSteps, settings.clipping, settings.noise,
-                    settings.policy, groupClipping);
+                    settings.policy, groupClipping, settings.weightRounding, settings.lossScale);
         }
         restores.forEach(Runnable::run);
     }
@@ -455,11 +460,20 @@ final class CheckpointReader {
         return text;
     }
 
-    /** The settings metadata: skipped steps, non-finite policy, clipping and noise, each checked. */
-    private static Settings settings(Map<String, String> metadata) throws CheckpointException {
+    /**
+     * The settings metadata: skipped steps, non-finite policy, clipping and noise, and the state
+     * format, weight rounding and loss scale where they are named, each checked.
+     */
+    private Settings settings(Map<String, String> metadata) throws CheckpointException {
         String what = "the settings metadata";
         Map<String, Object> map = object(Json.parse(what, checkedText(metadata, "settings", what)), what);
-        keys(map, map.containsKey("state_format") ? SETTINGS_KEYS_WITH_STATE_FORMAT : SETTINGS_KEYS, what);
+        Set<String> expected = new LinkedHashSet<>(SETTINGS_KEYS);
+        for (String optional : OPTIONAL_SETTINGS_KEYS) {
+            if (map.containsKey(optional)) {
+                expected.add(optional);
+            }
+        }
+        keys(map, expected, what);
         long skipped = integer(map.get("skipped_steps"), "settings skipped_steps");
         if (skipped < 0) {
             throw new CheckpointException("settings: skipped_steps must be >= 0, got " + skipped);
@@ -476,7 +490,41 @@ final class CheckpointReader {
                     + List.of(NonFinitePolicy.values()) + ", got " + quoted(policyName));
         }
         return new Settings(skipped, policy, clipping(map.get("gradient_clipping"), "settings gradient_clipping"),
-                noise(map.get("gradient_noise")), map.containsKey("state_format") ? stateFormat(map.get("state_format")) : null);
+                noise(map.get("gradient_noise")), map.containsKey("state_format") ? stateFormat(map.get("state_format")) : null,
+                map.containsKey("weight_rounding") ? weightRounding(map.get("weight_rounding")) : WeightRounding.nearestEven(),
+                map.containsKey("loss_scale") ? lossScale(map.get("loss_scale")) : 1);
+    }
+
+    /** A weight rounding as the writer writes it: {@code {"kind":"stochastic","seed":n}} (nearest is not written). */
+    private static WeightRounding weightRounding(Object value) throws CheckpointException {
+        String where = "settings weight_rounding";
+        Map<String, Object> map = object(value, where);
+        String kind = string(map.get("kind"), where + " kind");
+        switch (kind) {
+            case "nearest" -> {
+                keys(map, Set.of("kind"), where);
+                return WeightRounding.nearestEven();
+            }
+            case "stochastic" -> {
+                keys(map, Set.of("kind", "seed"), where);
+                return WeightRounding.stochastic(integer(map.get("seed"), where + " seed"));
+            }
+            default -> throw new CheckpointException(where + ": kind must be \"nearest\" or \"stochastic\", got "
+                    + quoted(kind));
+        }
+    }
+
+    /** The loss scale, finite and positive, and 1 unless this optimizer's rule steps mixed precision. */
+    private double lossScale(Object value) throws CheckpointException {
+        double scale = number(value, "settings loss_scale");
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            throw new CheckpointException("settings: loss_scale must be finite and > 0, got " + scale);
+        }
+        if (scale != 1 && !optimizer.rule().stepsMixedPrecision()) {
+            throw new CheckpointException("settings: loss_scale is " + scale + " but " + optimizer.torchName()
+                    + " takes no loss scale (" + optimizer.rule().mixedPrecisionRefusal() + ")");
+        }
+        return scale;
     }
 
     /** A state format as the writer writes it: {@code {"kind":"bfloat16","rounding":...}} and so on. */

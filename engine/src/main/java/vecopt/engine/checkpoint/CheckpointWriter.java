@@ -30,6 +30,7 @@ import vecopt.engine.GradientClipping;
 import vecopt.engine.GradientNoise;
 import vecopt.engine.CompressedBuffer;
 import vecopt.engine.StateFormat;
+import vecopt.engine.WeightRounding;
 import vecopt.engine.Hyperparameter;
 import vecopt.engine.Hyperparameters;
 import vecopt.engine.Optimizer;
@@ -97,7 +98,11 @@ final class CheckpointWriter {
         return new Encoded(header(dict.optimizer(), groups, settings, schedulerText, tensors), tensors);
     }
 
-    /** The step settings: skipped steps, non-finite policy, clipping, noise and, unless float32, the state format. */
+    /**
+     * The step settings: skipped steps, non-finite policy, clipping, noise and, unless they are the
+     * defaults, the state format, the weight rounding and the loss scale (files with the defaults keep
+     * the bytes they had before those were saved).
+     */
     private static String settingsJson(StateDict.Settings settings) {
         StringBuilder sb = new StringBuilder("{\"skipped_steps\":").append(settings.skippedSteps());
         sb.append(",\"non_finite_policy\":");
@@ -110,6 +115,13 @@ final class CheckpointWriter {
         StateFormat format = settings.stateFormat();
         if (format.kind() != StateFormat.Kind.FLOAT32) { // only then, so files of float32 state keep their bytes
             appendStateFormat(sb.append(",\"state_format\":"), format);
+        }
+        WeightRounding rounding = settings.weightRounding();
+        if (rounding.isStochastic()) {
+            sb.append(",\"weight_rounding\":{\"kind\":\"stochastic\",\"seed\":").append(rounding.seed()).append('}');
+        }
+        if (settings.lossScale() != 1) {
+            appendFinite(sb.append(",\"loss_scale\":"), settings.lossScale(), "loss_scale");
         }
         return sb.append('}').toString();
     }

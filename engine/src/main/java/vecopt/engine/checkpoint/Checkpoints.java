@@ -59,7 +59,11 @@ import vecopt.engine.Optimizer;
  *     {@code {"kind":"bfloat16","rounding":"stochastic","seed":n}} or
  *     {@code {"kind":"blockwise_8bit","block_size":256}}). A file without it (float32 state, or written
  *     before the format was saved) loads as float32 state, or, into an optimizer whose format was set,
- *     as that format, as such files always loaded;
+ *     as that format, as such files always loaded. Unless they are the defaults, also
+ *     {@code weight_rounding} ({@code {"kind":"stochastic","seed":n}}: how mixed-precision weights are
+ *     rounded, {@link Optimizer#setWeightRounding}) and {@code loss_scale} (a number,
+ *     {@link Optimizer#setLossScale}); loading a file without them sets rounding to nearest and a loss
+ *     scale of 1;
  * <li>{@code schedulers}: JSON text, per scheduler in the order given its
  *     {@link Checkpointable#checkpointName() name} and its {@link Checkpointable#checkpointState() state}
  *     (whole numbers as integers, doubles as decimals that parse back to the same double, non-finite

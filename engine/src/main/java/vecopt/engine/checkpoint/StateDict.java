@@ -17,6 +17,7 @@ import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
 import vecopt.engine.Rule;
 import vecopt.engine.StateFormat;
+import vecopt.engine.WeightRounding;
 
 /**
  * The state of an optimizer and of the schedulers that drive it, in memory: what a checkpoint file
@@ -150,19 +151,28 @@ public final class StateDict {
      * @param gradientClipping how the optimizer clips gradients
      * @param gradientNoise the gradient noise added before each update
      * @param stateFormat how the optimizer stores its rule's moments ({@link Optimizer#stateFormat()})
+     * @param weightRounding how mixed-precision weights are rounded ({@link Optimizer#weightRounding()})
+     * @param lossScale the factor gradients are divided by ({@link Optimizer#lossScale()})
      */
     public record Settings(long skippedSteps, NonFinitePolicy nonFinitePolicy, GradientClipping gradientClipping,
-                           GradientNoise gradientNoise, StateFormat stateFormat) {
+                           GradientNoise gradientNoise, StateFormat stateFormat, WeightRounding weightRounding,
+                           double lossScale) {
 
-        /** Checks that {@code stateFormat} is not null. */
+        /** Checks that {@code stateFormat} and {@code weightRounding} are given and {@code lossScale} is finite and positive. */
         public Settings {
             if (stateFormat == null) {
                 throw new IllegalArgumentException("stateFormat must not be null; StateFormat.float32() is the default");
             }
+            if (weightRounding == null) {
+                throw new IllegalArgumentException("weightRounding must not be null; WeightRounding.nearestEven() is the default");
+            }
+            if (!(lossScale > 0) || !Double.isFinite(lossScale)) {
+                throw new IllegalArgumentException("lossScale must be finite and > 0, got " + lossScale);
+            }
         }
 
         /**
-         * Settings of float32 state.
+         * Settings of float32 state, weights rounded to nearest and no loss scale.
          *
          * @param skippedSteps the steps skipped so far because a gradient was NaN or infinite
          * @param nonFinitePolicy what a step does with NaN or infinite gradients
@@ -171,7 +181,8 @@ public final class StateDict {
          */
         public Settings(long skippedSteps, NonFinitePolicy nonFinitePolicy, GradientClipping gradientClipping,
                         GradientNoise gradientNoise) {
-            this(skippedSteps, nonFinitePolicy, gradientClipping, gradientNoise, StateFormat.float32());
+            this(skippedSteps, nonFinitePolicy, gradientClipping, gradientNoise, StateFormat.float32(),
+                    WeightRounding.nearestEven(), 1);
         }
     }
 
@@ -243,7 +254,8 @@ public final class StateDict {
             groups.add(new Group(group.hyperparameters(), group.gradientClipping(), entries));
         }
         Settings settings = new Settings(optimizer.skippedSteps(), optimizer.nonFinitePolicy(),
-                optimizer.gradientClipping(), optimizer.gradientNoise(), optimizer.stateFormat());
+                optimizer.gradientClipping(), optimizer.gradientNoise(), optimizer.stateFormat(),
+                optimizer.weightRounding(), optimizer.lossScale());
         List<SchedulerEntry> entries = new ArrayList<>();
         for (int i = 0; i < schedulers.size(); i++) {
             entries.add(schedulerEntry(i, schedulers.get(i), copy));

@@ -9,6 +9,7 @@ import vecopt.engine.NonFinitePolicy;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
 import vecopt.engine.ParameterState;
+import vecopt.engine.WeightRounding;
 import vecopt.engine.kernels.OptimizerKernels;
 
 /**
@@ -58,13 +59,16 @@ public final class EngineAccess {
                           Map<String, ParameterState> states);
 
         /**
-         * Sets {@code optimizer}'s count of skipped steps, its clipping, noise and non-finite settings
-         * and each group's clipping, all or (if an argument is refused) none of them.
+         * Sets {@code optimizer}'s count of skipped steps, its clipping, noise and non-finite settings,
+         * each group's clipping, its weight rounding and its loss scale, all or (if an argument is
+         * refused) none of them.
          *
-         * @throws IllegalArgumentException if {@code skippedSteps} is negative or a setting is null
+         * @throws IllegalArgumentException if {@code skippedSteps} is negative, a setting is null or the
+         *     loss scale is refused
          */
         void restoreStepSettings(Optimizer optimizer, long skippedSteps, GradientClipping clipping,
-                                 GradientNoise noise, NonFinitePolicy policy, List<GradientClipping> groupClipping);
+                                 GradientNoise noise, NonFinitePolicy policy, List<GradientClipping> groupClipping,
+                                 WeightRounding weightRounding, double lossScale);
 
         /** {@code Optimizers.fromTorch} running on {@code kernels} instead of the provider's choice. */
         Optimizer fromTorch(String className, List<Parameter> parameters, Map<String, ?> kwargs,

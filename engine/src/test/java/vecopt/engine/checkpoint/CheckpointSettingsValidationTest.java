@@ -181,8 +181,31 @@ class CheckpointSettingsValidationTest {
     @Test
     void aMissingOrUnknownSetting() throws IOException {
         assertSettingsEditRejected(s -> s.remove("gradient_noise"), "the settings metadata has no gradient_noise");
-        assertSettingsEditRejected(s -> s.put("loss_scale", number("1024")),
-                "the settings metadata has an unknown key \"loss_scale\"");
+        assertSettingsEditRejected(s -> s.put("grad_scale", number("1024")),
+                "the settings metadata has an unknown key \"grad_scale\"");
+    }
+
+    @Test
+    void aLossScaleThatIsNotFiniteAndPositive() throws IOException {
+        assertSettingsEditRejected(s -> s.put("loss_scale", number("0")),
+                "settings: loss_scale must be finite and > 0, got 0.0");
+        assertSettingsEditRejected(s -> s.put("loss_scale", number("-8")),
+                "settings: loss_scale must be finite and > 0, got -8.0");
+        assertSettingsEditRejected(s -> s.put("loss_scale", number("1e999")),
+                "settings: loss_scale must be finite and > 0, got Infinity");
+        assertSettingsEditRejected(s -> s.put("loss_scale", "1024"),
+                "settings loss_scale must be a number, got ");
+    }
+
+    @Test
+    void aWeightRoundingOfAnUnknownKindOrWithoutItsSeed() throws IOException {
+        assertSettingsEditRejected(s -> s.put("weight_rounding", new LinkedHashMap<>(Map.of("kind", "toward_zero"))),
+                "settings weight_rounding: kind must be \"nearest\" or \"stochastic\", got \"toward_zero\"");
+        assertSettingsEditRejected(s -> s.put("weight_rounding", new LinkedHashMap<>(Map.of("kind", "stochastic"))),
+                "settings weight_rounding has no seed");
+        assertSettingsEditRejected(s -> s.put("weight_rounding",
+                        new LinkedHashMap<>(Map.of("kind", "nearest", "seed", number("3")))),
+                "settings weight_rounding has an unknown key \"seed\"");
     }
 
     @Test
