@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The SIMD kernels: the scalar kernels' operations, in the same order, on {@link FloatVector}s.
  * Each loop runs its vector body up to {@code loopBound} and hands the tail to
- * {@link ScalarOptimizerKernels}, so the tail is the reference itself.
+ * {@link ScalarOptimizerKernels}, so the tail is the reference itself. The rules' element-wise
+ * kernels also hand it a head when their arrays are humongous and share their misalignment
+ * ({@link HeapAlignment#peel}), so that the vector accesses start on cache lines.
  *
  * <p>Loaded by name from {@link OptimizerKernelsProvider} only when {@code jdk.incubator.vector} is
  * readable. The species must be a {@code static final} constant for C2 to intrinsify the vector
@@ -150,8 +152,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector bufferGradScale = FloatVector.broadcast(SPECIES, c.bufferGradScale());
         FloatVector lookahead = FloatVector.broadcast(SPECIES, c.lookahead());
         FloatVector nesterovGradScale = FloatVector.broadcast(SPECIES, c.nesterovGradScale());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, b, bOff);
+        TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -176,8 +179,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, s, sOff);
+        TAIL.adagrad(p, pOff, g, gOff, s, sOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -206,8 +210,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector epsInsideSqrt = FloatVector.broadcast(SPECIES, c.epsInsideSqrt());
         FloatVector epsOutsideSqrt = FloatVector.broadcast(SPECIES, c.epsOutsideSqrt());
         FloatVector momentumDecay = FloatVector.broadcast(SPECIES, c.momentum());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff);
+        TAIL.rmsprop(p, pOff, g, gOff, v, vOff, a, aOff, b, bOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -246,8 +251,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector rho = FloatVector.broadcast(SPECIES, c.rho());
         FloatVector oneMinusRho = FloatVector.broadcast(SPECIES, c.oneMinusRho());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff, x, xOff);
+        TAIL.adadelta(p, pOff, g, gOff, v, vOff, x, xOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -268,14 +274,19 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      int n, AdamCoefficients c) {
-        int i = adamBody(p, pOff, g, gOff, m, mOff, v, vOff, null, 0, n, c);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        TAIL.adam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+        int i = head + adamBody(p, pOff + head, g, gOff + head, m, mOff + head, v, vOff + head, null, 0, n - head, c);
         TAIL.adam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }
 
     @Override
     public void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                             float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
-        int i = adamBody(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, n, c);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff);
+        TAIL.adamAmsgrad(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, head, c);
+        int i = head + adamBody(p, pOff + head, g, gOff + head, m, mOff + head, v, vOff + head, vMax, vMaxOff + head,
+                n - head, c);
         TAIL.adamAmsgrad(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, vMax, vMaxOff + i, n - i, c);
     }
 
@@ -332,8 +343,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, u, uOff);
+        TAIL.adamax(p, pOff, g, gOff, m, mOff, u, uOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -364,8 +376,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector gradStep = FloatVector.broadcast(SPECIES, c.gradStep());
         FloatVector momentumStep = FloatVector.broadcast(SPECIES, c.momentumStep());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        TAIL.nadam(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -397,8 +410,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector rootScale = FloatVector.broadcast(SPECIES, c.rootScale());
         FloatVector denomOffset = FloatVector.broadcast(SPECIES, c.denomOffset());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        TAIL.radam(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -436,8 +450,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
         FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff);
+        TAIL.lion(p, pOff, g, gOff, m, mOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -465,8 +480,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, s, sOff);
+        TAIL.adabelief(p, pOff, g, gOff, m, mOff, s, sOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -498,8 +514,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        TAIL.yogi(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -527,8 +544,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        TAIL.adopt(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         if (c.firstStep()) {
             for (; i < bound; i += LANES) {
                 FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -585,8 +603,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff);
+        TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -633,8 +652,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         boolean first = c.firstStep();
         boolean fromZ = c.lerpFromZ();
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff);
+        TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -664,8 +684,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         boolean first = c.firstStep();
         boolean fromZ = c.lerpFromZ();
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff, v, vOff);
+        TAIL.adamWScheduleFree(p, pOff, g, gOff, z, zOff, v, vOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -714,8 +735,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector stepSizeMax = FloatVector.broadcast(SPECIES, c.stepSizeMax());
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, prev, prevOff, s, sOff);
+        TAIL.rprop(p, pOff, g, gOff, prev, prevOff, s, sOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -748,8 +770,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector mu = FloatVector.broadcast(SPECIES, c.mu());
         // all lanes take the new iterate while mu is 1: a loop-invariant mask, not a branch per element
         VectorMask<Float> copy = SPECIES.maskAll(!c.averaging());
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        int i = HeapAlignment.peel(n, p, pOff, g, gOff, ax, axOff);
+        TAIL.asgd(p, pOff, g, gOff, ax, axOff, i, c);
+        int bound = i + SPECIES.loopBound(n - i);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);

@@ -14,15 +14,26 @@ import java.util.stream.Stream;
  * Runs one kernel on the scalar and the Panama implementation from identical inputs and demands
  * identical bits in every array, guards included; on the Panama kernels at every width this JVM
  * runs ({@link #panamaInUse}), so the default run also checks the rules' own widths. Each array sits at its own offset inside a larger
- * array whose other elements are guard values that no kernel may touch.
+ * array whose other elements are guard values that no kernel may touch. At size {@link #PLACED}
+ * every array starts at the same offset, so that the kernels' alignment peel runs too.
  */
 final class KernelParity {
 
-    /** Awkward sizes around vector widths and unroll points, plus two random large ones. */
+    /**
+     * A size whose arrays are humongous for G1 with regions up to 8 MiB and all start at element
+     * {@link #PLACED_OFFSET}, 36 bytes past a cache line: the Panama kernels then run a scalar head
+     * of 7 elements before their vector loop ({@link HeapAlignment#peel}).
+     */
+    static final int PLACED = (1 << 20) + 37;
+
+    /** The element offset of every array at size {@link #PLACED}. */
+    static final int PLACED_OFFSET = 5;
+
+    /** Awkward sizes around vector widths and unroll points, two random large ones, and {@link #PLACED}. */
     static Stream<Integer> sizes() {
         SplittableRandom random = new SplittableRandom(20261123);
         return Stream.concat(
-                Stream.of(0, 1, 7, 15, 16, 17, 31, 33, 63, 65, 255, 256, 257, 1021, 4099),
+                Stream.of(0, 1, 7, 15, 16, 17, 31, 33, 63, 65, 255, 256, 257, 1021, 4099, PLACED),
                 IntStream.range(0, 2).mapToObj(i -> 4100 + random.nextInt(1 << 20)));
     }
 
@@ -85,7 +96,7 @@ final class KernelParity {
         int[] offsets = new int[count];
         float[][] scalarArrays = new float[count][];
         for (int a = 0; a < count; a++) {
-            offsets[a] = random.nextInt(40);
+            offsets[a] = n == PLACED ? PLACED_OFFSET : random.nextInt(40);
             float[] array = new float[offsets[a] + n + 1 + random.nextInt(40)];
             Arrays.fill(array, GUARD);
             for (int i = 0; i < n; i++) {
