@@ -1,5 +1,7 @@
 package vecopt.bench.suite;
 
+import vecopt.bench.storage.MemoryFootprint;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -140,7 +142,11 @@ public final class SuiteCommand {
         ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(raw);
         SuiteInfo info = new SuiteInfo(mode.label(), mode.describe(),
                 "java -jar vecopt-bench.jar suite " + String.join(" ", args), machine(), date, wall);
-        Files.writeString(report, new SuiteReport(measurements).markdown(info));
+        String memory = "";
+        if (settings.include().pattern().equals(SuiteSettings.EVERYTHING)) {
+            memory = memorySection(mode, out);
+        }
+        Files.writeString(report, new SuiteReport(measurements).markdown(info) + memory);
         ThroughputChart.write(measurements, chart);
         out.println("suite: " + measurements.size() + " benchmarks in " + SuiteReport.format(wall)
                 + (waited.get() > 0 ? " (" + SuiteReport.format(Duration.ofNanos(waited.get()))
@@ -148,6 +154,32 @@ public final class SuiteCommand {
                 + (failed > 0 ? ", " + failed + " FAILED" : ""));
         out.println("suite: wrote " + report + ", " + json + " and " + chart);
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * The report's memory section: each configuration's bytes per element by formula and as measured
+     * in a child JVM ({@link MemoryFootprint}), at {@link SuiteMode#memoryElements()} elements.
+     */
+    private static String memorySection(SuiteMode mode, PrintStream out) throws IOException {
+        int n = mode.memoryElements();
+        out.print("memory: " + MemoryFootprint.CONFIGS.size() + " configurations at " + n + " elements ... ");
+        out.flush();
+        List<MemoryFootprint.Result> results;
+        try {
+            results = MemoryFootprint.measureAll(n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while measuring memory", e);
+        }
+        long agreeing = results.stream().filter(r -> !Double.isNaN(r.measured()) && r.agrees()).count();
+        out.println(agreeing + " of " + results.size() + " within " + MemoryFootprint.LOW + "-" + MemoryFootprint.HIGH
+                + " of their formula");
+        return "\n## Memory\n\nBytes per parameter element held by the weights, the gradient, a master copy of"
+                + " bfloat16 weights and the optimizer's state: the formula (weights and gradient at their type's"
+                + " width, master 4, each state buffer 4 in float32, 2 in bfloat16, 1 + 4/256 in 8-bit), and the"
+                + " growth of a child JVM's resident set (`VmRSS`) while it allocates one parameter of that many"
+                + " elements and its state (`vecopt.bench.storage.MemoryFootprint`). Agrees: measured ÷ formula in ["
+                + MemoryFootprint.LOW + ", " + MemoryFootprint.HIGH + "].\n\n" + MemoryFootprint.markdown(results);
     }
 
     /** {@code --from-json}: the report and chart again from a saved JMH result file, nothing run. */

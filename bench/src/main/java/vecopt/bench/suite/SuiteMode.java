@@ -44,6 +44,14 @@ public enum SuiteMode {
         this.slowBaselineSizes = slowBaselineSizes;
     }
 
+    /**
+     * Elements of the parameter whose memory footprint the suite measures: 16Mi in quick mode, 64Mi in
+     * full mode, so the arrays dwarf what else the JVM allocates (a few MiB).
+     */
+    public int memoryElements() {
+        return this == QUICK ? 1 << 24 : 1 << 26;
+    }
+
     /** Tensor sizes in elements, ascending. */
     public List<Integer> sizes() {
         return sizes;

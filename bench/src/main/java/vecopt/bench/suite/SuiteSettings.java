@@ -11,7 +11,8 @@ import java.util.regex.PatternSyntaxException;
  * The {@code suite} command's options.
  *
  * @param mode    quick or full
- * @param include regular expression a benchmark's full name must contain
+ * @param include regular expression a benchmark's full name must contain; the memory section runs only
+ *                with the default, {@link #EVERYTHING}
  * @param sizes   tensor sizes, the mode's unless {@code --sizes} is given
  * @param threads thread counts, 1 and all cores unless {@code --threads} is given
  * @param out     directory for the report, the JSON and the chart
@@ -21,13 +22,16 @@ import java.util.regex.PatternSyntaxException;
 public record SuiteSettings(SuiteMode mode, Pattern include, List<Integer> sizes, List<Integer> threads, Path out,
                             boolean dryRun, Path fromJson) {
 
+    /** The default {@code --include}: every benchmark, and then the memory section runs too. */
+    public static final String EVERYTHING = ".*";
+
     public static final String USAGE =
             "suite [--quick|--full] [--include REGEX] [--sizes N,N,...] [--threads N,N,...] [--out DIR] [--dry-run] [--from-json FILE]";
 
     /** Parses the arguments after {@code suite}; {@code cores} is the default largest thread count. */
     public static SuiteSettings parse(List<String> args, int cores) {
         SuiteMode mode = SuiteMode.QUICK;
-        Pattern include = Pattern.compile(".*");
+        Pattern include = Pattern.compile(EVERYTHING);
         List<Integer> sizes = null;
         List<Integer> threads = cores > 1 ? List.of(1, cores) : List.of(1);
         Path out = Path.of("bench-results");
