@@ -258,4 +258,32 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
         return rounding.stochastic() ? BFloat16.fromFloatStochastic(x, CounterGaussian.bits(rounding.key(), k))
                 : BFloat16.fromFloat(x);
     }
+
+    // ---- the generic path's 8-bit codec ----
+
+    /** {@link CompressedStateKernels#decode8bit}. */
+    static void decodeBlocks(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
+        QuantizationMap map = signed ? SIGNED : UNSIGNED;
+        for (int start = 0; start < n; start += blockSize) {
+            int end = Math.min(n, start + blockSize);
+            float scale = absmax[(index + start) / blockSize];
+            for (int i = start; i < end; i++) {
+                dst[i] = map.value(codes[index + i] & 0xFF) * scale;
+            }
+        }
+    }
+
+    /** {@link CompressedStateKernels#encode8bit}. */
+    static void encodeBlocks(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
+        QuantizationMap map = signed ? SIGNED : UNSIGNED;
+        for (int start = 0; start < n; start += blockSize) {
+            int end = Math.min(n, start + blockSize);
+            float max = 0f;
+            for (int i = start; i < end; i++) {
+                max = Math.max(max, Math.abs(src[i]));
+            }
+            absmax[(index + start) / blockSize] = max;
+            encode(map, src, start, end, max, codes, index);
+        }
+    }
 }
