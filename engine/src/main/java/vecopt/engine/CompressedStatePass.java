@@ -81,6 +81,11 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
         this.names = compressed.toArray(String[]::new);
     }
 
+    /** The multiple every call and sub-block starts at: the 8-bit block size, else a cache line. */
+    private static int alignment(StateFormat format) {
+        return format.kind() == StateFormat.Kind.BLOCKWISE_8BIT ? format.blockSize() : 64;
+    }
+
     /**
      * The step of {@code p} through its rule's float32 plan on decoded blocks of its compressed state:
      * one pass, aligned to the 8-bit block size, and the scalars the rule's plan stores.
@@ -104,8 +109,7 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
                     + " compressible, but its step of " + p.name() + " is not one element-wise pass (" + passes.size()
                     + " passes), so its state cannot be decoded block by block; store it as float32");
         }
-        int alignment = format.kind() == StateFormat.Kind.BLOCKWISE_8BIT ? format.blockSize() : 64;
-        return new StepPlan(List.of(new StepPlan.Pass(pass, alignment, true, false)), own.scalars());
+        return new StepPlan(List.of(new StepPlan.Pass(pass, alignment(format), true, false)), own.scalars());
     }
 
     /** The rule's plan of this step against {@code scratch}'s view of the state, its blocks in place of the compressed buffers. */
@@ -117,32 +121,41 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
     @Override
     public void run(float[] value, int valueOffset, float[] grad, int gradOffset, int stateOffset, int n) {
         Scratch scratch = SCRATCH.get().ensure(names.length, n);
-        float[][] blocks = scratch.blocks;
-        for (int i = 0; i < buffers.length; i++) {
-            switch (buffers[i]) {
-                case CompressedBuffer.BFloat16Buffer b -> codec.widenBf16(b.bits(), stateOffset, blocks[i], 0, n);
-                case CompressedBuffer.BlockwiseBuffer q ->
-                        codec.decode8bit(q.codes(), q.absmax(), q.blockSize(), q.signed(), stateOffset, blocks[i], n);
-            }
-        }
-        for (int i = 0; i < plain.length; i++) {
-            System.arraycopy(plain[i], stateOffset, blocks[buffers.length + i], 0, n);
-        }
+        decode(scratch.blocks, stateOffset, n);
         try {
             planOn(scratch).passes().getFirst().kernel().run(value, valueOffset, grad, gradOffset, 0, n);
         } finally {
             scratch.view.clearView();
         }
+        encode(scratch.blocks, stateOffset, n);
+    }
+
+    /** State elements {@code [at, at + n)} of every buffer into the blocks, from their start. */
+    private void decode(float[][] blocks, int at, int n) {
         for (int i = 0; i < buffers.length; i++) {
             switch (buffers[i]) {
-                case CompressedBuffer.BFloat16Buffer b ->
-                        codec.roundBf16(blocks[i], 0, b.bits(), stateOffset, stateOffset, n, roundings[i]);
+                case CompressedBuffer.BFloat16Buffer b -> codec.widenBf16(b.bits(), at, blocks[i], 0, n);
                 case CompressedBuffer.BlockwiseBuffer q ->
-                        codec.encode8bit(blocks[i], n, q.codes(), q.absmax(), q.blockSize(), q.signed(), stateOffset);
+                        codec.decode8bit(q.codes(), q.absmax(), q.blockSize(), q.signed(), at, blocks[i], n);
             }
         }
         for (int i = 0; i < plain.length; i++) {
-            System.arraycopy(blocks[buffers.length + i], 0, plain[i], stateOffset, n);
+            System.arraycopy(plain[i], at, blocks[buffers.length + i], 0, n);
+        }
+    }
+
+    /** The blocks' first {@code n} elements back into state elements {@code [at, at + n)}, encoded. */
+    private void encode(float[][] blocks, int at, int n) {
+        for (int i = 0; i < buffers.length; i++) {
+            switch (buffers[i]) {
+                case CompressedBuffer.BFloat16Buffer b ->
+                        codec.roundBf16(blocks[i], 0, b.bits(), at, at, n, roundings[i]);
+                case CompressedBuffer.BlockwiseBuffer q ->
+                        codec.encode8bit(blocks[i], n, q.codes(), q.absmax(), q.blockSize(), q.signed(), at);
+            }
+        }
+        for (int i = 0; i < plain.length; i++) {
+            System.arraycopy(blocks[buffers.length + i], 0, plain[i], at, n);
         }
     }
 

@@ -233,7 +233,7 @@ public abstract class Optimizer {
      * every rule whose step is one element-wise pass over moments. Adam, AdamW, SGD and Lion run fused
      * kernels over the compressed buffers; every other such rule (and Adam with AMSGrad) runs its own
      * float32 kernel on each block of state decoded into scratch, then encodes the block again
-     * ({@link CompressedStatePass}).
+     * (docs/storage.md, "the block path").
      *
      * <p>Checkpoints save the format. Loading one into an optimizer whose format was never set gives it
      * the checkpoint's format (float32 for checkpoints written before the format was saved); once this
@@ -295,7 +295,7 @@ public abstract class Optimizer {
      * Plans a step of a parameter whose state holds compressed buffers with the rule's own fused
      * kernels over them (Adam's, AdamW's, SGD's and Lion's), as {@link #plan} plans a float32 step;
      * null (the default) to step through the rule's float32 kernel on each block of state decoded into
-     * scratch ({@link CompressedStatePass}), for which {@link #plan} is called on a view of the state
+     * scratch (the block path of docs/storage.md), for which {@link #plan} is called on a view of the state
      * whose compressed buffers are float32 blocks.
      *
      * @param p the parameter
