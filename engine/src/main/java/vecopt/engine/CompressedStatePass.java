@@ -1,5 +1,7 @@
 package vecopt.engine;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.StateRounding;
@@ -13,7 +15,7 @@ import vecopt.engine.kernels.StateRounding;
  * the buffer and the element's index; 8-bit with each block's new absolute maximum as its scale.
  *
  * <p>The rule's kernels capture the state arrays its plan reads, so the plan is made again for each
- * block, against a view of the state whose element-wise buffers are the thread's scratch
+ * call, against a view of the state whose element-wise buffers are the thread's scratch
  * ({@link ParameterState#viewDecoded}); its coefficients are those planned for the step. A rule's
  * element-wise buffer kept in float32 (AdamWScheduleFree's iterate {@code z}) is copied into its
  * block and back, as every buffer is then indexed from the block's start. This holds
@@ -24,8 +26,9 @@ import vecopt.engine.kernels.StateRounding;
  * <p>It is a kernel, driven by the optimizer's passes: {@link BlockedPass} for a float32 parameter,
  * {@link MixedPass} for a mixed-precision one (the value it hands on is the master copy). Blocks start
  * at multiples of the 8-bit block size, so scales are never split; the bits do not depend on threads
- * or on how a step is split. A block costs a decode and an encode of each buffer around the rule's
- * kernel, all in cache, and the re-planning: a few small objects per call of up to 64Ki elements.
+ * or on how a step is split. A call costs a decode and an encode of each buffer around the rule's
+ * kernel, all in cache, and the re-planning: a few small objects per call of up to 64Ki elements. A
+ * call is decoded whole: sub-blocks of 4Ki and 16Ki elements measured no faster (docs/storage.md).
  */
 final class CompressedStatePass implements StepPlan.ParameterKernel {
 
@@ -55,8 +58,8 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
         this.hyperparameters = h;
         this.step = step;
         this.context = context;
-        List<String> compressed = new java.util.ArrayList<>();
-        List<String> float32 = new java.util.ArrayList<>();
+        List<String> compressed = new ArrayList<>();
+        List<String> float32 = new ArrayList<>();
         for (Rule.Buffer b : optimizer.rule().buffers()) {
             if (state.compressedBuffer(b.name()) != null) {
                 compressed.add(b.name());
@@ -81,7 +84,7 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
         this.names = compressed.toArray(String[]::new);
     }
 
-    /** The multiple every call and sub-block starts at: the 8-bit block size, else a cache line. */
+    /** The multiple every call starts at: the 8-bit block size, so no scale is split, else a cache line. */
     private static int alignment(StateFormat format) {
         return format.kind() == StateFormat.Kind.BLOCKWISE_8BIT ? format.blockSize() : 64;
     }
@@ -105,8 +108,8 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
         List<StepPlan.Pass> passes = own.passes();
         StepPlan.Pass only = passes.getFirst();
         if (passes.size() != 1 || !only.splittable() || only.writesWeights() || 64 % only.alignment() != 0) {
-            throw new IllegalStateException(optimizer.rule() + " marks " + String.join(", ", pass.names)
-                    + " compressible, but its step of " + p.name() + " is not one element-wise pass (" + passes.size()
+            throw new IllegalStateException(optimizer.rule() + " marks "
+                    + String.join(", ", optimizer.rule().compressibleBuffers().keySet()) + " compressible, but its step of " + p.name() + " is not one element-wise pass (" + passes.size()
                     + " passes), so its state cannot be decoded block by block; store it as float32");
         }
         return new StepPlan(List.of(new StepPlan.Pass(pass, alignment(format), true, false)), own.scalars());
@@ -167,7 +170,7 @@ final class CompressedStatePass implements StepPlan.ParameterKernel {
         /** This scratch with at least {@code count} blocks of at least {@code n} elements (64Ki at first). */
         Scratch ensure(int count, int n) {
             if (blocks.length < count) {
-                blocks = java.util.Arrays.copyOf(blocks, count);
+                blocks = Arrays.copyOf(blocks, count);
             }
             for (int i = 0; i < count; i++) {
                 if (blocks[i] == null || blocks[i].length < n) {
