@@ -436,4 +436,86 @@ class CompressedStateForEveryRuleTest {
             }
         }
     }
+
+    /**
+     * A user's rule, outside the registry: heavy-ball momentum {@code m = beta * m + g, p -= lr * m},
+     * its buffer marked compressible; {@code twoPasses} splits the step into two passes (wrongly, for a
+     * rule that marks compressible buffers).
+     */
+    static final class HeavyBall extends Optimizer {
+        static final Hyperparameters DEFAULTS = Hyperparameters.defaults(
+                List.of(Hyperparameter.atLeast("lr", 0.1, 0), Hyperparameter.flag("two_passes", false)), h -> { });
+        static final Rule RULE = Rule.builder("HeavyBall", DEFAULTS, HeavyBall::new)
+                .buffer("m").compressible("m").build();
+
+        HeavyBall(List<Parameter> parameters, Hyperparameters h) {
+            super(RULE, parameters, h);
+        }
+
+        @Override
+        protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext c) {
+            float[] m = state.buffer("m");
+            float lr = (float) h.get("lr");
+            StepPlan.ParameterKernel momentum = (v, vOff, g, gOff, from, n) -> {
+                for (int i = 0; i < n; i++) {
+                    m[from + i] = 0.9f * m[from + i] + g[gOff + i];
+                }
+            };
+            StepPlan.ParameterKernel update = (v, vOff, g, gOff, from, n) -> {
+                for (int i = 0; i < n; i++) {
+                    v[vOff + i] -= lr * m[from + i];
+                }
+            };
+            if (h.flag("two_passes")) {
+                return StepPlan.of(StepPlan.Pass.elementWise(momentum), StepPlan.Pass.elementWise(update));
+            }
+            return StepPlan.of((v, vOff, g, gOff, from, n) -> {
+                momentum.run(v, vOff, g, gOff, from, n);
+                update.run(v, vOff, g, gOff, from, n);
+            });
+        }
+    }
+
+    @Test
+    void aUsersRuleThatMarksItsMomentumCompressibleStoresItWithNoKernelOfItsOwn() {
+        Parameter a = Parameter.of("w", FloatTensor.randomNormal(4, 70_001));
+        Parameter r = Parameter.of("w", a.value().copy());
+        HeavyBall tested = new HeavyBall(List.of(a), HeavyBall.DEFAULTS);
+        tested.setStateFormat(StateFormat.bfloat16());
+        HeavyBall reference = new HeavyBall(List.of(r), HeavyBall.DEFAULTS);
+        reference.allocateState();
+        for (int t = 0; t < 3; t++) {
+            RuleCases.randomGradients(List.of(a), new SplittableRandom(30 + t));
+            RuleCases.copyGradients(List.of(a), List.of(r));
+            roundTrip(StateFormat.bfloat16(), true, reference.state("w").buffer("m"));
+            tested.step();
+            reference.step();
+            assertArrayEquals(r.value().toArray(), a.value().toArray(), "step " + (t + 1));
+        }
+        assertEncodes(StateFormat.bfloat16(), true, reference.state("w").buffer("m"),
+                tested.state("w").compressedBuffer("m"), "m");
+    }
+
+    @Test
+    void aRuleThatMarksCompressibleBuffersButStepsInTwoPassesIsRefusedAtItsFirstStepAndNothingChanges() {
+        Parameter v = Parameter.of("v", FloatTensor.randomNormal(5, 300));
+        v.grad().fill(0.5f);
+        float[] before = v.value().toArray();
+        HeavyBall refused = new HeavyBall(List.of(v), HeavyBall.DEFAULTS.with("two_passes", true));
+        refused.setStateFormat(StateFormat.bfloat16());
+        assertEquals("HeavyBall marks m compressible, but its step of v is not one element-wise pass (2 passes), so"
+                + " its state cannot be decoded block by block; store it as float32",
+                assertThrows(IllegalStateException.class, refused::step).getMessage());
+        assertArrayEquals(before, v.value().toArray());
+        assertNull(refused.state("v"));
+
+        // under 8-bit a parameter below 4096 elements keeps float32 state, which any plan may step
+        Parameter w = Parameter.of("w", FloatTensor.randomNormal(5, 300));
+        w.grad().fill(0.5f);
+        HeavyBall small = new HeavyBall(List.of(w), HeavyBall.DEFAULTS.with("two_passes", true));
+        small.setStateFormat(StateFormat.blockwise8bit(64));
+        small.step();
+        assertTrue(small.state("w").compressedBuffers().isEmpty());
+        assertEquals(before[0] - 0.1f * 0.5f, w.value().getFlat(0), "p - lr * (0.9 * 0 + g)");
+    }
 }
