@@ -59,6 +59,7 @@ public final class ADOPT extends Optimizer {
     public static final Rule RULE = Rule.builder("ADOPT", DEFAULTS, ADOPT::new)
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_sq")
             .build();
 
     /**

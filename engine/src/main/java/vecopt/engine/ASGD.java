@@ -42,6 +42,7 @@ public final class ASGD extends Optimizer {
     public static final Rule RULE = Rule.builder("ASGD", DEFAULTS, ASGD::new)
             .preferredVectorBits(512)
             .buffer("ax")
+            .compressible("ax")
             .scalar("eta", h -> (float) h.get(LR))
             .scalar("mu", 1)
             .build();

@@ -71,6 +71,7 @@ public final class AdEMAMix extends Optimizer {
     public static final Rule RULE = Rule.builder("AdEMAMix", DEFAULTS, AdEMAMix::new)
             .preferredVectorBits(512)
             .buffer("exp_avg_fast").buffer("exp_avg_slow").buffer("exp_avg_sq")
+            .compressible("exp_avg_fast", "exp_avg_slow").compressibleNonNegative("exp_avg_sq")
             .build();
 
     /**

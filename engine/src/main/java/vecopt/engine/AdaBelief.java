@@ -51,6 +51,7 @@ public final class AdaBelief extends Optimizer {
     public static final Rule RULE = Rule.builder("AdaBelief", DEFAULTS, AdaBelief::new)
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_var")
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_var")
             .build();
 
     /**

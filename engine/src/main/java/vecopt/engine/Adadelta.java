@@ -35,6 +35,7 @@ public final class Adadelta extends Optimizer {
     public static final Rule RULE = Rule.builder("Adadelta", DEFAULTS, Adadelta::new)
             .preferredVectorBits(512)
             .buffer("square_avg").buffer("acc_delta")
+            .compressibleNonNegative("square_avg", "acc_delta")
             .build();
 
     /**

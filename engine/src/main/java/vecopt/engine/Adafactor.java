@@ -83,6 +83,9 @@ public final class Adafactor extends Optimizer {
                     Rule.Buffer.ALWAYS, h -> 0))
             .add(new Rule.Buffer("variance", s -> s.length < 2 ? s : null, Rule.Buffer.ALWAYS, h -> 0))
             .bufferWhen("exp_avg", h -> h.get(BETA1) > 0)
+            .keepsFloat32State("its second moments are factored into row and column vectors, already a fraction of"
+                    + " the parameter's size, and its step makes several passes (row and column sums, the update's"
+                    + " norm) where compressed state is decoded for one element-wise pass only")
             .traffic(h -> h.get(BETA1) > 0 ? new Rule.Traffic(6, 2) : new Rule.Traffic(5, 1))
             .build();
 

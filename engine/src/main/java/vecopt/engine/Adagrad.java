@@ -38,6 +38,7 @@ public final class Adagrad extends Optimizer {
     public static final Rule RULE = Rule.builder("Adagrad", DEFAULTS, Adagrad::new)
             .preferredVectorBits(512)
             .add(new Rule.Buffer("sum", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
+            .compressibleNonNegative("sum")
             .build();
 
     /**

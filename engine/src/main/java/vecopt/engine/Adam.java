@@ -1,7 +1,6 @@
 package vecopt.engine;
 
 import java.util.List;
-import java.util.Map;
 import vecopt.engine.kernels.AdamCoefficients;
 import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.OptimizerKernels;
@@ -49,6 +48,7 @@ public final class Adam extends Optimizer {
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .bufferWhen("max_exp_avg_sq", h -> h.flag(AMSGRAD))
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_sq", "max_exp_avg_sq")
             .build();
 
     /** Weight decay is decoupled when {@code decoupled_weight_decay} says so. */
@@ -73,14 +73,6 @@ public final class Adam extends Optimizer {
         super(RULE, parameters, hyperparameters);
     }
 
-    /** The moments, which {@link #setStateFormat} may store as bfloat16 or 8-bit: {@code exp_avg} signed. */
-    static final Map<String, Boolean> COMPRESSIBLE = Map.of("exp_avg", true, "exp_avg_sq", false);
-
-    @Override
-    protected Map<String, Boolean> compressibleBuffers() {
-        return COMPRESSIBLE;
-    }
-
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
@@ -88,10 +80,17 @@ public final class Adam extends Optimizer {
         if (fused != null) {
             return fused;
         }
-        if (state.compressedBuffer("exp_avg") != null) {
-            return compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
-        }
         return kernelCall(kernels(), state, h.flag(AMSGRAD), c);
+    }
+
+    /** The fused kernels over compressed moments; null with AMSGrad, whose running maximum takes the block path. */
+    @Override
+    protected StepPlan planCompressed(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                      StepContext context) {
+        if (h.flag(AMSGRAD)) {
+            return null;
+        }
+        return compressedKernelCall(p, state, stateFormat(), step, AdamCoefficients.forStep(h, DECOUPLED, step, context));
     }
 
     /**
@@ -131,16 +130,9 @@ public final class Adam extends Optimizer {
                 kernels.adamMixedBf16(w, wOff + from, ga, gaOff + from, master, m, v, from, n, c, rounding)));
     }
 
-    /**
-     * The Adam kernel call over compressed moments ({@link StateFormat}); Adam's and AdamW's.
-     *
-     * @throws IllegalArgumentException with AMSGrad, whose running maximum the compressed kernels do not keep
-     */
-    static StepPlan compressedKernelCall(Parameter p, ParameterState state, StateFormat format, boolean amsgrad,
-                                         long step, AdamCoefficients c) {
-        if (amsgrad) {
-            throw new IllegalArgumentException("amsgrad is not supported with " + format + " state; use float32 state");
-        }
+    /** The fused Adam kernel call over compressed moments ({@link StateFormat}), without AMSGrad; Adam's and AdamW's. */
+    static StepPlan compressedKernelCall(Parameter p, ParameterState state, StateFormat format, long step,
+                                         AdamCoefficients c) {
         CompressedStateKernels kernels = CompressedStateKernels.get();
         CompressedBuffer m = state.compressedBuffer("exp_avg");
         CompressedBuffer v = state.compressedBuffer("exp_avg_sq");

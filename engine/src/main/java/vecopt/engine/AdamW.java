@@ -41,6 +41,7 @@ public final class AdamW extends Optimizer {
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
             .bufferWhen("max_exp_avg_sq", h -> h.flag(AMSGRAD))
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_sq", "max_exp_avg_sq")
             .build();
 
     /** AdamW's weight decay is always decoupled. */
@@ -66,20 +67,23 @@ public final class AdamW extends Optimizer {
     }
 
     @Override
-    protected java.util.Map<String, Boolean> compressibleBuffers() {
-        return Adam.COMPRESSIBLE;
-    }
-
-    @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         AdamCoefficients c = AdamCoefficients.forStep(h, DECOUPLED, step, context);
         StepPlan fused = Adam.fusedMixedCall(p, state, weightRounding(), h.flag(AMSGRAD), step, c);
         if (fused != null) {
             return fused;
         }
-        if (state.compressedBuffer("exp_avg") != null) {
-            return Adam.compressedKernelCall(p, state, stateFormat(), h.flag(AMSGRAD), step, c);
-        }
         return Adam.kernelCall(kernels(), state, h.flag(AMSGRAD), c);
+    }
+
+    /** Adam's fused kernels over compressed moments; null with AMSGrad, whose running maximum takes the block path. */
+    @Override
+    protected StepPlan planCompressed(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                      StepContext context) {
+        if (h.flag(AMSGRAD)) {
+            return null;
+        }
+        return Adam.compressedKernelCall(p, state, stateFormat(), step,
+                AdamCoefficients.forStep(h, DECOUPLED, step, context));
     }
 }

@@ -60,6 +60,7 @@ public final class AdamWScheduleFree extends ScheduleFreeOptimizer {
     public static final Rule RULE = Rule.builder("AdamWScheduleFree", DEFAULTS, AdamWScheduleFree::new)
             .preferredVectorBits(512)
             .buffer("z").buffer("exp_avg_sq").add(KEPT_Y)
+            .compressibleNonNegative("exp_avg_sq") // z is the iterate, not a moment: float32, as the weights
             .scalar("weight_sum", 0).scalar("lr_max", ScheduleFreeAveraging.INITIAL_LR_MAX)
             .refusesMixedPrecision(ScheduleFreeOptimizer.MIXED_PRECISION_REFUSAL)
             .build();

@@ -35,6 +35,7 @@ public final class Adamax extends Optimizer {
     public static final Rule RULE = Rule.builder("Adamax", DEFAULTS, Adamax::new)
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_inf")
+            .compressible("exp_avg").compressibleNonNegative("exp_inf")
             .build();
 
     /**

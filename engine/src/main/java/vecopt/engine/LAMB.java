@@ -73,6 +73,8 @@ public final class LAMB extends Optimizer {
     public static final Rule RULE = Rule.builder("LAMB", DEFAULTS, LAMB::new)
             .preferredVectorBits(256)
             .buffer("exp_avg").buffer("exp_avg_sq")
+            .keepsFloat32State("its step is two passes, the moments with per-block norms and then the update scaled"
+                    + " by the trust ratio, and compressed state is decoded for one element-wise pass only")
             .traffic(h -> new Rule.Traffic(4 + 3, 2 + 1))
             .build();
 

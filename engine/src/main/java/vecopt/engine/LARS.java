@@ -71,6 +71,9 @@ public final class LARS extends Optimizer {
             .preferredVectorBits(512)
             // -0 fill, as SGD's: on the buffer's first step, momentum * b + ratio * u is ratio * u, its sign included
             .add(new Rule.Buffer("momentum_buffer", Rule.Buffer.LIKE_PARAMETER, h -> h.get(MOMENTUM) != 0, h -> -0.0))
+            .keepsFloat32State("its step is two passes, per-block norms of the parameter and the gradient and then"
+                    + " the update scaled by the trust ratio, and compressed state is decoded for one element-wise"
+                    + " pass only")
             .traffic(LARS::traffic)
             .build();
 

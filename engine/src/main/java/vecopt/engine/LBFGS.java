@@ -107,6 +107,9 @@ public final class LBFGS extends Optimizer {
             .needsClosure()
             .refusesMixedPrecision("its step reads and writes the float32 values itself, in its line search and"
                     + " flat vectors")
+            .keepsFloat32State("its state is the search direction, the previous gradient and a history of whole"
+                    + " steps that its line search and two-loop recursion combine across the parameter, not"
+                    + " element-wise moments of one pass")
             .traffic(LBFGS::traffic)
             .build();
 

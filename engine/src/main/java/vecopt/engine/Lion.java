@@ -1,7 +1,6 @@
 package vecopt.engine;
 
 import java.util.List;
-import java.util.Map;
 import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.LionCoefficients;
 import vecopt.engine.kernels.StateRounding;
@@ -52,6 +51,7 @@ public final class Lion extends Optimizer {
     public static final Rule RULE = Rule.builder("Lion", DEFAULTS, Lion::new)
             .preferredVectorBits(512)
             .buffer("exp_avg")
+            .compressible("exp_avg")
             .build();
 
     /**
@@ -73,21 +73,17 @@ public final class Lion extends Optimizer {
         super(RULE, parameters, hyperparameters);
     }
 
-    /** The momentum, which {@link #setStateFormat} may store as bfloat16 or 8-bit (signed). */
-    private static final Map<String, Boolean> COMPRESSIBLE = Map.of("exp_avg", true);
-
+    /** The fused kernels over a compressed momentum. */
     @Override
-    protected Map<String, Boolean> compressibleBuffers() {
-        return COMPRESSIBLE;
+    protected StepPlan planCompressed(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                      StepContext context) {
+        return compressedKernelCall(p, state.compressedBuffer("exp_avg"), stateFormat(), step,
+                LionCoefficients.forStep(h, step, context));
     }
 
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         LionCoefficients c = LionCoefficients.forStep(h, step, context);
-        CompressedBuffer compressed = state.compressedBuffer("exp_avg");
-        if (compressed != null) {
-            return compressedKernelCall(p, compressed, stateFormat(), step, c);
-        }
         float[] m = state.buffer("exp_avg");
         return StepPlan.of((pa, pOff, ga, gOff, from, n) -> kernels().lion(pa, pOff, ga, gOff, m, from, n, c));
     }

@@ -67,6 +67,8 @@ public final class Muon extends Optimizer {
             .buffer("momentum_buffer")
             .shapes(new Rule.Shapes(s -> s.length == 2, "2-D parameters only, as torch.optim.Muon: give vectors,"
                     + " scalars and other shapes to a second optimizer such as AdamW"))
+            .keepsFloat32State("its step orthogonalises the whole momentum matrix (Newton-Schulz iterations)"
+                    + " between two element-wise passes, and compressed state is decoded for one element-wise pass only")
             .traffic(h -> new Rule.Traffic(4, 3))
             .build();
 

@@ -47,6 +47,7 @@ public final class NAdam extends Optimizer {
     public static final Rule RULE = Rule.builder("NAdam", DEFAULTS, NAdam::new)
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_sq")
             .scalar("mu_product", 1)
             .build();
 

@@ -229,8 +229,11 @@ public abstract class Optimizer {
     /**
      * Stores the moments of this optimizer's rule in {@code format} from the first step on. Only before
      * any parameter has state (the first step, {@link #allocateState}, a checkpoint load), and only for
-     * rules that can ({@link #compressibleBuffers}: Adam's and AdamW's moments, SGD's momentum, Lion's
-     * {@code exp_avg}).
+     * rules that can: those whose descriptor marks compressible buffers ({@link Rule#compressibleBuffers()}),
+     * every rule whose step is one element-wise pass over moments. Adam, AdamW, SGD and Lion run fused
+     * kernels over the compressed buffers; every other such rule (and Adam with AMSGrad) runs its own
+     * float32 kernel on each block of state decoded into scratch, then encodes the block again
+     * (docs/storage.md, "the block path").
      *
      * <p>Checkpoints save the format. Loading one into an optimizer whose format was never set gives it
      * the checkpoint's format (float32 for checkpoints written before the format was saved); once this
@@ -239,16 +242,14 @@ public abstract class Optimizer {
      *
      * @param format how the moments are stored, such as {@link StateFormat#blockwise8bit(int)}
      * @throws IllegalArgumentException if {@code format} is null, or the rule keeps no compressible state and
-     *     the format is not float32
+     *     the format is not float32 (the message says why: {@link Rule#compressedStateRefusal()})
      * @throws IllegalStateException if state exists already
      */
     public void setStateFormat(StateFormat format) {
         if (format == null) {
             throw new IllegalArgumentException("format must not be null; StateFormat.float32() is the default");
         }
-        if (format.kind() != StateFormat.Kind.FLOAT32 && compressibleBuffers().isEmpty()) {
-            throw new IllegalArgumentException(rule + " cannot store its state as " + format + "; only float32");
-        }
+        checkCompressible(format);
         guard.enter("setStateFormat");
         try {
             if (!states.isEmpty() && !format.equals(stateFormat)) {
@@ -269,10 +270,16 @@ public abstract class Optimizer {
 
     /** The format of state loaded from a checkpoint, set with it (the state has been replaced already). */
     void restoreStateFormat(StateFormat format) {
-        if (format.kind() != StateFormat.Kind.FLOAT32 && compressibleBuffers().isEmpty()) {
-            throw new IllegalArgumentException(rule + " cannot store its state as " + format + "; only float32");
-        }
+        checkCompressible(format);
         this.stateFormat = format;
+    }
+
+    /** Throws unless the rule can store its state in {@code format}: float32, or its descriptor marks compressible buffers. */
+    private void checkCompressible(StateFormat format) {
+        if (format.kind() != StateFormat.Kind.FLOAT32 && !rule.compressesState()) {
+            throw new IllegalArgumentException(rule + " cannot store its state as " + format + ", only as float32: "
+                    + rule.compressedStateRefusal());
+        }
     }
 
     /**
@@ -285,13 +292,22 @@ public abstract class Optimizer {
     }
 
     /**
-     * The buffers this rule can store compressed, by name, each with whether its values may be
-     * negative (signed 8-bit map) or not; empty (the default) for rules whose kernels only read float32.
+     * Plans a step of a parameter whose state holds compressed buffers with the rule's own fused
+     * kernels over them (Adam's, AdamW's, SGD's and Lion's), as {@link #plan} plans a float32 step;
+     * null (the default) to step through the rule's float32 kernel on each block of state decoded into
+     * scratch (the block path of docs/storage.md), for which {@link #plan} is called on a view of the state
+     * whose compressed buffers are float32 blocks.
      *
-     * @return the compressible buffers' names, each with whether it is signed
+     * @param p the parameter
+     * @param state its state, with compressed buffers ({@link ParameterState#compressedBuffer})
+     * @param h its group's hyperparameters
+     * @param step the step number, from 1
+     * @param context the step's gradient scaling (clipping, maximize)
+     * @return the fused plan, or null for the block path
      */
-    protected Map<String, Boolean> compressibleBuffers() {
-        return Map.of();
+    protected StepPlan planCompressed(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                      StepContext context) {
+        return null;
     }
 
     /** The state buffer holding a mixed-precision parameter's float32 master copy of its weights. */
@@ -899,7 +915,9 @@ public abstract class Optimizer {
                     ParameterState state = createMissingState(p, h, undo);
                     long step = state.step() + 1;
                     StepContext own = parameterContexts == null ? context : parameterContexts.get(p);
-                    planned[count++].set(p, state, step, plan(p, state, h, step, own));
+                    StepPlan plan = state.hasCompressedBuffers() ? compressedStatePlan(p, state, h, step, own)
+                            : plan(p, state, h, step, own);
+                    planned[count++].set(p, state, step, plan);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -914,6 +932,13 @@ public abstract class Optimizer {
             undo.clear();
         }
         return count;
+    }
+
+    /** The rule's fused plan over compressed state, or else the block path around its float32 plan. */
+    private StepPlan compressedStatePlan(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                         StepContext context) {
+        StepPlan fused = planCompressed(p, state, h, step, context);
+        return fused != null ? fused : CompressedStatePass.plan(this, p, state, h, step, context, stateFormat);
     }
 
     /** The state of {@code p} with every buffer its rule keeps with {@code h}; what it creates, {@code undo} removes. */
@@ -939,7 +964,7 @@ public abstract class Optimizer {
                 shape = p.shape();
             }
             if (b.keptFor(h, shape)) {
-                Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? compressibleBuffers() : Map.of();
+                Map<String, Boolean> compressible = stateFormat.compresses(p.size()) ? rule.compressibleBuffers() : Map.of();
                 Boolean signed = compressible.get(b.name());
                 if (signed != null) {
                     state.putCompressed(b.name(), newCompressed(p.size(), signed, (float) b.initialValue().applyAsDouble(h)));
@@ -977,8 +1002,9 @@ public abstract class Optimizer {
     }
 
     /**
-     * A buffer of {@code n} elements in this optimizer's state format holding {@code initial}, a zero
-     * (SGD's -0 stays -0 in bfloat16; 8-bit codes of scale 0 decode to zeros).
+     * A buffer of {@code n} elements in this optimizer's state format holding {@code initial} as that
+     * format encodes it (SGD's -0 stays -0 in bfloat16; a zero is 8-bit codes of scale 0; Adagrad's and
+     * Yogi's initial accumulator value is one scale per block and the code of 1).
      */
     private CompressedBuffer newCompressed(int n, boolean signed, float initial) {
         return switch (stateFormat.kind()) {
@@ -989,8 +1015,19 @@ public abstract class Optimizer {
                 }
                 yield new CompressedBuffer.BFloat16Buffer(bits);
             }
-            case BLOCKWISE_8BIT -> new CompressedBuffer.BlockwiseBuffer(new byte[n],
-                    new float[(n + stateFormat.blockSize() - 1) / stateFormat.blockSize()], stateFormat.blockSize(), signed);
+            case BLOCKWISE_8BIT -> {
+                int blockSize = stateFormat.blockSize();
+                byte[] codes = new byte[n];
+                float[] absmax = new float[(n + blockSize - 1) / blockSize];
+                if (initial != 0) { // as quantizing a block of initial values: scale |initial|, every code alike
+                    vecopt.tensor.QuantizationMap map = signed ? vecopt.tensor.QuantizationMap.dynamicSigned()
+                            : vecopt.tensor.QuantizationMap.dynamicUnsigned();
+                    float scale = Math.abs(initial);
+                    java.util.Arrays.fill(codes, (byte) map.encode(initial * vecopt.tensor.BlockwiseQuantizer.inverseScale(scale)));
+                    java.util.Arrays.fill(absmax, scale);
+                }
+                yield new CompressedBuffer.BlockwiseBuffer(codes, absmax, blockSize, signed);
+            }
             case FLOAT32 -> throw new IllegalStateException("float32 state is not compressed");
         };
     }

@@ -27,11 +27,6 @@ final class OptimizerStateHooks implements EngineAccess.StateHooks {
     }
 
     @Override
-    public Map<String, Boolean> compressibleBuffers(Optimizer optimizer) {
-        return optimizer.compressibleBuffers();
-    }
-
-    @Override
     public boolean stateFormatChosen(Optimizer optimizer) {
         return optimizer.stateFormatChosen();
     }

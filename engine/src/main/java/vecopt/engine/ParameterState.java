@@ -61,6 +61,38 @@ public final class ParameterState {
         return Collections.unmodifiableMap(compressed);
     }
 
+    /** {@return whether some buffer is stored compressed}; allocates nothing, unlike {@link #compressedBuffers()} */
+    boolean hasCompressedBuffers() {
+        return !compressed.isEmpty();
+    }
+
+    /**
+     * Makes this state a view of {@code source} for a rule's plan over blocks of its state: the same
+     * step, scalars and fresh buffers, {@code source}'s float32 buffers, and in place of each buffer
+     * {@code names[i]} (compressed or not) the float32 block {@code decoded[i]}. Nothing compressed is
+     * left in the view, so the rule plans its float32 kernels.
+     */
+    void viewDecoded(ParameterState source, String[] names, float[][] decoded) {
+        buffers.clear();
+        buffers.putAll(source.buffers);
+        for (int i = 0; i < names.length; i++) {
+            buffers.put(names[i], decoded[i]);
+        }
+        scalars.clear();
+        scalars.putAll(source.scalars);
+        compressed.clear();
+        fresh.clear();
+        fresh.addAll(source.fresh);
+        step = source.step;
+    }
+
+    /** Empties a view ({@link #viewDecoded}), so that it keeps no state of its source alive. */
+    void clearView() {
+        buffers.clear();
+        scalars.clear();
+        fresh.clear();
+    }
+
     /** {@return the bytes of state held in buffers, float32 and compressed} */
     public long stateBytes() {
         long bytes = 0;

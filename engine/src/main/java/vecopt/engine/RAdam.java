@@ -48,6 +48,7 @@ public final class RAdam extends Optimizer {
     public static final Rule RULE = Rule.builder("RAdam", DEFAULTS, RAdam::new)
             .preferredVectorBits(512)
             .buffer("exp_avg").buffer("exp_avg_sq")
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_sq")
             .build();
 
     /**

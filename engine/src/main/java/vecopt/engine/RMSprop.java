@@ -50,6 +50,7 @@ public final class RMSprop extends Optimizer {
             .buffer("square_avg")
             .bufferWhen("momentum_buffer", h -> h.get(MOMENTUM) > 0)
             .bufferWhen("grad_avg", h -> h.flag(CENTERED))
+            .compressibleNonNegative("square_avg").compressible("momentum_buffer", "grad_avg")
             .build();
 
     /**

@@ -50,6 +50,9 @@ public final class Rprop extends Optimizer {
             .preferredVectorBits(512)
             .buffer("prev")
             .add(new Rule.Buffer("step_size", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS, h -> h.get(LR)))
+            .keepsFloat32State("its state is the previous gradient, read only through its sign, and per-element"
+                    + " step sizes that are the update itself: 8-bit codes would round small gradients to zero,"
+                    + " turning a sign change into none, and rounded step sizes would round every update")
             .build();
 
     /**

@@ -2,7 +2,10 @@ package vecopt.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -337,10 +340,15 @@ public final class Rule {
 
     /** The traffic a rule of several passes states; null for one pass over p, g and the buffers. */
     private final Function<Hyperparameters, Traffic> traffic;
+    /** The buffers {@link StateFormat} may store compressed, in buffer order, each with whether it is signed. */
+    private final Map<String, Boolean> compressibleBuffers;
+    /** Why the rule keeps float32 state only; null when it marks compressible buffers or states no reason. */
+    private final String compressedStateRefusal;
 
     private Rule(String torchName, Hyperparameters defaults, List<Buffer> buffers, List<Scalar> scalars,
                  Factory factory, Shapes shapes, boolean needsClosure, String mixedPrecisionRefusal,
-                 int preferredVectorBits, Function<Hyperparameters, Traffic> traffic) {
+                 int preferredVectorBits, Function<Hyperparameters, Traffic> traffic,
+                 Map<String, Boolean> compressibleBuffers, String compressedStateRefusal) {
         this.torchName = torchName;
         this.defaults = defaults;
         this.buffers = List.copyOf(buffers);
@@ -351,6 +359,8 @@ public final class Rule {
         this.mixedPrecisionRefusal = mixedPrecisionRefusal;
         this.preferredVectorBits = preferredVectorBits;
         this.traffic = traffic;
+        this.compressibleBuffers = Collections.unmodifiableMap(new LinkedHashMap<>(compressibleBuffers));
+        this.compressedStateRefusal = compressedStateRefusal;
     }
 
     /**
@@ -544,6 +554,43 @@ public final class Rule {
     }
 
     /**
+     * The buffers {@link Optimizer#setStateFormat} may store as bfloat16 or block-wise 8-bit, by name in
+     * the order of {@link #buffers()}, each with whether its values may be negative (the signed 8-bit
+     * map) or never are (second moments, sums of squares: the unsigned map, twice as fine). Empty for a
+     * rule that keeps float32 state only. A rule whose step is one element-wise pass over its state
+     * marks its moments ({@link Builder#compressible}); rules with fused kernels over compressed state
+     * (Adam, AdamW, SGD, Lion) run them, every other one its own float32 kernel on each block of state
+     * decoded into scratch (docs/storage.md).
+     *
+     * @return the compressible buffers' names, each with whether it is signed; unmodifiable
+     */
+    public Map<String, Boolean> compressibleBuffers() {
+        return compressibleBuffers;
+    }
+
+    /**
+     * Whether {@link Optimizer#setStateFormat} takes a format other than float32: some buffer is compressible.
+     *
+     * @return whether the state can be stored compressed
+     */
+    public boolean compressesState() {
+        return !compressibleBuffers.isEmpty();
+    }
+
+    /**
+     * Why the rule keeps its state in float32 only, for messages; null when it {@link #compressesState()}.
+     *
+     * @return the reason, or null
+     */
+    public String compressedStateRefusal() {
+        if (compressesState()) {
+            return null;
+        }
+        return compressedStateRefusal != null ? compressedStateRefusal
+                : "its descriptor marks no buffer compressible (Rule.Builder.compressible)";
+    }
+
+    /**
      * A new optimizer of this rule over {@code parameters}, all in its first group.
      *
      * @param parameters the first group's parameters
@@ -572,6 +619,8 @@ public final class Rule {
         private String mixedPrecisionRefusal;
         private int preferredVectorBits;
         private Function<Hyperparameters, Traffic> traffic;
+        private final Map<String, Boolean> compressible = new LinkedHashMap<>();
+        private String compressedStateRefusal;
 
         private Builder(String torchName, Hyperparameters defaults, Factory factory) {
             this.torchName = torchName;
@@ -705,13 +754,82 @@ public final class Rule {
         }
 
         /**
+         * Buffers whose values may be negative (first moments, momenta, averages of parameters) that
+         * {@link Optimizer#setStateFormat} may store compressed, 8-bit ones in the signed map
+         * ({@link Rule#compressibleBuffers()}). Only for a rule whose step is one element-wise pass:
+         * the optimizer decodes a block of every compressed buffer into scratch, runs the rule's
+         * float32 kernel on it with state offset 0 and encodes it again, so a kernel must use its state
+         * offset only to index state.
+         *
+         * @param names element-wise buffers of this rule, added before
+         * @return this builder
+         */
+        public Builder compressible(String... names) {
+            return markCompressible(true, names);
+        }
+
+        /**
+         * Buffers that are never negative (second moments, sums and averages of squares), stored compressed
+         * as {@link #compressible} says, 8-bit ones in the unsigned map.
+         *
+         * @param names element-wise buffers of this rule, added before
+         * @return this builder
+         */
+        public Builder compressibleNonNegative(String... names) {
+            return markCompressible(false, names);
+        }
+
+        private Builder markCompressible(boolean signed, String... names) {
+            for (String name : names) {
+                Buffer b = buffers.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+                if (b == null || !b.elementWise()) {
+                    throw new IllegalArgumentException(torchName + " has no element-wise buffer " + name
+                            + " to mark compressible; its buffers are "
+                            + buffers.stream().map(Buffer::name).toList());
+                }
+                if (compressible.containsKey(name)) {
+                    throw new IllegalArgumentException(torchName + "'s buffer " + name + " is marked compressible twice");
+                }
+                compressible.put(name, signed);
+            }
+            return this;
+        }
+
+        /**
+         * The rule keeps float32 state only, and why ({@link Rule#compressedStateRefusal()}): its step
+         * makes several passes (a norm, a matrix product) or its state is not moments.
+         *
+         * @param reason what stands in the way, for the refusal's message
+         * @return this builder
+         */
+        public Builder keepsFloat32State(String reason) {
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("reason must not be blank, got "
+                        + (reason == null ? null : "'" + reason + "'"));
+            }
+            compressedStateRefusal = reason;
+            return this;
+        }
+
+        /**
          * The descriptor, to register with {@link Rules#register} or as a class's {@code RULE}.
          *
          * @return the rule
+         * @throws IllegalArgumentException if the rule both marks compressible buffers and keeps float32 state
          */
         public Rule build() {
+            if (!compressible.isEmpty() && compressedStateRefusal != null) {
+                throw new IllegalArgumentException(torchName + " marks " + compressible.keySet()
+                        + " compressible but keeps float32 state: " + compressedStateRefusal);
+            }
+            Map<String, Boolean> ordered = new LinkedHashMap<>(); // in buffer order, whatever the order of the marks
+            for (Buffer b : buffers) {
+                if (compressible.containsKey(b.name())) {
+                    ordered.put(b.name(), compressible.get(b.name()));
+                }
+            }
             return new Rule(torchName, defaults, buffers, scalars, factory, shapes, needsClosure, mixedPrecisionRefusal,
-                    preferredVectorBits, traffic);
+                    preferredVectorBits, traffic, ordered, compressedStateRefusal);
         }
     }
 }

@@ -53,6 +53,8 @@ public final class SGDScheduleFree extends ScheduleFreeOptimizer {
     public static final Rule RULE = Rule.builder("SGDScheduleFree", DEFAULTS, SGDScheduleFree::new)
             .preferredVectorBits(512)
             .buffer("z").add(KEPT_Y)
+            .keepsFloat32State("its only state is the iterate z (and y), not a moment: train() and eval() move the"
+                    + " weights from it, and storing it rounded would round the model itself")
             .scalar("weight_sum", 0).scalar("lr_max", ScheduleFreeAveraging.INITIAL_LR_MAX)
             .refusesMixedPrecision(ScheduleFreeOptimizer.MIXED_PRECISION_REFUSAL)
             .build();

@@ -1,7 +1,6 @@
 package vecopt.engine;
 
 import java.util.List;
-import java.util.Map;
 import vecopt.engine.kernels.CompressedStateKernels;
 import vecopt.engine.kernels.SgdCoefficients;
 import vecopt.engine.kernels.StateRounding;
@@ -42,6 +41,7 @@ public final class Sgd extends Optimizer {
             .preferredVectorBits(512)
             // -0 fill: on the buffer's first step, 0 * b + d keeps the sign of a zero d, as torch's clone(d) does
             .add(new Rule.Buffer("momentum_buffer", Rule.Buffer.LIKE_PARAMETER, h -> h.get(MOMENTUM) != 0, h -> -0.0))
+            .compressible("momentum_buffer")
             .build();
 
     /**
@@ -63,23 +63,22 @@ public final class Sgd extends Optimizer {
         super(RULE, parameters, hyperparameters);
     }
 
-    /** The momentum, which {@link #setStateFormat} may store as bfloat16 or 8-bit (signed). */
-    private static final Map<String, Boolean> COMPRESSIBLE = Map.of("momentum_buffer", true);
-
+    /** The fused kernels over a compressed momentum buffer; without momentum, the plain step (the buffer unused). */
     @Override
-    protected Map<String, Boolean> compressibleBuffers() {
-        return COMPRESSIBLE;
+    protected StepPlan planCompressed(Parameter p, ParameterState state, Hyperparameters h, long step,
+                                      StepContext context) {
+        CompressedBuffer compressed = h.get(MOMENTUM) != 0 ? state.compressedBuffer("momentum_buffer") : null;
+        if (compressed == null) {
+            return plan(p, state, h, step, context);
+        }
+        SgdCoefficients c = SgdCoefficients.forStep(h, state.isFresh("momentum_buffer"), context);
+        return compressedKernelCall(p, compressed, stateFormat(), step, c);
     }
 
     @Override
     protected StepPlan plan(Parameter p, ParameterState state, Hyperparameters h, long step, StepContext context) {
         // a buffer left from steps with momentum is kept but unused while momentum is 0, as in PyTorch
         boolean momentum = h.get(MOMENTUM) != 0;
-        CompressedBuffer compressed = momentum ? state.compressedBuffer("momentum_buffer") : null;
-        if (compressed != null) {
-            SgdCoefficients c = SgdCoefficients.forStep(h, state.isFresh("momentum_buffer"), context);
-            return compressedKernelCall(p, compressed, stateFormat(), step, c);
-        }
         float[] b = momentum ? state.buffer("momentum_buffer") : null;
         SgdCoefficients c = SgdCoefficients.forStep(h, b != null && state.isFresh("momentum_buffer"), context);
         if (b == null) {

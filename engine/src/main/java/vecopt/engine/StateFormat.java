@@ -3,11 +3,14 @@ package vecopt.engine;
 import vecopt.tensor.BlockwiseQuantizer;
 
 /**
- * How an optimizer stores the moments of its rule (Adam's and AdamW's {@code exp_avg} and
- * {@code exp_avg_sq}, SGD's {@code momentum_buffer}, Lion's {@code exp_avg}):
- * float32 as PyTorch does (the default), bfloat16 rounded to nearest or stochastically, or block-wise
- * 8-bit as bitsandbytes' {@code Adam8bit} (Dettmers et al. 2022). Arithmetic stays float32: the moments
- * are decoded, updated and re-encoded inside the one fused pass. A storage choice, not a
+ * How an optimizer stores the moments of its rule (the buffers its descriptor marks compressible,
+ * {@link Rule#compressibleBuffers()}: Adam's and AdamW's {@code exp_avg} and {@code exp_avg_sq}, SGD's
+ * {@code momentum_buffer}, Lion's {@code exp_avg}, NAdam's, RMSprop's, Adagrad's and those of every other
+ * rule whose step is one element-wise pass): float32 as PyTorch does (the default), bfloat16 rounded
+ * to nearest or stochastically, or block-wise 8-bit as bitsandbytes' {@code Adam8bit} (Dettmers et al.
+ * 2022). Arithmetic stays float32: the moments are decoded, updated and re-encoded inside one fused
+ * pass (Adam, AdamW, SGD, Lion) or block by block around the rule's own float32 kernel (the others,
+ * docs/storage.md). A storage choice, not a
  * hyperparameter: it changes no equation, only the rounding of the stored state, and is set once per
  * optimizer before its first step ({@link Optimizer#setStateFormat}).
  *

@@ -54,6 +54,7 @@ public final class Yogi extends Optimizer {
                     h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
             .add(new Rule.Buffer("exp_avg_sq", Rule.Buffer.LIKE_PARAMETER, Rule.Buffer.ALWAYS,
                     h -> h.get(INITIAL_ACCUMULATOR_VALUE)))
+            .compressible("exp_avg").compressibleNonNegative("exp_avg_sq")
             .build();
 
     /**

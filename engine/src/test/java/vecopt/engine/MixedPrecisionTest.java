@@ -567,31 +567,38 @@ class MixedPrecisionTest {
 
     @Test
     void amsgradAndCompressedMomentsStepAMixedParameterAsAFloat32ParameterWithTheSameState() {
-        int n = 5000;
         for (DType type : List.of(DType.BFLOAT16, DType.FLOAT16)) {
             for (StateFormat format : List.of(StateFormat.float32(), StateFormat.bfloat16(), StateFormat.blockwise8bit(256))) {
-                short[] w = lowPrecision(type, 12, n, 1);
-                short[] g = new short[n];
-                Parameter p = Parameter.mixed("w", tensor(type, w, n), tensor(type, g, n));
-                Parameter f = Parameter.of("w", FloatTensor.of(widened(type, w)));
-                Hyperparameters h = Adam.defaults().with(Adam.LR, 1e-2)
-                        .with(Adam.AMSGRAD, format.equals(StateFormat.float32()));
-                Adam mixed = new Adam(List.of(p), h);
-                Adam plain = new Adam(List.of(f), h);
-                mixed.setStateFormat(format);
-                plain.setStateFormat(format);
-                for (int t = 0; t < 3; t++) {
-                    System.arraycopy(lowPrecision(type, 13 + t, n, 1), 0, g, 0, n);
-                    System.arraycopy(widened(type, g), 0, f.grad().array(), f.grad().offset(), n);
-                    mixed.step();
-                    plain.step();
-                }
-                float[] master = mixed.state("w").buffer(Optimizer.MASTER);
-                assertArrayEquals(f.value().toArray(), master, type + " " + format);
-                for (int i = 0; i < n; i++) {
-                    assertEquals(round(type, master[i]), w[i], type + " " + format + " weight " + i);
+                for (boolean amsgrad : new boolean[] {false, true}) { // compressed AMSGrad state takes the block path
+                    assertMixedAdamStepsAsFloat32(type, format, amsgrad);
                 }
             }
+        }
+    }
+
+    /** Three steps of Adam over a mixed parameter leave its master copy as over a float32 one, and the weights rounded from it. */
+    private static void assertMixedAdamStepsAsFloat32(DType type, StateFormat format, boolean amsgrad) {
+        int n = 5000;
+        String what = type + " " + format + " amsgrad " + amsgrad;
+        short[] w = lowPrecision(type, 12, n, 1);
+        short[] g = new short[n];
+        Parameter p = Parameter.mixed("w", tensor(type, w, n), tensor(type, g, n));
+        Parameter f = Parameter.of("w", FloatTensor.of(widened(type, w)));
+        Hyperparameters h = Adam.defaults().with(Adam.LR, 1e-2).with(Adam.AMSGRAD, amsgrad);
+        Adam mixed = new Adam(List.of(p), h);
+        Adam plain = new Adam(List.of(f), h);
+        mixed.setStateFormat(format);
+        plain.setStateFormat(format);
+        for (int t = 0; t < 3; t++) {
+            System.arraycopy(lowPrecision(type, 13 + t, n, 1), 0, g, 0, n);
+            System.arraycopy(widened(type, g), 0, f.grad().array(), f.grad().offset(), n);
+            mixed.step();
+            plain.step();
+        }
+        float[] master = mixed.state("w").buffer(Optimizer.MASTER);
+        assertArrayEquals(f.value().toArray(), master, what);
+        for (int i = 0; i < n; i++) {
+            assertEquals(round(type, master[i]), w[i], what + " weight " + i);
         }
     }
 

@@ -27,7 +27,7 @@ class ConvergenceCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err);
-        assertTrue(printed.contains("wrote 26 files to "), printed);
+        assertTrue(printed.contains("wrote 38 files to "), printed);
         for (String name : List.of("saddle", "ravine", "rosenbrock", "beale", "two-minima")) {
             assertPng(dir.resolve("trajectories-" + name + ".png"), 1000, 700);
             assertPng(dir.resolve("loss-" + name + ".png"), 1000, 600);
@@ -35,10 +35,11 @@ class ConvergenceCommandTest {
         // one panel per row of the table that runs on the test functions and Newton's, four to a line
         int panels = (int) OptimizerTable.all().stream().filter(OptimizerSetup::runsOnTestFunctions).count() + 1;
         assertPng(dir.resolve("lr-sensitivity-ravine.png"), 4 * 440, (panels + 3) / 4 * 330);
-        // one state-format chart per optimizer that keeps compressible state: SGD's momentum, Adam's moments, Lion's
+        // one state-format chart per optimizer that keeps compressible state: every row whose rule steps in one
+        // element-wise pass over moments (17 of them), among them SGD's momentum, Adam's moments, Lion's, NAdam's
         for (String name : List.of("digits-softmax", "digits-mlp", "digits-mlp-schedules", "digits-mlp-averaging",
                 "digits-mlp-state-sgd-momentum", "digits-mlp-state-sgd-nesterov", "digits-mlp-state-adam",
-                "digits-mlp-state-adamw", "digits-mlp-state-lion")) {
+                "digits-mlp-state-adamw", "digits-mlp-state-lion", "digits-mlp-state-nadam", "digits-mlp-state-rmsprop")) {
             assertPng(dir.resolve(name + ".png"), 1400, 520);
         }
         assertPng(dir.resolve("linear-rates-ravine.png"), 900, 600);

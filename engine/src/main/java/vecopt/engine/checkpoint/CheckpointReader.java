@@ -239,7 +239,7 @@ final class CheckpointReader {
     private static long dataBound(Optimizer optimizer, List<Checkpointable> schedulers) {
         long bound = 0;
         // the checkpoint names its state format: allow the scales of 8-bit state in the smallest blocks on top
-        int compressible = EngineAccess.stateHooks().compressibleBuffers(optimizer).size();
+        int compressible = optimizer.rule().compressibleBuffers().size();
         for (ParamGroup g : optimizer.paramGroups()) {
             for (Parameter p : g.parameters()) {
                 int[] shape = p.shape();
@@ -581,9 +581,9 @@ final class CheckpointReader {
                     + " to store it as " + optimizer.stateFormat() + " (setStateFormat); load it into an optimizer"
                     + " whose format is not set, or set the checkpoint's");
         }
-        if (saved.kind() != StateFormat.Kind.FLOAT32 && hooks.compressibleBuffers(optimizer).isEmpty()) {
+        if (saved.kind() != StateFormat.Kind.FLOAT32 && !optimizer.rule().compressesState()) {
             throw new CheckpointException("settings state_format is " + saved + " but " + optimizer.torchName()
-                    + " stores its state as float32 only");
+                    + " stores its state as float32 only: " + optimizer.rule().compressedStateRefusal());
         }
         return saved;
     }
@@ -835,7 +835,7 @@ final class CheckpointReader {
             }
         }
         Map<String, Boolean> expected = format.compresses(live.size())
-                ? EngineAccess.stateHooks().compressibleBuffers(optimizer) : Map.of();
+                ? optimizer.rule().compressibleBuffers() : Map.of();
         for (String buffer : listed) {
             CompressedSpec spec = specs.get(buffer);
             Boolean signed = expected.get(buffer);

@@ -30,9 +30,6 @@ public final class EngineAccess {
         ParameterState newState(long step, Map<String, Double> scalars, Map<String, float[]> buffers,
                                 Map<String, vecopt.engine.CompressedBuffer> compressed);
 
-        /** The buffers {@code optimizer}'s rule can store compressed, each with whether it is signed. */
-        Map<String, Boolean> compressibleBuffers(Optimizer optimizer);
-
         /** Whether {@code optimizer.setStateFormat} was called, so a checkpoint must be of that format. */
         boolean stateFormatChosen(Optimizer optimizer);
 

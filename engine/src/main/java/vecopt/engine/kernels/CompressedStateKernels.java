@@ -188,4 +188,25 @@ public interface CompressedStateKernels {
      */
     void lion8bit(float[] p, int pOff, float[] g, int gOff, byte[] m, float[] scale, int index, int n, int blockSize,
                   LionCoefficients c);
+
+    // ---- any rule's state, block by block: the codec of the generic path ----
+
+    /**
+     * Decodes block-wise 8-bit state elements {@code [index, index + n)} into {@code dst[0, n)}:
+     * {@code value(code) * absmax[block]} in the signed or unsigned dynamic map, as
+     * {@link vecopt.tensor.BlockwiseQuantizer#dequantize} does. {@code index} is a multiple of {@code blockSize}.
+     */
+    default void decode8bit(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
+        ScalarCompressedStateKernels.decodeBlocks(codes, absmax, blockSize, signed, index, dst, n);
+    }
+
+    /**
+     * Encodes {@code src[0, n)} into block-wise 8-bit state elements {@code [index, index + n)}: each
+     * block's absolute maximum becomes its scale and each value the code nearest to it over that scale,
+     * as {@link vecopt.tensor.BlockwiseQuantizer#quantize} does (and the fused 8-bit kernels after
+     * their update). {@code index} is a multiple of {@code blockSize}.
+     */
+    default void encode8bit(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
+        ScalarCompressedStateKernels.encodeBlocks(src, n, codes, absmax, blockSize, signed, index);
+    }
 }

@@ -258,4 +258,54 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
         return rounding.stochastic() ? BFloat16.fromFloatStochastic(x, CounterGaussian.bits(rounding.key(), k))
                 : BFloat16.fromFloat(x);
     }
+
+    // ---- the generic path's 8-bit codec ----
+
+    /** {@link CompressedStateKernels#decode8bit}. */
+    static void decodeBlocks(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
+        QuantizationMap map = signed ? SIGNED : UNSIGNED;
+        for (int start = 0; start < n; start += blockSize) {
+            int end = Math.min(n, start + blockSize);
+            float scale = absmax[(index + start) / blockSize];
+            for (int i = start; i < end; i++) {
+                dst[i] = map.value(codes[index + i] & 0xFF) * scale;
+            }
+        }
+    }
+
+    /** The scalar lookups of the generic path's encoder: the binary search's codes in two table reads. */
+    private static final QuantizationLookup SIGNED_CODES = new QuantizationLookup(SIGNED);
+    private static final QuantizationLookup UNSIGNED_CODES = new QuantizationLookup(UNSIGNED);
+
+    /**
+     * {@link CompressedStateKernels#encode8bit}: the codes {@link #encode} gives, looked up
+     * ({@link QuantizationLookup#encode}) rather than searched, and each block's maximum folded in four
+     * lanes (a maximum of absolute values does not depend on the order it is taken in, NaN included).
+     */
+    static void encodeBlocks(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
+        QuantizationLookup lookup = signed ? SIGNED_CODES : UNSIGNED_CODES;
+        for (int start = 0; start < n; start += blockSize) {
+            int end = Math.min(n, start + blockSize);
+            float m0 = 0f;
+            float m1 = 0f;
+            float m2 = 0f;
+            float m3 = 0f;
+            int i = start;
+            for (; i + 4 <= end; i += 4) {
+                m0 = Math.max(m0, Math.abs(src[i]));
+                m1 = Math.max(m1, Math.abs(src[i + 1]));
+                m2 = Math.max(m2, Math.abs(src[i + 2]));
+                m3 = Math.max(m3, Math.abs(src[i + 3]));
+            }
+            for (; i < end; i++) {
+                m0 = Math.max(m0, Math.abs(src[i]));
+            }
+            float max = Math.max(Math.max(m0, m1), Math.max(m2, m3));
+            absmax[(index + start) / blockSize] = max;
+            float inv = BlockwiseQuantizer.inverseScale(max);
+            for (int k = start; k < end; k++) {
+                codes[index + k] = (byte) lookup.encode(src[k] * inv);
+            }
+        }
+    }
 }

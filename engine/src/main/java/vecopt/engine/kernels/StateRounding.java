@@ -20,4 +20,15 @@ public record StateRounding(boolean stochastic, long key) {
         long key = CounterGaussian.mix64(CounterGaussian.mix64(CounterGaussian.mix64(seed) ^ parameter) + step * CounterGaussian.GAMMA);
         return new StateRounding(true, key);
     }
+
+    /**
+     * This rounding for one state buffer of a parameter, {@code buffer} a hash of its name: stochastic
+     * rounding gets bits of its own per buffer (its lower 16 per element), rounding to nearest stays as it is.
+     *
+     * @param buffer the buffer's hash
+     * @return the buffer's rounding
+     */
+    public StateRounding forBuffer(long buffer) {
+        return stochastic ? new StateRounding(true, CounterGaussian.mix64(key ^ CounterGaussian.mix64(buffer))) : this;
+    }
 }

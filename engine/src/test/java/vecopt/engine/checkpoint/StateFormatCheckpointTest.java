@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vecopt.engine.Adam;
 import vecopt.engine.CompressedBuffer;
+import vecopt.engine.LAMB;
 import vecopt.engine.Lion;
 import vecopt.engine.Optimizer;
 import vecopt.engine.Parameter;
-import vecopt.engine.RMSprop;
 import vecopt.engine.Sgd;
 import vecopt.engine.StateFormat;
 import vecopt.tensor.FloatTensor;
@@ -279,7 +279,7 @@ class StateFormatCheckpointTest {
 
     @Test
     void aRuleWithoutCompressibleStateRefusesACompressedFormat() throws Exception {
-        Optimizer o = new RMSprop(parameters(), RMSprop.defaults());
+        Optimizer o = new LAMB(parameters(), LAMB.defaults());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Checkpoints.save(o, out);
         @SuppressWarnings("unchecked")
@@ -287,9 +287,9 @@ class StateFormatCheckpointTest {
                 s -> ((Map<String, Object>) s).put("state_format", Map.of("kind", "blockwise_8bit", "block_size",
                         Crafted.number("256"))));
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> Checkpoints.load(new RMSprop(parameters(), RMSprop.defaults()), new ByteArrayInputStream(edited)));
-        assertTrue(e.getMessage().endsWith("settings state_format is 8-bit block-wise (blocks of 256) but RMSprop stores"
-                + " its state as float32 only"), e.getMessage());
+                () -> Checkpoints.load(new LAMB(parameters(), LAMB.defaults()), new ByteArrayInputStream(edited)));
+        assertTrue(e.getMessage().endsWith("settings state_format is 8-bit block-wise (blocks of 256) but LAMB stores"
+                + " its state as float32 only: " + LAMB.RULE.compressedStateRefusal()), e.getMessage());
     }
 
     @Test
