@@ -31,8 +31,8 @@ import vecopt.tensor.SegmentTensor;
  *
  * <p>The formula: weights and gradient at their type's width (4 bytes float32, 2 bfloat16), plus a
  * float32 master copy (4) for bfloat16 weights, plus each element-wise buffer the rule keeps with
- * these hyperparameters at its format's width: float32 4, bfloat16 2, 8-bit 1 plus a float32 scale
- * per block ({@code 4 / blockSize}). The measurement is taken in a child JVM ({@link #main} says how),
+ * these hyperparameters at its format's width if the rule's descriptor marks it compressible (float32
+ * 4, bfloat16 2, 8-bit 1 plus a float32 scale per block, {@code 4 / blockSize}), else 4. The measurement is taken in a child JVM ({@link #main} says how),
  * so that what grows is the arrays.
  *
  * <p>Run one: {@code java --add-modules jdk.incubator.vector -cp vecopt-bench.jar
@@ -98,7 +98,12 @@ public final class MemoryFootprint {
         boolean mixed = c.weights() != DType.FLOAT32;
         double bytes = c.weights().byteSize() + c.grads().byteSize() + (mixed ? 4 : 0);
         for (Rule.Buffer b : rule.buffers(h)) {
-            if (b.elementWise()) {
+            if (!b.elementWise()) {
+                continue;
+            }
+            if (!rule.compressibleBuffers().containsKey(b.name())) {
+                bytes += 4; // a buffer the rule keeps in float32 under every format
+            } else {
                 bytes += switch (c.format().kind()) {
                     case FLOAT32 -> 4;
                     case BFLOAT16 -> 2;
