@@ -1,0 +1,129 @@
+package vecopt.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import vecopt.tensor.QuantizationMap;
+
+/**
+ * The Panama kernels' 8-bit codec on its own, at this run's width: the vector encoder gives
+ * {@link QuantizationMap#encode}'s code for every threshold and its neighbouring floats, both zeros,
+ * subnormals, ±1, NaN, infinities and millions of random floats; the decoder gives
+ * {@code value(code) * scale} for every code under every kind of scale.
+ */
+class PanamaCodec8bitTest {
+
+    private static void assumePanama() {
+        assumeTrue(CompressedStateKernels.get().name().equals("panama"), "Panama kernels are not enabled in this run");
+    }
+
+    /** Floats an encoder must get right: around every threshold, the edge cases, then random ones. */
+    private static float[] encoderInputs(QuantizationMap map, int random) {
+        List<Float> xs = new ArrayList<>();
+        for (float t : map.thresholds()) {
+            float up = t;
+            float down = t;
+            for (int k = 0; k < 3; k++) {
+                xs.add(up);
+                xs.add(down);
+                up = Math.nextUp(up);
+                down = Math.nextDown(down);
+            }
+        }
+        for (float x : new float[] {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+                -Float.MIN_NORMAL, 0x1p-23f, -0x1p-23f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xFFC00000), Float.intBitsToFloat(0x7F800001),
+                Float.intBitsToFloat(0xFF800001)}) {
+            xs.add(x);
+            xs.add(Math.nextUp(x));
+            xs.add(Math.nextDown(x));
+        }
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int k = 0; k < random; k++) {
+            xs.add(switch (k % 4) {
+                case 0 -> Float.intBitsToFloat(rng.nextInt()); // any bits
+                case 1 -> Float.MIN_VALUE * rng.nextInt(1 << 23) * (rng.nextBoolean() ? 1 : -1); // subnormals
+                default -> (float) rng.nextDouble(-1.01, 1.01); // what scaled moments are
+            });
+        }
+        float[] a = new float[xs.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = xs.get(i);
+        }
+        return a;
+    }
+
+    @Test
+    void encodesEveryKindOfFloatAsTheBinarySearch() {
+        assumePanama();
+        int[][] tables = {PanamaCompressedStateKernels.SIGNED_PACKED, PanamaCompressedStateKernels.UNSIGNED_PACKED};
+        QuantizationMap[] maps = {QuantizationMap.dynamicSigned(), QuantizationMap.dynamicUnsigned()};
+        int[] work = new int[64];
+        for (int which = 0; which < 2; which++) {
+            float[] x = encoderInputs(maps[which], 3_000_000);
+            byte[] codes = new byte[x.length + 2];
+            // absmax 1: the encoder multiplies by 1 / 1 = 1, so it sees each input as it is
+            PanamaCompressedStateKernels.encode(tables[which], x, x.length, 1f, work, codes, 1);
+            for (int i = 0; i < x.length; i++) {
+                int expected = maps[which].encode(x[i]);
+                int index = i;
+                assertEquals(expected, codes[1 + i] & 0xFF, () -> "x=" + x[index]
+                        + " (bits " + Integer.toHexString(Float.floatToRawIntBits(x[index])) + ")");
+            }
+            assertEquals(0, codes[0], "nothing written before the codes");
+            assertEquals(0, codes[codes.length - 1], "nothing written after the codes");
+        }
+    }
+
+    @Test
+    void encodesScaledValuesAsTheScalarKernels() {
+        assumePanama();
+        SplittableRandom rng = new SplittableRandom(11);
+        int[] work = new int[64];
+        for (float absmax : new float[] {1f, 3.7f, 1e-30f, 7e35f, 0f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            float[] x = new float[1000];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rng.nextGaussian() * (Float.isFinite(absmax) && absmax > 0 ? absmax / 4 : 1));
+            }
+            x[3] = Float.NaN;
+            x[5] = Float.NEGATIVE_INFINITY;
+            byte[] expected = new byte[x.length];
+            byte[] actual = new byte[x.length];
+            ScalarCompressedStateKernels.encode(QuantizationMap.dynamicSigned(), x, 0, x.length, absmax, expected, 0);
+            PanamaCompressedStateKernels.encode(PanamaCompressedStateKernels.SIGNED_PACKED, x, x.length, absmax, work,
+                    actual, 0);
+            assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(actual), "absmax " + absmax);
+        }
+    }
+
+    @Test
+    void decodesEveryCodeAsTheTableTimesTheScale() {
+        assumePanama();
+        byte[] codes = new byte[3 + 2 * 256 + 5]; // every code twice, then a tail, from an odd offset
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) (i * 37 + 11);
+        }
+        QuantizationMap[] maps = {QuantizationMap.dynamicSigned(), QuantizationMap.dynamicUnsigned()};
+        float[][] values = {PanamaCompressedStateKernels.SIGNED_VALUES, PanamaCompressedStateKernels.UNSIGNED_VALUES};
+        int[][] bits = {PanamaCompressedStateKernels.SIGNED_BITS, PanamaCompressedStateKernels.UNSIGNED_BITS};
+        for (int which = 0; which < 2; which++) {
+            for (float scale : new float[] {1f, 0.37f, 0f, -0f, 3e38f, 1e-40f, Float.NaN, Float.POSITIVE_INFINITY}) {
+                for (int len : new int[] {0, 1, 15, 16, 17, 515}) {
+                    float[] out = new float[len + 1];
+                    out[len] = 42f;
+                    PanamaCompressedStateKernels.decode(values[which], bits[which], codes, 3, len, scale, out);
+                    for (int k = 0; k < len; k++) {
+                        float expected = maps[which].value(codes[3 + k] & 0xFF) * scale;
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[k]),
+                                "code " + (codes[3 + k] & 0xFF) + " scale " + scale + " len " + len);
+                    }
+                    assertEquals(42f, out[len], "nothing written past the codes");
+                }
+            }
+        }
+    }
+}
