@@ -744,4 +744,47 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                 .blend(FloatVector.broadcast(F, -1f), x.compare(VectorOperators.LT, zero))
                 .blend(zero, x.compare(VectorOperators.EQ, zero));
     }
+
+    // ---- any rule's state, block by block: the generic path's codec on vectors ----
+
+    /** {@link #decode} per block of {@code blockSize}, through this thread's buffer (decode writes from index 0). */
+    @Override
+    public void decode8bit(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
+        float[] values = signed ? SIGNED_VALUES : UNSIGNED_VALUES;
+        int[] bits = signed ? SIGNED_BITS : UNSIGNED_BITS;
+        float[] block = BLOCKS.get().holding(Math.min(blockSize, n)).mOld;
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            decode(values, bits, codes, index + start, len, absmax[(index + start) / blockSize], block);
+            System.arraycopy(block, 0, dst, start, len);
+        }
+    }
+
+    /**
+     * Each block's absolute maximum as an int max of {@code |x|}'s bits ({@link #absBits}: the same
+     * value as the scalar fold, a NaN maybe another NaN), then {@link #encode} through this thread's buffer.
+     */
+    @Override
+    public void encode8bit(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
+        int[] packed = signed ? SIGNED_PACKED : UNSIGNED_PACKED;
+        Blocks blocks = BLOCKS.get().holding(Math.min(blockSize, n));
+        float[] block = blocks.mNew;
+        for (int start = 0; start < n; start += blockSize) {
+            int len = Math.min(blockSize, n - start);
+            System.arraycopy(src, start, block, 0, len);
+            IntVector max = IntVector.zero(I);
+            int bound = F.loopBound(len);
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                max = max.max(absBits(FloatVector.fromArray(F, block, j)));
+            }
+            int m = max.reduceLanes(VectorOperators.MAX);
+            for (; j < len; j++) {
+                m = Math.max(m, Float.floatToRawIntBits(block[j]) & 0x7FFFFFFF);
+            }
+            float scale = Float.intBitsToFloat(m);
+            absmax[(index + start) / blockSize] = scale;
+            encode(packed, block, len, scale, blocks.work, codes, index + start);
+        }
+    }
 }
