@@ -152,9 +152,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector bufferGradScale = FloatVector.broadcast(SPECIES, c.bufferGradScale());
         FloatVector lookahead = FloatVector.broadcast(SPECIES, c.lookahead());
         FloatVector nesterovGradScale = FloatVector.broadcast(SPECIES, c.nesterovGradScale());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, b, bOff);
-        TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, b, bOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, head, c);
+            pOff += head; gOff += head; bOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -179,9 +184,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, s, sOff);
-        TAIL.adagrad(p, pOff, g, gOff, s, sOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, s, sOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adagrad(p, pOff, g, gOff, s, sOff, head, c);
+            pOff += head; gOff += head; sOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -210,9 +220,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector epsInsideSqrt = FloatVector.broadcast(SPECIES, c.epsInsideSqrt());
         FloatVector epsOutsideSqrt = FloatVector.broadcast(SPECIES, c.epsOutsideSqrt());
         FloatVector momentumDecay = FloatVector.broadcast(SPECIES, c.momentum());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff);
-        TAIL.rmsprop(p, pOff, g, gOff, v, vOff, a, aOff, b, bOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.rmsprop(p, pOff, g, gOff, v, vOff, a, aOff, b, bOff, head, c);
+            pOff += head; gOff += head; vOff += head; aOff += head; bOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -251,9 +266,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector rho = FloatVector.broadcast(SPECIES, c.rho());
         FloatVector oneMinusRho = FloatVector.broadcast(SPECIES, c.oneMinusRho());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff, x, xOff);
-        TAIL.adadelta(p, pOff, g, gOff, v, vOff, x, xOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff, x, xOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adadelta(p, pOff, g, gOff, v, vOff, x, xOff, head, c);
+            pOff += head; gOff += head; vOff += head; xOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -275,7 +295,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      int n, AdamCoefficients c) {
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        TAIL.adam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+        }
         int i = head + adamBody(p, pOff + head, g, gOff + head, m, mOff + head, v, vOff + head, null, 0, n - head, c);
         TAIL.adam(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, c);
     }
@@ -284,7 +306,9 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     public void adamAmsgrad(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                             float[] vMax, int vMaxOff, int n, AdamCoefficients c) {
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff);
-        TAIL.adamAmsgrad(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, head, c);
+        if (head > 0) {
+            TAIL.adamAmsgrad(p, pOff, g, gOff, m, mOff, v, vOff, vMax, vMaxOff, head, c);
+        }
         int i = head + adamBody(p, pOff + head, g, gOff + head, m, mOff + head, v, vOff + head, vMax, vMaxOff + head,
                 n - head, c);
         TAIL.adamAmsgrad(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, vMax, vMaxOff + i, n - i, c);
@@ -343,9 +367,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, u, uOff);
-        TAIL.adamax(p, pOff, g, gOff, m, mOff, u, uOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, u, uOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adamax(p, pOff, g, gOff, m, mOff, u, uOff, head, c);
+            pOff += head; gOff += head; mOff += head; uOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -376,9 +405,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector gradStep = FloatVector.broadcast(SPECIES, c.gradStep());
         FloatVector momentumStep = FloatVector.broadcast(SPECIES, c.momentumStep());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        TAIL.nadam(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.nadam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -410,9 +444,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector rootScale = FloatVector.broadcast(SPECIES, c.rootScale());
         FloatVector denomOffset = FloatVector.broadcast(SPECIES, c.denomOffset());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        TAIL.radam(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.radam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -450,9 +489,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
         FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff);
-        TAIL.lion(p, pOff, g, gOff, m, mOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.lion(p, pOff, g, gOff, m, mOff, head, c);
+            pOff += head; gOff += head; mOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -480,9 +524,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, s, sOff);
-        TAIL.adabelief(p, pOff, g, gOff, m, mOff, s, sOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, s, sOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adabelief(p, pOff, g, gOff, m, mOff, s, sOff, head, c);
+            pOff += head; gOff += head; mOff += head; sOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -514,9 +563,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        TAIL.yogi(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.yogi(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -544,9 +598,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        TAIL.adopt(p, pOff, g, gOff, m, mOff, v, vOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adopt(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         if (c.firstStep()) {
             for (; i < bound; i += LANES) {
                 FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -603,9 +662,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff);
-        TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, head, c);
+            pOff += head; gOff += head; m1Off += head; m2Off += head; vOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -652,9 +716,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         boolean first = c.firstStep();
         boolean fromZ = c.lerpFromZ();
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff);
-        TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, head, c);
+            pOff += head; gOff += head; zOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -684,9 +753,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         boolean first = c.firstStep();
         boolean fromZ = c.lerpFromZ();
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff, v, vOff);
-        TAIL.adamWScheduleFree(p, pOff, g, gOff, z, zOff, v, vOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adamWScheduleFree(p, pOff, g, gOff, z, zOff, v, vOff, head, c);
+            pOff += head; gOff += head; zOff += head; vOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector y = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -735,9 +809,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector stepSizeMax = FloatVector.broadcast(SPECIES, c.stepSizeMax());
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, prev, prevOff, s, sOff);
-        TAIL.rprop(p, pOff, g, gOff, prev, prevOff, s, sOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, prev, prevOff, s, sOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.rprop(p, pOff, g, gOff, prev, prevOff, s, sOff, head, c);
+            pOff += head; gOff += head; prevOff += head; sOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
@@ -770,9 +849,14 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector mu = FloatVector.broadcast(SPECIES, c.mu());
         // all lanes take the new iterate while mu is 1: a loop-invariant mask, not a branch per element
         VectorMask<Float> copy = SPECIES.maskAll(!c.averaging());
-        int i = HeapAlignment.peel(n, p, pOff, g, gOff, ax, axOff);
-        TAIL.asgd(p, pOff, g, gOff, ax, axOff, i, c);
-        int bound = i + SPECIES.loopBound(n - i);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, ax, axOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.asgd(p, pOff, g, gOff, ax, axOff, head, c);
+            pOff += head; gOff += head; axOff += head;
+            n -= head;
+        }
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
