@@ -196,9 +196,7 @@ public interface CompressedStateKernels {
      * {@code value(code) * absmax[block]} in the signed or unsigned dynamic map, as
      * {@link vecopt.tensor.BlockwiseQuantizer#dequantize} does. {@code index} is a multiple of {@code blockSize}.
      */
-    default void decode8bit(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
-        ScalarCompressedStateKernels.decodeBlocks(codes, absmax, blockSize, signed, index, dst, n);
-    }
+    void decode8bit(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n);
 
     /**
      * Encodes {@code src[0, n)} into block-wise 8-bit state elements {@code [index, index + n)}: each
@@ -206,7 +204,5 @@ public interface CompressedStateKernels {
      * as {@link vecopt.tensor.BlockwiseQuantizer#quantize} does (and the fused 8-bit kernels after
      * their update). {@code index} is a multiple of {@code blockSize}.
      */
-    default void encode8bit(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
-        ScalarCompressedStateKernels.encodeBlocks(src, n, codes, absmax, blockSize, signed, index);
-    }
+    void encode8bit(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index);
 }

@@ -261,8 +261,8 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
 
     // ---- the generic path's 8-bit codec ----
 
-    /** {@link CompressedStateKernels#decode8bit}. */
-    static void decodeBlocks(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
+    @Override
+    public void decode8bit(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
         QuantizationMap map = signed ? SIGNED : UNSIGNED;
         for (int start = 0; start < n; start += blockSize) {
             int end = Math.min(n, start + blockSize);
@@ -278,11 +278,12 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
     private static final QuantizationLookup UNSIGNED_CODES = new QuantizationLookup(UNSIGNED);
 
     /**
-     * {@link CompressedStateKernels#encode8bit}: the codes {@link #encode} gives, looked up
-     * ({@link QuantizationLookup#encode}) rather than searched, and each block's maximum folded in four
-     * lanes (a maximum of absolute values does not depend on the order it is taken in, NaN included).
+     * The codes {@link #encode} gives, looked up ({@link QuantizationLookup#encode}) rather than
+     * searched, and each block's maximum folded in four lanes (a maximum of absolute values does not
+     * depend on the order it is taken in, NaN included).
      */
-    static void encodeBlocks(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
+    @Override
+    public void encode8bit(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
         QuantizationLookup lookup = signed ? SIGNED_CODES : UNSIGNED_CODES;
         for (int start = 0; start < n; start += blockSize) {
             int end = Math.min(n, start + blockSize);
