@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import vecopt.engine.StateFormat;
 
 /**
  * The memory each configuration holds per parameter element: the formula, written out here by hand
@@ -30,6 +31,18 @@ class MemoryFootprintTest {
                 MemoryFootprint.formula(config("Adam, bf16 weights and gradients, float32 master, bf16 moments")));
         assertEquals(4 + 4 + 4, MemoryFootprint.formula(config("SGD momentum, float32")));
         assertEquals(4 + 4 + 1 + 4.0 / 256, MemoryFootprint.formula(config("SGD momentum, 8-bit")));
+    }
+
+    @Test
+    void everyStateFormatAndEveryWeightWidthIsMeasured() {
+        for (StateFormat.Kind kind : StateFormat.Kind.values()) {
+            assertTrue(MemoryFootprint.CONFIGS.stream().anyMatch(c -> c.format().kind() == kind),
+                    "no configuration stores its state as " + kind);
+        }
+        for (int width : List.of(2, 4)) {
+            assertTrue(MemoryFootprint.CONFIGS.stream().anyMatch(c -> c.weights().byteSize() == width),
+                    "no configuration has " + width + "-byte weights");
+        }
     }
 
     @Test
