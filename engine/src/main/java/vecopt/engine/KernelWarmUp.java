@@ -1,5 +1,6 @@
 package vecopt.engine;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,11 +17,14 @@ import vecopt.tensor.FloatTensor;
  * first million elements, waiting for C2.
  *
  * <p>Here throw-away optimizers of the same rule and hyperparameters step scratch parameters until
- * C2's code runs: a 128-element one, {@link #STEPS_PER_PROBE} steps at a time (many calls, few slow
+ * C2's code runs: a 135-element one, {@link #STEPS_PER_PROBE} steps at a time (many calls, few slow
  * elements: what gets the kernels, the norm pass and the planning compiled), and between them one
- * probe step over 4096 elements and one norm pass over {@link #NORM_PROBE_LENGTH}, both timed. The
- * warm-up ends when {@link #PROBES} probes in a row were fast, or after {@link #MAX_NANOS}. Results
- * do not depend on it: the user's parameters and state are not touched.
+ * probe step over 4095 elements and one norm pass over {@link #NORM_PROBE_LENGTH}, both timed. A
+ * probe is fast when it took little time and, where the JVM counts a thread's allocation, allocated
+ * less than {@link #PROBE_BYTES_PER_ELEMENT} per element: C1's vector code boxes vectors, C2's does
+ * not, so that is the surer sign for light rules, whose C1 code is fast. The warm-up ends when
+ * {@link #PROBES} probes in a row were fast, or after {@link #MAX_NANOS}. Results do not depend on
+ * it: the user's parameters and state are not touched.
  *
  * <p>Once per JVM for each rule and kind of hyperparameters: the flags, choices and whole numbers, and
  * which other values are zero (momentum 0 runs another kernel than momentum 0.9; lr 0.1 and 0.01 run the
@@ -31,15 +35,21 @@ final class KernelWarmUp {
 
     /** The smallest group, in elements, whose first step is worth warming up for. */
     static final long MIN_ELEMENTS = 1 << 20;
-    /** Steps of the 128-element parameter between two probes. */
+    /** Steps of the 135-element parameter between two probes. */
     static final int STEPS_PER_PROBE = 64;
     /** Probes in a row that must all be fast. */
     static final int PROBES = 3;
     /**
-     * A probe step over 4096 elements is fast at or below this many nanoseconds per element: C2's code
+     * A probe step over 4095 elements is fast at or below this many nanoseconds per element: C2's code
      * of an element-wise rule takes 1 to 3 (most of it the step's fixed costs), C1's vector code 20 and more.
      */
     static final long PROBE_NANOS_PER_ELEMENT = 10;
+    /**
+     * A probe step or norm pass ran C2's code only if it allocated less than this many bytes per
+     * element: the step's own objects are a few hundred bytes in all, and C1's vector code allocates a
+     * box of 16 + 4 * lanes bytes for a vector operation, tens of bytes per element.
+     */
+    static final long PROBE_BYTES_PER_ELEMENT = 1;
     /**
      * Elements of the norm pass's probe: several of its blocks, as the first step's norm pass over a
      * large gradient has (the pass is one kernel call per parameter, which a JIT that has not compiled
@@ -56,6 +66,8 @@ final class KernelWarmUp {
 
     private static final boolean ENABLED = !"false".equals(System.getProperty("vecopt.warmUp", "true").trim());
     private static final Set<List<Object>> DONE = ConcurrentHashMap.newKeySet();
+    /** The JVM's per-thread allocation counter, or null where it keeps none. */
+    private static final com.sun.management.ThreadMXBean ALLOCATION = allocationCounter();
 
     private KernelWarmUp() {
     }
@@ -95,8 +107,11 @@ final class KernelWarmUp {
     }
 
     private static void run(Rule rule, Hyperparameters h, long start) {
-        Parameter small = scratch(rule, 8, 16);
-        Parameter probe = scratch(rule, 64, 64);
+        // sizes that are no multiple of any vector width, so that the kernels' scalar tails run too:
+        // C2 compiles a branch that was never taken as a trap, and a user's first step whose tail
+        // took it fell back to C1's vector code until C2 recompiled (SGD momentum at 16Mi: 37 ms, not 9)
+        Parameter small = scratch(rule, 9, 15);
+        Parameter probe = scratch(rule, 63, 65);
         if (small == null || probe == null) {
             return;
         }
@@ -113,14 +128,19 @@ final class KernelWarmUp {
             for (int i = 0; i < STEPS_PER_PROBE; i++) {
                 stepper.step();
             }
+            long b0 = allocated();
             long t0 = System.nanoTime();
             prober.step();
             long t1 = System.nanoTime();
+            long b1 = allocated();
             sink += kernels.sumOfSquares(gradients, 0, gradients.length);
             kernels.blockSumsOfSquares(gradients, 0, gradients.length, blockSums, 0); // the pass on several threads
             sink += blockSums[0];
             long t2 = System.nanoTime();
-            boolean fast = t1 - t0 <= fastStep && t2 - t1 <= 2 * NORM_PROBE_NANOS_PER_ELEMENT * gradients.length;
+            long b2 = allocated();
+            boolean fast = t1 - t0 <= fastStep && t2 - t1 <= 2 * NORM_PROBE_NANOS_PER_ELEMENT * gradients.length
+                    && b1 - b0 < PROBE_BYTES_PER_ELEMENT * probe.size()
+                    && b2 - b1 < PROBE_BYTES_PER_ELEMENT * gradients.length;
             fastInARow = fast ? fastInARow + 1 : 0;
             if (fastInARow == PROBES || t2 - start > MAX_NANOS) {
                 if (!(sink >= 0)) { // never: keeps the sums from being optimized away
@@ -129,6 +149,23 @@ final class KernelWarmUp {
                 return;
             }
         }
+    }
+
+    /** Bytes this thread has allocated so far, or 0 where that is not counted (then time alone decides). */
+    private static long allocated() {
+        return ALLOCATION == null ? 0 : ALLOCATION.getCurrentThreadAllocatedBytes();
+    }
+
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean counter
+                    && counter.isThreadAllocatedMemorySupported() && counter.isThreadAllocatedMemoryEnabled()) {
+                return counter;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no management module: time alone decides
+        }
+        return null;
     }
 
     /** A {@code rows x cols} parameter (a vector if the rule steps no matrices) with finite, varied values; or null. */

@@ -21,20 +21,23 @@ import vecopt.engine.Parameter;
 import vecopt.tensor.FloatTensor;
 
 /**
- * What a new user sees in a fresh JVM: one Adam parameter of {@code size} elements, its optimizer
- * built, and then its first step, against a later step of the same JVM. Every fork is a fresh JVM and
- * each benchmark measures single shots:
+ * What a new user sees in a fresh JVM: one parameter of {@code size} elements, its optimizer built
+ * ({@code rule}: Adam, SGD with momentum 0.9, or AdEMAMix, which runs the most arrays), and then its
+ * first step, against a later step of the same JVM. Every fork is a fresh JVM and each benchmark
+ * measures single shots:
  * <ul>
  *   <li>{@code construct}: building the first optimizer of the JVM, which starts the kernel provider
  *       and, unless {@code warmUp} is false, warms the rule's step up on a scratch parameter;</li>
  *   <li>{@code firstStep}: the first step of the JVM (state allocated beforehand with
  *       {@code allocateState}, so that the page faults of new state are not counted);</li>
+ *   <li>{@code firstStepCreatingState}: the first step of the JVM without {@code allocateState}, as a
+ *       new user runs it: the state's new memory is touched for the first time in it;</li>
  *   <li>{@code laterStep}: steps 11 to 15 of the JVM, the steady state.</li>
  * </ul>
  * {@code warmUp} sets {@code -Dvecopt.warmUp} before the engine is loaded, so one run shows both.
  *
  * <p>Run: {@code java -cp bench/target/vecopt-bench.jar org.openjdk.jmh.Main FirstStepBenchmark -f 3}
- * (256Mi elements need about 4 GiB: parameter, gradient and two moments).
+ * (256Mi elements of AdEMAMix need 5 GiB: parameter, gradient and three state buffers).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -50,6 +53,9 @@ public class FirstStepBenchmark {
         @Param({"true", "false"})
         public String warmUp;
 
+        @Param({"Adam", "SGD", "AdEMAMix"})
+        public String rule;
+
         Parameter parameter;
 
         @Setup(Level.Trial)
@@ -64,8 +70,9 @@ public class FirstStepBenchmark {
             }
         }
 
-        Optimizer adam() {
-            return Optimizers.fromTorch("Adam", List.of(parameter), Map.of("lr", 1e-4));
+        Optimizer optimizer() {
+            Map<String, Object> kwargs = rule.equals("SGD") ? Map.of("lr", 1e-4, "momentum", 0.9) : Map.of("lr", 1e-4);
+            return Optimizers.fromTorch(rule, List.of(parameter), kwargs);
         }
     }
 
@@ -76,8 +83,19 @@ public class FirstStepBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Data data) {
-            optimizer = data.adam();
+            optimizer = data.optimizer();
             optimizer.allocateState();
+        }
+    }
+
+    /** An optimizer built in the setup, its state not created yet. */
+    @State(Scope.Benchmark)
+    public static class Fresh {
+        Optimizer optimizer;
+
+        @Setup(Level.Trial)
+        public void setUp(Data data) {
+            optimizer = data.optimizer();
         }
     }
 
@@ -86,7 +104,7 @@ public class FirstStepBenchmark {
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
     public Optimizer construct(Data data) {
-        return data.adam();
+        return data.optimizer();
     }
 
     /** The JVM's first step. */
@@ -96,6 +114,15 @@ public class FirstStepBenchmark {
     public Optimizer firstStep(Built built) {
         built.optimizer.step();
         return built.optimizer;
+    }
+
+    /** The JVM's first step, which creates the state. */
+    @Benchmark
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public Optimizer firstStepCreatingState(Fresh fresh) {
+        fresh.optimizer.step();
+        return fresh.optimizer;
     }
 
     /** Steps 11 to 15 of the JVM: the steady state to compare the first step with. */

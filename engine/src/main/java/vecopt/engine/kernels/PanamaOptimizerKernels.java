@@ -18,7 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Each loop runs its vector body up to {@code loopBound} and hands the tail to
  * {@link ScalarOptimizerKernels}, so the tail is the reference itself. The rules' element-wise
  * kernels also hand it a head when their arrays are humongous and share their misalignment
- * ({@link HeapAlignment#peel}), so that the vector accesses start on cache lines.
+ * ({@link HeapAlignment#peel}), so that the vector accesses start on cache lines. The peel is in the
+ * kernel and its vector loop in a method of its own ({@code adamBody}, {@code sgdMomentumBody}, ...):
+ * small warm-up arrays never take the peel, so C2 compiles that branch as a trap, and the first call
+ * over humongous arrays deoptimizes the method that holds it. With the loop in the same method, that
+ * call then ran its loop in the interpreter and C1's code until C2 recompiled it (SGD with momentum:
+ * 40 ms instead of 9 for a first step over 16Mi elements); in a method of its own, the loop keeps
+ * C2's code.
  *
  * <p>Loaded by name from {@link OptimizerKernelsProvider} only when {@code jdk.incubator.vector} is
  * readable. The species must be a {@code static final} constant for C2 to intrinsify the vector
@@ -142,6 +148,17 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void sgdMomentum(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, b, bOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, head, c);
+            pOff += head; gOff += head; bOff += head;
+            n -= head;
+        }
+        sgdMomentumBody(p, pOff, g, gOff, b, bOff, n, c);
+    }
+
+    /** The vector loop of {@link #sgdMomentum} and its tail: a method of its own, see the class comment. */
+    private void sgdMomentumBody(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c) {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -152,12 +169,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector bufferGradScale = FloatVector.broadcast(SPECIES, c.bufferGradScale());
         FloatVector lookahead = FloatVector.broadcast(SPECIES, c.lookahead());
         FloatVector nesterovGradScale = FloatVector.broadcast(SPECIES, c.nesterovGradScale());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, b, bOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, head, c);
-            pOff += head; gOff += head; bOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -177,6 +188,17 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void adagrad(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, s, sOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adagrad(p, pOff, g, gOff, s, sOff, head, c);
+            pOff += head; gOff += head; sOff += head;
+            n -= head;
+        }
+        adagradBody(p, pOff, g, gOff, s, sOff, n, c);
+    }
+
+    /** The vector loop of {@link #adagrad} and its tail: a method of its own, see the class comment. */
+    private void adagradBody(float[] p, int pOff, float[] g, int gOff, float[] s, int sOff, int n, AdagradCoefficients c) {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -184,12 +206,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, s, sOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.adagrad(p, pOff, g, gOff, s, sOff, head, c);
-            pOff += head; gOff += head; sOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -207,6 +223,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
                         float[] b, int bOff, int n, RMSpropCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.rmsprop(p, pOff, g, gOff, v, vOff, a, aOff, b, bOff, head, c);
+            pOff += head; gOff += head; vOff += head; aOff += head; bOff += head;
+            n -= head;
+        }
+        rmspropBody(p, pOff, g, gOff, v, vOff, a, aOff, b, bOff, n, c);
+    }
+
+    /** The vector loop of {@link #rmsprop} and its tail: a method of its own, see the class comment. */
+    private void rmspropBody(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
+                        float[] b, int bOff, int n, RMSpropCoefficients c) {
         boolean centered = a != null;
         boolean momentum = b != null;
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
@@ -220,12 +248,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector epsInsideSqrt = FloatVector.broadcast(SPECIES, c.epsInsideSqrt());
         FloatVector epsOutsideSqrt = FloatVector.broadcast(SPECIES, c.epsOutsideSqrt());
         FloatVector momentumDecay = FloatVector.broadcast(SPECIES, c.momentum());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.rmsprop(p, pOff, g, gOff, v, vOff, a, aOff, b, bOff, head, c);
-            pOff += head; gOff += head; vOff += head; aOff += head; bOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -257,6 +279,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adadelta(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
                          int n, AdadeltaCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff, x, xOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adadelta(p, pOff, g, gOff, v, vOff, x, xOff, head, c);
+            pOff += head; gOff += head; vOff += head; xOff += head;
+            n -= head;
+        }
+        adadeltaBody(p, pOff, g, gOff, v, vOff, x, xOff, n, c);
+    }
+
+    /** The vector loop of {@link #adadelta} and its tail: a method of its own, see the class comment. */
+    private void adadeltaBody(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
+                         int n, AdadeltaCoefficients c) {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -266,12 +300,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector rho = FloatVector.broadcast(SPECIES, c.rho());
         FloatVector oneMinusRho = FloatVector.broadcast(SPECIES, c.oneMinusRho());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, v, vOff, x, xOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.adadelta(p, pOff, g, gOff, v, vOff, x, xOff, head, c);
-            pOff += head; gOff += head; vOff += head; xOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -357,6 +385,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adamax(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
                        int n, AdamaxCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, u, uOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adamax(p, pOff, g, gOff, m, mOff, u, uOff, head, c);
+            pOff += head; gOff += head; mOff += head; uOff += head;
+            n -= head;
+        }
+        adamaxBody(p, pOff, g, gOff, m, mOff, u, uOff, n, c);
+    }
+
+    /** The vector loop of {@link #adamax} and its tail: a method of its own, see the class comment. */
+    private void adamaxBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
+                       int n, AdamaxCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -367,12 +407,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, u, uOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.adamax(p, pOff, g, gOff, m, mOff, u, uOff, head, c);
-            pOff += head; gOff += head; mOff += head; uOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -391,6 +425,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void nadam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, NAdamCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.nadam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        nadamBody(p, pOff, g, gOff, m, mOff, v, vOff, n, c);
+    }
+
+    /** The vector loop of {@link #nadam} and its tail: a method of its own, see the class comment. */
+    private void nadamBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, NAdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -405,12 +451,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector gradStep = FloatVector.broadcast(SPECIES, c.gradStep());
         FloatVector momentumStep = FloatVector.broadcast(SPECIES, c.momentumStep());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.nadam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
-            pOff += head; gOff += head; mOff += head; vOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -431,6 +471,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void radam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, RAdamCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.radam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        radamBody(p, pOff, g, gOff, m, mOff, v, vOff, n, c);
+    }
+
+    /** The vector loop of {@link #radam} and its tail: a method of its own, see the class comment. */
+    private void radamBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, RAdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -444,12 +496,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector rootScale = FloatVector.broadcast(SPECIES, c.rootScale());
         FloatVector denomOffset = FloatVector.broadcast(SPECIES, c.denomOffset());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.radam(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
-            pOff += head; gOff += head; mOff += head; vOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -479,6 +525,17 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void lion(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int n, LionCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.lion(p, pOff, g, gOff, m, mOff, head, c);
+            pOff += head; gOff += head; mOff += head;
+            n -= head;
+        }
+        lionBody(p, pOff, g, gOff, m, mOff, n, c);
+    }
+
+    /** The vector loop of {@link #lion} and its tail: a method of its own, see the class comment. */
+    private void lionBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, int n, LionCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -489,12 +546,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector beta2 = FloatVector.broadcast(SPECIES, c.beta2());
         FloatVector oneMinusBeta2 = FloatVector.broadcast(SPECIES, c.oneMinusBeta2());
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.lion(p, pOff, g, gOff, m, mOff, head, c);
-            pOff += head; gOff += head; mOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -512,6 +563,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adabelief(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] s, int sOff,
                           int n, AdaBeliefCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, s, sOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adabelief(p, pOff, g, gOff, m, mOff, s, sOff, head, c);
+            pOff += head; gOff += head; mOff += head; sOff += head;
+            n -= head;
+        }
+        adabeliefBody(p, pOff, g, gOff, m, mOff, s, sOff, n, c);
+    }
+
+    /** The vector loop of {@link #adabelief} and its tail: a method of its own, see the class comment. */
+    private void adabeliefBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] s, int sOff,
+                          int n, AdaBeliefCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -524,12 +587,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, s, sOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.adabelief(p, pOff, g, gOff, m, mOff, s, sOff, head, c);
-            pOff += head; gOff += head; mOff += head; sOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -551,6 +608,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void yogi(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      int n, YogiCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.yogi(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
+            pOff += head; gOff += head; mOff += head; vOff += head;
+            n -= head;
+        }
+        yogiBody(p, pOff, g, gOff, m, mOff, v, vOff, n, c);
+    }
+
+    /** The vector loop of {@link #yogi} and its tail: a method of its own, see the class comment. */
+    private void yogiBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     int n, YogiCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -563,12 +632,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negStepSize = FloatVector.broadcast(SPECIES, c.negStepSize());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.yogi(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
-            pOff += head; gOff += head; mOff += head; vOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -594,16 +657,22 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adopt(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                       int n, ADOPTCoefficients c) {
-        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
-        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
-        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
-        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, m, mOff, v, vOff);
         if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
             TAIL.adopt(p, pOff, g, gOff, m, mOff, v, vOff, head, c);
             pOff += head; gOff += head; mOff += head; vOff += head;
             n -= head;
         }
+        adoptBody(p, pOff, g, gOff, m, mOff, v, vOff, n, c);
+    }
+
+    /** The vector loop of {@link #adopt} and its tail: a method of its own, see the class comment. */
+    private void adoptBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      int n, ADOPTCoefficients c) {
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         int bound = SPECIES.loopBound(n);
         int i = 0;
         if (c.firstStep()) {
@@ -646,6 +715,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
                          float[] v, int vOff, int n, AdEMAMixCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, head, c);
+            pOff += head; gOff += head; m1Off += head; m2Off += head; vOff += head;
+            n -= head;
+        }
+        ademamixBody(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, n, c);
+    }
+
+    /** The vector loop of {@link #ademamix} and its tail: a method of its own, see the class comment. */
+    private void ademamixBody(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
+                         float[] v, int vOff, int n, AdEMAMixCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -662,12 +743,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, head, c);
-            pOff += head; gOff += head; m1Off += head; m2Off += head; vOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -706,6 +781,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
                                 SGDScheduleFreeCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, head, c);
+            pOff += head; gOff += head; zOff += head;
+            n -= head;
+        }
+        sgdScheduleFreeBody(p, pOff, g, gOff, z, zOff, n, c);
+    }
+
+    /** The vector loop of {@link #sgdScheduleFree} and its tail: a method of its own, see the class comment. */
+    private void sgdScheduleFreeBody(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
+                                SGDScheduleFreeCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -716,12 +803,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         boolean first = c.firstStep();
         boolean fromZ = c.lerpFromZ();
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, head, c);
-            pOff += head; gOff += head; zOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -739,6 +820,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void adamWScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
                                   int n, AdamWScheduleFreeCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff, v, vOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.adamWScheduleFree(p, pOff, g, gOff, z, zOff, v, vOff, head, c);
+            pOff += head; gOff += head; zOff += head; vOff += head;
+            n -= head;
+        }
+        adamWScheduleFreeBody(p, pOff, g, gOff, z, zOff, v, vOff, n, c);
+    }
+
+    /** The vector loop of {@link #adamWScheduleFree} and its tail: a method of its own, see the class comment. */
+    private void adamWScheduleFreeBody(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
+                                  int n, AdamWScheduleFreeCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -753,12 +846,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         boolean first = c.firstStep();
         boolean fromZ = c.lerpFromZ();
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff, v, vOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.adamWScheduleFree(p, pOff, g, gOff, z, zOff, v, vOff, head, c);
-            pOff += head; gOff += head; zOff += head; vOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -799,6 +886,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void rprop(float[] p, int pOff, float[] g, int gOff, float[] prev, int prevOff, float[] s, int sOff,
                       int n, RpropCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, prev, prevOff, s, sOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.rprop(p, pOff, g, gOff, prev, prevOff, s, sOff, head, c);
+            pOff += head; gOff += head; prevOff += head; sOff += head;
+            n -= head;
+        }
+        rpropBody(p, pOff, g, gOff, prev, prevOff, s, sOff, n, c);
+    }
+
+    /** The vector loop of {@link #rprop} and its tail: a method of its own, see the class comment. */
+    private void rpropBody(float[] p, int pOff, float[] g, int gOff, float[] prev, int prevOff, float[] s, int sOff,
+                      int n, RpropCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -809,12 +908,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector stepSizeMax = FloatVector.broadcast(SPECIES, c.stepSizeMax());
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, prev, prevOff, s, sOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.rprop(p, pOff, g, gOff, prev, prevOff, s, sOff, head, c);
-            pOff += head; gOff += head; prevOff += head; sOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
@@ -839,6 +932,17 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c) {
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff, ax, axOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.asgd(p, pOff, g, gOff, ax, axOff, head, c);
+            pOff += head; gOff += head; axOff += head;
+            n -= head;
+        }
+        asgdBody(p, pOff, g, gOff, ax, axOff, n, c);
+    }
+
+    /** The vector loop of {@link #asgd} and its tail: a method of its own, see the class comment. */
+    private void asgdBody(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -849,12 +953,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector mu = FloatVector.broadcast(SPECIES, c.mu());
         // all lanes take the new iterate while mu is 1: a loop-invariant mask, not a branch per element
         VectorMask<Float> copy = SPECIES.maskAll(!c.averaging());
-        int head = HeapAlignment.peel(n, p, pOff, g, gOff, ax, axOff);
-        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
-            TAIL.asgd(p, pOff, g, gOff, ax, axOff, head, c);
-            pOff += head; gOff += head; axOff += head;
-            n -= head;
-        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
