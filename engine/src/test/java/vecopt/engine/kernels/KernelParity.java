@@ -29,11 +29,17 @@ final class KernelParity {
     /** The element offset of every array at size {@link #PLACED}. */
     static final int PLACED_OFFSET = 5;
 
-    /** Awkward sizes around vector widths and unroll points, two random large ones, and {@link #PLACED}. */
+    /**
+     * Awkward sizes around vector widths and unroll points, the same past
+     * {@link PanamaOptimizerKernels#AUTO_VECTORIZED_BELOW} (below it four rules' Panama kernels run the
+     * scalar loop), two random large ones, and {@link #PLACED}.
+     */
     static Stream<Integer> sizes() {
         SplittableRandom random = new SplittableRandom(20261123);
+        int vectorLoops = PanamaOptimizerKernels.AUTO_VECTORIZED_BELOW;
         return Stream.concat(
-                Stream.of(0, 1, 7, 15, 16, 17, 31, 33, 63, 65, 255, 256, 257, 1021, 4099, PLACED),
+                Stream.of(0, 1, 7, 15, 16, 17, 31, 33, 63, 65, 255, 256, 257, 1021, 4099,
+                        vectorLoops, vectorLoops + 7, vectorLoops + 33, PLACED),
                 IntStream.range(0, 2).mapToObj(i -> 4100 + random.nextInt(1 << 20)));
     }
 
