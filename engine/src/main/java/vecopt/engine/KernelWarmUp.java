@@ -107,7 +107,8 @@ final class KernelWarmUp {
     }
 
     private static void run(Rule rule, Hyperparameters h, long start) {
-        // sizes that are no multiple of any vector width, so that the kernels' scalar tails run too:
+        // in long arrays (see scratch), and of sizes that are no multiple of any vector width, so
+        // that the kernels' scalar tails run too:
         // C2 compiles a branch that was never taken as a trap, and a user's first step whose tail
         // took it fell back to C1's vector code until C2 recompiled (SGD momentum at 16Mi: 37 ms, not 9)
         Parameter small = scratch(rule, 9, 15);
@@ -168,18 +169,25 @@ final class KernelWarmUp {
         return null;
     }
 
-    /** A {@code rows x cols} parameter (a vector if the rule steps no matrices) with finite, varied values; or null. */
+    /**
+     * A {@code rows x cols} parameter (a vector if the rule steps no matrices) with finite, varied
+     * values; or null. Its weights and gradient are views at the start of arrays of at least
+     * {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH} elements: the Panama kernels that run the
+     * scalar loop over shorter arrays run their vector loops over these.
+     */
     private static Parameter scratch(Rule rule, int rows, int cols) {
         for (int[] shape : new int[][] {{rows, cols}, {rows * cols}}) {
             if (rule.accepts(shape)) {
-                Parameter p = new Parameter("warm-up", FloatTensor.zeros(shape), FloatTensor.zeros(shape));
-                float[] w = p.value().array();
-                float[] g = p.grad().array();
-                for (int i = 0; i < w.length; i++) {
+                int size = rows * cols;
+                int length = Math.max(size, OptimizerKernels.SCALAR_LOOP_BELOW_ARRAY_LENGTH);
+                float[] w = new float[length];
+                float[] g = new float[length];
+                for (int i = 0; i < size; i++) {
                     w[i] = ((i % 11) - 5) * 0.01f;
                     g[i] = ((i % 7) - 3) * 0.001f;
                 }
-                return p;
+                return new Parameter("warm-up", FloatTensor.view(w, 0, size).reshape(shape),
+                        FloatTensor.view(g, 0, size).reshape(shape));
             }
         }
         return null;

@@ -26,6 +26,13 @@ import jdk.incubator.vector.VectorSpecies;
  * 40 ms instead of 9 for a first step over 16Mi elements); in a method of its own, the loop keeps
  * C2's code.
  *
+ * <p>SGD with momentum, ASGD, SGD schedule-free and AdEMAMix run the scalar loop, which C2
+ * auto-vectorizes, over parameters whose array is shorter than
+ * {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH}: on the Zen 5 test machine it was 1.1 to 1.6
+ * times faster than their vector loops from 1Ki to 32Ki elements, and 0.86 to 1.06 times at 64Ki,
+ * where the vector loops win from then on (docs/benchmarks.md, "Small calls"). Same bits: the scalar
+ * loop is the reference.
+ *
  * <p>Loaded by name from {@link OptimizerKernelsProvider} only when {@code jdk.incubator.vector} is
  * readable. The species must be a {@code static final} constant for C2 to intrinsify the vector
  * operations, so one class has one width: this class runs the JVM's default width
@@ -45,15 +52,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     /** Float vectors per 32 accumulators of {@link #sumOfSquares}: 8, 4 or 2 at 128, 256 or 512 bits. */
     private static final int SUM_VECTORS = SUM_OF_SQUARES_LANES / LANES;
     private static final ScalarOptimizerKernels TAIL = ScalarOptimizerKernels.INSTANCE;
-    /**
-     * Calls of fewer elements run the scalar loop in the four rules whose scalar loop C2 auto-vectorizes
-     * (SGD with momentum, ASGD, SGD schedule-free, AdEMAMix): on the Zen 5 test machine it was 1.1 to
-     * 1.6 times faster than the vector loop from 1Ki to 32Ki elements, and 0.86 to 1.06 times at 64Ki,
-     * where the vector loop wins from then on (docs/benchmarks.md, "Small calls"). Same bits: the
-     * scalar loop is the reference.
-     */
-    static final int AUTO_VECTORIZED_BELOW = 1 << 16;
-
     /**
      * Refuses where vector code would be slower than the scalar loops or would not run: vectors
      * narrower than 128 bits, or no C2 compiler to intrinsify them.
@@ -156,7 +154,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void sgdMomentum(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c) {
-        if (n < AUTO_VECTORIZED_BELOW) { // C2's auto-vectorized scalar loop is faster in L1 and L2
+        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
             TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, n, c);
             return;
         }
@@ -727,7 +725,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
                          float[] v, int vOff, int n, AdEMAMixCoefficients c) {
-        if (n < AUTO_VECTORIZED_BELOW) { // C2's auto-vectorized scalar loop is faster in L1 and L2
+        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
             TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, n, c);
             return;
         }
@@ -797,7 +795,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
                                 SGDScheduleFreeCoefficients c) {
-        if (n < AUTO_VECTORIZED_BELOW) { // C2's auto-vectorized scalar loop is faster in L1 and L2
+        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
             TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, n, c);
             return;
         }
@@ -952,7 +950,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c) {
-        if (n < AUTO_VECTORIZED_BELOW) { // C2's auto-vectorized scalar loop is faster in L1 and L2
+        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
             TAIL.asgd(p, pOff, g, gOff, ax, axOff, n, c);
             return;
         }
