@@ -144,7 +144,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
      * arrays and ints cross the call to {@code stretch}, so nothing is boxed where C2 does not inline it.
      */
     private static int bf16Stretches(StateRounding rounding, int index, int from, int n, Bf16Stretch stretch) {
-        int[] bits = rounding.stochastic() ? new int[Math.min(RANDOM_BLOCK, n)] : null;
+        int[] bits = rounding.stochastic() ? BLOCKS.get().randomBits : null;
         int i = from;
         int bound = from + F.loopBound(n - from);
         while (i < bound) {
@@ -485,9 +485,11 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
 
     /**
      * One thread's buffers for the 8-bit kernels' blocks (old and new values, the max pair, a vector of
-     * gather indices), grown to the largest block seen, so that no call allocates.
+     * gather indices), grown to the largest block seen, and for the random bits of stochastic
+     * rounding's stretches, so that no call allocates.
      */
     private static final class Blocks {
+        final int[] randomBits = new int[RANDOM_BLOCK];
         float[] mOld = new float[0];
         float[] vOld = new float[0];
         float[] mNew = new float[0];

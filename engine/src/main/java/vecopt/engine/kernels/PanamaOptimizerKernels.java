@@ -1132,10 +1132,10 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         }
         int bound = i + SPECIES.loopBound(n - i);
         if (bound > i) {
-            int chunk = Math.min(NOISE_CHUNK, bound - i);
-            int[] bits = new int[chunk];
-            float[] probabilities = new float[chunk];
-            float[] logs = new float[chunk];
+            NoiseScratch scratch = NOISE_SCRATCH.get();
+            int[] bits = scratch.bits;
+            float[] probabilities = scratch.probabilities;
+            float[] logs = scratch.logs;
             for (int from = i; from < bound; from += NOISE_CHUNK) {
                 int length = Math.min(NOISE_CHUNK, bound - from); // a multiple of LANES
                 randomBits(c.key(), index + from, bits, length);
@@ -1148,6 +1148,15 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** Elements per chunk of {@link #addGradientNoise}; a multiple of every {@code LANES}. */
     private static final int NOISE_CHUNK = 512;
+
+    /** One thread's chunk buffers of {@link #addGradientNoise}, so that no call allocates. */
+    static final class NoiseScratch { // not private: the hidden copies at other widths construct it too
+        final int[] bits = new int[NOISE_CHUNK];
+        final float[] probabilities = new float[NOISE_CHUNK];
+        final float[] logs = new float[NOISE_CHUNK];
+    }
+
+    private static final ThreadLocal<NoiseScratch> NOISE_SCRATCH = ThreadLocal.withInitial(NoiseScratch::new);
 
     /** {@code j * GAMMA} for each long lane {@code j}: the counters of one vector's pairs, less the first. */
     private static final long[] LANE_GAMMAS = laneGammas();
