@@ -107,10 +107,10 @@ final class KernelWarmUp {
     }
 
     private static void run(Rule rule, Hyperparameters h, long start) {
-        // in long arrays (see scratch), and of sizes that are no multiple of any vector width, so
-        // that the kernels' scalar tails run too:
-        // C2 compiles a branch that was never taken as a trap, and a user's first step whose tail
-        // took it fell back to C1's vector code until C2 recompiled (SGD momentum at 16Mi: 37 ms, not 9)
+        // In long arrays (see scratch) and of sizes no vector width divides, so that the kernels' vector
+        // loops and their scalar tails both run here: C2 compiles a branch never taken as a trap, and a
+        // user's first step that took one ran in C1's vector code until C2 recompiled (SGD momentum
+        // over 16Mi: 37 ms instead of 9).
         Parameter small = scratch(rule, 9, 15);
         Parameter probe = scratch(rule, 63, 65);
         if (small == null || probe == null) {

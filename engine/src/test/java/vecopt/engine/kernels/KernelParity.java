@@ -80,7 +80,6 @@ final class KernelParity {
                 .map(OptimizerKernelsProvider::forRule)).distinct().toList();
     }
 
-    /** Runs {@code steps} steps on both implementations and compares every array bit for bit. */
     /**
      * {@code length}, or {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH} if that is longer and
      * {@code n} is odd: four rules' Panama kernels run the scalar loop over shorter arrays, so odd sizes
@@ -91,6 +90,7 @@ final class KernelParity {
         return n % 2 == 1 ? Math.max(length, OptimizerKernels.SCALAR_LOOP_BELOW_ARRAY_LENGTH) : length;
     }
 
+    /** Runs {@code steps} steps on both implementations and compares every array bit for bit. */
     static void assertBitIdentical(String rule, int n, int steps, Call call, Content... contents) {
         for (OptimizerKernels panama : panamaInUse()) {
             assertBitIdentical(panama, rule, n, steps, call, contents);
