@@ -331,8 +331,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             int len = Math.min(blockSize, n - start);
             int s = index + start;
             int block = s / blockSize;
-            decode(SIGNED_VALUES, SIGNED_BITS, m, s, len, mScale[block], mOld);
-            decode(UNSIGNED_VALUES, UNSIGNED_BITS, v, s, len, vScale[block], vOld);
+            decode(SIGNED_VALUES, SIGNED_BITS, m, s, len, mScale[block], mOld, 0);
+            decode(UNSIGNED_VALUES, UNSIGNED_BITS, v, s, len, vScale[block], vOld, 0);
             int po = pOff + start;
             int go = gOff + start;
             // The vector loop is a method of its own: inlined here with the two encodes, the whole grew past
@@ -342,8 +342,8 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                     mNew, vNew, j, len, c, max);
             mScale[block] = max[0];
             vScale[block] = max[1];
-            encode(SIGNED_PACKED, mNew, len, max[0], codes, m, s);
-            encode(UNSIGNED_PACKED, vNew, len, max[1], codes, v, s);
+            encode(SIGNED_PACKED, mNew, 0, len, max[0], codes, m, s);
+            encode(UNSIGNED_PACKED, vNew, 0, len, max[1], codes, v, s);
         }
     }
 
@@ -390,15 +390,16 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     }
 
     /**
-     * {@code values[code] * scale} for the {@code len} codes from {@code codes[at]} into {@code out}, the
+     * {@code values[code] * scale} for the {@code len} codes from {@code codes[at]} into {@code out} from
+     * {@code out[outAt]}, the
      * scalar code's product: {@link #decodeInRegisters} where {@link #WIDE_CODEC} (2.3x faster than
      * the loop), else the plain table loop (as fast as widening the codes to ints and gathering at 256
      * bits, 0.29 ns per code in cache on the Zen 5 test machine). {@code bits} are the values' bits.
      */
-    static void decode(float[] values, int[] bits, byte[] codes, int at, int len, float scale, float[] out) {
-        int k = WIDE_CODEC ? decodeInRegisters(bits, codes, at, len, scale, out) : 0;
+    static void decode(float[] values, int[] bits, byte[] codes, int at, int len, float scale, float[] out, int outAt) {
+        int k = WIDE_CODEC ? decodeInRegisters(bits, codes, at, len, scale, out, outAt) : 0;
         for (; k < len; k++) {
-            out[k] = values[codes[at + k] & 0xFF] * scale;
+            out[outAt + k] = values[codes[at + k] & 0xFF] * scale;
         }
     }
 
@@ -408,7 +409,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
      * code) picks from each of the eight pairs, and the codes' bits 5, 6 and 7 choose among the eight by
      * a blend tree. Returns the codes done (the rest is the table loop's).
      */
-    private static int decodeInRegisters(int[] bits, byte[] codes, int at, int len, float scale, float[] out) {
+    private static int decodeInRegisters(int[] bits, byte[] codes, int at, int len, float scale, float[] out, int outAt) {
         IntVector t0 = IntVector.fromArray(WIDE, bits, 0);
         IntVector t1 = IntVector.fromArray(WIDE, bits, 16);
         IntVector t2 = IntVector.fromArray(WIDE, bits, 32);
@@ -438,22 +439,23 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
                     .blend(c.selectFrom(t4, t5).blend(c.selectFrom(t6, t7), bit5), bit6);
             IntVector high = c.selectFrom(t8, t9).blend(c.selectFrom(t10, t11), bit5)
                     .blend(c.selectFrom(t12, t13).blend(c.selectFrom(t14, t15), bit5), bit6);
-            low.blend(high, bit7).reinterpretAsFloats().mul(factor).intoArray(out, k);
+            low.blend(high, bit7).reinterpretAsFloats().mul(factor).intoArray(out, outAt + k);
         }
         return k;
     }
 
     /**
      * {@link ScalarCompressedStateKernels#encode} on vectors, through {@link QuantizationLookup}'s
-     * {@code packed} table: one gather per vector where the binary search takes eight in a chain. NaN
-     * is replaced by -2 first (code 0, as the search gives NaN); {@code work} holds a vector of indices.
+     * {@code packed} table: the codes of {@code x[xAt, xAt + len)} into {@code out} from {@code out[at]};
+     * one gather per vector where the binary search takes eight in a chain. NaN is replaced by -2 first
+     * (code 0, as the search gives NaN); {@code work} holds a vector of indices.
      */
-    static void encode(int[] packed, float[] x, int len, float absmax, int[] work, byte[] out, int at) {
+    static void encode(int[] packed, float[] x, int xAt, int len, float absmax, int[] work, byte[] out, int at) {
         FloatVector inv = FloatVector.broadcast(CODEC, vecopt.tensor.BlockwiseQuantizer.inverseScale(absmax));
         int bound = CODEC.loopBound(len);
         int j = 0;
         for (; j < bound; j += CODEC.length()) {
-            FloatVector y = FloatVector.fromArray(CODEC, x, j).mul(inv);
+            FloatVector y = FloatVector.fromArray(CODEC, x, xAt + j).mul(inv);
             IntVector bits = y.blend(-2f, y.test(VectorOperators.IS_NAN)).reinterpretAsInts();
             IntVector sign = bits.lanewise(VectorOperators.ASHR, 31);
             bits.lanewise(VectorOperators.LSHR, 16).and(0x7FFF)
@@ -471,7 +473,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             }
         }
         ScalarCompressedStateKernels.encode(packed == SIGNED_PACKED ? ScalarCompressedStateKernels.SIGNED
-                : ScalarCompressedStateKernels.UNSIGNED, x, j, len, absmax, out, at);
+                : ScalarCompressedStateKernels.UNSIGNED, x, xAt + j, xAt + len, absmax, out, at - xAt);
     }
 
     /**
@@ -741,10 +743,10 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
             int len = Math.min(blockSize, n - start);
             int s = index + start;
             int b = s / blockSize;
-            decode(SIGNED_VALUES, SIGNED_BITS, codes, s, len, scale[b], old);
+            decode(SIGNED_VALUES, SIGNED_BITS, codes, s, len, scale[b], old, 0);
             float absmax = block.update(start, s, len, scale[b], old, fresh);
             scale[b] = absmax;
-            encode(SIGNED_PACKED, fresh, len, absmax, work, codes, s);
+            encode(SIGNED_PACKED, fresh, 0, len, absmax, work, codes, s);
         }
     }
 
@@ -758,44 +760,40 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
 
     // ---- any rule's state, block by block: the generic path's codec on vectors ----
 
-    /** {@link #decode} per block of {@code blockSize}, through this thread's buffer (decode writes from index 0). */
+    /** {@link #decode} per block of {@code blockSize}, straight into {@code dst}. */
     @Override
     public void decode8bit(byte[] codes, float[] absmax, int blockSize, boolean signed, int index, float[] dst, int n) {
         float[] values = signed ? SIGNED_VALUES : UNSIGNED_VALUES;
         int[] bits = signed ? SIGNED_BITS : UNSIGNED_BITS;
-        float[] block = BLOCKS.get().holding(Math.min(blockSize, n)).mOld;
         for (int start = 0; start < n; start += blockSize) {
             int len = Math.min(blockSize, n - start);
-            decode(values, bits, codes, index + start, len, absmax[(index + start) / blockSize], block);
-            System.arraycopy(block, 0, dst, start, len);
+            decode(values, bits, codes, index + start, len, absmax[(index + start) / blockSize], dst, start);
         }
     }
 
     /**
      * Each block's absolute maximum as an int max of {@code |x|}'s bits ({@link #absBits}: the same
-     * value as the scalar fold, a NaN maybe another NaN), then {@link #encode} through this thread's buffer.
+     * value as the scalar fold, a NaN maybe another NaN), then {@link #encode} straight from {@code src}.
      */
     @Override
     public void encode8bit(float[] src, int n, byte[] codes, float[] absmax, int blockSize, boolean signed, int index) {
         int[] packed = signed ? SIGNED_PACKED : UNSIGNED_PACKED;
-        Blocks blocks = BLOCKS.get().holding(Math.min(blockSize, n));
-        float[] block = blocks.mNew;
+        int[] work = BLOCKS.get().work;
         for (int start = 0; start < n; start += blockSize) {
             int len = Math.min(blockSize, n - start);
-            System.arraycopy(src, start, block, 0, len);
             IntVector max = IntVector.zero(I);
             int bound = F.loopBound(len);
             int j = 0;
             for (; j < bound; j += LANES) {
-                max = max.max(absBits(FloatVector.fromArray(F, block, j)));
+                max = max.max(absBits(FloatVector.fromArray(F, src, start + j)));
             }
             int m = max.reduceLanes(VectorOperators.MAX);
             for (; j < len; j++) {
-                m = Math.max(m, Float.floatToRawIntBits(block[j]) & 0x7FFFFFFF);
+                m = Math.max(m, Float.floatToRawIntBits(src[start + j]) & 0x7FFFFFFF);
             }
             float scale = Float.intBitsToFloat(m);
             absmax[(index + start) / blockSize] = scale;
-            encode(packed, block, len, scale, blocks.work, codes, index + start);
+            encode(packed, src, start, len, scale, work, codes, index + start);
         }
     }
 }

@@ -67,7 +67,7 @@ class PanamaCodec8bitTest {
             float[] x = encoderInputs(maps[which], 3_000_000);
             byte[] codes = new byte[x.length + 2];
             // absmax 1: the encoder multiplies by 1 / 1 = 1, so it sees each input as it is
-            PanamaCompressedStateKernels.encode(tables[which], x, x.length, 1f, work, codes, 1);
+            PanamaCompressedStateKernels.encode(tables[which], x, 0, x.length, 1f, work, codes, 1);
             for (int i = 0; i < x.length; i++) {
                 int expected = maps[which].encode(x[i]);
                 int index = i;
@@ -94,8 +94,10 @@ class PanamaCodec8bitTest {
             byte[] expected = new byte[x.length];
             byte[] actual = new byte[x.length];
             ScalarCompressedStateKernels.encode(QuantizationMap.dynamicSigned(), x, 0, x.length, absmax, expected, 0);
-            PanamaCompressedStateKernels.encode(PanamaCompressedStateKernels.SIGNED_PACKED, x, x.length, absmax, work,
-                    actual, 0);
+            float[] inside = new float[x.length + 9]; // the same values from an odd offset of a longer array
+            System.arraycopy(x, 0, inside, 7, x.length);
+            PanamaCompressedStateKernels.encode(PanamaCompressedStateKernels.SIGNED_PACKED, inside, 7, x.length, absmax,
+                    work, actual, 0);
             assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(actual), "absmax " + absmax);
         }
     }
@@ -113,15 +115,17 @@ class PanamaCodec8bitTest {
         for (int which = 0; which < 2; which++) {
             for (float scale : new float[] {1f, 0.37f, 0f, -0f, 3e38f, 1e-40f, Float.NaN, Float.POSITIVE_INFINITY}) {
                 for (int len : new int[] {0, 1, 15, 16, 17, 515}) {
-                    float[] out = new float[len + 1];
-                    out[len] = 42f;
-                    PanamaCompressedStateKernels.decode(values[which], bits[which], codes, 3, len, scale, out);
+                    float[] out = new float[2 + len + 1]; // written from out[2]
+                    java.util.Arrays.fill(out, 42f);
+                    PanamaCompressedStateKernels.decode(values[which], bits[which], codes, 3, len, scale, out, 2);
                     for (int k = 0; k < len; k++) {
                         float expected = maps[which].value(codes[3 + k] & 0xFF) * scale;
-                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[k]),
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[2 + k]),
                                 "code " + (codes[3 + k] & 0xFF) + " scale " + scale + " len " + len);
                     }
-                    assertEquals(42f, out[len], "nothing written past the codes");
+                    assertEquals(42f, out[0], "nothing written before the codes");
+                    assertEquals(42f, out[1], "nothing written before the codes");
+                    assertEquals(42f, out[2 + len], "nothing written past the codes");
                 }
             }
         }
