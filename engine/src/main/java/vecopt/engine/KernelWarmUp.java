@@ -35,6 +35,10 @@ final class KernelWarmUp {
 
     /** The smallest group, in elements, whose first step is worth warming up for. */
     static final long MIN_ELEMENTS = 1 << 20;
+    /** The shape of the parameter stepped between probes: 135 elements, which no vector width divides. */
+    static final int[] SMALL_SHAPE = {9, 15};
+    /** The shape of the probe's parameter: 4095 elements, which no vector width divides. */
+    static final int[] PROBE_SHAPE = {63, 65};
     /** Steps of the 135-element parameter between two probes. */
     static final int STEPS_PER_PROBE = 64;
     /** Probes in a row that must all be fast. */
@@ -111,8 +115,8 @@ final class KernelWarmUp {
         // loops and their scalar tails both run here: C2 compiles a branch never taken as a trap, and a
         // user's first step that took one ran in C1's vector code until C2 recompiled (SGD momentum
         // over 16Mi: 37 ms instead of 9).
-        Parameter small = scratch(rule, 9, 15);
-        Parameter probe = scratch(rule, 63, 65);
+        Parameter small = scratch(rule, SMALL_SHAPE[0], SMALL_SHAPE[1]);
+        Parameter probe = scratch(rule, PROBE_SHAPE[0], PROBE_SHAPE[1]);
         if (small == null || probe == null) {
             return;
         }
@@ -175,7 +179,7 @@ final class KernelWarmUp {
      * {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH} elements: the Panama kernels that run the
      * scalar loop over shorter arrays run their vector loops over these.
      */
-    private static Parameter scratch(Rule rule, int rows, int cols) {
+    static Parameter scratch(Rule rule, int rows, int cols) {
         for (int[] shape : new int[][] {{rows, cols}, {rows * cols}}) {
             if (rule.accepts(shape)) {
                 int size = rows * cols;

@@ -32,6 +32,25 @@ class KernelWarmUpTest {
     }
 
     @Test
+    void scratchSizesTakeTheKernelsScalarTailsAtEveryVectorWidth() {
+        // every width has a multiple of 4 lanes (128 bits); a size that is no multiple of 4 leaves a tail
+        for (int[] shape : new int[][] {KernelWarmUp.SMALL_SHAPE, KernelWarmUp.PROBE_SHAPE}) {
+            assertNotEquals(0, shape[0] * shape[1] % 4, java.util.Arrays.toString(shape));
+        }
+    }
+
+    @Test
+    void scratchParametersLieInArraysLongEnoughForEveryPanamaVectorLoop() {
+        for (Rule rule : List.of(Sgd.RULE, Adam.RULE, AdEMAMix.RULE, Muon.RULE)) {
+            Parameter p = KernelWarmUp.scratch(rule, KernelWarmUp.SMALL_SHAPE[0], KernelWarmUp.SMALL_SHAPE[1]);
+            assertEquals(KernelWarmUp.SMALL_SHAPE[0] * KernelWarmUp.SMALL_SHAPE[1], p.size(), rule.torchName());
+            int vectorLoops = vecopt.engine.kernels.OptimizerKernels.SCALAR_LOOP_BELOW_ARRAY_LENGTH;
+            assertTrue(p.value().array().length >= vectorLoops, rule.torchName() + " weights");
+            assertTrue(p.grad().array().length >= vectorLoops, rule.torchName() + " gradient");
+        }
+    }
+
+    @Test
     void aSmallGroupIsNotWarmed() {
         assertEquals(0, KernelWarmUp.ensureWarm(Adamax.RULE, Adamax.defaults().with("weight_decay", 0.75),
                 KernelWarmUp.MIN_ELEMENTS - 1));

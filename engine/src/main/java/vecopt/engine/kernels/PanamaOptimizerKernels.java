@@ -244,7 +244,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #rmsprop} and its tail: a method of its own, see the class comment. */
     private void rmspropBody(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] a, int aOff,
-                        float[] b, int bOff, int n, RMSpropCoefficients c) {
+                             float[] b, int bOff, int n, RMSpropCoefficients c) {
         boolean centered = a != null;
         boolean momentum = b != null;
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
@@ -300,7 +300,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #adadelta} and its tail: a method of its own, see the class comment. */
     private void adadeltaBody(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float[] x, int xOff,
-                         int n, AdadeltaCoefficients c) {
+                              int n, AdadeltaCoefficients c) {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
@@ -406,7 +406,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #adamax} and its tail: a method of its own, see the class comment. */
     private void adamaxBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] u, int uOff,
-                       int n, AdamaxCoefficients c) {
+                            int n, AdamaxCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -446,7 +446,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #nadam} and its tail: a method of its own, see the class comment. */
     private void nadamBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, NAdamCoefficients c) {
+                           int n, NAdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -492,7 +492,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #radam} and its tail: a method of its own, see the class comment. */
     private void radamBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, RAdamCoefficients c) {
+                           int n, RAdamCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -584,7 +584,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #adabelief} and its tail: a method of its own, see the class comment. */
     private void adabeliefBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] s, int sOff,
-                          int n, AdaBeliefCoefficients c) {
+                               int n, AdaBeliefCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -629,7 +629,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #yogi} and its tail: a method of its own, see the class comment. */
     private void yogiBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                     int n, YogiCoefficients c) {
+                          int n, YogiCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -678,7 +678,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #adopt} and its tail: a method of its own, see the class comment. */
     private void adoptBody(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-                      int n, ADOPTCoefficients c) {
+                           int n, ADOPTCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -740,7 +740,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #ademamix} and its tail: a method of its own, see the class comment. */
     private void ademamixBody(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
-                         float[] v, int vOff, int n, AdEMAMixCoefficients c) {
+                              float[] v, int vOff, int n, AdEMAMixCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -810,7 +810,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #sgdScheduleFree} and its tail: a method of its own, see the class comment. */
     private void sgdScheduleFreeBody(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
-                                SGDScheduleFreeCoefficients c) {
+                                     SGDScheduleFreeCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -849,7 +849,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #adamWScheduleFree} and its tail: a method of its own, see the class comment. */
     private void adamWScheduleFreeBody(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, float[] v, int vOff,
-                                  int n, AdamWScheduleFreeCoefficients c) {
+                                       int n, AdamWScheduleFreeCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
@@ -915,7 +915,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /** The vector loop of {@link #rprop} and its tail: a method of its own, see the class comment. */
     private void rpropBody(float[] p, int pOff, float[] g, int gOff, float[] prev, int prevOff, float[] s, int sOff,
-                      int n, RpropCoefficients c) {
+                           int n, RpropCoefficients c) {
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
         FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
