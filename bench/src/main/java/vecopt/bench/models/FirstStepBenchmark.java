@@ -76,18 +76,6 @@ public class FirstStepBenchmark {
         }
     }
 
-    /** An optimizer built in the setup, its state allocated. */
-    @State(Scope.Benchmark)
-    public static class Built {
-        Optimizer optimizer;
-
-        @Setup(Level.Trial)
-        public void setUp(Data data) {
-            optimizer = data.optimizer();
-            optimizer.allocateState();
-        }
-    }
-
     /** An optimizer built in the setup, its state not created yet. */
     @State(Scope.Benchmark)
     public static class Fresh {
@@ -96,6 +84,18 @@ public class FirstStepBenchmark {
         @Setup(Level.Trial)
         public void setUp(Data data) {
             optimizer = data.optimizer();
+        }
+    }
+
+    /** {@link Fresh}'s optimizer with its state allocated. */
+    @State(Scope.Benchmark)
+    public static class Built {
+        Optimizer optimizer;
+
+        @Setup(Level.Trial)
+        public void setUp(Fresh fresh) {
+            optimizer = fresh.optimizer;
+            optimizer.allocateState();
         }
     }
 

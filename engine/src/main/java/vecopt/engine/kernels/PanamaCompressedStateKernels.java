@@ -29,15 +29,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaCompressedStateKernels implements CompressedStateKernels {
 
     /**
-     * The hardware's widest vectors unless {@code -Dvecopt.vectorBitSize} forces a width: the
-     * conversions to and from bfloat16 made the 1-thread bf16 Adam step compute-bound at 256 bits on
+     * The width of a rule that prefers 512 bits ({@link OptimizerKernelsProvider#widthFor}: 512 bits on
+     * 512-bit hardware, else the default width), or the width {@code -Dvecopt.vectorBitSize} forces:
+     * the conversions to and from bfloat16 made the 1-thread bf16 Adam step compute-bound at 256 bits on
      * the Zen 5 test machine (16Mi: 8.6 ms at 256 bits, 7.5 to 7.9 at 512; docs/storage.md, "Width of
      * the compressed-state kernels").
      */
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(
-            KernelSettings.REQUESTED_BIT_SIZE > 0
-                    ? Math.min(KernelSettings.REQUESTED_BIT_SIZE, PanamaOptimizerKernels.preferredBitSize())
-                    : PanamaOptimizerKernels.preferredBitSize()));
+    private static final VectorSpecies<Float> F = KernelSettings.REQUESTED_BIT_SIZE > 0
+            ? PanamaOptimizerKernels.species()
+            : PanamaOptimizerKernels.species().withShape(VectorShape.forBitSize(OptimizerKernelsProvider.widthFor(
+                    512, PanamaOptimizerKernels.preferredBitSize(), PanamaOptimizerKernels.species().vectorBitSize())));
     private static final int LANES = F.length();
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final VectorSpecies<Long> L = F.withLanes(long.class);
