@@ -1,6 +1,7 @@
 package vecopt.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
@@ -65,17 +66,62 @@ class PanamaCodec8bitTest {
         int[] work = new int[64];
         for (int which = 0; which < 2; which++) {
             float[] x = encoderInputs(maps[which], 3_000_000);
-            byte[] codes = new byte[x.length + 2];
             // absmax 1: the encoder multiplies by 1 / 1 = 1, so it sees each input as it is
-            PanamaCompressedStateKernels.encode(tables[which], x, 0, x.length, 1f, work, codes, 1);
-            for (int i = 0; i < x.length; i++) {
-                int expected = maps[which].encode(x[i]);
-                int index = i;
-                assertEquals(expected, codes[1 + i] & 0xFF, () -> "x=" + x[index]
-                        + " (bits " + Integer.toHexString(Float.floatToRawIntBits(x[index])) + ")");
+            byte[] byLookup = new byte[x.length + 2];
+            PanamaCompressedStateKernels.encodeByLookup(tables[which], x, 0, x.length, 1f, work, byLookup, 1);
+            byte[] inBlocks = new byte[x.length + 2]; // as the kernels call it: a block of 256 at a time
+            for (int start = 0; start < x.length; start += 256) {
+                PanamaCompressedStateKernels.encode(which == 0, x, start, Math.min(256, x.length - start), 1f, work,
+                        inBlocks, 1 + start);
             }
-            assertEquals(0, codes[0], "nothing written before the codes");
-            assertEquals(0, codes[codes.length - 1], "nothing written after the codes");
+            for (byte[] codes : new byte[][] {byLookup, inBlocks}) {
+                for (int i = 0; i < x.length; i++) {
+                    int expected = maps[which].encode(x[i]);
+                    int index = i;
+                    assertEquals(expected, codes[1 + i] & 0xFF, () -> "x=" + x[index]
+                            + " (bits " + Integer.toHexString(Float.floatToRawIntBits(x[index])) + ")");
+                }
+                assertEquals(0, codes[0], "nothing written before the codes");
+                assertEquals(0, codes[codes.length - 1], "nothing written after the codes");
+            }
+        }
+    }
+
+    /**
+     * The vector loop of {@link PanamaCompressedStateKernels#encodeByRegions} is its scalar
+     * specification, {@link QuantizationRegions#encodeOrFlag}, lane for lane: it reports a flag exactly
+     * when some lane's specification does, and otherwise writes the binary search's codes.
+     */
+    @Test
+    void regionEncoderFlagsExactlyWhatItsSpecificationFlags() {
+        assumePanama();
+        assumeTrue(PanamaCompressedStateKernels.WIDE_CODEC, "the region encoder runs on 512-bit hardware only");
+        QuantizationMap[] maps = {QuantizationMap.dynamicSigned(), QuantizationMap.dynamicUnsigned()};
+        QuantizationRegions[] regions = {PanamaCompressedStateKernels.SIGNED_REGIONS,
+            PanamaCompressedStateKernels.UNSIGNED_REGIONS};
+        for (int which = 0; which < 2; which++) {
+            float[] x = encoderInputs(maps[which], 1_000_000);
+            byte[] codes = new byte[16];
+            int clean = 0;
+            int vectors = 0;
+            for (int start = 0; start + 16 <= x.length; start += 16, vectors++) {
+                boolean anyFlag = false;
+                for (int k = 0; k < 16; k++) {
+                    anyFlag |= regions[which].encodeOrFlag(x[start + k]) < 0;
+                }
+                boolean done = PanamaCompressedStateKernels.encodeByRegions(regions[which], x, start, 16, 1f, codes, 0);
+                int at = start;
+                assertEquals(!anyFlag, done, () -> "vector at " + at);
+                if (done) {
+                    clean++;
+                    for (int k = 0; k < 16; k++) {
+                        int index = at + k;
+                        assertEquals(maps[which].encode(x[index]), codes[k] & 0xFF, () -> "x=" + x[index]);
+                    }
+                }
+            }
+            // most random vectors take the fast path (the inputs' first 5,000 sit on midpoints on purpose)
+            assertTrue(clean > 0.9 * vectors, clean + " of " + vectors + " vectors unflagged");
         }
     }
 
@@ -96,8 +142,7 @@ class PanamaCodec8bitTest {
             ScalarCompressedStateKernels.encode(QuantizationMap.dynamicSigned(), x, 0, x.length, absmax, expected, 0);
             float[] inside = new float[x.length + 9]; // the same values from an odd offset of a longer array
             System.arraycopy(x, 0, inside, 7, x.length);
-            PanamaCompressedStateKernels.encode(PanamaCompressedStateKernels.SIGNED_PACKED, inside, 7, x.length, absmax,
-                    work, actual, 0);
+            PanamaCompressedStateKernels.encode(true, inside, 7, x.length, absmax, work, actual, 0);
             assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(actual), "absmax " + absmax);
         }
     }
