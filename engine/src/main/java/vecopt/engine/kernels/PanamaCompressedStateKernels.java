@@ -593,12 +593,14 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
         return x.reinterpretAsInts().lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF);
     }
 
-    /** Stores {@code x}'s upper 16 bits after adding {@code increment} (NaN: quieted, as {@code BFloat16} does). */
+    /**
+     * Stores {@code x}'s upper 16 bits after adding {@code increment} (NaN: quieted, as {@code BFloat16}
+     * does; blended in before the shift, which one shift then serves).
+     */
     private static void narrow(FloatVector x, IntVector increment, short[] a, int at) {
         IntVector b = x.reinterpretAsInts();
-        IntVector rounded = b.add(increment).lanewise(VectorOperators.LSHR, 16);
-        VectorMask<Integer> nan = b.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
-        rounded = rounded.blend(b.lanewise(VectorOperators.LSHR, 16).or(0x0040), nan);
+        IntVector rounded = b.add(increment).blend(b.or(0x00400000), x.test(VectorOperators.IS_NAN).cast(I))
+                .lanewise(VectorOperators.LSHR, 16);
         ((ShortVector) rounded.convertShape(VectorOperators.I2S, S, 0)).intoArray(a, at);
     }
 
