@@ -279,6 +279,7 @@ public final class ConvergenceReport {
         md.append('\n');
         averagingTable(md, r);
         stateFormatTable(md, r);
+        stateFormatSeedsTable(md, r);
     }
 
     /** The file name of {@code label}'s state-format chart: {@code digits-mlp-state-sgd-momentum.png}. */
@@ -302,6 +303,40 @@ public final class ConvergenceReport {
             }
         }
         md.append('\n');
+    }
+
+    private static void stateFormatSeedsTable(StringBuilder md, ConvergenceSuite.Results r) {
+        if (r.stateFormatSeeds().isEmpty()) {
+            return;
+        }
+        int seeds = r.stateFormatSeeds().get(0).seeds();
+        md.append("### MLP with compressed optimizer state, from ").append(seeds).append(" starts\n\n");
+        md.append("The runs above repeated from ").append(seeds).append(" starts (initial weights and mini-batch order"
+                + " from the suite's seeds plus 0 to ").append(seeds - 1).append("; the first is the run above), each"
+                + " format against float32 from the same start: the mean difference in test accuracy, in points, and"
+                + " the worst and best run. One test image is 0.28 points, so a single run's difference is mostly noise;"
+                + " the target (8-bit and stochastically rounded bfloat16 within 0.5 points of float32) is read off the"
+                + " mean.\n\n");
+        md.append("| optimizer");
+        for (int i = 1; i < StateFormatRuns.FORMATS.size(); i++) {
+            md.append(" | ").append(StateFormatRuns.FORMATS.get(i)).append(": mean [worst, best]");
+        }
+        md.append(" |\n|---");
+        md.append("|---:".repeat(StateFormatRuns.FORMATS.size() - 1)).append("|\n");
+        for (StateFormatSeeds f : r.stateFormatSeeds()) {
+            md.append("| ").append(f.label());
+            for (int i = 1; i < StateFormatRuns.FORMATS.size(); i++) {
+                md.append(String.format(Locale.ROOT, " | %+.2f [%+.2f, %+.2f]", hundredths(f.mean(i)),
+                        hundredths(f.worst(i)), hundredths(f.best(i))));
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** {@code x} rounded to hundredths, a rounded -0 made +0 (a mean of -1e-17 prints as +0.00). */
+    private static double hundredths(double x) {
+        return Math.round(x * 100) / 100.0 + 0.0;
     }
 
     private static void averagingTable(StringBuilder md, ConvergenceSuite.Results r) {

@@ -16,7 +16,7 @@ import vecopt.engine.schedule.SWALR;
  * learning-rate sweep on one function; and every optimizer training softmax regression and an MLP
  * on the digits, plus the MLP with Adam under each training schedule, with SGD+momentum evaluated on
  * its last, its SWA and its EMA weights, and with each optimizer that can compress its state in each
- * state format ({@link StateFormatRuns}).
+ * state format ({@link StateFormatRuns}), once and from several starts ({@link StateFormatSeeds}).
  */
 public final class ConvergenceSuite {
 
@@ -78,7 +78,7 @@ public final class ConvergenceSuite {
     public record Results(Settings settings, List<FunctionRuns> functions, Map<String, List<Trajectory>> lrSweep,
                           List<Trainer.Curves> softmax, List<Trainer.Curves> mlp, List<Trainer.Curves> schedules,
                           List<Trainer.Curves> averaging, List<StateFormatRuns> stateFormats,
-                          List<LinearRates.Rates> linearRates, long nanos) {
+                          List<StateFormatSeeds> stateFormatSeeds, List<LinearRates.Rates> linearRates, long nanos) {
     }
 
     /** The optimizer of the weight-averaging runs: its MLP rate, and its SWA rate (half of it). */
@@ -128,8 +128,15 @@ public final class ConvergenceSuite {
         List<StateFormatRuns> stateFormats = StateFormatRuns.run(s, data);
         log.println("  digits: MLP with " + stateFormats.stream().map(StateFormatRuns::label).toList() + ", state in "
                 + StateFormatRuns.FORMATS);
-        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, stateFormats, rates,
+        List<StateFormatSeeds> seeds = StateFormatSeeds.run(s, data, stateSeeds(s));
+        log.println("  digits: the same from " + stateSeeds(s) + " starts");
+        return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, stateFormats, seeds, rates,
                 System.nanoTime() - start);
+    }
+
+    /** Starts of the state-format study's repetition ({@link StateFormatSeeds}): 10, or 2 in quick mode. */
+    static int stateSeeds(Settings s) {
+        return s.quick() ? 2 : 10;
     }
 
     /** The first epoch (from 1) after which SWA averages: the last quarter of the run, as in PyTorch's example. */
