@@ -12,6 +12,9 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
 
     static final QuantizationMap SIGNED = QuantizationMap.dynamicSigned();
     static final QuantizationMap UNSIGNED = QuantizationMap.dynamicUnsigned();
+    /** The maps' codes in two table reads each, as their binary search gives them ({@link QuantizationLookup}). */
+    private static final QuantizationLookup SIGNED_CODES = new QuantizationLookup(SIGNED);
+    private static final QuantizationLookup UNSIGNED_CODES = new QuantizationLookup(UNSIGNED);
 
     private ScalarCompressedStateKernels() {
     }
@@ -156,11 +159,16 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
         max[1] = vMax;
     }
 
-    /** Codes of {@code x[from, to)} scaled by {@link BlockwiseQuantizer#inverseScale}{@code (absmax)}, into {@code codes[at..]}. */
+    /**
+     * {@code map}'s codes (SIGNED or UNSIGNED) of {@code x[from, to)} scaled by
+     * {@link BlockwiseQuantizer#inverseScale}{@code (absmax)}, into {@code codes[at + from..]}: the binary
+     * search's codes, looked up.
+     */
     static void encode(QuantizationMap map, float[] x, int from, int to, float absmax, byte[] codes, int at) {
+        QuantizationLookup lookup = map == SIGNED ? SIGNED_CODES : UNSIGNED_CODES;
         float inv = BlockwiseQuantizer.inverseScale(absmax);
         for (int i = from; i < to; i++) {
-            codes[at + i] = (byte) map.encode(x[i] * inv);
+            codes[at + i] = (byte) lookup.encode(x[i] * inv);
         }
     }
 
@@ -272,10 +280,6 @@ final class ScalarCompressedStateKernels implements CompressedStateKernels {
             }
         }
     }
-
-    /** The scalar lookups of the generic path's encoder: the binary search's codes in two table reads. */
-    private static final QuantizationLookup SIGNED_CODES = new QuantizationLookup(SIGNED);
-    private static final QuantizationLookup UNSIGNED_CODES = new QuantizationLookup(UNSIGNED);
 
     /**
      * The codes {@link #encode} gives, looked up ({@link QuantizationLookup#encode}) rather than
