@@ -69,55 +69,42 @@ final class FlatVector {
         }
     }
 
-    /** {@code this = -source}. */
-    void setToNegated(FlatVector source) {
+    /** {@code this = -source} ({@link OptimizerKernels#negate}). */
+    void setToNegated(FlatVector source, OptimizerKernels kernels) {
         for (int k = 0; k < arrays.length; k++) {
-            float[] s = source.arrays[k];
-            float[] d = arrays[k];
-            for (int i = 0, from = source.offsets[k], to = offsets[k]; i < lengths[k]; i++) {
-                d[to + i] = -s[from + i];
-            }
+            kernels.negate(source.arrays[k], source.offsets[k], arrays[k], offsets[k], lengths[k]);
         }
     }
 
-    /** {@code this = source * a}. */
-    void setToScaled(FlatVector source, float a) {
+    /** {@code this = a * source} ({@link OptimizerKernels#scale}). */
+    void setToScaled(FlatVector source, float a, OptimizerKernels kernels) {
         for (int k = 0; k < arrays.length; k++) {
-            float[] s = source.arrays[k];
-            float[] d = arrays[k];
-            for (int i = 0, from = source.offsets[k], to = offsets[k]; i < lengths[k]; i++) {
-                d[to + i] = s[from + i] * a;
-            }
+            kernels.scale(a, source.arrays[k], source.offsets[k], arrays[k], offsets[k], lengths[k]);
         }
     }
 
-    /** {@code this = a - b}. */
-    void setToDifference(FlatVector a, FlatVector b) {
+    /** {@code this = a - b} ({@link OptimizerKernels#subtract}). */
+    void setToDifference(FlatVector a, FlatVector b, OptimizerKernels kernels) {
         for (int k = 0; k < arrays.length; k++) {
-            float[] x = a.arrays[k];
-            float[] y = b.arrays[k];
-            float[] d = arrays[k];
-            for (int i = 0, xo = a.offsets[k], yo = b.offsets[k], to = offsets[k]; i < lengths[k]; i++) {
-                d[to + i] = x[xo + i] - y[yo + i];
-            }
+            kernels.subtract(a.arrays[k], a.offsets[k], b.arrays[k], b.offsets[k], arrays[k], offsets[k], lengths[k]);
         }
     }
 
-    /** {@code max |this_i|}, NaN if an element is NaN, 0 for no elements (PyTorch's {@code abs().max()}). */
-    float maxAbs() {
-        return maxAbsScaled(1f);
+    /** {@code max |this_i|}, PyTorch's {@code abs().max()}: see {@link #maxAbsScaled}. */
+    float maxAbs(OptimizerKernels kernels) {
+        return maxAbsScaled(1f, kernels);
     }
 
-    /** {@code max |this_i * a|}, each product rounded to float first (PyTorch's {@code mul(a).abs().max()}). */
-    float maxAbsScaled(float a) {
-        float max = 0;
+    /**
+     * {@code max |this_i * a|}, each product rounded to float first (PyTorch's {@code mul(a).abs().max()}),
+     * 0 for no elements, a NaN if a product is NaN ({@link OptimizerKernels#maxAbsScaled}).
+     */
+    float maxAbsScaled(float a, OptimizerKernels kernels) {
+        int max = 0;
         for (int k = 0; k < arrays.length; k++) {
-            float[] x = arrays[k];
-            for (int i = offsets[k], end = offsets[k] + lengths[k]; i < end; i++) {
-                max = Math.max(max, Math.abs(x[i] * a));
-            }
+            max = Math.max(max, Float.floatToRawIntBits(kernels.maxAbsScaled(a, arrays[k], offsets[k], lengths[k])));
         }
-        return max;
+        return Float.intBitsToFloat(max);
     }
 
     /** {@code sum |this_i|} in double, in order (PyTorch's float32 {@code abs().sum()} on two elements). */

@@ -249,7 +249,7 @@ public final class LBFGS extends Optimizer {
 
         double origLoss = evaluateInsideStep(closure);
         FlatVector liveGrads = vectorOf(ps, false);
-        float maxAbs = liveGrads.maxAbs();
+        float maxAbs = liveGrads.maxAbs(kernels());
         if (!Float.isFinite(maxAbs) && nonFinitePolicy() != NonFinitePolicy.PROPAGATE) {
             if (nonFinitePolicy() == NonFinitePolicy.SKIP) {
                 countSkippedStep();
@@ -300,14 +300,14 @@ public final class LBFGS extends Optimizer {
             s.nIter++;
             TorchScalar gtd;
             if (s.nIter == 1) { // steepest descent, history cleared
-                w.d.setToNegated(flatGrad);
+                w.d.setToNegated(flatGrad, kernels);
                 s.historyLength = 0;
                 s.historyStart = 0;
                 hDiag = TorchScalar.number(1);
                 gtd = TorchScalar.tensor(flatGrad.dot(w.d, kernels));
             } else {
-                w.y.setToDifference(flatGrad, w.prev);
-                w.s.setToScaled(w.d, t.asFloat());
+                w.y.setToDifference(flatGrad, w.prev, kernels);
+                w.s.setToScaled(w.d, t.asFloat(), kernels);
                 TorchScalar ys = TorchScalar.tensor(w.y.dot(w.s, kernels));
                 if (ys.greaterThan(1e-10)) {
                     if (s.historyLength == rows) { // drop the oldest pair
@@ -346,13 +346,13 @@ public final class LBFGS extends Optimizer {
                 t = r.t();
                 lsEvals = r.evaluations();
                 w.params.setToScaledSum(t.asFloat(), w.d, w.x, kernels);
-                optCond = flatGrad.maxAbs() <= toleranceGrad;
+                optCond = flatGrad.maxAbs(kernels) <= toleranceGrad;
             } else {
                 w.params.addScaled(t.asFloat(), w.d, kernels);
                 if (nIter != maxIter) { // no evaluation after the last iteration, as PyTorch
                     loss = evaluateInsideStep(closure);
                     flatGrad = w.grads;
-                    optCond = flatGrad.maxAbs() <= toleranceGrad;
+                    optCond = flatGrad.maxAbs(kernels) <= toleranceGrad;
                     lsEvals = 1;
                 }
             }
@@ -362,7 +362,7 @@ public final class LBFGS extends Optimizer {
             if (nIter == maxIter || currentEvals >= maxEval || optCond) {
                 break;
             }
-            if (w.d.maxAbsScaled(t.asFloat()) <= (float) toleranceChange) {
+            if (w.d.maxAbsScaled(t.asFloat(), kernels) <= (float) toleranceChange) {
                 break; // no progress in the parameters
             }
             if (Math.abs(loss - s.prevLoss) < toleranceChange) {
@@ -381,7 +381,7 @@ public final class LBFGS extends Optimizer {
         int n = s.historyLength;
         int rows = w.rows;
         FlatVector q = w.d;
-        q.setToNegated(g);
+        q.setToNegated(g, kernels);
         if (n > 0) {
             double product = w.stps[slot(s, n - 1, rows)].dot(q, kernels);
             for (int i = n - 1; i >= 0; i--) {
@@ -396,7 +396,7 @@ public final class LBFGS extends Optimizer {
             }
         }
         FlatVector r = q;
-        r.setToScaled(q, hDiag.asFloat());
+        r.setToScaled(q, hDiag.asFloat(), kernels);
         if (n == 0) {
             return TorchScalar.tensor(g.dot(r, kernels));
         }

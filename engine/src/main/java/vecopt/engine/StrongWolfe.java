@@ -60,7 +60,7 @@ final class StrongWolfe {
      * @param live the vector the closure writes gradients into
      */
     Result search(Line line, FlatVector live, FlatVector d, TorchScalar t, double f, FlatVector g, TorchScalar gtd) {
-        TorchScalar dNorm = TorchScalar.tensor(d.maxAbs());
+        TorchScalar dNorm = TorchScalar.tensor(d.maxAbs(kernels));
         FlatVector gInit = copies.copy(g);
         double fNew = line.evaluate(t);
         int evaluations = 1;

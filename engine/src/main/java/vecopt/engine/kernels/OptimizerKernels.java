@@ -525,6 +525,42 @@ public interface OptimizerKernels {
      */
     double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n);
 
+    /**
+     * LBFGS's negation of its gradient into the direction, ATen's {@code neg}: the sign bit flipped,
+     * NaN payloads kept. {@code out} may be {@code x} itself (same offset).
+     * <pre>
+     * out = -x
+     * </pre>
+     */
+    void negate(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /**
+     * LBFGS's scaled copies, ATen's {@code mul(a)}. {@code out} may be {@code x} itself (same offset).
+     * <pre>
+     * out = a * x
+     * </pre>
+     */
+    void scale(float a, float[] x, int xOff, float[] out, int outOff, int n);
+
+    /**
+     * LBFGS's differences of gradients and of iterates, ATen's {@code sub}. {@code out} may be {@code x}
+     * or {@code y} itself (same offset).
+     * <pre>
+     * out = x - y
+     * </pre>
+     */
+    void subtract(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /**
+     * LBFGS's tolerance tests, ATen's {@code mul(a).abs().max()} (0 for {@code n = 0}): the largest
+     * {@code |fl(a * x_i)|}, taken as the largest of their bits read as ints, so every implementation,
+     * width and order gives the same bits: a NaN product makes the result the NaN of largest bits.
+     * <pre>
+     * return max |a * x_i|
+     * </pre>
+     */
+    float maxAbsScaled(float a, float[] x, int xOff, int n);
+
     // ---- LAMB, LARS: the passes of the trust-ratio rules ----
 
     /**

@@ -1397,6 +1397,51 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     }
 
     @Override
+    public void negate(float[] x, int xOff, float[] out, int outOff, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).neg().intoArray(out, outOff + i);
+        }
+        TAIL.negate(x, xOff + i, out, outOff + i, n - i);
+    }
+
+    @Override
+    public void scale(float a, float[] x, int xOff, float[] out, int outOff, int n) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            av.mul(FloatVector.fromArray(SPECIES, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        TAIL.scale(a, x, xOff + i, out, outOff + i, n - i);
+    }
+
+    @Override
+    public void subtract(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).sub(FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        TAIL.subtract(x, xOff + i, y, yOff + i, out, outOff + i, n - i);
+    }
+
+    @Override
+    public float maxAbsScaled(float a, float[] x, int xOff, int n) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        IntVector max = IntVector.zero(INT_SPECIES);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            max = max.max(av.mul(FloatVector.fromArray(SPECIES, x, xOff + i)).reinterpretAsInts().and(0x7FFFFFFF));
+        }
+        int m = max.reduceLanes(VectorOperators.MAX);
+        return Float.intBitsToFloat(Math.max(m, Float.floatToRawIntBits(TAIL.maxAbsScaled(a, x, xOff + i, n - i))));
+    }
+
+    @Override
     public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
         FloatVector av = FloatVector.broadcast(SPECIES, a);
         float[] lanes = new float[SUM_OF_SQUARES_LANES];

@@ -533,6 +533,36 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
     }
 
     @Override
+    public void negate(float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = -x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(float a, float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = a * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void subtract(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = x[xOff + i] - y[yOff + i];
+        }
+    }
+
+    @Override
+    public float maxAbsScaled(float a, float[] x, int xOff, int n) {
+        int max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, Float.floatToRawIntBits(a * x[xOff + i]) & 0x7FFFFFFF);
+        }
+        return Float.intBitsToFloat(max);
+    }
+
+    @Override
     public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
         float[] lanes = new float[SUM_OF_SQUARES_LANES];
         double sum = 0;

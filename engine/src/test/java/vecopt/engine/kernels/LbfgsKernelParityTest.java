@@ -21,7 +21,8 @@ import vecopt.tensor.FloatTensor;
 
 /**
  * LBFGS's kernels ({@link OptimizerKernels#dot}, {@link OptimizerKernels#axpy},
- * {@link OptimizerKernels#axpyDot}): the same bits from scalar and Panama at every width, on awkward
+ * {@link OptimizerKernels#axpyDot}, {@link OptimizerKernels#negate}, {@link OptimizerKernels#scale},
+ * {@link OptimizerKernels#subtract}, {@link OptimizerKernels#maxAbsScaled}): the same bits from scalar and Panama at every width, on awkward
  * sizes at offsets with guards around them; the fused pass gives the bits of its two passes; and a
  * whole LBFGS run (both line-search modes, several parameters, a history that wraps) is bit-identical
  * on both kernel paths.
@@ -71,6 +72,62 @@ class LbfgsKernelParityTest {
         KernelParity.assertBitIdentical("axpy", n, 3, (k, a, off, len, step) ->
                 k.axpy(-0.37f * step, a[0], off[0], a[1], off[1], len), KernelParity.Content.GRAD,
                 KernelParity.Content.SIGNED);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void negateScaleAndSubtractAreBitIdentical(int n) {
+        KernelParity.assertBitIdentical("negate", n, 2, (k, a, off, len, step) ->
+                k.negate(a[0], off[0], a[1], off[1], len), KernelParity.Content.GRAD_NON_FINITE,
+                KernelParity.Content.SIGNED);
+        KernelParity.assertBitIdentical("scale", n, 2, (k, a, off, len, step) ->
+                k.scale(-0.61f * step, a[0], off[0], a[1], off[1], len), KernelParity.Content.GRAD_NON_FINITE,
+                KernelParity.Content.SIGNED);
+        KernelParity.assertBitIdentical("subtract", n, 2, (k, a, off, len, step) ->
+                k.subtract(a[0], off[0], a[1], off[1], a[2], off[2], len), KernelParity.Content.GRAD_NON_FINITE,
+                KernelParity.Content.GRAD, KernelParity.Content.SIGNED);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void maxAbsScaledIsBitIdenticalAndTheLargestMagnitude(int n) {
+        OptimizerKernels panama = KernelParity.panamaOrSkip();
+        SplittableRandom random = new SplittableRandom(5L * n);
+        float[] x = values(n, n % 11, random);
+        float[] before = x.clone();
+        float expected = 0;
+        for (int i = 0; i < n; i++) {
+            expected = Math.max(expected, Math.abs(x[n % 11 + i] * -2.5f));
+        }
+        assertSameBits(SCALAR.maxAbsScaled(-2.5f, x, n % 11, n), panama.maxAbsScaled(-2.5f, x, n % 11, n), "n=" + n);
+        assertEquals(expected, SCALAR.maxAbsScaled(-2.5f, x, n % 11, n), "n=" + n);
+        assertArrayEquals(before, x, "maxAbsScaled must not write");
+        if (n > 0) {
+            x[n % 11 + n - 1] = Float.intBitsToFloat(0xFFC00123); // a negative NaN, last: in the tail or a vector
+            assertTrue(Float.isNaN(panama.maxAbsScaled(1f, x, n % 11, n)), "a NaN wins, n=" + n);
+            assertSameBits(SCALAR.maxAbsScaled(1f, x, n % 11, n), panama.maxAbsScaled(1f, x, n % 11, n), "NaN, n=" + n);
+        }
+    }
+
+    @Test
+    void negateFlipsTheSignOfEveryValueNaNsIncluded() {
+        OptimizerKernels panama = KernelParity.panamaOrSkip();
+        float[] x = new float[67];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 5) {
+                case 0 -> Float.intBitsToFloat(0x7FC00000 | i); // NaNs with payloads
+                case 1 -> -0f;
+                case 2 -> Float.NEGATIVE_INFINITY;
+                default -> i * 0.25f - 3;
+            };
+        }
+        for (OptimizerKernels k : List.of(SCALAR, panama)) {
+            float[] out = new float[x.length];
+            k.negate(x, 0, out, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToRawIntBits(x[i]) ^ 0x80000000, Float.floatToRawIntBits(out[i]), "element " + i);
+            }
+        }
     }
 
     @ParameterizedTest
