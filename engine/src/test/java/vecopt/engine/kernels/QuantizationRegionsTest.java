@@ -27,17 +27,8 @@ class QuantizationRegionsTest {
     void givesTheBinarySearchsCodeAroundEveryMidpoint() {
         for (QuantizationMap map : MAPS) {
             QuantizationRegions regions = new QuantizationRegions(map);
-            for (float t : map.thresholds()) {
-                for (float x : new float[] {t, -t}) {
-                    float up = x;
-                    float down = x;
-                    for (int k = 0; k < 200; k++) {
-                        assertCodeOrFlag(map, regions, up);
-                        assertCodeOrFlag(map, regions, down);
-                        up = Math.nextUp(up);
-                        down = Math.nextDown(down);
-                    }
-                }
+            for (float x : Midpoints.around(map, 200, true)) {
+                assertCodeOrFlag(map, regions, x);
             }
         }
     }
