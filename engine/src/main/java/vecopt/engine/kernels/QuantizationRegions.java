@@ -21,7 +21,8 @@ import vecopt.tensor.QuantizationMap;
  * {@code r} gives {@code v(g)} with integer part {@code 512 + (the count below g) + 1} and fraction below
  * {@link #FLAGGED_BELOW}{@code  q}, any {@code a} whose {@code v(a)} has a fraction of at least that
  * gets the exact count (after a clamp to the region's last count, {@link #top}); the others are flagged
- * and the caller encodes them another way. About 0.04 % of values are flagged.
+ * and the caller encodes them another way: well under 0.1 % of the values scaled moments take
+ * ({@code QuantizationRegionsTest}).
  *
  * <p>The region of {@code a} comes from its binade: {@link #binadeRegion} is the region at the binade's
  * lower end and {@link #binadeBoundary} the one boundary midpoint inside it (checked: at most one), or
@@ -42,8 +43,9 @@ final class QuantizationRegions {
 
     /**
      * A {@code v} whose fraction is below this many units {@code 2^-14} may sit on the wrong side of a
-     * midpoint and is flagged. The offsets' {@link #EPSILON} puts every midpoint's own {@code v} 2 to 4
-     * units above its integer (checked), so rounding by up to half a unit either way stays clear.
+     * midpoint and is flagged. The offsets' {@link #EPSILON} puts every midpoint's own {@code v} about 3
+     * units above its integer, so that the roundings of the midpoints, the slopes and the fused
+     * multiply-add (each within a unit) leave it between 0 and 4 units above (checked).
      */
     static final int FLAGGED_BELOW = 5;
 
@@ -69,7 +71,7 @@ final class QuantizationRegions {
         origin = thresholds.length - positive.length;
         boolean signed = origin > 0;
         int extraFractionBits = signed ? 0 : 1;
-        float[] boundaries = new float[9];
+        float[] boundaries = new float[8]; // the smallest midpoint, then each decade's upper boundary
         int regions = 0;
         int below = 0; // index of the region's lower boundary among the positive midpoints
         boundaries[regions++] = positive[0];
