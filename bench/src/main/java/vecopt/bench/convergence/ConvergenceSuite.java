@@ -125,11 +125,11 @@ public final class ConvergenceSuite {
         log.println("  digits: MLP with Adam, full-batch, mini-batch, single-example and curriculum training");
         List<Trainer.Curves> averaging = averaging(s, data);
         log.println("  digits: MLP with " + AVERAGED_OPTIMIZER + ", last weights, SWA and EMA");
-        List<StateFormatRuns> stateFormats = StateFormatRuns.run(s, data);
+        List<List<StateFormatRuns>> starts = StateFormatSeeds.starts(s, data, stateSeeds(s));
+        List<StateFormatRuns> stateFormats = starts.get(0); // the suite's own start
+        List<StateFormatSeeds> seeds = StateFormatSeeds.of(starts);
         log.println("  digits: MLP with " + stateFormats.stream().map(StateFormatRuns::label).toList() + ", state in "
-                + StateFormatRuns.FORMATS);
-        List<StateFormatSeeds> seeds = StateFormatSeeds.run(s, data, stateSeeds(s));
-        log.println("  digits: the same from " + stateSeeds(s) + " starts");
+                + StateFormatRuns.FORMATS + ", from " + starts.size() + " starts");
         return new Results(s, functions, sweep, softmax, mlp, schedules, averaging, stateFormats, seeds, rates,
                 System.nanoTime() - start);
     }

@@ -52,13 +52,30 @@ public record StateFormatSeeds(String label, double[][] differences) {
 
     /** Every row of {@link StateFormatRuns#run}, trained from {@code seeds} starts (seed 0 is the suite's own run). */
     public static List<StateFormatSeeds> run(ConvergenceSuite.Settings s, Digits.Split data, int seeds) {
-        Map<String, double[][]> rows = new LinkedHashMap<>();
+        return of(starts(s, data, seeds));
+    }
+
+    /**
+     * {@link StateFormatRuns#run} from each of {@code seeds} starts: the runs of start {@code k} use the
+     * suite's seeds plus {@code k}, so start 0's are the suite's own.
+     */
+    public static List<List<StateFormatRuns>> starts(ConvergenceSuite.Settings s, Digits.Split data, int seeds) {
+        List<List<StateFormatRuns>> starts = new ArrayList<>();
         for (int k = 0; k < seeds; k++) {
-            ConvergenceSuite.Settings shifted = new ConvergenceSuite.Settings(s.steps(), s.lrSteps(), s.lrs(),
+            starts.add(StateFormatRuns.run(new ConvergenceSuite.Settings(s.steps(), s.lrSteps(), s.lrs(),
                     s.lrFunction(), s.epochs(), s.hidden(), s.batchSize(), s.initSeed() + k, s.shuffleSeed() + k,
-                    s.quick());
-            for (StateFormatRuns f : StateFormatRuns.run(shifted, data)) {
-                double[][] d = rows.computeIfAbsent(f.label(), label -> new double[StateFormatRuns.FORMATS.size()][seeds]);
+                    s.quick()), data));
+        }
+        return starts;
+    }
+
+    /** Each row's differences to float32 over the given starts' runs ({@link #starts}). */
+    public static List<StateFormatSeeds> of(List<List<StateFormatRuns>> starts) {
+        Map<String, double[][]> rows = new LinkedHashMap<>();
+        for (int k = 0; k < starts.size(); k++) {
+            for (StateFormatRuns f : starts.get(k)) {
+                double[][] d = rows.computeIfAbsent(f.label(),
+                        label -> new double[StateFormatRuns.FORMATS.size()][starts.size()]);
                 for (int i = 1; i < d.length; i++) {
                     d[i][k] = f.accuracyDifferencePoints(i);
                 }
