@@ -111,8 +111,8 @@ final class KernelWarmUp {
     }
 
     private static void run(Rule rule, Hyperparameters h, long start) {
-        // In long arrays (see scratch) and of sizes no vector width divides, so that the kernels' vector
-        // loops and their scalar tails both run here: C2 compiles a branch never taken as a trap, and a
+        // Of sizes no vector width divides, so that the kernels' vector loops and their scalar tails both
+        // run here: C2 compiles a branch never taken as a trap, and a
         // user's first step that took one ran in C1's vector code until C2 recompiled (SGD momentum
         // over 16Mi: 37 ms instead of 9).
         Parameter small = scratch(rule, SMALL_SHAPE[0], SMALL_SHAPE[1]);
@@ -175,17 +175,14 @@ final class KernelWarmUp {
 
     /**
      * A {@code rows x cols} parameter (a vector if the rule steps no matrices) with finite, varied
-     * values; or null. Its weights and gradient are views at the start of arrays of at least
-     * {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH} elements: the Panama kernels that run the
-     * scalar loop over shorter arrays run their vector loops over these.
+     * values; or null.
      */
     static Parameter scratch(Rule rule, int rows, int cols) {
         for (int[] shape : new int[][] {{rows, cols}, {rows * cols}}) {
             if (rule.accepts(shape)) {
                 int size = rows * cols;
-                int length = Math.max(size, OptimizerKernels.SCALAR_LOOP_BELOW_ARRAY_LENGTH);
-                float[] w = new float[length];
-                float[] g = new float[length];
+                float[] w = new float[size];
+                float[] g = new float[size];
                 for (int i = 0; i < size; i++) {
                     w[i] = ((i % 11) - 5) * 0.01f;
                     g[i] = ((i % 7) - 3) * 0.001f;

@@ -40,17 +40,6 @@ class KernelWarmUpTest {
     }
 
     @Test
-    void scratchParametersLieInArraysLongEnoughForEveryPanamaVectorLoop() {
-        for (Rule rule : List.of(Sgd.RULE, Adam.RULE, AdEMAMix.RULE, Muon.RULE)) {
-            Parameter p = KernelWarmUp.scratch(rule, KernelWarmUp.SMALL_SHAPE[0], KernelWarmUp.SMALL_SHAPE[1]);
-            assertEquals(KernelWarmUp.SMALL_SHAPE[0] * KernelWarmUp.SMALL_SHAPE[1], p.size(), rule.torchName());
-            int vectorLoops = vecopt.engine.kernels.OptimizerKernels.SCALAR_LOOP_BELOW_ARRAY_LENGTH;
-            assertTrue(p.value().array().length >= vectorLoops, rule.torchName() + " weights");
-            assertTrue(p.grad().array().length >= vectorLoops, rule.torchName() + " gradient");
-        }
-    }
-
-    @Test
     void aSmallGroupIsNotWarmed() {
         assertEquals(0, KernelWarmUp.ensureWarm(Adamax.RULE, Adamax.defaults().with("weight_decay", 0.75),
                 KernelWarmUp.MIN_ELEMENTS - 1));

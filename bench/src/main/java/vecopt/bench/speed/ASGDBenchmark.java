@@ -42,7 +42,7 @@ public class ASGDBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.asgd(p, from, g, from, ax, from, n, C);
+        kernels.asgd(p, from + offsets[0], g, from + offsets[1], ax, from + offsets[2], n, C);
     }
 
     @Override

@@ -43,7 +43,7 @@ public class AdEMAMixBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.ademamix(p, from, g, from, m1, from, m2, from, v, from, n, C);
+        kernels.ademamix(p, from + offsets[0], g, from + offsets[1], m1, from + offsets[2], m2, from + offsets[3], v, from + offsets[4], n, C);
     }
 
     @Override

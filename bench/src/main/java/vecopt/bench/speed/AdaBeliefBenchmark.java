@@ -16,7 +16,7 @@ public class AdaBeliefBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.adabelief(p, from, g, from, m, from, v, from, n, C);
+        kernels.adabelief(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], v, from + offsets[3], n, C);
     }
 
     @Override

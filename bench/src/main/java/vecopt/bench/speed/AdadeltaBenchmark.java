@@ -42,7 +42,7 @@ public class AdadeltaBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.adadelta(p, from, g, from, v, from, x, from, n, C);
+        kernels.adadelta(p, from + offsets[0], g, from + offsets[1], v, from + offsets[2], x, from + offsets[3], n, C);
     }
 
     @Override

@@ -35,7 +35,7 @@ public class AdagradBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.adagrad(p, from, g, from, s, from, n, C);
+        kernels.adagrad(p, from + offsets[0], g, from + offsets[1], s, from + offsets[2], n, C);
     }
 
     @Override

@@ -29,7 +29,7 @@ public class AdamBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.adam(p, from, g, from, m, from, v, from, n, COEFFICIENTS);
+        kernels.adam(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], v, from + offsets[3], n, COEFFICIENTS);
     }
 
     @Override

@@ -45,7 +45,7 @@ public class AdamWScheduleFreeBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.adamWScheduleFree(p, from, g, from, z, from, v, from, n, C);
+        kernels.adamWScheduleFree(p, from + offsets[0], g, from + offsets[1], z, from + offsets[2], v, from + offsets[3], n, C);
     }
 
     @Override

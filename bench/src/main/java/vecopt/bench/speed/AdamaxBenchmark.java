@@ -37,7 +37,7 @@ public class AdamaxBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.adamax(p, from, g, from, m, from, u, from, n, C);
+        kernels.adamax(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], u, from + offsets[3], n, C);
     }
 
     @Override

@@ -36,7 +36,7 @@ public class EmaAveragingBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.averageEma(avg, from, p, from, n, D, ONE_MINUS_D);
+        kernels.averageEma(avg, from + offsets[0], p, from + offsets[1], n, D, ONE_MINUS_D);
     }
 
     @Override

@@ -41,9 +41,10 @@ public class LAMBBenchmark extends RuleBenchmark {
         m = BenchData.gradients(n, 3);
         v = BenchData.squares(n, 4);
         sums = new TrustRatioSums(n);
-        moments = (from, length) -> kernels.lambMoments(p, from, g, from, m, from, v, from, length, sums.sums(),
-                TrustRatioSums.offset(from), C);
-        update = (from, length) -> kernels.lambUpdate(p, from, m, from, v, from, length, C, stepScale);
+        moments = (from, length) -> kernels.lambMoments(p, from + offsets[0], g, from + offsets[1],
+                m, from + offsets[2], v, from + offsets[3], length, sums.sums(), TrustRatioSums.offset(from), C);
+        update = (from, length) -> kernels.lambUpdate(p, from + offsets[0], m, from + offsets[2],
+                v, from + offsets[3], length, C, stepScale);
         pm = FMatrixRMaj.wrap(1, n, p);
         gm = FMatrixRMaj.wrap(1, n, g);
         mm = FMatrixRMaj.wrap(1, n, m);

@@ -39,9 +39,10 @@ public class LARSBenchmark extends RuleBenchmark {
         g = BenchData.gradients(n, 2);
         b = BenchData.gradients(n, 3);
         sums = new TrustRatioSums(n);
-        norms = (from, length) -> kernels.larsSumsOfSquares(p, from, g, from, length, sums.sums(),
+        norms = (from, length) -> kernels.larsSumsOfSquares(p, from + offsets[0], g, from + offsets[1], length, sums.sums(),
                 TrustRatioSums.offset(from), C);
-        update = (from, length) -> kernels.sgdMomentum(p, from, g, from, b, from, length, scaled);
+        update = (from, length) -> kernels.sgdMomentum(p, from + offsets[0], g, from + offsets[1],
+                b, from + offsets[2], length, scaled);
         pm = FMatrixRMaj.wrap(1, n, p);
         gm = FMatrixRMaj.wrap(1, n, g);
         bm = FMatrixRMaj.wrap(1, n, b);

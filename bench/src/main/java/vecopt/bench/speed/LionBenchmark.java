@@ -33,7 +33,7 @@ public class LionBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.lion(p, from, g, from, m, from, n, C);
+        kernels.lion(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], n, C);
     }
 
     @Override

@@ -22,7 +22,7 @@ public class NAdamBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.nadam(p, from, g, from, m, from, v, from, n, C);
+        kernels.nadam(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], v, from + offsets[3], n, C);
     }
 
     @Override

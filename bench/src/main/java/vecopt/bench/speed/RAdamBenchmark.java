@@ -13,7 +13,7 @@ public class RAdamBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.radam(p, from, g, from, m, from, v, from, n, C);
+        kernels.radam(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], v, from + offsets[3], n, C);
     }
 
     @Override

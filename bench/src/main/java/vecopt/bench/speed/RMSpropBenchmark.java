@@ -35,7 +35,7 @@ public class RMSpropBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.rmsprop(p, from, g, from, v, from, null, 0, null, 0, n, C);
+        kernels.rmsprop(p, from + offsets[0], g, from + offsets[1], v, from + offsets[2], null, 0, null, 0, n, C);
     }
 
     @Override

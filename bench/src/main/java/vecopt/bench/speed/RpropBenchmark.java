@@ -44,7 +44,7 @@ public class RpropBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.rprop(p, from, g, from, prev, from, s, from, n, C);
+        kernels.rprop(p, from + offsets[0], g, from + offsets[1], prev, from + offsets[2], s, from + offsets[3], n, C);
     }
 
     @Override

@@ -41,7 +41,7 @@ public class SGDScheduleFreeBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.sgdScheduleFree(p, from, g, from, z, from, n, C);
+        kernels.sgdScheduleFree(p, from + offsets[0], g, from + offsets[1], z, from + offsets[2], n, C);
     }
 
     @Override

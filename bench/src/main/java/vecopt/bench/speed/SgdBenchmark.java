@@ -35,7 +35,7 @@ public class SgdBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.sgdMomentum(p, from, g, from, b, from, n, C);
+        kernels.sgdMomentum(p, from + offsets[0], g, from + offsets[1], b, from + offsets[2], n, C);
     }
 
     @Override

@@ -29,7 +29,7 @@ public class SgdPlainBenchmark extends RuleBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.sgd(p, from, g, from, n, C);
+        kernels.sgd(p, from + offsets[0], g, from + offsets[1], n, C);
     }
 
     @Override

@@ -13,7 +13,7 @@ public class YogiBenchmark extends TwoMomentBenchmark {
 
     @Override
     protected void fusedKernel(int from, int n) {
-        kernels.yogi(p, from, g, from, m, from, v, from, n, C);
+        kernels.yogi(p, from + offsets[0], g, from + offsets[1], m, from + offsets[2], v, from + offsets[3], n, C);
     }
 
     @Override

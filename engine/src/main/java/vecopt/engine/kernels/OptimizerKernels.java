@@ -26,15 +26,6 @@ package vecopt.engine.kernels;
 public interface OptimizerKernels {
 
     /**
-     * Parameters whose array is shorter than this many elements may run the scalar loop inside the
-     * Panama kernels: the rules whose scalar loop C2 auto-vectorizes do (SGD with momentum, ASGD, SGD
-     * schedule-free, AdEMAMix), because there that loop was faster in L1 and L2. It is the array's
-     * length that decides, not the call's, so that a warm-up can compile the vector loops with small
-     * calls into long arrays.
-     */
-    int SCALAR_LOOP_BELOW_ARRAY_LENGTH = 1 << 16;
-
-    /**
      * Elements per block of {@link #sumOfSquares}. A range split at multiples of it, whose block sums
      * are added in block order, gives the bits of one call over the whole range.
      */

@@ -26,12 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 40 ms instead of 9 for a first step over 16Mi elements); in a method of its own, the loop keeps
  * C2's code.
  *
- * <p>SGD with momentum, ASGD, SGD schedule-free and AdEMAMix run the scalar loop, which C2
- * auto-vectorizes, over parameters whose array is shorter than
- * {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH}: on the Zen 5 test machine it was 1.1 to 1.6
- * times faster than their vector loops from 1Ki to 32Ki elements, and 0.86 to 1.06 times at 64Ki,
- * where the vector loops win from then on (docs/benchmarks.md, "Small calls"). Same bits: the scalar
- * loop is the reference.
+ * <p>Every rule runs its vector loop, at every size. None hands its whole range to the scalar loop
+ * in the hope that C2 auto-vectorizes it: C2 does so only when every array is indexed by the same
+ * offset variable, and a step passes each tensor's own offset, so there the scalar loop ran one
+ * element per instruction (plain SGD 0.38 ns per element at 64Ki against 0.03; docs/benchmarks.md,
+ * "Small calls").
  *
  * <p>Loaded by name from {@link OptimizerKernelsProvider} only when {@code jdk.incubator.vector} is
  * readable. The species must be a {@code static final} constant for C2 to intrinsify the vector
@@ -140,24 +139,38 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         return SPECIES.vectorBitSize();
     }
 
-    /**
-     * The scalar loop, which C2 auto-vectorizes: plain SGD is two loads, one store and two FMAs per
-     * element, so in cache its time is the memory accesses, and C2's loop was faster than the Vector
-     * API loop at every width in cache (64Ki: 2.3 us against 4.3 at 512 bits and 6.7 at 256) and equal
-     * out of it (docs/benchmarks.md, "Vector width per rule", with what is known of why). Same bits:
-     * it is the reference loop itself.
-     */
     @Override
     public void sgd(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
-        TAIL.sgd(p, pOff, g, gOff, n, c);
+        int head = HeapAlignment.peel(n, p, pOff, g, gOff);
+        if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
+            TAIL.sgd(p, pOff, g, gOff, head, c);
+            pOff += head; gOff += head;
+            n -= head;
+        }
+        sgdBody(p, pOff, g, gOff, n, c);
+    }
+
+    /** The vector loop of {@link #sgd} and its tail: a method of its own, see the class comment. */
+    private void sgdBody(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
+        FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
+        FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
+        FloatVector gradClip = FloatVector.broadcast(SPECIES, c.gradClip());
+        FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
+        boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
+        FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector d = weightDecay.fma(pv, gradScale.mul(clipping ? clamp(gv, gradClip, negGradClip) : gv));
+            negLr.fma(d, pv).intoArray(p, pOff + i);
+        }
+        TAIL.sgd(p, pOff + i, g, gOff + i, n - i, c);
     }
 
     @Override
     public void sgdMomentum(float[] p, int pOff, float[] g, int gOff, float[] b, int bOff, int n, SgdCoefficients c) {
-        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
-            TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, n, c);
-            return;
-        }
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, b, bOff);
         if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
             TAIL.sgdMomentum(p, pOff, g, gOff, b, bOff, head, c);
@@ -725,10 +738,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void ademamix(float[] p, int pOff, float[] g, int gOff, float[] m1, int m1Off, float[] m2, int m2Off,
                          float[] v, int vOff, int n, AdEMAMixCoefficients c) {
-        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
-            TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, n, c);
-            return;
-        }
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff);
         if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
             TAIL.ademamix(p, pOff, g, gOff, m1, m1Off, m2, m2Off, v, vOff, head, c);
@@ -795,10 +804,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public void sgdScheduleFree(float[] p, int pOff, float[] g, int gOff, float[] z, int zOff, int n,
                                 SGDScheduleFreeCoefficients c) {
-        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
-            TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, n, c);
-            return;
-        }
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, z, zOff);
         if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
             TAIL.sgdScheduleFree(p, pOff, g, gOff, z, zOff, head, c);
@@ -950,10 +955,6 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void asgd(float[] p, int pOff, float[] g, int gOff, float[] ax, int axOff, int n, ASGDCoefficients c) {
-        if (p.length < SCALAR_LOOP_BELOW_ARRAY_LENGTH) { // C2's auto-vectorized loop is faster in L1 and L2
-            TAIL.asgd(p, pOff, g, gOff, ax, axOff, n, c);
-            return;
-        }
         int head = HeapAlignment.peel(n, p, pOff, g, gOff, ax, axOff);
         if (head > 0) { // humongous arrays sharing their misalignment: a scalar head up to a cache line
             TAIL.asgd(p, pOff, g, gOff, ax, axOff, head, c);

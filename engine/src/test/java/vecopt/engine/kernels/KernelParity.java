@@ -80,16 +80,6 @@ final class KernelParity {
                 .map(OptimizerKernelsProvider::forRule)).distinct().toList();
     }
 
-    /**
-     * {@code length}, or {@link OptimizerKernels#SCALAR_LOOP_BELOW_ARRAY_LENGTH} if that is longer and
-     * {@code n} is odd: four rules' Panama kernels run the scalar loop over shorter arrays, so odd sizes
-     * sit in long arrays to check their vector loops with every tail, and even ones check the scalar
-     * path of those kernels.
-     */
-    private static int arrayLength(int length, int n) {
-        return n % 2 == 1 ? Math.max(length, OptimizerKernels.SCALAR_LOOP_BELOW_ARRAY_LENGTH) : length;
-    }
-
     /** Runs {@code steps} steps on both implementations and compares every array bit for bit. */
     static void assertBitIdentical(String rule, int n, int steps, Call call, Content... contents) {
         for (OptimizerKernels panama : panamaInUse()) {
@@ -107,7 +97,7 @@ final class KernelParity {
         float[][] scalarArrays = new float[count][];
         for (int a = 0; a < count; a++) {
             offsets[a] = n == PLACED ? PLACED_OFFSET : random.nextInt(40);
-            float[] array = new float[arrayLength(offsets[a] + n + 1 + random.nextInt(40), n)];
+            float[] array = new float[offsets[a] + n + 1 + random.nextInt(40)];
             Arrays.fill(array, GUARD);
             for (int i = 0; i < n; i++) {
                 array[offsets[a] + i] = initial(contents[a], random);
