@@ -25,8 +25,9 @@ import vecopt.engine.Parameter;
 import vecopt.tensor.FloatTensor;
 
 /**
- * One AdamW step over a real model's parameters: as one {@link Parameter} per tensor, as PyTorch users
- * pass {@code model.parameters()}, and as one {@link FlatParameters} buffer holding the same tensors. The
+ * One step over a real model's parameters: as one {@link Parameter} per tensor, as PyTorch users
+ * pass {@code model.parameters()}, and as one {@link FlatParameters} buffer holding the same tensors;
+ * AdamW ({@code lr=1e-4}) or SGD with momentum 0.9 and weight decay 1e-4 (ResNet's recipe). The
  * ratio of the two is what many small tensors cost (a kernel call, a plan and a hand-off each); with
  * {@code -prof gc} JMH reports the bytes a step allocates.
  *
@@ -49,6 +50,9 @@ public class ModelStepBenchmark {
     @Param({"separate", "flat"})
     public String layout;
 
+    @Param({"AdamW", "SGD"})
+    public String rule;
+
     private Optimizer optimizer;
     private ChunkedExecutor executor;
 
@@ -70,7 +74,9 @@ public class ModelStepBenchmark {
                 parameters.add(p);
             }
         }
-        optimizer = Optimizers.fromTorch("AdamW", parameters, Map.of("lr", 1e-4));
+        optimizer = Optimizers.fromTorch(rule, parameters, rule.equals("SGD")
+                ? Map.of("lr", 1e-4, "momentum", 0.9, "weight_decay", 1e-4)
+                : Map.of("lr", 1e-4));
         executor = ChunkedExecutor.withThreads(threads, ChunkedExecutor.DEFAULT_MIN_PARALLEL_LENGTH);
         optimizer.setExecutor(executor);
         optimizer.allocateState();
