@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -1046,7 +1047,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
      */
     @Override
     public double sumOfSquares(float[] g, int off, int n) {
-        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
             sum += blockSquares(g, off + b, Math.min(SUM_OF_SQUARES_BLOCK, n - b), lanes);
@@ -1056,7 +1057,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public void blockSumsOfSquares(float[] g, int off, int n, double[] sums, int sumsOff) {
-        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k++) {
             sums[k] = blockSquares(g, off + b, Math.min(SUM_OF_SQUARES_BLOCK, n - b), lanes);
         }
@@ -1146,6 +1147,18 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         }
         TAIL.addGradientNoise(g, off + bound, n - bound, index + bound, c);
     }
+
+    /**
+     * One thread's accumulator arrays for the reductions (sums of squares, dots, LAMB's and LARS's norms,
+     * Adafactor's sums), so that no call allocates: a step calls them once per parameter. Each call
+     * overwrites what it reads, or zeroes it first (LAMB and LARS, which accumulate in place).
+     */
+    static final class LaneScratch { // not private: the hidden copies at other widths construct it too
+        final float[] lanes = new float[Math.max(2 * ADAFACTOR_LANES, SUM_OF_SQUARES_LANES)];
+        final float[] moreLanes = new float[SUM_OF_SQUARES_LANES];
+    }
+
+    private static final ThreadLocal<LaneScratch> LANE_SCRATCH = ThreadLocal.withInitial(LaneScratch::new);
 
     /** Elements per chunk of {@link #addGradientNoise}; a multiple of every {@code LANES}. */
     private static final int NOISE_CHUNK = 512;
@@ -1327,7 +1340,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     @Override
     public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
-        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
             int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
@@ -1445,7 +1458,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
     @Override
     public double axpyDot(float a, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff, int n) {
         FloatVector av = FloatVector.broadcast(SPECIES, a);
-        float[] lanes = new float[SUM_OF_SQUARES_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         double sum = 0;
         for (int b = 0; b < n; b += SUM_OF_SQUARES_BLOCK) {
             int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
@@ -1513,12 +1526,13 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector invSqrtBias2 = FloatVector.broadcast(SPECIES, c.invSqrtBias2());
         FloatVector eps = FloatVector.broadcast(SPECIES, c.eps());
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
-        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
-        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        LaneScratch scratch = LANE_SCRATCH.get();
+        float[] pLanes = scratch.lanes;
+        float[] uLanes = scratch.moreLanes;
         for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
             int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
-            java.util.Arrays.fill(pLanes, 0f);
-            java.util.Arrays.fill(uLanes, 0f);
+            Arrays.fill(pLanes, 0, SUM_OF_SQUARES_LANES, 0f);
+            Arrays.fill(uLanes, 0f);
             int bound = SPECIES.loopBound(length);
             for (int i = 0; i < bound; i += LANES) {
                 int at = b + i;
@@ -1570,12 +1584,13 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
-        float[] pLanes = new float[SUM_OF_SQUARES_LANES];
-        float[] uLanes = new float[SUM_OF_SQUARES_LANES];
+        LaneScratch scratch = LANE_SCRATCH.get();
+        float[] pLanes = scratch.lanes;
+        float[] uLanes = scratch.moreLanes;
         for (int b = 0, k = sumsOff; b < n; b += SUM_OF_SQUARES_BLOCK, k += 2) {
             int length = Math.min(SUM_OF_SQUARES_BLOCK, n - b);
-            java.util.Arrays.fill(pLanes, 0f);
-            java.util.Arrays.fill(uLanes, 0f);
+            Arrays.fill(pLanes, 0, SUM_OF_SQUARES_LANES, 0f);
+            Arrays.fill(uLanes, 0f);
             int bound = SPECIES.loopBound(length);
             for (int i = 0; i < bound; i += LANES) {
                 int at = b + i;
@@ -1618,7 +1633,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         boolean plain = !clipping && Math.abs(c.gradScale()) == 1f;
-        float[] lanes = new float[ADAFACTOR_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         int bound = cols - cols % ADAFACTOR_LANES;
         for (int r = 0; r < rows; r++) {
             int row = gOff + r * cols;
@@ -1703,7 +1718,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector cap = FloatVector.broadcast(SPECIES, c.invEps1());
         boolean plain = !clipping && Math.abs(c.gradScale()) == 1f;
         float largestColumn = plain ? largest(colScale, colOff, cols) : Float.NaN;
-        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         int bound = cols - cols % ADAFACTOR_LANES;
         int u = ADAFACTOR_LANES;
         FloatVector a0 = FloatVector.zero(SPECIES);
@@ -1981,7 +1996,7 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector weight = FloatVector.broadcast(SPECIES, c.weight());
         FloatVector complement = FloatVector.broadcast(SPECIES, c.complement());
         boolean fromStart = Math.abs(c.weight()) < 0.5f;
-        float[] lanes = new float[2 * ADAFACTOR_LANES];
+        float[] lanes = LANE_SCRATCH.get().lanes;
         int bound = n - n % ADAFACTOR_LANES;
         int u = ADAFACTOR_LANES;
         FloatVector a0 = FloatVector.zero(SPECIES);
