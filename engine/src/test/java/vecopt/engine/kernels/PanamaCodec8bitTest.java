@@ -146,27 +146,60 @@ class PanamaCodec8bitTest {
     @Test
     void decodesEveryCodeAsTheTableTimesTheScale() {
         assumePanama();
-        byte[] codes = new byte[3 + 2 * 256 + 5]; // every code twice, then a tail, from an odd offset
+        assertDecodesEveryCode("decode", (signed, codes, at, len, scale, out, outAt) -> {
+            PanamaCompressedStateKernels.decode(signed, codes, at, len, scale, out, outAt);
+            return len;
+        });
+    }
+
+    @Test
+    void bytePlaneDecoderGivesTheTablesBits() {
+        assumePanama(); // runs on any CPU: without VBMI the JDK's byte lookups run in Java, slowly but exactly
+        assertDecodesEveryCode("decodeByPlanes", (signed, codes, at, len, scale, out, outAt) ->
+                PanamaCompressedStateKernels.decodeByPlanes(signed ? PanamaCompressedStateKernels.SIGNED_PLANES
+                        : PanamaCompressedStateKernels.UNSIGNED_PLANES, codes, at, len, scale, out, outAt));
+    }
+
+    @Test
+    void registerDecoderGivesTheTablesBits() {
+        assumePanama();
+        assertDecodesEveryCode("decodeInRegisters", (signed, codes, at, len, scale, out, outAt) ->
+                PanamaCompressedStateKernels.decodeInRegisters(signed ? PanamaCompressedStateKernels.SIGNED_BITS
+                        : PanamaCompressedStateKernels.UNSIGNED_BITS, codes, at, len, scale, out, outAt));
+    }
+
+    /** One of the decoders: decodes a prefix of {@code len} codes and returns its length. */
+    private interface Decoder {
+        int decode(boolean signed, byte[] codes, int at, int len, float scale, float[] out, int outAt);
+    }
+
+    /** Every code (twice, from an odd offset) at several lengths and scales, against the map's own values. */
+    private static void assertDecodesEveryCode(String name, Decoder decoder) {
+        byte[] codes = new byte[3 + 2 * 256 + 5];
         for (int i = 0; i < codes.length; i++) {
             codes[i] = (byte) (i * 37 + 11);
         }
         QuantizationMap[] maps = {QuantizationMap.dynamicSigned(), QuantizationMap.dynamicUnsigned()};
-        float[][] values = {PanamaCompressedStateKernels.SIGNED_VALUES, PanamaCompressedStateKernels.UNSIGNED_VALUES};
-        int[][] bits = {PanamaCompressedStateKernels.SIGNED_BITS, PanamaCompressedStateKernels.UNSIGNED_BITS};
         for (int which = 0; which < 2; which++) {
             for (float scale : new float[] {1f, 0.37f, 0f, -0f, 3e38f, 1e-40f, Float.NaN, Float.POSITIVE_INFINITY}) {
-                for (int len : new int[] {0, 1, 15, 16, 17, 515}) {
+                for (int len : new int[] {0, 1, 15, 16, 17, 63, 64, 65, 128, 515}) {
                     float[] out = new float[2 + len + 1]; // written from out[2]
                     java.util.Arrays.fill(out, 42f);
-                    PanamaCompressedStateKernels.decode(values[which], bits[which], codes, 3, len, scale, out, 2);
-                    for (int k = 0; k < len; k++) {
+                    int done = decoder.decode(which == 0, codes, 3, len, scale, out, 2);
+                    assertTrue(done >= 0 && done <= len, name + " did " + done + " of " + len);
+                    if (name.equals("decodeByPlanes")) {
+                        assertEquals(len - len % 64, done, "whole vectors of 64 codes");
+                    }
+                    for (int k = 0; k < done; k++) {
                         float expected = maps[which].value(codes[3 + k] & 0xFF) * scale;
                         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[2 + k]),
-                                "code " + (codes[3 + k] & 0xFF) + " scale " + scale + " len " + len);
+                                name + ": code " + (codes[3 + k] & 0xFF) + " scale " + scale + " len " + len);
                     }
                     assertEquals(42f, out[0], "nothing written before the codes");
                     assertEquals(42f, out[1], "nothing written before the codes");
-                    assertEquals(42f, out[2 + len], "nothing written past the codes");
+                    for (int k = 2 + done; k < out.length; k++) {
+                        assertEquals(42f, out[k], name + " wrote past the codes it did, at " + k);
+                    }
                 }
             }
         }
