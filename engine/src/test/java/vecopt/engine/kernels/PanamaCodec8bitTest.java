@@ -182,7 +182,7 @@ class PanamaCodec8bitTest {
         QuantizationMap[] maps = {QuantizationMap.dynamicSigned(), QuantizationMap.dynamicUnsigned()};
         for (int which = 0; which < 2; which++) {
             for (float scale : new float[] {1f, 0.37f, 0f, -0f, 3e38f, 1e-40f, Float.NaN, Float.POSITIVE_INFINITY}) {
-                for (int len : new int[] {0, 1, 15, 16, 17, 63, 64, 65, 128, 515}) {
+                for (int len : new int[] {0, 1, 15, 16, 17, 63, 64, 65, 100, 128, 515}) { // 100: all three decoders
                     float[] out = new float[2 + len + 1]; // written from out[2]
                     java.util.Arrays.fill(out, 42f);
                     int done = decoder.decode(which == 0, codes, 3, len, scale, out, 2);
