@@ -30,8 +30,9 @@ import vecopt.engine.kernels.ReferenceKernels;
  * forks, the threads and the bandwidth reference are all here, so every rule is measured the same way.
  *
  * <p>Each implementation runs in its own fork because the kernels are picked once per JVM:
- * {@code panama} (the fused Vector API kernel), {@code scalar} (the scalar fallback, which C2
- * auto-vectorizes where it can), {@code scalarNoSuperWord} (the same with auto-vectorization off: the true scalar),
+ * {@code panama} (the fused Vector API kernel), {@code scalar} (the scalar fallback as C2 compiles it,
+ * called as a step calls it: see {@link #offsets}), {@code scalarNoSuperWord} (the same with
+ * auto-vectorization off: the true scalar),
  * {@code ejmlUnfused} (EJML whole-array operations, one pass each) and {@code bandwidth} (a Panama
  * kernel with the rule's traffic and one FMA per written element, see {@link ReferenceKernels}).
  *

@@ -240,10 +240,10 @@ public final class SuiteReport {
 
     private String legend() {
         StringBuilder l = new StringBuilder();
-        l.append("- implementation: `panama` the fused Vector API kernel; `scalar` the scalar fallback (C2"
-                + " auto-vectorizes some of these loops: SGD, SGD momentum and Adagrad on JDK 25, not RMSprop,"
-                + " Adadelta or the Adam family); `scalarNoSuperWord` the same with `-XX:-UseSuperWord`, the true"
-                + " scalar;"
+        l.append("- implementation: `panama` the fused Vector API kernel; `scalar` the scalar fallback, called as"
+                + " a step calls it, each array with its own offset (C2 then auto-vectorizes none of these loops;"
+                + " it did SGD's, SGD momentum's and Adagrad's when every array shared one offset variable);"
+                + " `scalarNoSuperWord` the same with `-XX:-UseSuperWord`, the true scalar;"
                 + " `ejmlUnfused` the rule as EJML `CommonOps_FDRM` whole-array operations, one pass each"
                 + " (single-threaded); `bandwidth` a Panama kernel with the rule's traffic and one FMA per written"
                 + " element (measured once per traffic and shown under every rule with that traffic).\n");
