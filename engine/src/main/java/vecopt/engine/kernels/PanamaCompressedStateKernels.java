@@ -421,7 +421,7 @@ final class PanamaCompressedStateKernels implements CompressedStateKernels {
     static void decode(boolean signed, byte[] codes, int at, int len, float scale, float[] out, int outAt) {
         float[] values = signed ? SIGNED_VALUES : UNSIGNED_VALUES;
         int k = BYTE_PLANES ? decodeByPlanes(signed ? SIGNED_PLANES : UNSIGNED_PLANES, codes, at, len, scale, out, outAt) : 0;
-        if (WIDE_CODEC) { // the rest of a block that is no multiple of 64, 16 codes at a time
+        if (WIDE_CODEC && len - k >= WIDE.length()) { // 16 codes at a time; not for nothing: it loads 16 vectors first
             k += decodeInRegisters(signed ? SIGNED_BITS : UNSIGNED_BITS, codes, at + k, len - k, scale, out, outAt + k);
         }
         for (; k < len; k++) {
