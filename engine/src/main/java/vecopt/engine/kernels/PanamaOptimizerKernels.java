@@ -151,7 +151,12 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         sgdBody(p, pOff, g, gOff, n, c);
     }
 
-    /** The vector loop of {@link #sgd} and its tail: a method of its own, see the class comment. */
+    /**
+     * The vector loop of {@link #sgd} and its tail: a method of its own, see the class comment. Four
+     * vectors per iteration, then one: C2 did not unroll the one-vector loop, which at 64Ki elements
+     * took 1.5x the four-vector loop's time (4.3-4.7 against 2.8-2.9 us in a probe, docs/benchmarks.md
+     * "Small calls"); same operations per element, so the same bits.
+     */
     private void sgdBody(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
         FloatVector gradScale = FloatVector.broadcast(SPECIES, c.gradScale());
@@ -159,8 +164,29 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
         FloatVector negGradClip = FloatVector.broadcast(SPECIES, -c.gradClip());
         boolean clipping = c.gradClip() < Float.POSITIVE_INFINITY;
         FloatVector weightDecay = FloatVector.broadcast(SPECIES, c.weightDecay());
-        int bound = SPECIES.loopBound(n);
+        int unrolledBound = n - n % (4 * LANES);
         int i = 0;
+        for (; i < unrolledBound; i += 4 * LANES) {
+            FloatVector p0 = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector p1 = FloatVector.fromArray(SPECIES, p, pOff + i + LANES);
+            FloatVector p2 = FloatVector.fromArray(SPECIES, p, pOff + i + 2 * LANES);
+            FloatVector p3 = FloatVector.fromArray(SPECIES, p, pOff + i + 3 * LANES);
+            FloatVector g0 = FloatVector.fromArray(SPECIES, g, gOff + i);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, g, gOff + i + LANES);
+            FloatVector g2 = FloatVector.fromArray(SPECIES, g, gOff + i + 2 * LANES);
+            FloatVector g3 = FloatVector.fromArray(SPECIES, g, gOff + i + 3 * LANES);
+            if (clipping) {
+                g0 = clamp(g0, gradClip, negGradClip);
+                g1 = clamp(g1, gradClip, negGradClip);
+                g2 = clamp(g2, gradClip, negGradClip);
+                g3 = clamp(g3, gradClip, negGradClip);
+            }
+            negLr.fma(weightDecay.fma(p0, gradScale.mul(g0)), p0).intoArray(p, pOff + i);
+            negLr.fma(weightDecay.fma(p1, gradScale.mul(g1)), p1).intoArray(p, pOff + i + LANES);
+            negLr.fma(weightDecay.fma(p2, gradScale.mul(g2)), p2).intoArray(p, pOff + i + 2 * LANES);
+            negLr.fma(weightDecay.fma(p3, gradScale.mul(g3)), p3).intoArray(p, pOff + i + 3 * LANES);
+        }
+        int bound = SPECIES.loopBound(n);
         for (; i < bound; i += LANES) {
             FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
             FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
