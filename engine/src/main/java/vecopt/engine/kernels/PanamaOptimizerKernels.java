@@ -153,9 +153,10 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
 
     /**
      * The vector loop of {@link #sgd} and its tail: a method of its own, see the class comment. Four
-     * vectors per iteration, then one: C2 did not unroll the one-vector loop, which at 64Ki elements
-     * took 1.5x the four-vector loop's time (4.3-4.7 against 2.8-2.9 us in a probe, docs/benchmarks.md
-     * "Small calls"); same operations per element, so the same bits.
+     * vectors per iteration, then one: C2 unrolls a one-vector loop whose arrays share one offset
+     * variable but not this one, whose arrays have their own (as every call from a step passes them),
+     * and at 64Ki elements it took 1.5x the four-vector loop's time (4.3-4.7 against 2.8-2.9 us in a
+     * probe, docs/benchmarks.md "Small calls"). Same operations per element, so the same bits.
      */
     private void sgdBody(float[] p, int pOff, float[] g, int gOff, int n, SgdCoefficients c) {
         FloatVector negLr = FloatVector.broadcast(SPECIES, c.negLr());
