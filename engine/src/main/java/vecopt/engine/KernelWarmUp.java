@@ -112,9 +112,8 @@ final class KernelWarmUp {
 
     private static void run(Rule rule, Hyperparameters h, long start) {
         // Of sizes no vector width divides, so that the kernels' vector loops and their scalar tails both
-        // run here: C2 compiles a branch never taken as a trap, and a
-        // user's first step that took one ran in C1's vector code until C2 recompiled (SGD momentum
-        // over 16Mi: 37 ms instead of 9).
+        // run here: C2 compiles a branch never taken as a trap, and a user's first step that took one
+        // ran in C1's vector code until C2 recompiled (SGD momentum over 16Mi: 37 ms instead of 9).
         Parameter small = scratch(rule, SMALL_SHAPE[0], SMALL_SHAPE[1]);
         Parameter probe = scratch(rule, PROBE_SHAPE[0], PROBE_SHAPE[1]);
         if (small == null || probe == null) {
